@@ -1,0 +1,72 @@
+using System.Diagnostics;
+
+namespace CakeParallel.Supervision;
+
+/// <summary>What a termination sequence did: the last signal it had to send and whether the group is gone.</summary>
+internal readonly record struct TerminationReport(string? LastSignal, bool GroupGone, TimeSpan Elapsed)
+{
+    public static TerminationReport NothingToDo { get; } = new(null, true, TimeSpan.Zero);
+
+    public string Describe() => LastSignal switch
+    {
+        null => "its process group had already exited",
+        "SIGKILL" => "it was killed by SIGKILL after " + DurationText.Format(Elapsed),
+        _ => "it exited on " + LastSignal,
+    };
+}
+
+/// <summary>Runs a <see cref="TerminationSequence"/> against a process group until no member is alive.</summary>
+internal static class GroupTermination
+{
+    // The final wait after SIGKILL: the kernel needs a moment to tear a killed process down.
+    private static readonly TimeSpan KillSettleLimit = TimeSpan.FromSeconds(5);
+
+    public static async Task<TerminationReport> TerminateAsync(
+        ProcessGroupPlatform platform, int groupId, TerminationSequence sequence, Func<bool>? leaderExited = null)
+    {
+        if (!platform.HasLiveMembers(groupId))
+        {
+            return TerminationReport.NothingToDo;
+        }
+
+        var clock = Stopwatch.StartNew();
+        string? last = null;
+        for (var i = 0; i < sequence.Steps.Count; i++)
+        {
+            var step = sequence.Steps[i];
+            SignalNames.TryGetNumber(step.Signal, out var number);
+            platform.SignalGroup(groupId, number);
+            last = step.Signal;
+            var wait = i == sequence.Steps.Count - 1 && step.Wait < KillSettleLimit ? KillSettleLimit : step.Wait;
+            if (await WaitUntilGoneAsync(platform, groupId, wait, leaderExited).ConfigureAwait(false))
+            {
+                return new TerminationReport(last, true, clock.Elapsed);
+            }
+        }
+
+        return new TerminationReport(last, false, clock.Elapsed);
+    }
+
+    private static async Task<bool> WaitUntilGoneAsync(ProcessGroupPlatform platform, int groupId, TimeSpan limit, Func<bool>? leaderExited)
+    {
+        // Group members other than our own child give no exit event, so this polls, briefly at first.
+        var clock = Stopwatch.StartNew();
+        var interval = TimeSpan.FromMilliseconds(5);
+        while (true)
+        {
+            if ((leaderExited is null || leaderExited()) && !platform.HasLiveMembers(groupId))
+            {
+                return true;
+            }
+
+            var left = limit - clock.Elapsed;
+            if (left <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            await Task.Delay(interval < left ? interval : left).ConfigureAwait(false);
+            interval = TimeSpan.FromMilliseconds(Math.Min(interval.TotalMilliseconds * 2, 100));
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+
+namespace CakeParallel.Supervision;
+
+/// <summary>
+/// The operating-system part of process-group supervision: starting a process as the leader of a new group,
+/// signalling the whole group, and telling whether any member is still alive. Linux is implemented; Windows
+/// (job objects) would be a second subclass.
+/// </summary>
+internal abstract class ProcessGroupPlatform
+{
+    private static readonly Lazy<ProcessGroupPlatform> CurrentPlatform = new(() =>
+        OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD()
+            ? new PosixProcessGroupPlatform()
+            : throw new PlatformNotSupportedException("CakeParallel supervises process groups on Linux and other POSIX systems only."));
+
+    public static ProcessGroupPlatform Current => CurrentPlatform.Value;
+
+    /// <summary>Start info that runs <paramref name="executable"/> as the leader of a new process group whose id is the process id.</summary>
+    public abstract ProcessStartInfo CreateStartInfo(string executable, IReadOnlyList<string> arguments);
+
+    /// <summary>Sends <paramref name="signal"/> to every process of the group led by <paramref name="groupId"/>.</summary>
+    public abstract void SignalGroup(int groupId, int signal);
+
+    /// <summary>Whether any process of the group is alive (zombies waiting to be reaped do not count).</summary>
+    public abstract bool HasLiveMembers(int groupId);
+
+    /// <summary>The ids of the group's live processes.</summary>
+    public abstract IReadOnlyList<int> LiveMembers(int groupId);
+}
