@@ -74,6 +74,6 @@ public sealed record LegSpec
     /// <summary>Inspects the leg after its last attempt and may enrich its result (docker legs read the image id); optional.</summary>
     public ILegInspector? Inspector { get; init; }
 
-    /// <summary>The argv as one display string (for logs only; never executed by a shell).</summary>
-    public string DisplayCommand => CommandLineDisplay.Format(Executable, Arguments);
+    /// <summary>The argv as one display string with <see cref="SecretValues"/> masked (for logs only; never executed by a shell).</summary>
+    public string DisplayCommand => new Supervision.SecretMask(SecretValues).Apply(CommandLineDisplay.Format(Executable, Arguments));
 }

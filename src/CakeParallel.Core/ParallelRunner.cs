@@ -94,11 +94,6 @@ public static class ParallelRunner
         await Task.Yield();
         var result = await new LegExecution(plan, options, slots, stop, listener).RunAsync().ConfigureAwait(false);
         results[plan.Index] = result;
-        if (options.FailFast && result.Status is LegStatus.Failed or LegStatus.TimedOut)
-        {
-            stop.FailFast(result.Name);
-        }
-
         listener.Send(result, static (l, r) => l.LegCompleted(r));
     }
 }

@@ -30,12 +30,20 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, SlotGate sl
             }
 
             firstAttempt = false;
+            AttemptRecord? record = null;
             try
             {
-                return await RunAttemptAsync(log, decider, leg.Timeout ?? options.Timeout).ConfigureAwait(false);
+                record = await RunAttemptAsync(log, decider, leg.Timeout ?? options.Timeout).ConfigureAwait(false);
+                return record;
             }
             finally
             {
+                // Fail fast before giving the slot back, so no waiting leg can start in between.
+                if (options.FailFast && record is { Decision.WillRetry: false, Outcome: AttemptOutcome.Failed or AttemptOutcome.TimedOut })
+                {
+                    stop.FailFast(leg.Name);
+                }
+
                 slots.Release();
             }
         }

@@ -76,8 +76,8 @@ internal static class AttemptExecution
         process.StandardInput.Close();
         using var drain = new CancellationTokenSource();
         var pumps = Task.WhenAll(
-            LineSplitter.PumpAsync(process.StandardOutput.BaseStream, options.MaxLineBytes, line => output.Write(OutputStream.Stdout, line), drain.Token),
-            LineSplitter.PumpAsync(process.StandardError.BaseStream, options.MaxLineBytes, line => output.Write(OutputStream.Stderr, line), drain.Token));
+            LineSplitter.PumpAsync(process.StandardOutput.BaseStream, options.MaxLineBytes, (ReadOnlySpan<char> line) => output.Write(OutputStream.Stdout, line), drain.Token),
+            LineSplitter.PumpAsync(process.StandardError.BaseStream, options.MaxLineBytes, (ReadOnlySpan<char> line) => output.Write(OutputStream.Stderr, line), drain.Token));
 
         using var timeoutSource = timeout is { } t ? new CancellationTokenSource(t) : null;
         using var stopOrTimeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, timeoutSource?.Token ?? CancellationToken.None);

@@ -20,7 +20,7 @@ internal sealed class LegLog : IDisposable
 
     public string Path { get; }
 
-    public void WriteLine(DateTimeOffset timestamp, OutputStream stream, string text)
+    public void WriteLine(DateTimeOffset timestamp, OutputStream stream, ReadOnlySpan<char> text)
     {
         Span<char> stamp = stackalloc char[24];
         timestamp.UtcDateTime.TryFormat(stamp, out var written, "yyyy-MM-ddTHH:mm:ss.fffZ");

@@ -3,22 +3,36 @@ using System.Text;
 
 namespace CakeParallel.Supervision;
 
+/// <summary>Receives one line of output; the span is only valid during the call.</summary>
+internal delegate void LineHandler(ReadOnlySpan<char> line);
+
 /// <summary>
 /// Reads a pipe to its end and hands out complete lines. A line longer than the limit is split (at a UTF-8
-/// character boundary) instead of being buffered without bound; invalid UTF-8 decodes to U+FFFD.
+/// character boundary) instead of being buffered without bound; invalid UTF-8 decodes to U+FFFD. Lines are
+/// decoded into a reused buffer, so reading makes no garbage per line.
 /// </summary>
 internal static class LineSplitter
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
-    public static async Task PumpAsync(Stream source, int maxLineBytes, Action<string> onLine, CancellationToken cancellationToken)
+    /// <summary>Like <see cref="PumpAsync(Stream, int, LineHandler, CancellationToken)"/>, for callers that keep each line.</summary>
+    public static Task PumpAsync(Stream source, int maxLineBytes, Action<string> onLine, CancellationToken cancellationToken) =>
+        PumpAsync(source, maxLineBytes, (ReadOnlySpan<char> line) => onLine(new string(line)), cancellationToken);
+
+    public static async Task PumpAsync(Stream source, int maxLineBytes, LineHandler onLine, CancellationToken cancellationToken)
     {
         var capacity = Math.Max(maxLineBytes, 64);
         var buffer = ArrayPool<byte>.Shared.Rent(capacity);
+
+        // UTF-8 never decodes to more chars than it has bytes.
+        var chars = ArrayPool<char>.Shared.Rent(capacity);
         try
         {
             var filled = 0;
             var scanned = 0;
+
+            // After a forced split, a newline that follows at once ends that long line; it is not an empty line.
+            var afterSplit = false;
             while (true)
             {
                 var read = await source.ReadAsync(buffer.AsMemory(filled, capacity - filled), cancellationToken).ConfigureAwait(false);
@@ -26,7 +40,7 @@ internal static class LineSplitter
                 {
                     if (filled > 0)
                     {
-                        onLine(Decode(buffer.AsSpan(0, filled)));
+                        Emit(buffer, 0, filled, chars, onLine);
                     }
 
                     return;
@@ -38,7 +52,12 @@ internal static class LineSplitter
                 while (newline >= 0)
                 {
                     var end = scanned + newline;
-                    onLine(Decode(buffer.AsSpan(start, end - start)));
+                    if (!(afterSplit && end == start))
+                    {
+                        Emit(buffer, start, end - start, chars, onLine);
+                    }
+
+                    afterSplit = false;
                     start = end + 1;
                     scanned = start;
                     newline = buffer.AsSpan(scanned, filled - scanned).IndexOf((byte)'\n');
@@ -48,8 +67,9 @@ internal static class LineSplitter
                 {
                     // A full buffer with no newline: emit it as a line of its own, cut where no character is split.
                     var cut = Utf8Boundary(buffer.AsSpan(0, filled));
-                    onLine(Decode(buffer.AsSpan(0, cut)));
+                    Emit(buffer, 0, cut, chars, onLine);
                     start = cut;
+                    afterSplit = true;
                 }
 
                 if (start > 0)
@@ -64,17 +84,20 @@ internal static class LineSplitter
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<char>.Shared.Return(chars);
         }
     }
 
-    private static string Decode(ReadOnlySpan<byte> line)
+    private static void Emit(byte[] buffer, int start, int length, char[] chars, LineHandler onLine)
     {
+        var line = buffer.AsSpan(start, length);
         if (line.Length > 0 && line[^1] == (byte)'\r')
         {
             line = line[..^1];
         }
 
-        return line.Length == 0 ? string.Empty : Utf8.GetString(line);
+        var count = Utf8.GetChars(line, chars);
+        onLine(chars.AsSpan(0, count));
     }
 
     /// <summary>The largest cut ≤ length that does not split a UTF-8 sequence (falls back to length for invalid data).</summary>

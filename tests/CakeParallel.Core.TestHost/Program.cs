@@ -1,0 +1,58 @@
+using System.Globalization;
+using CakeParallel;
+
+// Modes:
+//   long-legs <count> <log-dir>   runs <count> legs that sleep for 1000 s (each with a background grandchild), with
+//                                 host signals turned into cancellation; prints "legs running" once all started,
+//                                 then a summary line per leg when the run ends.
+//   flood <bytes> <log-dir>       runs one leg that writes <bytes> of output, then prints "peak-rss-kb <n>".
+var mode = args[0];
+var logDirectory = args[2];
+if (mode == "long-legs")
+{
+    var count = int.Parse(args[1], CultureInfo.InvariantCulture);
+    var legs = Enumerable.Range(1, count).Select(i => LegSpec.Shell($"long-{i}", "sleep 1000 & sleep 1000")).ToList();
+    using var cancellation = new CancellationTokenSource();
+    using var signals = HostSignalCancellation.Register(cancellation);
+    var started = 0;
+    var options = new RunOptions
+    {
+        MaxParallel = count,
+        LogDirectory = logDirectory,
+        Termination = TerminationSequence.WithGracePeriod(TimeSpan.FromSeconds(5)),
+        Listener = new StartCounter(() =>
+        {
+            if (++started == count)
+            {
+                Console.WriteLine("legs running");
+            }
+        }),
+    };
+    var result = await ParallelRunner.RunAsync(legs, options, cancellation.Token);
+    Console.WriteLine($"signal {signals.ReceivedSignal}");
+    foreach (var leg in result.Legs)
+    {
+        Console.WriteLine($"{leg.Name} {leg.Status}");
+    }
+
+    return result.Succeeded ? 0 : 1;
+}
+
+if (mode == "flood")
+{
+    var bytes = long.Parse(args[1], CultureInfo.InvariantCulture);
+    var leg = LegSpec.Shell("flood", $"yes 'a line of output from a chatty build step, about eighty bytes long....' | head -c {bytes}");
+    var result = await ParallelRunner.RunAsync([leg], new RunOptions { LogDirectory = logDirectory });
+    var peak = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+    Console.WriteLine($"status {result.Legs[0].Status}");
+    Console.WriteLine("peak-rss-kb " + peak["VmHWM:".Length..].Trim().Split(' ')[0]);
+    return 0;
+}
+
+Console.Error.WriteLine($"unknown mode '{mode}'");
+return 2;
+
+internal sealed class StartCounter(Action onStart) : IRunListener
+{
+    public void AttemptStarted(LegSpec leg, int attempt, string logFile) => onStart();
+}
