@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Times CakeParallel side by side with GNU parallel and xargs -P in one run, and prints ratios.
+#   benchmarks/run.sh [legs] [jobs]
+# Needs: hyperfine, parallel (apt-get install -y hyperfine parallel), the .NET SDK.
+set -euo pipefail
+cd "$(dirname "$0")"
+legs=${1:-500}
+jobs=${2:-2}
+for tool in hyperfine parallel; do
+  command -v $tool >/dev/null || { echo "missing $tool: apt-get install -y hyperfine parallel" >&2; exit 1; }
+done
+
+dotnet build -c Release -v q -nologo CakeParallel.Bench >/dev/null
+bench="dotnet $(pwd)/CakeParallel.Bench/bin/Release/net10.0/CakeParallel.Bench.dll"
+out=$(mktemp -d)
+
+echo "== $legs x 'true' with $jobs at a time (process start and supervision overhead) =="
+hyperfine --warmup 1 --runs 3 --export-json "$out/start.json" \
+  -n "xargs -P$jobs" "seq $legs | xargs -P$jobs -I{} true" \
+  -n "xargs -P$jobs + setsid" "seq $legs | xargs -P$jobs -I{} setsid true" \
+  -n "GNU parallel -j$jobs" "seq $legs | parallel -j$jobs true" \
+  -n "CakeParallel -j$jobs" "$bench $jobs $legs true" >/dev/null
+
+python3 - "$out/start.json" <<'PY'
+import json, sys
+results = {r["command"]: r["mean"] for r in json.load(open(sys.argv[1]))["results"]}
+ours = next(v for k, v in results.items() if k.startswith("CakeParallel"))
+for name, mean in results.items():
+    print(f"  {name:24} {mean:7.2f} s   CakeParallel / this = {ours / mean:5.2f}")
+PY
+
+echo "== one leg writing 200 MB of output (peak memory of the runner) =="
+gen="yes 'a line of output from a chatty build step, about eighty bytes long....' | head -c 200000000"
+rss() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }
+p=$(rss parallel -j1 "$gen; : {}" ::: 1)
+x=$(rss sh -c "echo 1 | xargs -P1 -I{} sh -c \"$gen\"")
+c=$(rss $bench 1 1 sh -c "$gen")
+printf '  %-24s %7s KB\n' "xargs -P1" "$x" "GNU parallel -j1" "$p" "CakeParallel -j1" "$c"
+python3 -c "print(f'  CakeParallel / GNU parallel peak RSS = {$c/$p:.2f}')"
+rm -rf "$out"
