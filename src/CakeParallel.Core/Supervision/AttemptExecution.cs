@@ -90,11 +90,17 @@ internal static class AttemptExecution
         }
         catch (OperationCanceledException)
         {
+            // Stopped or timed out; unless it exited on its own at that very moment, it is terminated below.
+        }
+
+        if (!process.HasExited)
+        {
             cause = timeoutSource?.IsCancellationRequested == true ? StopCause.AttemptTimeout : stop.Cause;
             log.WriteNote($"terminating process group {groupId} ({Describe(cause, timeout, stop)}): {options.Termination}");
             termination = await GroupTermination.TerminateAsync(platform, groupId, options.Termination, () => process.HasExited).ConfigureAwait(false);
-            await process.WaitForExitAsync().ConfigureAwait(false);
         }
+
+        await process.WaitForExitAsync().ConfigureAwait(false);
 
         // The leg ends when its main process ends; whatever it left behind in its group goes too.
         var leftovers = await GroupTermination.TerminateAsync(platform, groupId, options.Termination).ConfigureAwait(false);
