@@ -88,7 +88,8 @@ public static class JsonRunReport
         RunId = result.RunId,
         Host = result.Host,
         StartedAt = result.StartedAt,
-        EndedAt = result.StartedAt + result.Duration,
+        // From the rounded duration, so endedAt - startedAt is exactly durationSeconds, also after a round trip.
+        EndedAt = result.StartedAt + TimeSpan.FromSeconds(Seconds(result.Duration)),
         DurationSeconds = Seconds(result.Duration),
         Succeeded = result.Succeeded,
         WasCancelled = result.WasCancelled,
