@@ -175,7 +175,7 @@ code, pre, .id { font-family: ui-monospace, SFMono-Regular, "DejaVu Sans Mono", 
 .sw.retry { background: repeating-linear-gradient(45deg, var(--retry) 0 2px, transparent 2px 5px); border: 1px solid var(--retry); }
 .sw.queued { height: 0; border-top: 2px dotted var(--skip); border-radius: 0; vertical-align: 3px; }
 .chart { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; padding: 6px 0; }
-svg.timeline { display: block; font-size: 12px; }
+svg.timeline { display: block; font-size: 12px; min-width: 900px; }
 svg .stripe { fill: var(--stripe); }
 svg .grid { stroke: var(--line); stroke-width: 1; } svg .rows-end { stroke: var(--line); }
 svg .tick { fill: var(--muted); text-anchor: middle; font-size: 11px; }
