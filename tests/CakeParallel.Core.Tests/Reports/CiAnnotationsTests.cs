@@ -112,12 +112,18 @@ public sealed class CiAnnotationsTests : IDisposable
     [Fact]
     public async Task Legs_that_never_started_are_warnings_not_errors()
     {
-        var result = await ParallelRunner.RunAsync(
-            [Scratch.Sh("first", "exit 2"), Scratch.Sh("second", "true")],
-            _scratch.Options(maxParallel: 1) with { FailFast = true });
+        var started = _scratch.PathOf("started");
+        using var cancellation = new CancellationTokenSource();
+        var run = ParallelRunner.RunAsync(
+            [Scratch.Sh("first", $"touch '{started}'; sleep 30"), Scratch.Sh("second", "true")],
+            _scratch.Options(maxParallel: 1), cancellation.Token);
+        await JsonReportTests.WaitUntil(() => File.Exists(started));
+        await cancellation.CancelAsync();
+        var result = await run;
+        result.Legs.Select(l => l.Status).ShouldBe([LegStatus.Cancelled, LegStatus.NotStarted]);
 
         var github = CiAnnotations.Lines(result, CiAnnotationMode.GitHubActions, null);
-        github.Count(l => l.StartsWith("::error ", StringComparison.Ordinal)).ShouldBe(1);
+        github.Single(l => l.StartsWith("::error ", StringComparison.Ordinal)).ShouldContain("leg 'first' cancelled");
         github.Single(l => l.StartsWith("::warning ", StringComparison.Ordinal)).ShouldContain("leg 'second' not started");
         CiAnnotations.Lines(result, CiAnnotationMode.AzurePipelines, null).ShouldContain(l => l.StartsWith("##vso[task.logissue type=warning;code=CPAR0104;]", StringComparison.Ordinal));
         CiAnnotations.Lines(result, CiAnnotationMode.TeamCity, null).ShouldContain(l => l.StartsWith("##teamcity[message text='CakeParallel: leg |'second|' not started", StringComparison.Ordinal) && l.EndsWith("status='WARNING']", StringComparison.Ordinal));

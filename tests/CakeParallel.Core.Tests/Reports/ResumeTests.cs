@@ -45,29 +45,37 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
-    public async Task Timed_out_and_not_started_legs_run_again()
+    public async Task Timed_out_cancelled_and_not_started_legs_run_again()
     {
         var report = _scratch.PathOf("report.json");
         File.WriteAllText(_scratch.PathOf("hang.arm64"), "");
-        var failFast = _scratch.Options(maxParallel: 1) with { FailFast = true, Timeout = TimeSpan.FromMilliseconds(500) };
+        File.WriteAllText(_scratch.PathOf("hang.s390x"), "");
+        string[] arches = ["amd64", "arm64", "s390x", "ppc64le"];
+        var oneAtATime = _scratch.Options(maxParallel: 1) with { Timeout = TimeSpan.FromSeconds(3) };
 
-        var first = await Run(["amd64", "arm64", "s390x"], new ReportOptions { ReportFile = report }, failFast);
-        first.Legs.Select(l => l.Status).ShouldBe([LegStatus.Succeeded, LegStatus.TimedOut, LegStatus.NotStarted]);
+        // arm64 times out; the run is cancelled while s390x hangs, so ppc64le never starts.
+        using var cancellation = new CancellationTokenSource();
+        var run = Run(arches, new ReportOptions { ReportFile = report }, oneAtATime, cancellation.Token);
+        await JsonReportTests.WaitUntil(() => File.Exists(_scratch.PathOf("runs.s390x")));
+        await cancellation.CancelAsync();
+        var first = await run;
+        first.Legs.Select(l => l.Status).ShouldBe([LegStatus.Succeeded, LegStatus.TimedOut, LegStatus.Cancelled, LegStatus.NotStarted]);
 
         File.Delete(_scratch.PathOf("hang.arm64"));
-        var second = await Run(["amd64", "arm64", "s390x"], new ReportOptions { ResumeFrom = report }, failFast);
+        File.Delete(_scratch.PathOf("hang.s390x"));
+        var second = await Run(arches, new ReportOptions { ResumeFrom = report }, oneAtATime);
 
-        second.Legs.Select(l => l.Status).ShouldBe([LegStatus.Reused, LegStatus.Succeeded, LegStatus.Succeeded]);
-        Executions().ShouldBe(new Dictionary<string, int> { ["amd64"] = 1, ["arm64"] = 2, ["s390x"] = 1 }, ignoreOrder: true);
+        second.Legs.Select(l => l.Status).ShouldBe([LegStatus.Reused, LegStatus.Succeeded, LegStatus.Succeeded, LegStatus.Succeeded]);
+        Executions().ShouldBe(new Dictionary<string, int> { ["amd64"] = 1, ["arm64"] = 2, ["s390x"] = 2, ["ppc64le"] = 1 }, ignoreOrder: true);
     }
 
-    private Task<RunResult> Run(IEnumerable<string> arches, ReportOptions reports, RunOptions? options = null)
+    private Task<RunResult> Run(IEnumerable<string> arches, ReportOptions reports, RunOptions? options = null, CancellationToken cancellationToken = default)
     {
         // Each execution appends a line to runs.<arch>; fail.<arch> makes it fail, hang.<arch> makes it hang.
         var legs = arches.Select(arch => Scratch.Sh($"build-{arch}",
             $"cd '{_scratch.Directory}'; echo run >> runs.{arch}; if [ -e hang.{arch} ]; then sleep 30; fi; if [ -e fail.{arch} ]; then echo 'registry unavailable' >&2; exit 1; fi")
             with { Parameters = new Dictionary<string, string> { ["os"] = "linux", ["arch"] = arch } }).ToList();
-        return ParallelRunner.RunAsync(legs, (options ?? _scratch.Options()) with { Reports = reports });
+        return ParallelRunner.RunAsync(legs, (options ?? _scratch.Options()) with { Reports = reports }, cancellationToken);
     }
 
     private Dictionary<string, int> Executions() => Directory.GetFiles(_scratch.Directory, "runs.*")
