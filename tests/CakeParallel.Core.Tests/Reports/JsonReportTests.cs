@@ -155,6 +155,55 @@ public sealed class JsonReportTests : IDisposable
         Should.Throw<InvalidDataException>(() => JsonRunReport.Parse("""{ "schemaVersion": 1, "runId": "x" }""")).Message.ShouldContain("legs");
     }
 
+    [Fact]
+    public async Task The_documented_example_is_a_current_report_that_shows_every_property()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "docs", "report-example.json")))
+        {
+            folder = folder.Parent;
+        }
+
+        folder.ShouldNotBeNull("docs/report-example.json is above the test's folder");
+        var example = await File.ReadAllTextAsync(Path.Combine(folder.FullName, "docs", "report-example.json"));
+        var rendered = JsonRunReport.Render(JsonRunReport.Parse(example));
+        PropertyPaths(example).ShouldBe(PropertyPaths(rendered));
+        var schema = await File.ReadAllTextAsync(Path.Combine(folder.FullName, "docs", "report-schema.md"));
+        foreach (var name in PropertyPaths(rendered).Select(p => p.Split('.')[^1]).Where(n => !n.StartsWith('[')).Distinct())
+        {
+            schema.ShouldContain($"`{name}`", Case.Sensitive, $"docs/report-schema.md documents '{name}'");
+        }
+    }
+
+    private static SortedSet<string> PropertyPaths(string json)
+    {
+        var paths = new SortedSet<string>(StringComparer.Ordinal);
+        void Walk(JsonElement element, string path)
+        {
+            if (element.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in element.EnumerateObject())
+                {
+                    // Parameter names are data, not schema.
+                    var child = path.EndsWith("parameters", StringComparison.Ordinal) ? path + ".[key]" : path + "." + property.Name;
+                    paths.Add(child);
+                    Walk(property.Value, child);
+                }
+            }
+            else if (element.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in element.EnumerateArray())
+                {
+                    Walk(item, path + ".[]");
+                }
+            }
+        }
+
+        using var document = JsonDocument.Parse(json);
+        Walk(document.RootElement, "");
+        return paths;
+    }
+
     internal static async Task WaitUntil(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
