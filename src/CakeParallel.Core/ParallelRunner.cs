@@ -17,7 +17,7 @@ public static class ParallelRunner
     /// <param name="cancellationToken">Cancels the run: running legs are terminated with the termination sequence and the result is still complete.</param>
     /// <returns>The run's result; it never throws because a leg failed.</returns>
     /// <exception cref="InvalidRunException">The input is invalid; no leg was started.</exception>
-    /// <exception cref="Reports.ReportWriteException">A report in <see cref="RunOptions.Reports"/> could not be written; the others were, and the exception carries the result.</exception>
+    /// <exception cref="ReportWriteException">A report in <see cref="RunOptions.Reports"/> could not be written; the others were, and the exception carries the result.</exception>
     /// <exception cref="InvalidOperationException">The listener threw; the run still completed and every process was cleaned up.</exception>
     public static async Task<RunResult> RunAsync(IReadOnlyList<LegSpec> legs, RunOptions? options = null, CancellationToken cancellationToken = default)
     {

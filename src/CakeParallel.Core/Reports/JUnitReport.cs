@@ -22,7 +22,8 @@ public static class JUnitReport
         var failures = result.Legs.Count(l => l.Status is LegStatus.Failed or LegStatus.TimedOut or LegStatus.Cancelled);
         var skipped = result.Count(LegStatus.NotStarted);
         var time = Seconds(result.Duration);
-        var suiteName = $"CakeParallel run {result.RunId}";
+        // A stable suite name: CI test tabs track a testcase across builds by suite, class and name; the run id is a property.
+        const string suiteName = ClassName;
 
         var text = new Utf8StringWriter();
         using (var xml = XmlWriter.Create(text, new XmlWriterSettings { Indent = true, NewLineChars = "\n" }))

@@ -22,9 +22,12 @@ public static class MarkdownSummary
         var c = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
         var succeeded = result.Count(LegStatus.Succeeded) + result.Count(LegStatus.Reused);
-        var headline = result.Succeeded
-            ? $"all {result.Legs.Count} legs succeeded"
-            : $"{succeeded} of {result.Legs.Count} legs succeeded";
+        var headline = (result.Succeeded, result.Legs.Count) switch
+        {
+            (true, 1) => "the leg succeeded",
+            (true, var all) => $"all {all} legs succeeded",
+            (false, var all) => $"{succeeded} of {all} legs succeeded",
+        };
         md.Append("### ").Append(result.Succeeded ? "✅" : "❌").Append(" CakeParallel: ").Append(headline)
           .Append(" (").Append(Escape(result.CountsDisplay)).Append(")\n\n");
 

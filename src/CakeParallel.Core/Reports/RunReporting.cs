@@ -18,9 +18,24 @@ internal sealed class RunReporting
         _earlier = earlier;
     }
 
-    /// <summary>Loads the report to resume from, if any (validation has already checked it can be read).</summary>
-    public static RunReporting Start(ReportOptions options) =>
-        new(options, options.ResumeFrom is { } path ? JsonRunReport.Read(path) : null);
+    /// <summary>Loads the report to resume from, if any (validation has already checked it, but it may have changed since).</summary>
+    /// <exception cref="InvalidRunException">The report cannot be read now; no leg was started.</exception>
+    public static RunReporting Start(ReportOptions options)
+    {
+        if (options.ResumeFrom is not { } path)
+        {
+            return new RunReporting(options, null);
+        }
+
+        try
+        {
+            return new RunReporting(options, JsonRunReport.Read(path));
+        }
+        catch (Exception exception) when (exception is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidRunException([new ValidationError(ReportErrorCodes.ResumeReportUnusable, null, "Reports.ResumeFrom", exception.Message)]);
+        }
+    }
 
     /// <summary>
     /// Results for the legs the earlier report shows succeeded (or reused), by stable id; null for legs that run.

@@ -37,7 +37,7 @@ public sealed class MarkdownSummaryTests : IDisposable
         await ParallelRunner.RunAsync([Scratch.Sh("second", "exit 4")], _scratch.Options() with { Reports = options });
 
         var text = await File.ReadAllTextAsync(stepSummary);
-        text.ShouldStartWith("summary of an earlier step\n### ✅ CakeParallel: all 1 legs succeeded");
+        text.ShouldStartWith("summary of an earlier step\n### ✅ CakeParallel: the leg succeeded");
         text.ShouldContain("| ✅ | first | succeeded |");
         text.IndexOf("| ❌ | second | failed |", StringComparison.Ordinal).ShouldBeGreaterThan(text.IndexOf("| ✅ | first |", StringComparison.Ordinal));
     }
