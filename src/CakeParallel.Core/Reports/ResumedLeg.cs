@@ -3,7 +3,8 @@ namespace CakeParallel.Reports;
 /// <summary>The result of a leg that is not run again because an earlier run's report shows it succeeded.</summary>
 internal static class ResumedLeg
 {
-    private const string RemarkPrefix = "reused: ";
+    /// <summary>The start of the remark that names the run a reused result comes from.</summary>
+    public const string RemarkPrefix = "reused: ";
 
     /// <summary>
     /// The earlier result, marked <see cref="LegStatus.Reused"/>, under the leg's current name and parameters, with

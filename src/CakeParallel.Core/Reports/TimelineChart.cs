@@ -96,7 +96,8 @@ internal static class TimelineChart
 
         if (leg.Status == LegStatus.Reused)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"note\" x=\"{N(ChartLeft + 4)}\" y=\"{N(mid + 4)}\">reused: succeeded in an earlier run<title>{Text(string.Join("\n", leg.Remarks))}</title></text>\n");
+            var origin = leg.Remarks.FirstOrDefault(r => r.StartsWith(ResumedLeg.RemarkPrefix, StringComparison.Ordinal)) ?? "reused: succeeded in an earlier run";
+            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"note\" x=\"{N(ChartLeft + 4)}\" y=\"{N(mid + 4)}\">{Text(origin)}<title>{Text(string.Join("\n", leg.Remarks))}</title></text>\n");
         }
         else if (leg.Attempts.Count == 0)
         {

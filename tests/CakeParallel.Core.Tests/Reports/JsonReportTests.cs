@@ -100,18 +100,20 @@ public sealed class JsonReportTests : IDisposable
                 var seen = File.ReadAllText(path);
                 seen.ShouldBeOneOf(texts);
                 JsonRunReport.Parse(seen).RunId.ShouldBe(result.RunId);
-                reads++;
+                Interlocked.Increment(ref reads);
             }
         });
 
-        for (var i = 0; i < 60; i++)
+        // Keep replacing the file until the reader has read it many times while writes were going on.
+        var writes = 0;
+        while ((writes < 60 || Volatile.Read(ref reads) < 30) && writes < 20_000 && !reader.IsCompleted)
         {
-            AtomicFile.WriteAllText(path, texts[i % 2]);
+            AtomicFile.WriteAllText(path, texts[writes++ % 2]);
         }
 
         await stop.CancelAsync();
         await reader;
-        reads.ShouldBeGreaterThan(0);
+        Volatile.Read(ref reads).ShouldBeGreaterThanOrEqualTo(30);
         Directory.GetFiles(_scratch.PathOf("shared")).ShouldBe([path], "no temporary file is left behind");
     }
 

@@ -22,7 +22,8 @@ public sealed class ResumeTests : IDisposable
         // The flaky cause is gone; the matrix gained an axis value. Resume from, and write to, the same report.
         File.Delete(_scratch.PathOf("fail.arm64"));
         File.Delete(_scratch.PathOf("fail.s390x"));
-        var second = await Run([.. arches, "riscv64"], new ReportOptions { ReportFile = report, ResumeFrom = report });
+        var html = _scratch.PathOf("timeline.html");
+        var second = await Run([.. arches, "riscv64"], new ReportOptions { ReportFile = report, ResumeFrom = report, HtmlFile = html });
 
         second.Legs.Select(l => l.Status).ShouldBe([LegStatus.Reused, LegStatus.Succeeded, LegStatus.Reused, LegStatus.Succeeded, LegStatus.Succeeded]);
         Executions().ShouldBe(new Dictionary<string, int> { ["amd64"] = 1, ["arm64"] = 2, ["ppc64le"] = 1, ["s390x"] = 2, ["riscv64"] = 1 }, ignoreOrder: true);
@@ -34,14 +35,18 @@ public sealed class ResumeTests : IDisposable
         reused.LogFile.ShouldBe(first.Legs[0].LogFile);
         reused.Remarks.ShouldContain(r => r.Contains(first.RunId, StringComparison.Ordinal));
         second.Succeeded.ShouldBeTrue();
+        var page = await File.ReadAllTextAsync(html);
+        page.Split("class=\"attempt ").Length.ShouldBe(1 + 3, "bars only for the legs this run ran; reused legs name their run instead");
+        page.ShouldContain("reused: succeeded in run " + first.RunId);
 
         // A third run from the second's report runs nothing: reused legs count as succeeded, and keep their origin.
-        var third = await Run([.. arches, "riscv64"], new ReportOptions { ReportFile = report, ResumeFrom = report });
+        var third = await Run([.. arches, "riscv64"], new ReportOptions { ReportFile = report, ResumeFrom = report, HtmlFile = html });
         third.Legs.ShouldAllBe(l => l.Status == LegStatus.Reused);
         Executions().Values.Sum().ShouldBe(7);
         third.Legs[0].Remarks.Count(r => r.StartsWith("reused: ", StringComparison.Ordinal)).ShouldBe(1);
         third.Legs[0].Remarks.ShouldContain(r => r.Contains(first.RunId, StringComparison.Ordinal));
         JsonRunReport.Read(report).Legs.ShouldAllBe(l => l.Status == LegStatus.Reused);
+        (await File.ReadAllTextAsync(html)).ShouldNotContain("class=\"attempt ");
     }
 
     [Fact]
