@@ -44,13 +44,13 @@ public static class HtmlTimeline
         {
             Fact(html, "MaxParallel", s.MaxParallel.ToString(c));
             Fact(html, "Fail-fast", s.FailFast ? "on" : "off");
-            Fact(html, "Timeout", s.Timeout is { } t ? DurationText.Format(t) : "none");
+            Fact(html, "Default timeout", s.Timeout is { } t ? DurationText.Format(t) : "none");
             if (s.Deadline is { } d)
             {
                 Fact(html, "Deadline", DurationText.Format(d));
             }
 
-            Fact(html, "Attempts", s.Retry.MaxAttempts == 1 ? "1 (no retry)" : $"up to {s.Retry.MaxAttempts}");
+            Fact(html, "Default attempts", s.Retry.MaxAttempts == 1 ? "1 (no retry)" : $"up to {s.Retry.MaxAttempts}");
             Fact(html, "Termination", s.Termination);
         }
 
@@ -64,7 +64,7 @@ public static class HtmlTimeline
             .Append("<span><i class=\"sw outcome-timed-out\"></i>timed out</span>")
             .Append("<span><i class=\"sw outcome-cancelled\"></i>cancelled</span>")
             .Append("<span><i class=\"sw retry\"></i>retry wait</span>")
-            .Append("<span><i class=\"sw queued\"></i>waiting for a slot</span>")
+            .Append("<span><i class=\"sw queued\"></i>waiting to start</span>")
             .Append("<span class=\"hint\">hover a bar for details</span></div>\n")
             .Append("<div class=\"chart\">\n").Append(TimelineChart.Render(result)).Append("</div>\n</section>\n");
 
