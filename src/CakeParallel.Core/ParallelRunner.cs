@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CakeParallel.Reports;
 using CakeParallel.Scheduling;
 using CakeParallel.Supervision;
 
@@ -16,11 +17,13 @@ public static class ParallelRunner
     /// <param name="cancellationToken">Cancels the run: running legs are terminated with the termination sequence and the result is still complete.</param>
     /// <returns>The run's result; it never throws because a leg failed.</returns>
     /// <exception cref="InvalidRunException">The input is invalid; no leg was started.</exception>
+    /// <exception cref="ReportWriteException">A report in <see cref="RunOptions.Reports"/> could not be written; the others were, and the exception carries the result.</exception>
     /// <exception cref="InvalidOperationException">The listener threw; the run still completed and every process was cleaned up.</exception>
     public static async Task<RunResult> RunAsync(IReadOnlyList<LegSpec> legs, RunOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RunOptions();
         var plans = RunValidator.Plan(legs, options);
+        var reporting = RunReporting.Start(options.Reports);
         var listener = new ListenerGate(options.Listener);
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -30,10 +33,10 @@ public static class ParallelRunner
             listener.Send(plan.Leg, static (l, leg) => l.LegQueued(leg));
         }
 
-        var results = new LegResult?[plans.Count];
+        var results = reporting.Reuse(plans, listener);
         var slots = new SlotGate(options.MaxParallel);
         var running = new List<Task>(plans.Count);
-        foreach (var plan in plans)
+        foreach (var plan in plans.Where(p => results[p.Index] is null))
         {
             try
             {
@@ -78,8 +81,10 @@ public static class ParallelRunner
             StartedAt = startedAt,
             Duration = clock.Elapsed,
             WasCancelled = stop.Cause == StopCause.HostCancelled,
+            Settings = RunSettings.Of(options),
         };
         listener.Send(run, static (l, r) => l.RunCompleted(r));
+        reporting.Write(run);
         if (listener.Failure is { } failure)
         {
             throw new InvalidOperationException($"A run listener threw ({failure.Message}); every leg ran to its end regardless.", failure);

@@ -41,4 +41,7 @@ public sealed record RunOptions
 
     /// <summary>Receives the run's events, or <see langword="null"/>.</summary>
     public IRunListener? Listener { get; init; }
+
+    /// <summary>The reports written when the run ends (also when it failed or was cancelled), and the report to resume from.</summary>
+    public ReportOptions Reports { get; init; } = ReportOptions.None;
 }

@@ -15,6 +15,15 @@ public sealed record RunResult
     /// <summary>True when the run was cancelled by its host (Ctrl+C, MSBuild's Cancel()).</summary>
     public bool WasCancelled { get; init; }
 
+    /// <summary>A unique, time-ordered id of the run (a version 7 UUID), shown in every report.</summary>
+    public string RunId { get; init; } = Guid.CreateVersion7().ToString();
+
+    /// <summary>The machine the run ran on.</summary>
+    public string Host { get; init; } = Environment.MachineName;
+
+    /// <summary>The settings the run was made with, or <see langword="null"/> when unknown.</summary>
+    public RunSettings? Settings { get; init; }
+
     /// <summary>True only when every leg succeeded (or was reused from an earlier successful run).</summary>
     public bool Succeeded => Legs.All(l => l.Status is LegStatus.Succeeded or LegStatus.Reused);
 

@@ -110,6 +110,8 @@ public static class RunValidator
         {
             errors.Add(new ValidationError(ErrorCodes.DurationNotPositive, null, "DrainTimeout", "must not be negative."));
         }
+
+        errors.AddRange(Reports.ReportOptionsValidator.Validate(options.Reports));
     }
 
     private static void ValidateLeg(LegSpec leg, HashSet<string> names, List<ValidationError> errors)

@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+
+namespace CakeParallel.Reports;
+
+/// <summary>
+/// The JUnit XML report of a run, as the test tabs of Jenkins, GitHub (test-reporter actions), Azure Pipelines
+/// and GitLab read it: one testsuite, one testcase per leg. Failed, timed-out and cancelled legs carry a failure
+/// with their own message and type (the CPAR01xx code) and the output tail; not-started legs are skipped;
+/// reused legs pass. Times are in seconds.
+/// </summary>
+public static class JUnitReport
+{
+    /// <summary>The classname of every testcase, so CI tabs group a run's legs together.</summary>
+    public const string ClassName = "CakeParallel";
+
+    /// <summary>Renders <paramref name="result"/> as JUnit XML.</summary>
+    /// <param name="result">The run's result.</param>
+    public static string Render(RunResult result)
+    {
+        var failures = result.Legs.Count(l => l.Status is LegStatus.Failed or LegStatus.TimedOut or LegStatus.Cancelled);
+        var skipped = result.Count(LegStatus.NotStarted);
+        var time = Seconds(result.Duration);
+        // A stable suite name: CI test tabs track a testcase across builds by suite, class and name; the run id is a property.
+        const string suiteName = ClassName;
+
+        var text = new Utf8StringWriter();
+        using (var xml = XmlWriter.Create(text, new XmlWriterSettings { Indent = true, NewLineChars = "\n" }))
+        {
+            xml.WriteStartDocument();
+            xml.WriteStartElement("testsuites");
+            xml.WriteAttributeString("name", suiteName);
+            xml.WriteAttributeString("tests", Count(result.Legs.Count));
+            xml.WriteAttributeString("failures", Count(failures));
+            xml.WriteAttributeString("errors", "0");
+            xml.WriteAttributeString("time", time);
+
+            xml.WriteStartElement("testsuite");
+            xml.WriteAttributeString("name", suiteName);
+            xml.WriteAttributeString("tests", Count(result.Legs.Count));
+            xml.WriteAttributeString("failures", Count(failures));
+            xml.WriteAttributeString("errors", "0");
+            xml.WriteAttributeString("skipped", Count(skipped));
+            xml.WriteAttributeString("time", time);
+            // Surefire's form: local date and time without an offset; ours is UTC.
+            xml.WriteAttributeString("timestamp", result.StartedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("hostname", Attribute(result.Host));
+            xml.WriteAttributeString("id", "0");
+            xml.WriteAttributeString("package", ClassName);
+            WriteProperties(xml, result);
+            foreach (var leg in result.Legs)
+            {
+                WriteTestCase(xml, leg);
+            }
+
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+            xml.WriteEndDocument();
+        }
+
+        return text + "\n";
+    }
+
+    private static void WriteProperties(XmlWriter xml, RunResult result)
+    {
+        var properties = new List<(string, string)>
+        {
+            ("runId", result.RunId),
+            ("host", result.Host),
+            ("startedAt", result.StartedAt.ToString("O", CultureInfo.InvariantCulture)),
+            ("wasCancelled", result.WasCancelled ? "true" : "false"),
+            ("counts", result.CountsDisplay),
+        };
+        if (result.Settings is { } s)
+        {
+            properties.Add(("maxParallel", Count(s.MaxParallel)));
+            properties.Add(("failFast", s.FailFast ? "true" : "false"));
+            properties.Add(("timeout", s.Timeout is { } t ? DurationText.Format(t) : "none"));
+            properties.Add(("deadline", s.Deadline is { } d ? DurationText.Format(d) : "none"));
+            properties.Add(("retry.maxAttempts", Count(s.Retry.MaxAttempts)));
+            properties.Add(("termination", s.Termination));
+        }
+
+        xml.WriteStartElement("properties");
+        foreach (var (name, value) in properties)
+        {
+            xml.WriteStartElement("property");
+            xml.WriteAttributeString("name", name);
+            xml.WriteAttributeString("value", Attribute(value));
+            xml.WriteEndElement();
+        }
+
+        xml.WriteEndElement();
+    }
+
+    private static void WriteTestCase(XmlWriter xml, LegResult leg)
+    {
+        xml.WriteStartElement("testcase");
+        xml.WriteAttributeString("name", Attribute(leg.Name));
+        xml.WriteAttributeString("classname", ClassName);
+        xml.WriteAttributeString("time", Seconds(leg.Duration));
+        switch (leg.Status)
+        {
+            case LegStatus.Failed or LegStatus.TimedOut or LegStatus.Cancelled:
+                xml.WriteStartElement("failure");
+                xml.WriteAttributeString("message", Attribute(FailureMessage(leg)));
+                xml.WriteAttributeString("type", FailureType(leg.Status));
+                xml.WriteString(ReportText.Clean(FailureBody(leg)));
+                xml.WriteEndElement();
+                break;
+            case LegStatus.NotStarted:
+                xml.WriteStartElement("skipped");
+                xml.WriteAttributeString("message", Attribute(leg.FailureReason ?? "Not started"));
+                xml.WriteEndElement();
+                break;
+        }
+
+        xml.WriteElementString("system-out", ReportText.Clean(SystemOut(leg)));
+        xml.WriteEndElement();
+    }
+
+    /// <summary>The failure message: the status in words, then the reason (distinct for failed, timed out and cancelled).</summary>
+    internal static string FailureMessage(LegResult leg)
+    {
+        var status = leg.Status switch
+        {
+            LegStatus.TimedOut => "Timed out",
+            LegStatus.Cancelled => "Cancelled",
+            _ => "Failed",
+        };
+        return leg.FailureReason is { Length: > 0 } reason ? $"{status}: {reason}" : status;
+    }
+
+    private static string FailureType(LegStatus status) => status switch
+    {
+        LegStatus.TimedOut => ErrorCodes.LegTimedOut + " timed out",
+        LegStatus.Cancelled => ErrorCodes.LegCancelled + " cancelled",
+        _ => ErrorCodes.LegFailed + " failed",
+    };
+
+    private static string FailureBody(LegResult leg)
+    {
+        var body = new StringBuilder();
+        body.Append(FailureMessage(leg)).Append('\n');
+        if (leg.ExitDisplay.Length > 0)
+        {
+            body.Append("Exit: ").Append(leg.ExitDisplay).Append('\n');
+        }
+
+        if (leg.OutputTail.Count > 0)
+        {
+            body.Append("\nLast ").Append(leg.OutputTail.Count).Append(" output lines:\n");
+            foreach (var line in leg.OutputTail)
+            {
+                body.Append(line).Append('\n');
+            }
+        }
+
+        return body.ToString();
+    }
+
+    private static string SystemOut(LegResult leg)
+    {
+        var text = new StringBuilder();
+        text.Append("id: ").Append(leg.Id).Append('\n');
+        foreach (var (key, value) in leg.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            text.Append("parameter ").Append(key).Append(": ").Append(value).Append('\n');
+        }
+
+        text.Append("status: ").Append(LegStatusText.Of(leg.Status)).Append('\n');
+        foreach (var attempt in leg.Attempts)
+        {
+            text.Append(AttemptText.Describe(attempt)).Append('\n');
+        }
+
+        if (leg.ImageId is not null)
+        {
+            text.Append("image: ").Append(leg.ImageId).Append('\n');
+        }
+
+        foreach (var tag in leg.Tags)
+        {
+            text.Append("tag: ").Append(tag).Append('\n');
+        }
+
+        foreach (var remark in leg.Remarks)
+        {
+            text.Append("remark: ").Append(remark).Append('\n');
+        }
+
+        if (leg.LogFile is not null)
+        {
+            text.Append("log: ").Append(leg.LogFile).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static string Attribute(string text) => ReportText.Clean(text);
+
+    private static string Count(int count) => count.ToString(CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private sealed class Utf8StringWriter : StringWriter
+    {
+        public Utf8StringWriter()
+            : base(CultureInfo.InvariantCulture)
+        {
+        }
+
+        public override Encoding Encoding => new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+    }
+}

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace CakeParallel.Reports;
+
+/// <summary>
+/// The Markdown summary of a run: a headline, a table of legs (status, duration, attempts, exit, image id) and,
+/// for each unsuccessful leg, a collapsed block with its reason and last output lines. Sized to stay well under
+/// the 1 MiB GitHub accepts per step summary.
+/// </summary>
+public static class MarkdownSummary
+{
+    private const int TailLines = 20;
+    private const int MaxLineLength = 500;
+    private const int DetailsBudget = 256 * 1024;
+
+    /// <summary>Renders <paramref name="result"/> as GitHub-flavoured Markdown.</summary>
+    /// <param name="result">The run's result.</param>
+    public static string Render(RunResult result)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var md = new StringBuilder();
+        var succeeded = result.Count(LegStatus.Succeeded) + result.Count(LegStatus.Reused);
+        var headline = (result.Succeeded, result.Legs.Count) switch
+        {
+            (true, 1) => "the leg succeeded",
+            (true, var all) => $"all {all} legs succeeded",
+            (false, var all) => $"{succeeded} of {all} legs succeeded",
+        };
+        md.Append("### ").Append(result.Succeeded ? "✅" : "❌").Append(" CakeParallel: ").Append(headline)
+          .Append(" (").Append(Escape(result.CountsDisplay)).Append(")\n\n");
+
+        md.Append("Run `").Append(result.RunId).Append("` on ").Append(Escape(result.Host))
+          .Append(" · started ").Append(result.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", c)).Append(" UTC")
+          .Append(" · wall time ").Append(DurationText.Format(result.Duration));
+        if (result.Settings is { } settings)
+        {
+            md.Append(" · MaxParallel ").Append(settings.MaxParallel.ToString(c));
+            if (settings.FailFast)
+            {
+                md.Append(" · fail-fast");
+            }
+        }
+
+        if (result.WasCancelled)
+        {
+            md.Append(" · **cancelled**");
+        }
+
+        md.Append("\n\n");
+        md.Append("| | Leg | Status | Duration | Attempts | Exit | Image |\n");
+        md.Append("| :-: | --- | --- | ---: | ---: | ---: | --- |\n");
+        foreach (var leg in result.Legs)
+        {
+            md.Append("| ").Append(Icon(leg.Status))
+              .Append(" | ").Append(LegCell(leg))
+              .Append(" | ").Append(LegStatusText.Of(leg.Status))
+              .Append(" | ").Append(leg.Attempts.Count > 0 ? DurationText.Format(leg.Duration) : "–")
+              .Append(" | ").Append(leg.Attempts.Count.ToString(c))
+              .Append(" | ").Append(Escape(leg.ExitDisplay))
+              .Append(" | ").Append(leg.ImageId is { } image ? "`" + ShortImageId(image) + "`" : "")
+              .Append(" |\n");
+        }
+
+        var budget = DetailsBudget;
+        foreach (var leg in result.Legs.Where(l => l.Status is LegStatus.Failed or LegStatus.TimedOut or LegStatus.Cancelled))
+        {
+            var details = Details(leg);
+            if (details.Length > budget)
+            {
+                md.Append("\nMore failures are listed in the JSON report.\n");
+                break;
+            }
+
+            budget -= details.Length;
+            md.Append('\n').Append(details);
+        }
+
+        return md.ToString();
+    }
+
+    private static string Details(LegResult leg)
+    {
+        var text = new StringBuilder();
+        text.Append("<details><summary>").Append(Icon(leg.Status)).Append(" <b>").Append(Html(leg.Name)).Append("</b>: ")
+            .Append(Html(leg.FailureReason ?? LegStatusText.Of(leg.Status))).Append("</summary>\n\n");
+        var lines = leg.OutputTail.Skip(Math.Max(0, leg.OutputTail.Count - TailLines))
+            .Select(l => ReportText.Clean(l).Replace("\r", "", StringComparison.Ordinal))
+            .Select(l => l.Length > MaxLineLength ? l[..MaxLineLength] + " …" : l)
+            .ToList();
+        if (lines.Count > 0)
+        {
+            // A fence longer than any backtick run in the output cannot be closed by it.
+            var fence = new string('`', Math.Max(3, lines.Select(LongestBacktickRun).DefaultIfEmpty(0).Max() + 1));
+            text.Append(fence).Append("text\n");
+            foreach (var line in lines)
+            {
+                text.Append(line).Append('\n');
+            }
+
+            text.Append(fence).Append("\n\n");
+        }
+
+        if (leg.LogFile is not null)
+        {
+            text.Append("Full log: `").Append(leg.LogFile.Replace("`", "'", StringComparison.Ordinal)).Append("`\n\n");
+        }
+
+        text.Append("</details>\n");
+        return text.ToString();
+    }
+
+    private static string LegCell(LegResult leg)
+    {
+        var cell = Escape(leg.Name);
+        if (leg.Parameters.Count > 0)
+        {
+            cell += " <sub>" + Escape(string.Join(" · ", leg.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))) + "</sub>";
+        }
+
+        return cell;
+    }
+
+    private static string Icon(LegStatus status) => status switch
+    {
+        LegStatus.Succeeded => "✅",
+        LegStatus.Reused => "♻️",
+        LegStatus.Failed => "❌",
+        LegStatus.TimedOut => "⏱️",
+        LegStatus.Cancelled => "🚫",
+        _ => "⏭️",
+    };
+
+    /// <summary>An image id as people compare them: <c>sha256:</c> and the first 12 hex digits.</summary>
+    internal static string ShortImageId(string imageId)
+    {
+        var colon = imageId.IndexOf(':', StringComparison.Ordinal);
+        var hex = colon >= 0 ? imageId[(colon + 1)..] : imageId;
+        var prefix = colon >= 0 ? imageId[..(colon + 1)] : "";
+        return prefix + (hex.Length > 12 ? hex[..12] : hex);
+    }
+
+    private static int LongestBacktickRun(string line)
+    {
+        int longest = 0, run = 0;
+        foreach (var ch in line)
+        {
+            run = ch == '`' ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest;
+    }
+
+    // Inline text in a table cell: one line, and every character Markdown or HTML would interpret is escaped.
+    private static string Escape(string text)
+    {
+        var escaped = new StringBuilder();
+        foreach (var ch in ReportText.OneLine(text))
+        {
+            if (ch is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '|' or '~' or '&' or '#' or '!')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(ch);
+        }
+
+        return escaped.ToString();
+    }
+
+    private static string Html(string text) => WebUtility.HtmlEncode(ReportText.OneLine(text));
+}

@@ -1,0 +1,290 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace CakeParallel.Reports;
+
+/// <summary>
+/// The SVG Gantt chart of a run: one row per leg, a bar per attempt coloured by its outcome, the wait for a
+/// free slot and the retry waits between attempts, and under it a lane showing how many legs ran at once
+/// against the MaxParallel limit. Details of every bar are in its <c>&lt;title&gt;</c>, which browsers show on hover.
+/// </summary>
+internal static class TimelineChart
+{
+    private const double Width = 1200;
+    private const double LabelWidth = 250;
+    private const double ChartLeft = LabelWidth + 10;
+    private const double ChartRight = Width - 20;
+    private const double AxisHeight = 28;
+    private const double RowHeight = 26;
+    private const double BarHeight = 16;
+    private const double LaneGap = 34;
+    private const double LaneHeight = 90;
+
+    private static readonly double[] TickSteps = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
+
+    public static string Render(RunResult result)
+    {
+        var span = Span(result);
+        var rows = result.Legs.Count;
+        var rowsBottom = AxisHeight + rows * RowHeight;
+        var laneTop = rowsBottom + LaneGap;
+        var height = laneTop + LaneHeight + 30;
+        var scale = new Scale(span);
+
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"timeline\" viewBox=\"0 0 {Width} {N(height)}\" width=\"100%\" role=\"img\" aria-label=\"Timeline of the run\">\n");
+        svg.Append("<defs><pattern id=\"retry-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">")
+           .Append("<rect width=\"6\" height=\"6\" class=\"hatch-bg\"/><rect width=\"2.5\" height=\"6\" class=\"hatch-line\"/></pattern></defs>\n");
+
+        Axis(svg, scale, span, rowsBottom, laneTop + LaneHeight);
+        for (var i = 0; i < rows; i++)
+        {
+            Row(svg, result, result.Legs[i], AxisHeight + i * RowHeight, i, scale);
+        }
+
+        ConcurrencyLane(svg, result, scale, laneTop);
+        svg.Append("</svg>\n");
+        return svg.ToString();
+    }
+
+    /// <summary>Seconds from the run's start to the end of its last attempt (at least the run's wall time).</summary>
+    private static double Span(RunResult result)
+    {
+        var end = result.Duration.TotalSeconds;
+        foreach (var attempt in LiveAttempts(result))
+        {
+            end = Math.Max(end, Offset(result, attempt) + attempt.Duration.TotalSeconds);
+        }
+
+        return Math.Max(end, 0.001);
+    }
+
+    // Reused legs carry attempts of an earlier run; they are not part of this run's timeline.
+    private static IEnumerable<AttemptRecord> LiveAttempts(RunResult result) =>
+        result.Legs.Where(l => l.Status != LegStatus.Reused).SelectMany(l => l.Attempts);
+
+    private static double Offset(RunResult result, AttemptRecord attempt) => Math.Max(0, (attempt.StartedAt - result.StartedAt).TotalSeconds);
+
+    private static void Axis(StringBuilder svg, Scale scale, double span, double rowsBottom, double bottom)
+    {
+        var step = TickSteps.FirstOrDefault(s => span / s <= 10, TickSteps[^1]);
+        svg.Append("<g class=\"axis\">\n");
+        for (var t = 0.0; t <= span + step / 1000; t += step)
+        {
+            var x = scale.X(t);
+            svg.Append(CultureInfo.InvariantCulture, $"<line class=\"grid\" x1=\"{N(x)}\" y1=\"{N(AxisHeight - 4)}\" x2=\"{N(x)}\" y2=\"{N(bottom)}\"/>")
+               .Append(CultureInfo.InvariantCulture, $"<text class=\"tick\" x=\"{N(x)}\" y=\"{N(AxisHeight - 10)}\">{TickLabel(t, step)}</text>\n");
+        }
+
+        svg.Append(CultureInfo.InvariantCulture, $"<line class=\"rows-end\" x1=\"0\" y1=\"{N(rowsBottom)}\" x2=\"{N(Width)}\" y2=\"{N(rowsBottom)}\"/>\n");
+        svg.Append("</g>\n");
+    }
+
+    private static void Row(StringBuilder svg, RunResult result, LegResult leg, double top, int index, Scale scale)
+    {
+        var mid = top + RowHeight / 2;
+        var barTop = mid - BarHeight / 2;
+        svg.Append(CultureInfo.InvariantCulture, $"<g class=\"row status-{StatusClass(leg.Status)}\" data-leg=\"{Attr(leg.Id)}\">\n");
+        if (index % 2 == 1)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"stripe\" x=\"0\" y=\"{N(top)}\" width=\"{N(Width)}\" height=\"{N(RowHeight)}\"/>");
+        }
+
+        svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"dot\" cx=\"12\" cy=\"{N(mid)}\" r=\"5\"><title>{Text(LegStatusText.Of(leg.Status))}</title></circle>")
+           .Append(CultureInfo.InvariantCulture, $"<text class=\"label\" x=\"24\" y=\"{N(mid + 4)}\">{Text(Truncate(leg.Name, 30))}<title>{Text(LegTitle(leg))}</title></text>\n");
+
+        if (leg.Status == LegStatus.Reused)
+        {
+            var origin = leg.Remarks.FirstOrDefault(r => r.StartsWith(ResumedLeg.RemarkPrefix, StringComparison.Ordinal)) ?? "reused: succeeded in an earlier run";
+            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"note\" x=\"{N(ChartLeft + 4)}\" y=\"{N(mid + 4)}\">{Text(origin)}<title>{Text(string.Join("\n", leg.Remarks))}</title></text>\n");
+        }
+        else if (leg.Attempts.Count == 0)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"note\" x=\"{N(ChartLeft + 4)}\" y=\"{N(mid + 4)}\">{Text(leg.Status == LegStatus.NotStarted ? "not started" : LegStatusText.Of(leg.Status))}<title>{Text(leg.FailureReason ?? "")}</title></text>\n");
+        }
+        else
+        {
+            var firstStart = Offset(result, leg.Attempts[0]);
+            if (firstStart > 0)
+            {
+                svg.Append(CultureInfo.InvariantCulture, $"<line class=\"queued\" x1=\"{N(scale.X(0))}\" y1=\"{N(mid)}\" x2=\"{N(scale.X(firstStart))}\" y2=\"{N(mid)}\"><title>{Text($"{leg.Name}: started {DurationText.Format(TimeSpan.FromSeconds(firstStart))} after the run (waiting for a free slot)")}</title></line>\n");
+            }
+
+            for (var i = 0; i < leg.Attempts.Count; i++)
+            {
+                var attempt = leg.Attempts[i];
+                var start = Offset(result, attempt);
+                var end = start + attempt.Duration.TotalSeconds;
+                if (i + 1 < leg.Attempts.Count)
+                {
+                    RetryWait(svg, leg, attempt, end, Offset(result, leg.Attempts[i + 1]), barTop, scale);
+                }
+
+                var x = scale.X(start);
+                var width = Math.Max(2, scale.X(end) - x);
+                svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"attempt outcome-{OutcomeClass(attempt.Outcome)}\" data-attempt=\"{attempt.Number}\" x=\"{N(x)}\" y=\"{N(barTop)}\" width=\"{N(width)}\" height=\"{N(BarHeight)}\" rx=\"3\"><title>{Text(AttemptTitle(result, leg, attempt))}</title></rect>");
+                if (leg.Attempts.Count > 1 && width >= 24)
+                {
+                    svg.Append(CultureInfo.InvariantCulture, $"<text class=\"bar-label\" x=\"{N(x + width / 2)}\" y=\"{N(mid + 4)}\">#{attempt.Number}</text>");
+                }
+
+                svg.Append('\n');
+            }
+        }
+
+        svg.Append("</g>\n");
+    }
+
+    private static void RetryWait(StringBuilder svg, LegResult leg, AttemptRecord attempt, double from, double to, double barTop, Scale scale)
+    {
+        if (to <= from)
+        {
+            return;
+        }
+
+        var title = $"{leg.Name}: waiting {DurationText.Format(TimeSpan.FromSeconds(to - from))} before attempt {attempt.Number + 1}"
+            + (attempt.Decision.Delay is { } delay ? $" (backoff {DurationText.Format(delay)})" : "")
+            + $"\nretried because: {attempt.Decision.Reason}";
+        var x = scale.X(from);
+        var width = Math.Max(1, scale.X(to) - x);
+        svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"retry-wait\" x=\"{N(x)}\" y=\"{N(barTop + 3)}\" width=\"{N(width)}\" height=\"{N(BarHeight - 6)}\"><title>{Text(title)}</title></rect>");
+    }
+
+    private static void ConcurrencyLane(StringBuilder svg, RunResult result, Scale scale, double top)
+    {
+        var changes = LiveAttempts(result)
+            .SelectMany(a => new[] { (T: Offset(result, a), Delta: 1), (T: Offset(result, a) + a.Duration.TotalSeconds, Delta: -1) })
+            .OrderBy(e => e.T).ThenBy(e => e.Delta)
+            .ToList();
+        var limit = result.Settings?.MaxParallel;
+        var peak = 0;
+        var running = 0;
+        foreach (var change in changes)
+        {
+            running += change.Delta;
+            peak = Math.Max(peak, running);
+        }
+
+        var ceiling = Math.Max(1, Math.Max(peak, limit ?? 0));
+        var bottom = top + LaneHeight;
+        double Y(int count) => bottom - count * (LaneHeight - 12) / ceiling;
+
+        var label = limit is { } l ? $"running legs (peak {peak} of MaxParallel {l})" : $"running legs (peak {peak})";
+        svg.Append("<g class=\"lane\">\n")
+           .Append(CultureInfo.InvariantCulture, $"<text class=\"lane-label\" x=\"24\" y=\"{N(top + 14)}\">Running at once</text>")
+           .Append(CultureInfo.InvariantCulture, $"<text class=\"lane-sub\" x=\"24\" y=\"{N(top + 32)}\">peak {peak}{(limit is { } m ? $" of {m}" : "")}</text>\n")
+           .Append(CultureInfo.InvariantCulture, $"<rect class=\"lane-bg\" x=\"{N(ChartLeft)}\" y=\"{N(top)}\" width=\"{N(ChartRight - ChartLeft)}\" height=\"{N(LaneHeight)}\"/>\n");
+
+        var path = new StringBuilder();
+        path.Append(CultureInfo.InvariantCulture, $"M{N(scale.X(0))},{N(bottom)}");
+        running = 0;
+        foreach (var change in changes)
+        {
+            var x = scale.X(change.T);
+            path.Append(CultureInfo.InvariantCulture, $" L{N(x)},{N(Y(running))}");
+            running += change.Delta;
+            path.Append(CultureInfo.InvariantCulture, $" L{N(x)},{N(Y(running))}");
+        }
+
+        path.Append(CultureInfo.InvariantCulture, $" L{N(scale.X(Span(result)))},{N(Y(running))} L{N(scale.X(Span(result)))},{N(bottom)} Z");
+        svg.Append(CultureInfo.InvariantCulture, $"<path class=\"running\" d=\"{path}\"><title>{Text(label)}</title></path>\n");
+
+        for (var count = 1; count <= ceiling; count++)
+        {
+            if (ceiling <= 8 || count % (int)Math.Ceiling(ceiling / 8.0) == 0 || count == limit)
+            {
+                svg.Append(CultureInfo.InvariantCulture, $"<text class=\"lane-tick\" x=\"{N(ChartLeft - 6)}\" y=\"{N(Y(count) + 4)}\">{count}</text>");
+            }
+        }
+
+        if (limit is { } max)
+        {
+            var y = Y(max);
+            svg.Append(CultureInfo.InvariantCulture, $"\n<line class=\"limit\" x1=\"{N(ChartLeft)}\" y1=\"{N(y)}\" x2=\"{N(ChartRight)}\" y2=\"{N(y)}\"><title>MaxParallel = {max}</title></line>")
+               .Append(CultureInfo.InvariantCulture, $"<text class=\"limit-label\" x=\"{N(ChartRight - 4)}\" y=\"{N(y - 5)}\">MaxParallel {max}</text>\n");
+        }
+
+        svg.Append("</g>\n");
+    }
+
+    private static string AttemptTitle(RunResult result, LegResult leg, AttemptRecord attempt)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var title = new StringBuilder();
+        title.Append(leg.Name).Append(" — attempt ").Append(attempt.Number.ToString(c)).Append(" of ").Append(leg.Attempts.Count.ToString(c)).Append('\n');
+        title.Append(AttemptText.Outcome(attempt.Outcome)).Append(" after ").Append(DurationText.Format(attempt.Duration));
+        if (attempt.ExitCode is { } code)
+        {
+            title.Append(", exit ").Append(code.ToString(c));
+            if (attempt.Signal is { } signal)
+            {
+                title.Append(" (").Append(signal).Append(')');
+            }
+        }
+
+        title.Append("\nstarted at +").Append(DurationText.Format(TimeSpan.FromSeconds(Offset(result, attempt))))
+             .Append(" (").Append(attempt.StartedAt.UtcDateTime.ToString("HH:mm:ss.fff", c)).Append(" UTC)");
+        if (attempt.Detail is { Length: > 0 } detail)
+        {
+            title.Append('\n').Append(detail);
+        }
+
+        if (attempt.Outcome != AttemptOutcome.Succeeded)
+        {
+            title.Append('\n').Append(attempt.Decision.WillRetry ? "retried: " : "not retried: ").Append(attempt.Decision.Reason);
+        }
+
+        return title.ToString();
+    }
+
+    private static string LegTitle(LegResult leg)
+    {
+        var title = new StringBuilder(leg.Name);
+        foreach (var (key, value) in leg.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            title.Append('\n').Append(key).Append(" = ").Append(value);
+        }
+
+        title.Append("\nid ").Append(leg.Id).Append(" · ").Append(LegStatusText.Of(leg.Status));
+        return title.ToString();
+    }
+
+    internal static string StatusClass(LegStatus status) => status switch
+    {
+        LegStatus.TimedOut => "timed-out",
+        LegStatus.NotStarted => "not-started",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    private static string OutcomeClass(AttemptOutcome outcome) => outcome == AttemptOutcome.TimedOut ? "timed-out" : outcome.ToString().ToLowerInvariant();
+
+    private static string TickLabel(double seconds, double step)
+    {
+        var c = CultureInfo.InvariantCulture;
+        if (step < 1)
+        {
+            return seconds.ToString("0.0", c) + "s";
+        }
+
+        if (step < 60)
+        {
+            return seconds < 60 ? seconds.ToString("0", c) + "s" : $"{(int)seconds / 60}m{(int)seconds % 60:00}s";
+        }
+
+        return seconds < 3600 ? $"{(int)seconds / 60}m" : $"{(int)seconds / 3600}h{(int)seconds % 3600 / 60:00}m";
+    }
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
+
+    private static string Text(string text) => WebUtility.HtmlEncode(ReportText.Clean(text));
+
+    private static string Attr(string text) => WebUtility.HtmlEncode(ReportText.OneLine(text));
+
+    private static string N(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private sealed class Scale(double span)
+    {
+        public double X(double seconds) => ChartLeft + Math.Clamp(seconds / span, 0, 1) * (ChartRight - ChartLeft);
+    }
+}
