@@ -16,6 +16,9 @@ internal sealed class DockerLegBuilder(
 
     private readonly DockerBuildSettings _build = matrix.Build;
 
+    /// <summary>The leg's rendered tags with their fields, known after <see cref="Build"/> even when the leg is invalid; invalid tags are left out.</summary>
+    public IReadOnlyList<(string Field, string Tag)> Tags { get; private set; } = [];
+
     public DockerLeg? Build(string iidDirectory)
     {
         var before = errors.Count;
@@ -34,6 +37,7 @@ internal sealed class DockerLegBuilder(
         }
 
         var tags = templates.Tags.Select(t => (Field: t.Field, Value: Render(t))).ToArray();
+        Tags = tags.Where(t => t.Value is not null && DockerReference.Problem(t.Value) is null).Select(t => (t.Field, t.Value!)).ToArray();
         foreach (var (field, tag) in tags)
         {
             if (tag is not null && DockerReference.Problem(tag) is { } problem)

@@ -52,18 +52,19 @@ public static class DockerMatrixPlanner
         var tagOwners = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < parameters.Count; i++)
         {
-            var leg = new DockerLegBuilder(names[i], parameters[i], matrix, templates, root, errors).Build(iidDirectory);
+            var builder = new DockerLegBuilder(names[i], parameters[i], matrix, templates, root, errors);
+            var leg = builder.Build(iidDirectory);
+            foreach (var (field, tag) in builder.Tags)
+            {
+                if (!tagOwners.TryAdd(tag, names[i]))
+                {
+                    errors.Add(new ValidationError(ErrorCodes.DockerTagDuplicate, names[i], field, $"tag '{tag}' is also written by leg '{tagOwners[tag]}'; put an axis placeholder in the tag so each leg writes its own."));
+                }
+            }
+
             if (leg is null)
             {
                 continue;
-            }
-
-            for (var t = 0; t < leg.Tags.Count; t++)
-            {
-                if (!tagOwners.TryAdd(leg.Tags[t], leg.Spec.Name))
-                {
-                    errors.Add(new ValidationError(ErrorCodes.DockerTagDuplicate, leg.Spec.Name, $"build.tags[{t}]", $"tag '{leg.Tags[t]}' is also written by leg '{tagOwners[leg.Tags[t]]}'; put an axis placeholder in the tag so each leg writes its own."));
-                }
             }
 
             legs.Add(leg);
