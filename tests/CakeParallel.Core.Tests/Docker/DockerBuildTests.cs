@@ -99,10 +99,11 @@ public sealed class DockerBuildTests : IDisposable
     public async Task FailingRunStepIsFailedNotRetriedAndQuotesDockersErrorLine(string builderName)
     {
         var builder = DockerBuilder.Named(builderName);
-        var context = Context("fail", """
+        var marker = "cpar-" + Guid.NewGuid().ToString("N")[..8];
+        var context = Context("fail", $"""
             FROM local/busybox:1
             RUN echo about to fail
-            RUN exit 3
+            RUN exit 3 && echo {marker}
             """);
 
         var run = await DockerMatrixRunner.RunAsync(OneLeg(builder, context), Options());
@@ -115,6 +116,11 @@ public sealed class DockerBuildTests : IDisposable
         leg.FailureReason.ShouldStartWith($"docker build failed with exit code {leg.ExitCode}: ");
         leg.FailureReason.ShouldContain(builder.BuildKit ? "exit code: 3" : "returned a non-zero code: 3");
         leg.ImageId.ShouldBeNull();
+        TestDocker.Output("ps", "--all", "--no-trunc", "--format", "{{.Command}}").ShouldNotContain(marker);
+        if (!builder.BuildKit)
+        {
+            leg.Remarks.ShouldHaveSingleItem().ShouldStartWith("the classic builder kept the container(s) ");
+        }
     }
 
     [DockerFact]
