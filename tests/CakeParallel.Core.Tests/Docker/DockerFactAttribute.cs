@@ -33,6 +33,9 @@ internal static class DockerAvailability
 {
     private static readonly Lazy<string?> DaemonProblem = new(ProbeDaemon);
 
+    /// <summary>Why no daemon answers, or <see langword="null"/> when one does.</summary>
+    public static string? DaemonUnreachable => DaemonProblem.Value;
+
     public static bool Required => Environment.GetEnvironmentVariable("CAKEPARALLEL_REQUIRE_DOCKER") == "1";
 
     public static string? SkipReason(bool needsBothClients)
