@@ -101,6 +101,15 @@ public static class DockerMatrixPlanner
             }
         }
 
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (!seen.TryAdd(names[i], i))
+            {
+                errors.Add(new ValidationError(ErrorCodes.DuplicateLegName, names[i], "build.legName", $"legs {seen[names[i]] + 1} and {i + 1} are both named '{names[i]}' by the template '{template.Text}'; use more placeholders."));
+            }
+        }
+
         return names;
     }
 }

@@ -19,13 +19,12 @@ public static class DockerMatrixRunner
         var runOptions = matrix.ApplyTo(options);
         var specs = plan.Legs.Select(l => l.Spec).ToArray();
         var errors = new List<ValidationError>(plan.Errors);
-        if (plan.Legs.Count > 0)
-        {
-            var runErrors = RunValidator.Validate(specs, runOptions);
-            errors.AddRange(runErrors);
-            var missingClients = runErrors.Where(e => e.Code == ErrorCodes.ExecutableNotFound).Select(e => e.Leg).ToHashSet();
-            errors.AddRange(await DockerDaemonCheck.CheckAsync(plan.Legs.Where(l => !missingClients.Contains(l.Spec.Name)), cancellationToken).ConfigureAwait(false));
-        }
+        var runErrors = RunValidator.Validate(specs, runOptions)
+            .Where(e => !(e.Code == ErrorCodes.NoLegs && plan.Errors.Count > 0))
+            .ToArray();
+        errors.AddRange(runErrors.Where(e => !plan.Errors.Any(p => p.Code == e.Code && p.Leg == e.Leg)));
+        var missingClients = runErrors.Where(e => e.Code == ErrorCodes.ExecutableNotFound).Select(e => e.Leg).ToHashSet();
+        errors.AddRange(await DockerDaemonCheck.CheckAsync(plan.Legs.Where(l => !missingClients.Contains(l.Spec.Name)), cancellationToken).ConfigureAwait(false));
 
         // A daemon check cut short by cancellation says nothing about the daemon.
         cancellationToken.ThrowIfCancellationRequested();

@@ -148,6 +148,18 @@ public sealed class DockerMatrixPlannerTests : IDisposable
             e => e.Leg.ShouldBeNull());
     }
 
+    [Fact]
+    public void NamesFromATemplateMustBeUnique()
+    {
+        var error = Should.Throw<InvalidRunException>(() => DockerMatrixPlanner.Plan(Matrix(new DockerBuildSettings { Context = "alpine", LegName = "os-{os}" }), "/ignored"));
+
+        error.Errors.Select(e => e.ToString()).ShouldBe(
+        [
+            "CPAR0004 leg 'os-alpine' build.legName: legs 1 and 3 are both named 'os-alpine' by the template 'os-{os}'; use more placeholders.",
+            "CPAR0004 leg 'os-debian' build.legName: legs 2 and 4 are both named 'os-debian' by the template 'os-{os}'; use more placeholders.",
+        ]);
+    }
+
     [Theory]
     [InlineData("app")]
     [InlineData("app:1.0")]
