@@ -15,6 +15,22 @@ public sealed class DockerFactAttribute : FactAttribute
             Skip = reason;
         }
     }
+
+    private readonly bool _needsBuildKit;
+
+    /// <summary>The test needs the BuildKit client (<c>/usr/bin/docker</c>); it is skipped like a missing daemon when that client is absent.</summary>
+    public bool NeedsBuildKit
+    {
+        get => _needsBuildKit;
+        init
+        {
+            _needsBuildKit = value;
+            if (value && DockerAvailability.SkipReason(needsBothClients: true) is { } reason)
+            {
+                Skip = reason;
+            }
+        }
+    }
 }
 
 /// <summary>A docker theory, run once per builder; skipped like <see cref="DockerFactAttribute"/>, and when a builder's client is missing.</summary>
