@@ -50,4 +50,7 @@ public static class ErrorCodes
 
     /// <summary>A leg never started.</summary>
     public const string LegNotStarted = "CPAR0104";
+
+    /// <summary>A leg's attempt failed and is retried (a warning, so hosts can suppress it by code).</summary>
+    public const string LegRetried = "CPAR0105";
 }
