@@ -32,8 +32,7 @@ public sealed class ParallelExec : ParallelRunTask
     /// <summary>Environment variables for every leg, as <c>NAME=value</c> items (a leg's own metadata wins).</summary>
     public string[] EnvironmentVariables { get; set; } = [];
 
-    /// <inheritdoc />
-    private protected override IReadOnlyList<LegSpec> CreateLegs(RunOptions options, string projectDirectory, List<ValidationError> errors)
+    private protected override Func<RunOptions, CancellationToken, Task<RunResult>>? PrepareRun(RunOptions options, string projectDirectory, List<ValidationError> errors)
     {
         var shared = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (key, value) in EnvironmentAssignments.Parse(string.Join(";", EnvironmentVariables.Select(MSBuildEscaping.Escape)), null, nameof(EnvironmentVariables), errors))
@@ -41,6 +40,11 @@ public sealed class ParallelExec : ParallelRunTask
             shared[key] = value;
         }
 
-        return CommandLegs.Read(Commands, shared, options, projectDirectory, errors);
+        var legs = CommandLegs.Read(Commands, shared, options, projectDirectory, errors);
+        var runErrors = RunValidator.Validate(legs, options);
+
+        // Legs whose items were invalid are missing from the list; "no legs" would only repeat that.
+        errors.AddRange(errors.Count > 0 ? runErrors.Where(e => e.Code != ErrorCodes.NoLegs) : runErrors);
+        return (runOptions, cancellationToken) => ParallelRunner.RunAsync(legs, runOptions, cancellationToken);
     }
 }

@@ -1,11 +1,12 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Task = Microsoft.Build.Utilities.Task;
+using TaskOf = System.Threading.Tasks.Task;
 
 namespace CakeParallel.MSBuild;
 
 /// <summary>
-/// The parameters, cancellation and logging shared by the tasks that run legs (<see cref="ParallelExec"/>):
+/// The parameters, cancellation and logging shared by <see cref="ParallelExec"/> and <see cref="DockerBuildMatrix"/>:
 /// builds the legs, validates everything before anything starts, yields the node while the legs run and
 /// reports every leg as an item of <see cref="Results"/>.
 /// </summary>
@@ -13,18 +14,19 @@ public abstract class ParallelRunTask : Task, ICancelableTask
 {
     // Never disposed: it has no timer, and Cancel() may arrive after Execute returned.
     private readonly CancellationTokenSource _cancellation = new();
-    private int? _timeout;
-    private int? _gracePeriod;
-    private int? _retryDelay;
 
     /// <summary>The most legs running at once (default: the processor count).</summary>
-    public int MaxParallel { get; set; } = Environment.ProcessorCount;
+    public int MaxParallel
+    {
+        get => MaxParallelIfSet ?? Environment.ProcessorCount;
+        set => MaxParallelIfSet = value;
+    }
 
     /// <summary>Timeout of each attempt of each leg in milliseconds, like <c>Exec</c>'s <c>Timeout</c> (default: none).</summary>
     public int Timeout
     {
-        get => _timeout ?? 0;
-        set => _timeout = value;
+        get => TimeoutIfSet ?? 0;
+        set => TimeoutIfSet = value;
     }
 
     /// <summary>
@@ -37,14 +39,20 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         set => _gracePeriod = value;
     }
 
-    /// <summary>Attempts per leg, including the first (default 1: no retry).</summary>
-    public int MaxAttempts { get; set; } = 1;
+    private int? _gracePeriod;
+
+    /// <summary>Attempts per leg, including the first (default 1: no retry; docker legs: 3, transient failures only).</summary>
+    public int MaxAttempts
+    {
+        get => MaxAttemptsIfSet ?? 1;
+        set => MaxAttemptsIfSet = value;
+    }
 
     /// <summary>Milliseconds to wait before the first retry; later waits grow exponentially, with jitter (default 1000).</summary>
     public int RetryDelay
     {
-        get => _retryDelay ?? 1000;
-        set => _retryDelay = value;
+        get => RetryDelayIfSet ?? 1000;
+        set => RetryDelayIfSet = value;
     }
 
     /// <summary>Exit codes that make a failed attempt retryable (default: any, unless <see cref="RetryOnOutput"/> is set).</summary>
@@ -54,10 +62,18 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     public string[] RetryOnOutput { get; set; } = [];
 
     /// <summary>Whether a timed-out attempt is retried (default false).</summary>
-    public bool RetryOnTimeout { get; set; }
+    public bool RetryOnTimeout
+    {
+        get => RetryOnTimeoutIfSet ?? false;
+        set => RetryOnTimeoutIfSet = value;
+    }
 
     /// <summary>On the first leg that fails or times out, start no more legs and terminate the running ones (default false).</summary>
-    public bool FailFast { get; set; }
+    public bool FailFast
+    {
+        get => FailFastIfSet ?? false;
+        set => FailFastIfSet = value;
+    }
 
     /// <summary>Where each leg's complete log is written, relative to the project directory (default: a new folder under the temp directory).</summary>
     public string? LogDirectory { get; set; }
@@ -69,6 +85,19 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     /// </summary>
     [Output]
     public ITaskItem[] Results { get; private set; } = [];
+
+    /// <summary>The parameters the project set explicitly (<see langword="null"/> when left at their default), so they can override a matrix file.</summary>
+    private protected int? MaxParallelIfSet { get; private set; }
+
+    private protected int? TimeoutIfSet { get; private set; }
+
+    private protected int? MaxAttemptsIfSet { get; private set; }
+
+    private protected int? RetryDelayIfSet { get; private set; }
+
+    private protected bool? RetryOnTimeoutIfSet { get; private set; }
+
+    private protected bool? FailFastIfSet { get; private set; }
 
     /// <summary>Asks the running legs to terminate (with the termination sequence); returns at once, from any thread.</summary>
     public void Cancel()
@@ -87,10 +116,8 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         var projectDirectory = Directory.GetCurrentDirectory();
         var errors = new List<ValidationError>();
         var options = CreateOptions(projectDirectory);
-        var legs = CreateLegs(options, projectDirectory, errors);
-        var engineErrors = RunValidator.Validate(legs, options);
-        errors.AddRange(errors.Count > 0 ? engineErrors.Where(e => e.Code != ErrorCodes.NoLegs) : engineErrors);
-        if (errors.Count > 0)
+        var start = PrepareRun(options, projectDirectory, errors);
+        if (errors.Count > 0 || start is null)
         {
             LogInvalidInput(diagnostics, errors);
             return false;
@@ -103,7 +130,7 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         RunResult result;
         try
         {
-            var run = System.Threading.Tasks.Task.Run(() => ParallelRunner.RunAsync(legs, options, _cancellation.Token));
+            var run = TaskOf.Run(() => start(options, _cancellation.Token));
             run.ContinueWith(_ => log.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             log.DrainUntilCompleted();
             result = run.GetAwaiter().GetResult();
@@ -111,6 +138,11 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         catch (InvalidRunException exception)
         {
             LogInvalidInput(diagnostics, exception.Errors);
+            return false;
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            diagnostics.Error(ErrorCodes.LegCancelled, $"{GetType().Name} was cancelled before any leg started.");
             return false;
         }
         finally
@@ -123,11 +155,14 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         return !Log.HasLoggedErrors;
     }
 
-    /// <summary>Creates the legs from the task's input; adds a coded error naming the leg and field for each problem.</summary>
+    /// <summary>
+    /// Reads the task's input and returns how to start the run; adds a coded error naming the leg and field for
+    /// each problem found (then the run is not started). Runs on the Execute thread, before the node is yielded.
+    /// </summary>
     /// <param name="options">The run options made from the shared parameters.</param>
     /// <param name="projectDirectory">The directory relative paths are resolved against.</param>
     /// <param name="errors">Receives the problems found.</param>
-    private protected abstract IReadOnlyList<LegSpec> CreateLegs(RunOptions options, string projectDirectory, List<ValidationError> errors);
+    private protected abstract Func<RunOptions, CancellationToken, Task<RunResult>>? PrepareRun(RunOptions options, string projectDirectory, List<ValidationError> errors);
 
     private RunOptions CreateOptions(string projectDirectory)
     {
@@ -145,7 +180,7 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         {
             MaxParallel = MaxParallel,
             FailFast = FailFast,
-            Timeout = _timeout is { } timeout ? TimeSpan.FromMilliseconds(timeout) : null,
+            Timeout = TimeoutIfSet is { } timeout ? TimeSpan.FromMilliseconds(timeout) : null,
             Termination = _gracePeriod is { } grace ? TerminationSequence.WithGracePeriod(TimeSpan.FromMilliseconds(grace)) : TerminationSequence.Default,
             Retry = retry,
             LogDirectory = string.IsNullOrEmpty(LogDirectory) ? null : Path.GetFullPath(LogDirectory, projectDirectory),
