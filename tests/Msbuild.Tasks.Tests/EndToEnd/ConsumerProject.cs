@@ -11,6 +11,7 @@ public sealed class ConsumerProject
     {
         _feed = feed;
         Directory = directory;
+        ProjectFile = Path.Combine(directory, "Consumer.csproj");
         System.IO.Directory.CreateDirectory(directory);
 
         // Keep the repository's and the machine's settings out: only the test feed, no inherited props.
@@ -30,7 +31,7 @@ public sealed class ConsumerProject
 
     public string Directory { get; }
 
-    public string ProjectFile => Path.Combine(Directory, "Consumer.csproj");
+    public string ProjectFile { get; private set; }
 
     public string LogFile => Path.Combine(Directory, "build.log");
 
@@ -51,9 +52,10 @@ public sealed class ConsumerProject
         return this;
     }
 
-    /// <summary>Copies a folder's files (e.g. the example) into the consumer folder.</summary>
-    public ConsumerProject WithFilesFrom(string source)
+    /// <summary>Copies a folder's files (e.g. the example) into the consumer folder and builds <paramref name="projectFileName"/> from it.</summary>
+    public ConsumerProject WithFilesFrom(string source, string projectFileName)
     {
+        ProjectFile = Path.Combine(Directory, projectFileName);
         foreach (var file in System.IO.Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(source, file);
