@@ -143,7 +143,7 @@ public sealed class DockerBuildTests : IDisposable
         TestDocker.ImageExists($"{_images.Repository}:one-classic").ShouldBeFalse();
     }
 
-    [DockerFact]
+    [DockerFact(NeedsBuildKit = true)]
     public async Task TimedOutBuildKitBuildIsWatchedForALateTag()
     {
         var context = Context("cancelled", $"""
@@ -161,7 +161,7 @@ public sealed class DockerBuildTests : IDisposable
         TestDocker.ImageExists(tag).ShouldBeFalse();
     }
 
-    [DockerFact]
+    [DockerFact(NeedsBuildKit = true)]
     public async Task BuildThatOutlivesItsTerminatedClientIsReportedAndItsLateTagRemoved()
     {
         var context = Context("late", $"""
@@ -280,7 +280,7 @@ public sealed class DockerBuildTests : IDisposable
         ]);
     }
 
-    [DockerFact]
+    [DockerFact(NeedsBuildKit = true)]
     public async Task SecretValuesNeverShowInOutputOrLogs()
     {
         const string secret = "hunter2-very-secret";

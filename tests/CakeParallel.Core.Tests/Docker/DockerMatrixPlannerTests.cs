@@ -149,6 +149,26 @@ public sealed class DockerMatrixPlannerTests : IDisposable
     }
 
     [Fact]
+    public void TenThousandLegsPlanWithDistinctTagsAndIds()
+    {
+        var values = Enumerable.Range(0, 100).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var matrix = Matrix(new DockerBuildSettings { Context = "alpine", Tags = ["app:{a}-{b}"] }) with
+        {
+            Matrix = new MatrixDefinition { Axes = [new MatrixAxis("a", values), new MatrixAxis("b", values)] },
+        };
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var legs = DockerMatrixPlanner.Plan(matrix, "/ignored");
+        clock.Stop();
+
+        legs.Count.ShouldBe(10_000);
+        legs.Select(l => l.Id).Distinct().Count().ShouldBe(10_000);
+        legs[^1].Arguments.ShouldContain("app:99-99");
+        // A sanity bound only; the speed target is measured by the benchmarks.
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public void NamesFromATemplateMustBeUnique()
     {
         var error = Should.Throw<InvalidRunException>(() => DockerMatrixPlanner.Plan(Matrix(new DockerBuildSettings { Context = "alpine", LegName = "os-{os}" }), "/ignored"));
