@@ -105,6 +105,21 @@ public sealed class ParallelExecTests : IDisposable
     }
 
     [Fact]
+    public void With_FailFast_the_first_failure_cancels_the_running_legs_and_skips_the_queued_ones()
+    {
+        var task = NewTask(Shell("fails", "sleep 0.3; exit 4"), Shell("long", "sleep 60"), Shell("queued", "true"));
+        task.MaxParallel = 2;
+        task.FailFast = true;
+        task.GracePeriod = 1000;
+
+        TaskRun.Execute(task, _engine).Result.ShouldBeFalse();
+
+        task.Results.Select(r => r.GetMetadata("Status")).ShouldBe(["Failed", "Cancelled", "NotStarted"]);
+        _engine.Errors.Select(e => e.Code).ShouldBe(["CPAR0101", "CPAR0103", "CPAR0104"], ignoreOrder: true);
+        _engine.Errors.Single(e => e.Code == "CPAR0103").Message!.ShouldContain("leg 'fails' failed and FailFast is on");
+    }
+
+    [Fact]
     public void Invalid_input_is_reported_all_at_once_with_codes_naming_leg_and_field_and_nothing_starts()
     {
         var marker = _temp.File("started");
