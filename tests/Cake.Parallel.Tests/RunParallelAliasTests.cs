@@ -94,7 +94,7 @@ public sealed class RunParallelAliasTests : IDisposable
 
         exception.Message.ShouldStartWith("1 of 2 parallel legs did not succeed: 'bad' failed");
         var lines = _context.Log.Lines.ToList();
-        var header = lines.FindIndex(l => l.StartsWith("=== bad: failed (exit 3)", StringComparison.Ordinal));
+        var header = lines.FindIndex(l => l.StartsWith("=== bad: failed, exit 3 - ", StringComparison.Ordinal));
         header.ShouldBeGreaterThanOrEqualTo(0);
         lines.Skip(header + 1).Take(2).ShouldBe(["    first-clue", "    boom"]);
         lines.FindIndex(l => l.StartsWith("Parallel run finished", StringComparison.Ordinal)).ShouldBeGreaterThan(header);

@@ -10,9 +10,9 @@ internal static class RunReport
     {
         foreach (var leg in run.Legs.Where(l => l.Status is LegStatus.Failed or LegStatus.TimedOut or LegStatus.Cancelled))
         {
-            log.WriteText(Verbosity.Minimal, LogLevel.Error, "");
+            log.WriteText(Verbosity.Minimal, LogLevel.Information, "");
             log.WriteText(Verbosity.Minimal, LogLevel.Error,
-                $"=== {palette.Paint(leg.Name, leg.Name)}: {LegStatusText.Of(leg.Status)}{(leg.ExitDisplay.Length > 0 ? " (exit " + leg.ExitDisplay + ")" : "")}" +
+                $"=== {palette.Paint(leg.Name, leg.Name)}: {LegStatusText.Of(leg.Status)}{(leg.ExitDisplay.Length > 0 ? ", exit " + leg.ExitDisplay : "")}" +
                 (leg.FailureReason is null ? "" : " - " + leg.FailureReason));
             if (leg.OutputTail.Count == 0)
             {
