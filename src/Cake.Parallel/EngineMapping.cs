@@ -1,5 +1,6 @@
 using Cake.Core;
 using CakeParallel;
+using CakeParallel.Docker;
 
 namespace Cake.Parallel;
 
@@ -31,6 +32,14 @@ internal static class EngineMapping
             Retry = leg.Retry?.ToRetryPolicy(),
             SecretValues = leg.SecretValues.ToArray(),
         };
+
+    public static DockerMatrix ToDockerMatrix(this DockerMatrixSettings settings, ICakeEnvironment environment) => new()
+    {
+        Matrix = settings.Matrix,
+        Build = settings.Build,
+        BaseDirectory = (settings.BaseDirectory ?? environment.WorkingDirectory).MakeAbsolute(environment).FullPath,
+        Retry = settings.Retry.ToRetryPolicy(),
+    };
 
     public static RetryPolicy ToRetryPolicy(this ParallelRetrySettings retry) => new()
     {

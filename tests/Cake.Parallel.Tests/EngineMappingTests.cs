@@ -1,5 +1,7 @@
 using Cake.Parallel.Tests.Infrastructure;
 using CakeParallel;
+using CakeParallel.Docker;
+using CakeParallel.Matrix;
 
 namespace Cake.Parallel.Tests;
 
@@ -95,5 +97,54 @@ public sealed class EngineMappingTests
     public void A_leg_without_its_own_retry_uses_the_runs()
     {
         new ParallelLeg("a", "true").ToLegSpec(_context.Environment).Retry.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Docker_matrix_settings_map_to_a_docker_matrix_based_in_the_cake_working_directory()
+    {
+        var settings = new DockerMatrixSettings()
+            .WithAxis("node", "20", "22")
+            .WithAxis("os", "alpine", "debian")
+            .WithExclude(new Dictionary<string, string> { ["node"] = "20", ["os"] = "debian" })
+            .WithInclude(new Dictionary<string, string> { ["node"] = "24", ["os"] = "alpine" })
+            .SetContext("images/{os}")
+            .SetDockerfile("images/{os}/Dockerfile")
+            .WithTag("app:{node}-{os}")
+            .WithBuildArg("BASE", "local/busybox:1")
+            .WithLabel("org.opencontainers.image.version", "{node}")
+            .SetTarget("runtime")
+            .SetPlatform("linux/amd64")
+            .WithBuildKit()
+            .SetLegName("node{node}-{os}");
+
+        var matrix = settings.ToDockerMatrix(_context.Environment);
+
+        matrix.BaseDirectory.ShouldBe("/work/cake-root");
+        matrix.Matrix.Axes.Select(a => a.Name + "=" + string.Join("|", a.Values)).ShouldBe(["node=20|22", "os=alpine|debian"]);
+        MatrixExpansion.Expand(matrix.Matrix).Select(l => string.Join(",", l.Values)).ShouldBe(["20,alpine", "22,alpine", "22,debian", "24,alpine"]);
+        matrix.Build.Context.ShouldBe("images/{os}");
+        matrix.Build.Dockerfile.ShouldBe("images/{os}/Dockerfile");
+        matrix.Build.Tags.ShouldBe(["app:{node}-{os}"]);
+        matrix.Build.BuildArgs["BASE"].ShouldBe("local/busybox:1");
+        matrix.Build.Labels["org.opencontainers.image.version"].ShouldBe("{node}");
+        matrix.Build.Target.ShouldBe("runtime");
+        matrix.Build.Platform.ShouldBe("linux/amd64");
+        matrix.Build.BuildKit.ShouldBe(true);
+        matrix.Build.LegName.ShouldBe("node{node}-{os}");
+        matrix.MaxParallel.ShouldBeNull("the run settings come from ParallelSettings through the RunOptions");
+    }
+
+    [Fact]
+    public void Docker_matrix_settings_default_to_the_docker_retry_policy_and_keep_a_custom_one()
+    {
+        var defaults = new DockerMatrixSettings().ToDockerMatrix(_context.Environment).Retry!;
+        var custom = new DockerMatrixSettings().WithRetry(5).WithRetryOnExitCodes(1).SetBaseDirectory("docker").ToDockerMatrix(_context.Environment);
+
+        defaults.MaxAttempts.ShouldBe(DockerRetryPolicy.Default.MaxAttempts);
+        defaults.InitialDelay.ShouldBe(DockerRetryPolicy.Default.InitialDelay);
+        defaults.RetryOnExitCodes.ShouldBeEmpty("only transient docker failures are retried by default");
+        custom.Retry!.MaxAttempts.ShouldBe(5);
+        custom.Retry.RetryOnExitCodes.ShouldBe([1]);
+        custom.BaseDirectory.ShouldBe("/work/cake-root/docker");
     }
 }
