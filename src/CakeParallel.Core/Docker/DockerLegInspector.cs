@@ -17,10 +17,18 @@ internal sealed partial class DockerLegInspector(DockerEndpoint endpoint, string
     public async Task<LegResult> InspectAsync(LegResult result, CancellationToken cancellationToken)
     {
         result = result with { Tags = tags, ImageId = ReadImageId() };
-        if (result.Status == LegStatus.Failed && DockerFailurePatterns.ErrorLine(result.OutputTail) is { } errorLine)
+        if (result.Status == LegStatus.Failed)
         {
-            var attempts = result.Attempts.Count > 1 ? $" (attempt {result.Attempts.Count} of {result.Attempts.Count})" : "";
-            result = result with { FailureReason = $"docker build failed with exit code {result.ExitDisplay}{attempts}: {errorLine}" };
+            if (DockerFailurePatterns.ErrorLine(result.OutputTail) is { } errorLine)
+            {
+                var attempts = result.Attempts.Count > 1 ? $" (attempt {result.Attempts.Count} of {result.Attempts.Count})" : "";
+                result = result with { FailureReason = $"docker build failed with exit code {result.ExitDisplay}{attempts}: {errorLine}" };
+            }
+
+            // The classic builder keeps the container of a failed step; a matrix of failing legs would pile them up.
+            var remarks = new List<string>(result.Remarks);
+            await CheckBuildContainersAsync(ReadLog(result.LogFile), remarks, afterTermination: false, cancellationToken).ConfigureAwait(false);
+            result = result with { Remarks = remarks };
         }
 
         if (result.Status is LegStatus.TimedOut or LegStatus.Cancelled && result.Attempts.Count > 0)
@@ -28,7 +36,7 @@ internal sealed partial class DockerLegInspector(DockerEndpoint endpoint, string
             var remarks = new List<string>(result.Remarks);
             var log = ReadLog(result.LogFile);
             var classic = log.Contains("---> Running in", StringComparison.Ordinal) || ClassicStepPattern().IsMatch(log);
-            await CheckBuildContainersAsync(log, remarks, cancellationToken).ConfigureAwait(false);
+            await CheckBuildContainersAsync(log, remarks, afterTermination: true, cancellationToken).ConfigureAwait(false);
             var lateTag = await WatchForLateTagsAsync(result.Attempts[^1].StartedAt, classic, remarks, cancellationToken).ConfigureAwait(false);
             result = result with { Remarks = remarks };
             if (lateTag is not null)
@@ -65,7 +73,7 @@ internal sealed partial class DockerLegInspector(DockerEndpoint endpoint, string
     }
 
     /// <summary>The classic builder names each step's container in its output ("---> Running in 1b2b8d9eff8b"); any of those still present belongs to this leg.</summary>
-    private async Task CheckBuildContainersAsync(string log, List<string> remarks, CancellationToken cancellationToken)
+    private async Task CheckBuildContainersAsync(string log, List<string> remarks, bool afterTermination, CancellationToken cancellationToken)
     {
         var ids = RunningInPattern().Matches(log).Select(m => m.Groups[1].Value).Distinct().ToArray();
         if (ids.Length == 0)
@@ -74,16 +82,11 @@ internal sealed partial class DockerLegInspector(DockerEndpoint endpoint, string
         }
 
         // The daemon removes the container of a cancelled classic build itself; give it a moment before calling it a leftover.
-        string[] remaining = [];
-        for (var i = 0; i < 6; i++)
+        var remaining = await ExistingContainersAsync(ids, CancellationToken.None).ConfigureAwait(false);
+        for (var i = 0; afterTermination && i < 6 && remaining.Length > 0 && !cancellationToken.IsCancellationRequested; i++)
         {
-            remaining = await ExistingContainersAsync(ids, CancellationToken.None).ConfigureAwait(false);
-            if (remaining.Length == 0 || cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-
             await Task.Delay(PollInterval, CancellationToken.None).ConfigureAwait(false);
+            remaining = await ExistingContainersAsync(ids, CancellationToken.None).ConfigureAwait(false);
         }
 
         if (remaining.Length == 0)
@@ -91,10 +94,12 @@ internal sealed partial class DockerLegInspector(DockerEndpoint endpoint, string
             return;
         }
 
+        var list = string.Join(", ", remaining);
+        var what = afterTermination
+            ? $"build container(s) {list} of this leg were still on the daemon after it was terminated"
+            : $"the classic builder kept the container(s) {list} of the failed step";
         var removal = await DockerCli.RunAsync(endpoint, ["rm", "--force", .. remaining], CommandLimit, CancellationToken.None).ConfigureAwait(false);
-        remarks.Add(removal.Succeeded
-            ? $"build container(s) {string.Join(", ", remaining)} of this leg were still on the daemon after it was terminated; removed them."
-            : $"build container(s) {string.Join(", ", remaining)} of this leg are still on the daemon after it was terminated; removing them failed: {removal.Message}");
+        remarks.Add(removal.Succeeded ? $"{what}; removed them." : $"{what}; removing them failed: {removal.Message}");
     }
 
     private async Task<string[]> ExistingContainersAsync(string[] ids, CancellationToken cancellationToken)
