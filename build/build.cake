@@ -70,7 +70,7 @@ Task("Demo")
     {
         LogDirectory = artifacts.Combine("demo-logs"),
     });
-    Information("Demo: {0} docker legs built: {1}", result.Legs.Count, string.Join(", ", result.Legs.Select(l => l.Name + " " + l.ImageId)));
+    Information("Demo: {0} images built from {1}.", result.Legs.Count(l => l.ImageId != null), example.CombineWithFilePath("matrix.json"));
 });
 
 Task("Default")

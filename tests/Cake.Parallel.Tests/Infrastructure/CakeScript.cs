@@ -9,22 +9,40 @@ internal sealed class CakeScript : IDisposable
     private readonly AddinFeed _feed;
     private readonly TempDirectory _directory = new("cakeparallel-script");
 
-    public CakeScript(AddinFeed feed, string text)
+    public CakeScript(AddinFeed feed, string text, string relativePath = "build.cake")
     {
         _feed = feed;
+        ScriptPath = _directory.Combine(relativePath);
+        System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(ScriptPath)!);
         File.WriteAllText(ScriptPath, feed.PinAddinVersion(text));
     }
 
+    /// <summary>The folder the script tree lives in.</summary>
     public string Directory => _directory.Path;
 
-    public string ScriptPath => _directory.Combine("build.cake");
+    public string ScriptPath { get; }
+
+    /// <summary>Copies a folder of the repository into the script's tree, at the same relative path.</summary>
+    public void CopyFromRepository(string relativeFolder)
+    {
+        var source = System.IO.Path.Combine(RepositoryRoot.Path, relativeFolder);
+        foreach (var file in System.IO.Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = _directory.Combine(relativeFolder, System.IO.Path.GetRelativePath(source, file));
+            System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+            File.Copy(file, target); // keeps the mode bits, so the example's script stays executable
+        }
+    }
 
     public static string FromFile(string relativePath) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, relativePath));
 
     /// <summary>Runs the script to its end.</summary>
-    public ChildProcess Run(params string[] arguments)
+    public ChildProcess Run(params string[] arguments) => RunWith(new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs the script to its end with extra environment variables.</summary>
+    public ChildProcess RunWith(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var process = Start(arguments);
+        var process = Start(environment, arguments);
         process.WaitForExit(TimeSpan.FromMinutes(5));
         return process;
     }
@@ -33,12 +51,14 @@ internal sealed class CakeScript : IDisposable
     /// Starts the script in a session of its own (like a job started from a shell), so a test can signal its
     /// process group the way a terminal's Ctrl+C does.
     /// </summary>
-    public ChildProcess Start(params string[] arguments) =>
+    public ChildProcess Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
+
+    private ChildProcess Start(IReadOnlyDictionary<string, string> environment, string[] arguments) =>
         ChildProcess.Start(
             "setsid",
             ["dotnet", "cake", ScriptPath, "--nuget_source=" + _feed.NuGetSources, "--verbosity=normal", .. arguments],
             RepositoryRoot.Path,
-            new Dictionary<string, string> { ["NO_COLOR"] = "1", ["TERM"] = "dumb" });
+            new Dictionary<string, string>(environment) { ["NO_COLOR"] = "1", ["TERM"] = "dumb" });
 
     public void Dispose() => _directory.Dispose();
 }
