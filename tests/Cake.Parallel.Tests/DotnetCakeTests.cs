@@ -91,4 +91,23 @@ public sealed class DotnetCakeTests(AddinFeed feed) : IDisposable
         addins.ShouldContain($"CakeParallel.Core.{feed.Version}");
         addins.ShouldContain(a => a!.StartsWith("Polly.Core.", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void On_a_terminal_each_leg_name_gets_its_own_colour_and_redirected_output_has_none()
+    {
+        using var script = new CakeScript(feed, """
+            #addin nuget:?package=Cake.Parallel&version=0.1.0&loaddependencies=true
+            RunParallel(new[] { new ParallelLeg("first", "/bin/echo", "one"), new ParallelLeg("second", "/bin/echo", "two") });
+            """);
+
+        using var terminal = script.RunOnTerminal();
+        using var redirected = script.Run();
+
+        terminal.ExitCode.ShouldBe(0, terminal.Output);
+        terminal.Stdout.ShouldContain("\u001b[36mfirst\u001b[39m  | one");
+        terminal.Stdout.ShouldContain("\u001b[35msecond\u001b[39m | two");
+        redirected.ExitCode.ShouldBe(0, redirected.Output);
+        redirected.Stdout.ShouldContain("first  | one");
+        redirected.Stdout.ShouldNotContain("\u001b[");
+    }
 }

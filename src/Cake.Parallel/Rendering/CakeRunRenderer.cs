@@ -30,7 +30,11 @@ internal sealed class CakeRunRenderer : IRunListener
         _palette = palette;
     }
 
-    public void LegQueued(LegSpec leg) => _nameWidth = Math.Max(_nameWidth, leg.Name.Length);
+    public void LegQueued(LegSpec leg)
+    {
+        _nameWidth = Math.Max(_nameWidth, leg.Name.Length);
+        _palette.Assign(leg.Name);
+    }
 
     public void AttemptStarted(LegSpec leg, int attempt, string logFile)
     {

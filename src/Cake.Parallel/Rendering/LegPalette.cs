@@ -7,7 +7,8 @@ internal sealed class LegPalette
 {
     // Foreground colours that read well on dark and light backgrounds; red stays reserved for errors.
     private static readonly string[] Colours = ["36", "35", "33", "34", "32", "96", "95", "93", "94", "92"];
-    private const string Reset = "\u001b[0m";
+    // Back to the default foreground only, so the rest of Cake's line keeps its own styling.
+    private const string DefaultForeground = "\u001b[39m";
 
     private readonly bool _enabled;
     private readonly Dictionary<string, string> _assigned = new(StringComparer.Ordinal);
@@ -26,6 +27,9 @@ internal sealed class LegPalette
         return new LegPalette(console?.SupportAnsiEscapeCodes ?? false);
     }
 
+    /// <summary>Gives <paramref name="legName"/> the next colour, so colours follow the legs' input order.</summary>
+    public void Assign(string legName) => _assigned.TryAdd(legName, Colours[_assigned.Count % Colours.Length]);
+
     /// <summary>Returns <paramref name="text"/> in the leg's colour (padding stays outside the escape codes).</summary>
     public string Paint(string legName, string text)
     {
@@ -34,12 +38,7 @@ internal sealed class LegPalette
             return text;
         }
 
-        if (!_assigned.TryGetValue(legName, out var colour))
-        {
-            colour = Colours[_assigned.Count % Colours.Length];
-            _assigned[legName] = colour;
-        }
-
-        return "\u001b[" + colour + "m" + text + Reset;
+        Assign(legName);
+        return "\u001b[" + _assigned[legName] + "m" + text + DefaultForeground;
     }
 }

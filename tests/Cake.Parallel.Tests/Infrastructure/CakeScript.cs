@@ -53,12 +53,28 @@ internal sealed class CakeScript : IDisposable
     /// </summary>
     public ChildProcess Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
 
+    /// <summary>Runs the script to its end on a pseudo-terminal (through script(1)), as in an interactive shell with colours.</summary>
+    public ChildProcess RunOnTerminal()
+    {
+        var command = string.Join(' ', CakeCommand([]).Select(a => "'" + a.Replace("'", "'\\''") + "'"));
+        var process = ChildProcess.Start(
+            "script",
+            ["--quiet", "--return", "--command", command, "/dev/null"],
+            RepositoryRoot.Path,
+            new Dictionary<string, string?> { ["NO_COLOR"] = null, ["TERM"] = "xterm-256color" });
+        process.WaitForExit(TimeSpan.FromMinutes(5));
+        return process;
+    }
+
     private ChildProcess Start(IReadOnlyDictionary<string, string> environment, string[] arguments) =>
         ChildProcess.Start(
             "setsid",
-            ["dotnet", "cake", ScriptPath, "--nuget_source=" + _feed.NuGetSources, "--verbosity=normal", .. arguments],
+            CakeCommand(arguments),
             RepositoryRoot.Path,
-            new Dictionary<string, string>(environment) { ["NO_COLOR"] = "1", ["TERM"] = "dumb" });
+            new Dictionary<string, string?>(environment.Select(e => KeyValuePair.Create(e.Key, (string?)e.Value))) { ["NO_COLOR"] = "1", ["TERM"] = "dumb" });
+
+    private string[] CakeCommand(string[] arguments) =>
+        ["dotnet", "cake", ScriptPath, "--nuget_source=" + _feed.NuGetSources, "--verbosity=normal", .. arguments];
 
     public void Dispose() => _directory.Dispose();
 }
