@@ -110,4 +110,27 @@ public sealed class DotnetCakeTests(AddinFeed feed) : IDisposable
         redirected.Stdout.ShouldContain("first  | one");
         redirected.Stdout.ShouldNotContain("\u001b[");
     }
+
+    [Fact]
+    public void Invalid_legs_fail_the_task_naming_each_leg_and_field_before_anything_starts()
+    {
+        var started = Path.Combine(_state.Path, "started");
+        using var script = new CakeScript(feed, $$"""
+            #addin nuget:?package=Cake.Parallel&version=0.1.0&loaddependencies=true
+            RunParallel(new[]
+            {
+                new ParallelLeg("dup", "/bin/sh", "-c", "touch '{{started}}'"),
+                new ParallelLeg("dup", "/bin/sh", "-c", "touch '{{started}}'"),
+                new ParallelLeg("elsewhere", "/bin/true").SetWorkingDirectory("no-such-folder"),
+            });
+            """);
+
+        using var cake = script.Run();
+
+        cake.ExitCode.ShouldNotBe(0, cake.Output);
+        cake.Output.ShouldContain("The run's input has 2 problems; nothing was started:");
+        cake.Output.ShouldContain("CPAR0004 leg 'dup' Name: another leg is also named 'dup'");
+        cake.Output.ShouldContain($"CPAR0006 leg 'elsewhere' WorkingDirectory: directory '{Path.Combine(script.Directory, "no-such-folder")}' does not exist.");
+        File.Exists(started).ShouldBeFalse();
+    }
 }
