@@ -19,7 +19,7 @@ internal sealed class DockerLegBuilder(
     /// <summary>The leg's rendered tags with their fields, known after <see cref="Build"/> even when the leg is invalid; invalid tags are left out.</summary>
     public IReadOnlyList<(string Field, string Tag)> Tags { get; private set; } = [];
 
-    public DockerLeg? Build(string iidDirectory)
+    public DockerLeg? Build(string iidPrefix)
     {
         var before = errors.Count;
         var id = parameters.Count > 0 ? LegId.FromParameters(parameters) : LegId.FromName(name);
@@ -116,7 +116,7 @@ internal sealed class DockerLegBuilder(
             AddOption(arguments, "--secret", Secret(i, environment, secretValues));
         }
 
-        var iidFile = Path.Combine(iidDirectory, id + ".iid");
+        var iidFile = $"{iidPrefix}-{id}.iid";
         arguments.AddRange(["--iidfile", iidFile]);
         foreach (var extra in templates.ExtraArguments)
         {

@@ -52,9 +52,16 @@ internal sealed partial class DockerLegInspector(DockerEndpoint endpoint, string
     {
         try
         {
-            return File.Exists(iidFile) && File.ReadAllText(iidFile).Trim() is { Length: > 0 } id ? id : null;
+            if (!File.Exists(iidFile))
+            {
+                return null;
+            }
+
+            var id = File.ReadAllText(iidFile).Trim();
+            File.Delete(iidFile);
+            return id.Length > 0 ? id : null;
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return null;
         }

@@ -9,7 +9,8 @@ namespace CakeParallel.Docker;
 /// Precedence: the run settings here (<see cref="MaxParallel"/>, <see cref="Timeout"/>, <see cref="Retries"/>,
 /// <see cref="FailFast"/>) win over the <see cref="RunOptions"/> a run is given; a setting left
 /// <see langword="null"/> keeps the option's value. To override a file's setting from code, change the matrix:
-/// <c>matrix with { MaxParallel = 1 }</c>.
+/// <c>matrix with { MaxParallel = 1 }</c>. Retries are per leg: every docker leg gets <see cref="EffectiveRetry"/>,
+/// so <see cref="RunOptions.Retry"/> does not apply to docker legs; set <see cref="Retry"/> or <see cref="Retries"/>.
 /// </remarks>
 public sealed record DockerMatrix
 {

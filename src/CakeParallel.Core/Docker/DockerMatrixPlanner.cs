@@ -47,13 +47,14 @@ public static class DockerMatrixPlanner
 
         var names = NameLegs(parameters, templates.LegName, errors);
         var root = Path.GetFullPath(matrix.BaseDirectory ?? baseDirectory);
-        var iidDirectory = Path.Combine(Path.GetTempPath(), "cakeparallel", "iid", Guid.NewGuid().ToString("N")[..12]);
+        // One shared folder, files prefixed per plan: the inspector deletes each file after reading, leaving nothing behind.
+        var iidPrefix = Path.Combine(Path.GetTempPath(), "cakeparallel", "iid", Guid.NewGuid().ToString("N")[..12]);
         var legs = new List<DockerLeg>(parameters.Count);
         var tagOwners = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < parameters.Count; i++)
         {
             var builder = new DockerLegBuilder(names[i], parameters[i], matrix, templates, root, errors);
-            var leg = builder.Build(iidDirectory);
+            var leg = builder.Build(iidPrefix);
             foreach (var (field, tag) in builder.Tags)
             {
                 if (!tagOwners.TryAdd(tag, names[i]))
@@ -72,7 +73,7 @@ public static class DockerMatrixPlanner
 
         if (errors.Count == 0)
         {
-            Directory.CreateDirectory(iidDirectory);
+            Directory.CreateDirectory(Path.GetDirectoryName(iidPrefix)!);
         }
 
         return new DockerPlan(legs, errors);
@@ -97,6 +98,15 @@ public static class DockerMatrixPlanner
             else
             {
                 names[i] = template.Render(parameters[i]);
+            }
+        }
+
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (!seen.TryAdd(names[i], i))
+            {
+                errors.Add(new ValidationError(ErrorCodes.DuplicateLegName, names[i], "build.legName", $"legs {seen[names[i]] + 1} and {i + 1} are both named '{names[i]}' by the template '{template.Text}'; use more placeholders."));
             }
         }
 

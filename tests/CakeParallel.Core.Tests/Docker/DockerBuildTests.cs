@@ -143,7 +143,7 @@ public sealed class DockerBuildTests : IDisposable
         TestDocker.ImageExists($"{_images.Repository}:one-classic").ShouldBeFalse();
     }
 
-    [DockerFact]
+    [DockerFact(NeedsBuildKit = true)]
     public async Task TimedOutBuildKitBuildIsWatchedForALateTag()
     {
         var context = Context("cancelled", $"""
@@ -161,7 +161,7 @@ public sealed class DockerBuildTests : IDisposable
         TestDocker.ImageExists(tag).ShouldBeFalse();
     }
 
-    [DockerFact]
+    [DockerFact(NeedsBuildKit = true)]
     public async Task BuildThatOutlivesItsTerminatedClientIsReportedAndItsLateTagRemoved()
     {
         var context = Context("late", $"""
@@ -251,6 +251,36 @@ public sealed class DockerBuildTests : IDisposable
     }
 
     [DockerFact]
+    public async Task InputProblemsAndAnUnreachableDaemonAreReportedTogether()
+    {
+        var context = Context("together", "FROM local/busybox:1\n");
+        var matrix = new DockerMatrix
+        {
+            Matrix = new MatrixDefinition { Axes = [new MatrixAxis("n", ["1", "2"])] },
+            Build = new DockerBuildSettings { Context = context, Tags = ["app;rm -rf /:{n}"], DockerHost = "unix://" + _scratch.PathOf("dead.sock") },
+        };
+
+        var error = await Should.ThrowAsync<InvalidRunException>(() => DockerMatrixRunner.RunAsync(matrix, Options() with { Timeout = TimeSpan.Zero }));
+
+        error.Errors.Select(e => $"{e.Code} {e.Leg} {e.Field}").ShouldBe(
+        [
+            "CPAR0206 1 build.tags[0]",
+            "CPAR0206 2 build.tags[0]",
+            "CPAR0003  Timeout",
+        ]);
+        Directory.Exists(_scratch.PathOf("logs")).ShouldBeFalse();
+
+        var valid = matrix with { Build = matrix.Build with { Tags = [] } };
+        error = await Should.ThrowAsync<InvalidRunException>(() => DockerMatrixRunner.RunAsync(valid, Options() with { Timeout = TimeSpan.Zero }));
+
+        error.Errors.Select(e => $"{e.Code} {e.Leg} {e.Field}").ShouldBe(
+        [
+            "CPAR0003  Timeout",
+            "CPAR0210 1 (and 1 more legs) build.dockerHost",
+        ]);
+    }
+
+    [DockerFact(NeedsBuildKit = true)]
     public async Task SecretValuesNeverShowInOutputOrLogs()
     {
         const string secret = "hunter2-very-secret";

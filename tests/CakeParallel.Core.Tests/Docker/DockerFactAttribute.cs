@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace CakeParallel.Tests.Docker;
 
 /// <summary>
@@ -13,6 +11,22 @@ public sealed class DockerFactAttribute : FactAttribute
         if (DockerAvailability.SkipReason(needsBothClients: false) is { } reason)
         {
             Skip = reason;
+        }
+    }
+
+    private readonly bool _needsBuildKit;
+
+    /// <summary>The test needs the BuildKit client (<c>/usr/bin/docker</c>); it is skipped like a missing daemon when that client is absent.</summary>
+    public bool NeedsBuildKit
+    {
+        get => _needsBuildKit;
+        init
+        {
+            _needsBuildKit = value;
+            if (value && DockerAvailability.SkipReason(needsBothClients: true) is { } reason)
+            {
+                Skip = reason;
+            }
         }
     }
 }
@@ -32,6 +46,9 @@ public sealed class DockerTheoryAttribute : TheoryAttribute
 internal static class DockerAvailability
 {
     private static readonly Lazy<string?> DaemonProblem = new(ProbeDaemon);
+
+    /// <summary>Why no daemon answers, or <see langword="null"/> when one does.</summary>
+    public static string? DaemonUnreachable => DaemonProblem.Value;
 
     public static bool Required => Environment.GetEnvironmentVariable("CAKEPARALLEL_REQUIRE_DOCKER") == "1";
 
@@ -65,58 +82,4 @@ internal static class DockerAvailability
             return $"cannot run docker: {exception.Message}";
         }
     }
-}
-
-/// <summary>The two builders on this kind of machine: the classic builder of the 28.x client, and BuildKit through the 20.10 client.</summary>
-public sealed record DockerBuilder(string Name, string Executable, bool BuildKit)
-{
-    public static DockerBuilder Classic { get; } = new("classic", "/usr/local/bin/docker", false);
-
-    public static DockerBuilder BuildKitClient { get; } = new("buildkit", "/usr/bin/docker", true);
-
-    public static IReadOnlyList<DockerBuilder> All { get; } = [Classic, BuildKitClient];
-
-    public static DockerBuilder Named(string name) => All.Single(b => b.Name == name);
-}
-
-/// <summary>Plain docker client calls for test setup and assertions.</summary>
-internal static class TestDocker
-{
-    public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
-
-    public static Result Run(IEnumerable<string> arguments, TimeSpan? limit = null, string? standardInputFile = null)
-    {
-        var startInfo = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        if (standardInputFile is not null)
-        {
-            using var input = File.OpenRead(standardInputFile);
-            input.CopyTo(process.StandardInput.BaseStream);
-        }
-
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(limit ?? TimeSpan.FromSeconds(60)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"docker {string.Join(' ', startInfo.ArgumentList)} did not finish in time");
-        }
-
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    public static string Output(params string[] arguments)
-    {
-        var result = Run(arguments);
-        result.ExitCode.ShouldBe(0, $"docker {string.Join(' ', arguments)} failed: {result.StandardError}");
-        return result.StandardOutput.Trim();
-    }
-
-    public static bool ImageExists(string reference) => Run(["image", "inspect", reference]).ExitCode == 0;
 }

@@ -148,6 +148,38 @@ public sealed class DockerMatrixPlannerTests : IDisposable
             e => e.Leg.ShouldBeNull());
     }
 
+    [Fact]
+    public void TenThousandLegsPlanWithDistinctTagsAndIds()
+    {
+        var values = Enumerable.Range(0, 100).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var matrix = Matrix(new DockerBuildSettings { Context = "alpine", Tags = ["app:{a}-{b}"] }) with
+        {
+            Matrix = new MatrixDefinition { Axes = [new MatrixAxis("a", values), new MatrixAxis("b", values)] },
+        };
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var legs = DockerMatrixPlanner.Plan(matrix, "/ignored");
+        clock.Stop();
+
+        legs.Count.ShouldBe(10_000);
+        legs.Select(l => l.Id).Distinct().Count().ShouldBe(10_000);
+        legs[^1].Arguments.ShouldContain("app:99-99");
+        // A sanity bound only; the speed target is measured by the benchmarks.
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public void NamesFromATemplateMustBeUnique()
+    {
+        var error = Should.Throw<InvalidRunException>(() => DockerMatrixPlanner.Plan(Matrix(new DockerBuildSettings { Context = "alpine", LegName = "os-{os}" }), "/ignored"));
+
+        error.Errors.Select(e => e.ToString()).ShouldBe(
+        [
+            "CPAR0004 leg 'os-alpine' build.legName: legs 1 and 3 are both named 'os-alpine' by the template 'os-{os}'; use more placeholders.",
+            "CPAR0004 leg 'os-debian' build.legName: legs 2 and 4 are both named 'os-debian' by the template 'os-{os}'; use more placeholders.",
+        ]);
+    }
+
     [Theory]
     [InlineData("app")]
     [InlineData("app:1.0")]

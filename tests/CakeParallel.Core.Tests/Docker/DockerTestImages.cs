@@ -14,6 +14,11 @@ internal sealed class DockerTestImages : IDisposable
 
     public DockerTestImages()
     {
+        if (DockerAvailability.DaemonUnreachable is { } problem)
+        {
+            throw new InvalidOperationException($"CAKEPARALLEL_REQUIRE_DOCKER=1, but no docker daemon is reachable: {problem}");
+        }
+
         _ = BaseImageReady.Value;
         Repository = "cpar-test-" + Guid.NewGuid().ToString("N")[..10];
     }
