@@ -148,6 +148,16 @@ public sealed class RunParallelAliasTests : IDisposable
     }
 
     [Fact]
+    public void Quiet_verbosity_shows_nothing_but_a_failure_still_fails()
+    {
+        var context = new TestCakeContext(_temp.Path, Verbosity.Quiet);
+
+        Should.Throw<CakeException>(() => context.RunParallel([new ParallelLeg("leg", "/bin/sh", "-c", "echo noisy; exit 1")]));
+
+        context.Log.Lines.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Verbose_verbosity_adds_each_legs_command_and_log_file()
     {
         var context = new TestCakeContext(_temp.Path, Verbosity.Verbose);
