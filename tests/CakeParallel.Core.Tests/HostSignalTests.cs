@@ -22,25 +22,34 @@ public sealed class HostSignalTests : IDisposable
 
         startInfo.Environment[ProcessScan.MarkerVariable] = marker;
         using var host = System.Diagnostics.Process.Start(startInfo)!;
-        var error = host.StandardError.ReadToEndAsync();
-        var firstLine = await host.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        firstLine.ShouldBe("legs running");
-        // The host, and per leg its shell with two sleeps.
-        await Eventually(() => ProcessScan.LiveWithMarker(marker).Count >= 1 + (3 * 3));
-
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        try
         {
-            await kill.WaitForExitAsync();
+            var error = host.StandardError.ReadToEndAsync();
+            var firstLine = await host.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            firstLine.ShouldBe("legs running");
+
+            // The host, and per leg its shell with two sleeps.
+            await Eventually(() => ProcessScan.LiveWithMarker(marker).Count >= 1 + (3 * 3));
+
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            var rest = await host.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            await host.WaitForExitAsync();
+
+            rest.ShouldContain("signal " + expectedName);
+            rest.ShouldContain("long-1 Cancelled");
+            rest.ShouldContain("long-3 Cancelled");
+            host.ExitCode.ShouldBe(1, await error);
+            ProcessScan.LiveWithMarker(marker).ShouldBeEmpty();
         }
-
-        var rest = await host.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        await host.WaitForExitAsync();
-
-        rest.ShouldContain("signal " + expectedName);
-        rest.ShouldContain("long-1 Cancelled");
-        rest.ShouldContain("long-3 Cancelled");
-        host.ExitCode.ShouldBe(1, await error);
-        ProcessScan.LiveWithMarker(marker).ShouldBeEmpty();
+        finally
+        {
+            // Whatever failed above, leave no host or leg behind for the next test.
+            ProcessScan.KillAll(marker);
+        }
     }
 
     private static async Task Eventually(Func<bool> condition)
