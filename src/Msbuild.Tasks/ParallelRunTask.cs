@@ -1,3 +1,4 @@
+using CakeParallel.Reports;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Task = Microsoft.Build.Utilities.Task;
@@ -79,6 +80,39 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     public string? LogDirectory { get; set; }
 
     /// <summary>
+    /// The JSON report of the run (schema in <c>docs/report-schema.md</c>), relative to the project directory:
+    /// every leg with its attempts, exit codes and failure reason. Written atomically when the legs are done, also
+    /// when some failed or the build was cancelled; <see cref="ResumeFrom"/> reads it (default: none).
+    /// </summary>
+    public string? ReportFile { get; set; }
+
+    /// <summary>A JUnit XML file with one testcase per leg, for CI test tabs, relative to the project directory (default: none).</summary>
+    public string? JUnitFile { get; set; }
+
+    /// <summary>
+    /// A Markdown summary (a table of legs), relative to the project directory (default: none). The summary is also
+    /// appended to the file named by <c>GITHUB_STEP_SUMMARY</c> when that variable is set.
+    /// </summary>
+    public string? MarkdownFile { get; set; }
+
+    /// <summary>A self-contained HTML timeline of the run (one bar per attempt), relative to the project directory (default: none).</summary>
+    public string? HtmlFile { get; set; }
+
+    /// <summary>
+    /// Which CI system's annotations (an error per failed leg, its last output in a collapsible group) are logged
+    /// after the summary: <c>Auto</c> (default: detected from <c>GITHUB_ACTIONS</c>, <c>TF_BUILD</c>,
+    /// <c>TEAMCITY_VERSION</c>; none outside CI), <c>Off</c>, <c>GitHubActions</c>, <c>AzurePipelines</c> or <c>TeamCity</c>.
+    /// </summary>
+    public string? CiAnnotations { get; set; }
+
+    /// <summary>
+    /// The JSON report (<see cref="ReportFile"/>) of an earlier run, relative to the project directory: legs whose
+    /// stable id succeeded there are not run again and get <c>Status</c> <c>Reused</c>; the others run. May be the
+    /// same file as <see cref="ReportFile"/> (default: every leg runs).
+    /// </summary>
+    public string? ResumeFrom { get; set; }
+
+    /// <summary>
     /// One item per leg, in input order: identity = leg name; metadata <c>Status</c>, <c>ExitCode</c>,
     /// <c>Signal</c>, <c>Attempts</c>, <c>Duration</c> (ms), <c>LogFile</c>, <c>FailureReason</c>, <c>Id</c>,
     /// <c>Parameters</c>, each parameter by name, <c>ImageId</c> and <c>Tags</c>. Values are set literally.
@@ -115,7 +149,7 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         // paths are resolved now, before the node is yielded to other projects.
         var projectDirectory = Directory.GetCurrentDirectory();
         var errors = new List<ValidationError>();
-        var options = CreateOptions(projectDirectory);
+        var options = CreateOptions(projectDirectory, errors);
         var start = PrepareRun(options, projectDirectory, errors);
         if (errors.Count > 0 || start is null)
         {
@@ -128,12 +162,19 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         var engine3 = BuildEngine as IBuildEngine3;
         engine3?.Yield();
         RunResult result;
+        IReadOnlyList<string> unwrittenReports = [];
         try
         {
             var run = TaskOf.Run(() => start(options, _cancellation.Token));
             run.ContinueWith(_ => log.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             log.DrainUntilCompleted();
             result = run.GetAwaiter().GetResult();
+        }
+        catch (ReportWriteException exception)
+        {
+            // The legs ran to their end; only some report files are missing.
+            result = exception.Result;
+            unwrittenReports = exception.Failures;
         }
         catch (InvalidRunException exception)
         {
@@ -152,6 +193,16 @@ public abstract class ParallelRunTask : Task, ICancelableTask
 
         Results = result.Legs.Select(ResultItems.From).ToArray();
         LogSummary(diagnostics, result);
+        foreach (var line in Reports.CiAnnotations.Lines(result, options.Reports))
+        {
+            diagnostics.Message(MessageImportance.High, line);
+        }
+
+        foreach (var failure in unwrittenReports)
+        {
+            diagnostics.Error(ReportWriteErrors.ReportNotWritten, $"report not written: {failure}");
+        }
+
         return !Log.HasLoggedErrors;
     }
 
@@ -164,8 +215,9 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     /// <param name="errors">Receives the problems found.</param>
     private protected abstract Func<RunOptions, CancellationToken, Task<RunResult>>? PrepareRun(RunOptions options, string projectDirectory, List<ValidationError> errors);
 
-    private RunOptions CreateOptions(string projectDirectory)
+    private RunOptions CreateOptions(string projectDirectory, List<ValidationError> errors)
     {
+        string? Full(string? path) => string.IsNullOrEmpty(path) ? null : Path.GetFullPath(path, projectDirectory);
         var initialDelay = TimeSpan.FromMilliseconds(RetryDelay);
         var retry = new RetryPolicy
         {
@@ -183,7 +235,16 @@ public abstract class ParallelRunTask : Task, ICancelableTask
             Timeout = TimeoutIfSet is { } timeout ? TimeSpan.FromMilliseconds(timeout) : null,
             Termination = _gracePeriod is { } grace ? TerminationSequence.WithGracePeriod(TimeSpan.FromMilliseconds(grace)) : TerminationSequence.Default,
             Retry = retry,
-            LogDirectory = string.IsNullOrEmpty(LogDirectory) ? null : Path.GetFullPath(LogDirectory, projectDirectory),
+            LogDirectory = Full(LogDirectory),
+            Reports = new ReportOptions
+            {
+                ReportFile = Full(ReportFile),
+                JUnitFile = Full(JUnitFile),
+                MarkdownFile = Full(MarkdownFile),
+                HtmlFile = Full(HtmlFile),
+                CiAnnotations = CiAnnotationModeText.Parse(CiAnnotations, nameof(CiAnnotations), errors),
+                ResumeFrom = Full(ResumeFrom),
+            },
         };
     }
 
@@ -191,12 +252,16 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     {
         foreach (var error in errors)
         {
-            var where = error.Leg is null ? $"parameter {error.Field}" : $"leg '{error.Leg}' {error.Field}";
+            var where = error.Leg is null ? $"parameter {ParameterName(error.Field)}" : $"leg '{error.Leg}' {error.Field}";
             diagnostics.Error(error.Code, $"{where}: {error.Message}");
         }
 
         diagnostics.Message(MessageImportance.High, $"{GetType().Name}: nothing was started because the input has {errors.Count} problem{(errors.Count == 1 ? "" : "s")}.");
     }
+
+    // The engine names report settings "Reports.ReportFile"; on the task they are parameters of their own.
+    private static string ParameterName(string field) =>
+        field.StartsWith("Reports.", StringComparison.Ordinal) ? field["Reports.".Length..] : field;
 
     private void LogSummary(TaskDiagnostics diagnostics, RunResult result)
     {

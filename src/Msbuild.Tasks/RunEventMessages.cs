@@ -11,7 +11,6 @@ internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTask
 {
     private const int TailLinesInErrors = 5;
 
-
     public void AttemptStarted(LegSpec leg, int attempt, string logFile)
     {
         var text = attempt == 1 ? $"[{leg.Name}] started: {leg.DisplayCommand}" : $"[{leg.Name}] attempt {attempt} started";
@@ -33,7 +32,16 @@ internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTask
 
     public void LegCompleted(LegResult result)
     {
-        if (result.Status is LegStatus.Succeeded or LegStatus.Reused)
+        if (result.Status is LegStatus.Reused)
+        {
+            // The duration is the earlier run's; the engine's remark says which run that was.
+            var origin = result.Remarks.LastOrDefault(r => r.StartsWith("reused: ", StringComparison.Ordinal)) ?? "reused: succeeded in an earlier run";
+            var reused = $"[{result.Name}] not run again, {origin}";
+            log.Post(() => diagnostics.Message(MessageImportance.Normal, reused));
+            return;
+        }
+
+        if (result.Status is LegStatus.Succeeded)
         {
             var attempts = result.Attempts.Count > 1 ? $" after {result.Attempts.Count} attempts" : "";
             var text = $"[{result.Name}] {LegStatusText.Of(result.Status)} in {DurationText.Format(result.Duration)}{attempts}";

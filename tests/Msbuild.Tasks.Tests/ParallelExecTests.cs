@@ -1,6 +1,7 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Task = System.Threading.Tasks.Task;
+using static CakeParallel.MSBuild.Tests.CommandItems;
 
 namespace CakeParallel.MSBuild.Tests;
 
@@ -254,13 +255,4 @@ public sealed class ParallelExecTests : IDisposable
 
     private MessageImportance ImportanceOf(string prefix, bool skipLow = false) =>
         _engine.Messages.First(m => m.Message!.StartsWith(prefix, StringComparison.Ordinal) && !(skipLow && m.Importance == MessageImportance.Low)).Importance;
-
-    private static TaskItem Shell(string name, string command) =>
-        new TaskItem(MSBuildText.Escape(name)).With("Command", MSBuildText.Escape(command));
-
-    private static TaskItem Leg(string name, string executable, string? arguments = null)
-    {
-        var item = new TaskItem(MSBuildText.Escape(name)).With("Executable", MSBuildText.Escape(executable));
-        return arguments is null ? item : item.With("Arguments", arguments);
-    }
 }
