@@ -79,10 +79,25 @@ public sealed class ConsumerProject
         $"-flp:LogFile={LogFile};Verbosity=detailed", .. extra,
     ];
 
-    /// <summary>Runs <c>dotnet msbuild -restore -t:target -getItem:item</c> and reads the log and the items.</summary>
-    public async Task<MSBuildRun> BuildAsync(string target, string item, TimeSpan? limit = null)
+    /// <summary>
+    /// Runs <c>dotnet msbuild -restore -t:target -getItem:item</c> and reads the log and the items; without an item,
+    /// the console shows the build's output as a CI log would.
+    /// </summary>
+    /// <param name="target">The target to build.</param>
+    /// <param name="item">The item type to read as JSON, or <see langword="null"/> for the console output.</param>
+    /// <param name="limit">How long the build may take (default 3 minutes).</param>
+    /// <param name="environment">Variables added to the build's environment (e.g. a CI system's).</param>
+    /// <param name="arguments">More arguments of <c>dotnet msbuild</c>, e.g. <c>-p:Name=value</c>.</param>
+    public async Task<MSBuildRun> BuildAsync(string target, string? item, TimeSpan? limit = null, IReadOnlyDictionary<string, string>? environment = null, string[]? arguments = null)
     {
-        var result = await DotnetCommand.RunAsync(Directory, _feed.Environment, limit ?? TimeSpan.FromMinutes(3), MSBuildArguments(target, "-getItem:" + item));
+        var variables = new Dictionary<string, string>(_feed.Environment);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            variables[name] = value;
+        }
+
+        string[] extra = [.. arguments ?? [], .. item is null ? Array.Empty<string>() : ["-getItem:" + item]];
+        var result = await DotnetCommand.RunAsync(Directory, variables, limit ?? TimeSpan.FromMinutes(3), MSBuildArguments(target, extra));
         return new MSBuildRun(result, File.Exists(LogFile) ? File.ReadAllText(LogFile) : "", item);
     }
 
@@ -92,7 +107,7 @@ public sealed class ConsumerProject
 /// <summary>The outcome of one <c>dotnet msbuild</c> run: exit code, detailed log and the requested items.</summary>
 public sealed class MSBuildRun
 {
-    internal MSBuildRun(DotnetResult result, string log, string item)
+    internal MSBuildRun(DotnetResult result, string log, string? item)
     {
         Result = result;
         Log = log;
@@ -104,6 +119,9 @@ public sealed class MSBuildRun
     public int ExitCode => Result.ExitCode;
 
     public string Log { get; }
+
+    /// <summary>What the build printed on standard output (the console log, when no item was requested).</summary>
+    public string Console => Result.Stdout;
 
     /// <summary>The items' metadata by item identity (identity under "Identity").</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, string>> Items { get; }
@@ -119,10 +137,10 @@ public sealed class MSBuildRun
 
     public override string ToString() => Result + Environment.NewLine + "log:" + Environment.NewLine + Log;
 
-    private static IReadOnlyList<IReadOnlyDictionary<string, string>> ReadItems(string stdout, string item)
+    private static IReadOnlyList<IReadOnlyDictionary<string, string>> ReadItems(string stdout, string? item)
     {
         var start = stdout.IndexOf('{');
-        if (start < 0)
+        if (item is null || start < 0)
         {
             return [];
         }

@@ -28,6 +28,12 @@ internal static class DotnetCommand
             start.Environment.Remove(name);
         }
 
+        // A test build behaves the same on a developer machine and in CI, and never writes to the real CI run's step summary.
+        foreach (var name in new[] { "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "TF_BUILD", "TEAMCITY_VERSION" })
+        {
+            start.Environment.Remove(name);
+        }
+
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
