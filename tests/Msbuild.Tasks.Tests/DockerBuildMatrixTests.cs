@@ -1,4 +1,5 @@
 using CakeParallel.MSBuild.Tests.Docker;
+using CakeParallel.Reports;
 using Microsoft.Build.Utilities;
 
 namespace CakeParallel.MSBuild.Tests;
@@ -20,6 +21,18 @@ public sealed class DockerBuildMatrixTests : IDisposable
         var error = _engine.Errors.ShouldHaveSingleItem();
         error.Code.ShouldBe("CPAR0201");
         error.Message.ShouldStartWith("parameter MatrixFile: no matrix");
+        _engine.YieldCount.ShouldBe(0);
+    }
+
+    [Fact]
+    public void An_invalid_CiAnnotations_value_is_reported_with_the_matrix_problems()
+    {
+        var task = new DockerBuildMatrix { BuildEngine = _engine, Context = _temp.Path, CiAnnotations = "GitLab" };
+
+        TaskRun.Execute(task, _engine).Result.ShouldBeFalse();
+
+        _engine.Errors.Select(e => e.Code).ShouldBe(["CPAR0404", "CPAR0201"], ignoreOrder: true);
+        _engine.Errors.Single(e => e.Code == "CPAR0404").Message.ShouldStartWith("parameter CiAnnotations: 'GitLab' is not an annotation mode");
         _engine.YieldCount.ShouldBe(0);
     }
 
@@ -65,5 +78,46 @@ public sealed class DockerBuildMatrixTests : IDisposable
         spicy.GetMetadata("Parameters").ShouldBe("flavour=spicy;level=5%");
         _engine.Messages.ShouldContain(m => m.Message!.StartsWith("[spicy-5%] ") && m.Message.Contains("built spicy"));
         _engine.Events.ShouldAllBe(e => e.ThreadId == executeThread && !e.AfterExecuteReturned);
+    }
+
+    [DockerFact]
+    public void A_matrix_resumed_from_its_report_builds_only_the_failed_leg_again_and_keeps_the_reused_image()
+    {
+        using var docker = new DockerTestEnvironment();
+        var dockerfile = _temp.File("Dockerfile");
+        File.WriteAllText(dockerfile, $"FROM {DockerTestEnvironment.BaseImage}\nARG flavour\nRUN test \"$flavour\" != spicy # {docker.Repository}\n");
+        DockerBuildMatrix Matrix(RecordingBuildEngine engine, string? resumeFrom) => new()
+        {
+            BuildEngine = engine,
+            Axes = [new TaskItem("flavour").With("Values", "plain;spicy")],
+            Context = _temp.Path,
+            Tags = [docker.Repository + ":{flavour}"],
+            MaxParallel = 2,
+            LogDirectory = _temp.File("logs"),
+            ReportFile = _temp.File("images.json"),
+            ResumeFrom = resumeFrom,
+            CiAnnotations = "Off",
+        };
+
+        var first = Matrix(_engine, null);
+        TaskRun.Execute(first, _engine).Result.ShouldBeFalse();
+        first.Results.Select(r => r.GetMetadata("Status")).ShouldBe(["Succeeded", "Failed"]);
+        var plainImage = first.Results[0].GetMetadata("ImageId");
+        plainImage.ShouldNotBeNullOrEmpty();
+
+        // The fixed Dockerfile would give 'plain' a new image id if it were built again.
+        File.WriteAllText(dockerfile, $"FROM {DockerTestEnvironment.BaseImage}\nARG flavour\nRUN echo \"fixed $flavour\" # {docker.Repository}\n");
+        var resumed = new RecordingBuildEngine();
+        var second = Matrix(resumed, _temp.File("images.json"));
+        TaskRun.Execute(second, resumed).Result.ShouldBeTrue(string.Join(Environment.NewLine, resumed.Errors.Select(e => e.Message)));
+
+        second.Results.Select(r => r.GetMetadata("Status")).ShouldBe(["Reused", "Succeeded"]);
+        second.Results[0].GetMetadata("ImageId").ShouldBe(plainImage);
+        second.Results[0].GetMetadata("Tags").ShouldBe(docker.Repository + ":plain");
+        second.Results[0].GetMetadata("flavour").ShouldBe("plain");
+        second.Results[1].GetMetadata("ImageId").ShouldBe(DockerTestEnvironment.ImageId(docker.Repository + ":spicy"));
+        resumed.Messages.ShouldNotContain(m => m.Message!.StartsWith("[plain] started", StringComparison.Ordinal));
+        resumed.Messages.ShouldContain(m => m.Message!.StartsWith("[spicy] ") && m.Message.Contains("fixed spicy"));
+        JsonRunReport.Read(_temp.File("images.json")).Legs.Select(l => (l.Name, l.Status)).ShouldBe([("plain", LegStatus.Reused), ("spicy", LegStatus.Succeeded)]);
     }
 }
