@@ -1,3 +1,4 @@
+using CakeParallel.Reports;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Task = System.Threading.Tasks.Task;
@@ -231,6 +232,7 @@ public sealed class ParallelExecTests : IDisposable
             Shell("queued", "sleep 303").With("EnvironmentVariables", "CPAR_MARKER=" + marker));
         task.MaxParallel = 2;
         task.GracePeriod = 2000;
+        task.ReportFile = _temp.File("cancelled.json");
 
         var run = TaskRun.Start(task, _engine);
         (await LegProcesses.WaitForAtLeastAsync(marker, 4, TimeSpan.FromSeconds(30))).Count.ShouldBeGreaterThanOrEqualTo(4, "legs one (sh and two sleeps) and two must both run");
@@ -241,6 +243,7 @@ public sealed class ParallelExecTests : IDisposable
         LegProcesses.WithMarker(marker).ShouldBeEmpty();
         _engine.Errors.Select(e => e.Code).ShouldBe(["CPAR0103", "CPAR0103", "CPAR0104"], ignoreOrder: true);
         task.Results.Select(r => r.GetMetadata("Status")).ShouldBe(["Cancelled", "Cancelled", "NotStarted"]);
+        JsonRunReport.Read(task.ReportFile).WasCancelled.ShouldBeTrue("the report is written also when the build is cancelled");
         _engine.Events.ShouldAllBe(e => e.ThreadId == run.ThreadId && !e.AfterExecuteReturned);
         _engine.ReacquireCount.ShouldBe(1);
         task.Cancel();
