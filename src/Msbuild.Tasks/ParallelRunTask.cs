@@ -200,7 +200,7 @@ public abstract class ParallelRunTask : Task, ICancelableTask
 
         foreach (var failure in unwrittenReports)
         {
-            diagnostics.Error(ReportWriteErrors.ReportNotWritten, $"report not written: {failure}");
+            diagnostics.Error(ReportErrorCodes.ReportNotWritten, $"report not written: {failure}");
         }
 
         return !Log.HasLoggedErrors;

@@ -1,6 +1,6 @@
 namespace CakeParallel;
 
-/// <summary>Codes of invalid report settings (<c>CPAR04xx</c>), reported with the other input errors before anything starts.</summary>
+/// <summary>Codes of report problems (<c>CPAR04xx</c>): invalid report settings, reported with the other input errors before anything starts, and reports that could not be written.</summary>
 public static class ReportErrorCodes
 {
     /// <summary>A report file path is blank, names a directory, or its folder cannot be created.</summary>
@@ -14,4 +14,7 @@ public static class ReportErrorCodes
 
     /// <summary>The CI annotation mode is not one of the defined values.</summary>
     public const string AnnotationModeInvalid = "CPAR0404";
+
+    /// <summary>A report could not be written after the run (see <see cref="Reports.ReportWriteException"/>); the legs' results stand.</summary>
+    public const string ReportNotWritten = "CPAR0405";
 }
