@@ -1,12 +1,15 @@
 using Cake.Core;
+using Cake.Core.Diagnostics;
 using Cake.Parallel.Rendering;
 using CakeParallel;
+using CakeParallel.Reports;
 
 namespace Cake.Parallel;
 
 /// <summary>
 /// Runs an engine call inside Cake: renders its events to the Cake log, turns SIGINT/SIGTERM/SIGHUP of the Cake
-/// process into cancellation while it runs, and fails the task when the run was cancelled or (optionally) unsuccessful.
+/// process into cancellation while it runs, prints the CI annotations after the summary, and fails the task when
+/// the run was cancelled, a report could not be written or (optionally) a leg was unsuccessful.
 /// </summary>
 internal static class CakeRunHost
 {
@@ -18,9 +21,34 @@ internal static class CakeRunHost
         using var cancellation = new CancellationTokenSource();
         using var signals = HostSignalCancellation.Register(cancellation);
 
-        // Aliases are synchronous; Cake scripts run without a synchronization context, so blocking cannot deadlock.
-        var result = run(options, cancellation.Token).GetAwaiter().GetResult();
+        RunResult result;
+        try
+        {
+            // Aliases are synchronous; Cake scripts run without a synchronization context, so blocking cannot deadlock.
+            result = run(options, cancellation.Token).GetAwaiter().GetResult();
+        }
+        catch (ReportWriteException exception)
+        {
+            // The run itself ended and was summarised; CI still gets its annotations before the task fails.
+            WriteAnnotations(context.Log, exception.Result, options.Reports);
+            RunFailure.ThrowIfUnsuccessful(exception.Result, throwOnFailure: false, signals.ReceivedSignal);
+            throw new CakeException(exception.Message, exception);
+        }
+
+        WriteAnnotations(context.Log, result, options.Reports);
         RunFailure.ThrowIfUnsuccessful(result, settings.ThrowOnFailure, signals.ReceivedSignal);
         return result;
+    }
+
+    /// <summary>
+    /// Prints the CI system's annotation lines on standard output exactly as they are (a CI reads only lines that
+    /// start with its command syntax), whatever Cake's verbosity: they are meant for the CI, not for reading.
+    /// </summary>
+    private static void WriteAnnotations(ICakeLog log, RunResult result, ReportOptions reports)
+    {
+        foreach (var line in CiAnnotations.Lines(result, reports))
+        {
+            log.WriteText(Verbosity.Quiet, LogLevel.Information, line);
+        }
     }
 }

@@ -39,7 +39,7 @@ internal sealed class CakeScript : IDisposable
     /// <summary>Runs the script to its end.</summary>
     public ChildProcess Run(params string[] arguments) => RunWith(new Dictionary<string, string>(), arguments);
 
-    /// <summary>Runs the script to its end with extra environment variables.</summary>
+    /// <summary>Runs the script to its end with extra environment variables (CI variables are hidden unless given here).</summary>
     public ChildProcess RunWith(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var process = Start(environment, arguments);
@@ -61,7 +61,7 @@ internal sealed class CakeScript : IDisposable
             "script",
             ["--quiet", "--return", "--command", command, "/dev/null"],
             RepositoryRoot.Path,
-            new Dictionary<string, string?> { ["NO_COLOR"] = null, ["TERM"] = "xterm-256color" });
+            new Dictionary<string, string?>(CiVariables.Hidden(new Dictionary<string, string>())) { ["NO_COLOR"] = null, ["TERM"] = "xterm-256color" });
         process.WaitForExit(TimeSpan.FromMinutes(5));
         return process;
     }
@@ -71,7 +71,7 @@ internal sealed class CakeScript : IDisposable
             "setsid",
             CakeCommand(arguments),
             RepositoryRoot.Path,
-            new Dictionary<string, string?>(environment.Select(e => KeyValuePair.Create(e.Key, (string?)e.Value))) { ["NO_COLOR"] = "1", ["TERM"] = "dumb" });
+            new Dictionary<string, string?>(CiVariables.Hidden(environment)) { ["NO_COLOR"] = "1", ["TERM"] = "dumb" });
 
     private string[] CakeCommand(string[] arguments) =>
         ["dotnet", "cake", ScriptPath, "--nuget_source=" + _feed.NuGetSources, "--verbosity=normal", .. arguments];
