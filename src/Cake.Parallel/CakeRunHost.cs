@@ -1,5 +1,4 @@
 using Cake.Core;
-using Cake.Core.Diagnostics;
 using Cake.Parallel.Rendering;
 using CakeParallel;
 using CakeParallel.Reports;
@@ -30,25 +29,13 @@ internal static class CakeRunHost
         catch (ReportWriteException exception)
         {
             // The run itself ended and was summarised; CI still gets its annotations before the task fails.
-            WriteAnnotations(context.Log, exception.Result, options.Reports);
+            CiAnnotationWriter.Write(context, exception.Result, options.Reports);
             RunFailure.ThrowIfUnsuccessful(exception.Result, throwOnFailure: false, signals.ReceivedSignal);
             throw new CakeException(exception.Message, exception);
         }
 
-        WriteAnnotations(context.Log, result, options.Reports);
+        CiAnnotationWriter.Write(context, result, options.Reports);
         RunFailure.ThrowIfUnsuccessful(result, settings.ThrowOnFailure, signals.ReceivedSignal);
         return result;
-    }
-
-    /// <summary>
-    /// Prints the CI system's annotation lines on standard output exactly as they are (a CI reads only lines that
-    /// start with its command syntax), whatever Cake's verbosity: they are meant for the CI, not for reading.
-    /// </summary>
-    private static void WriteAnnotations(ICakeLog log, RunResult result, ReportOptions reports)
-    {
-        foreach (var line in CiAnnotations.Lines(result, reports))
-        {
-            log.WriteText(Verbosity.Quiet, LogLevel.Information, line);
-        }
     }
 }

@@ -46,7 +46,7 @@ public sealed class EngineMappingTests
     [Fact]
     public void Ci_detection_reads_the_cake_environment()
     {
-        var onGitHub = new TestCakeContext("/work/cake-root", variables: new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_STEP_SUMMARY"] = "/tmp/summary.md" });
+        var onGitHub = new TestCakeContext("/work/cake-root", variables: new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_STEP_SUMMARY"] = "/tmp/summary.md" });
 
         var github = new DockerMatrixSettings().ToRunOptions(onGitHub.Environment, listener: null).Reports;
         var elsewhere = new DockerMatrixSettings().ToRunOptions(_context.Environment, listener: null).Reports;

@@ -39,7 +39,7 @@ public sealed class ReportSettingsTests : IDisposable
     [Fact]
     public void On_GitHub_Actions_the_annotations_follow_the_summary_as_plain_information_lines()
     {
-        var context = new TestCakeContext(_temp.Path, Verbosity.Normal, new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true" });
+        var context = new TestCakeContext(_temp.Path, Verbosity.Normal, new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = "true" });
 
         context.RunParallel(
             [new ParallelLeg("ok", "/bin/echo", "fine"), new ParallelLeg("broken", "/bin/sh", "-c", "echo 'error: 50% done'; exit 3")],
@@ -60,7 +60,7 @@ public sealed class ReportSettingsTests : IDisposable
     [Fact]
     public void Annotations_are_printed_even_at_quiet_verbosity_and_not_when_switched_off()
     {
-        var github = new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true" };
+        var github = new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = "true" };
         var quiet = new TestCakeContext(_temp.Path, Verbosity.Quiet, github);
         var off = new TestCakeContext(_temp.Path, Verbosity.Normal, github);
         ParallelLeg[] legs = [new ParallelLeg("broken", "/bin/sh", "-c", "exit 1")];
@@ -135,7 +135,7 @@ public sealed class ReportSettingsTests : IDisposable
     [Fact]
     public void A_report_that_cannot_be_written_fails_the_task_after_the_summary_and_the_annotations()
     {
-        var context = new TestCakeContext(_temp.Path, Verbosity.Normal, new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true" });
+        var context = new TestCakeContext(_temp.Path, Verbosity.Normal, new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = "true" });
 
         // The leg turns the report's folder into a file, so the report can no longer be written when the run ends.
         var exception = Should.Throw<CakeException>(() => context.RunParallel(

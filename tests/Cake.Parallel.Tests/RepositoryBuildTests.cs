@@ -14,7 +14,7 @@ public sealed class RepositoryBuildTests(AddinFeed feed)
     {
         using var script = RepositoryScript();
 
-        using var cake = script.RunWith(new Dictionary<string, string> { ["DOCKER_HOST"] = "unix://" + Path.Combine(script.Directory, "no-daemon.sock") }, "--target=Demo");
+        using var cake = script.RunWith(new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix://" + Path.Combine(script.Directory, "no-daemon.sock") }, "--target=Demo");
 
         cake.ExitCode.ShouldNotBe(0, cake.Output);
         cake.Output.ShouldContain("Error: The Demo needs a Docker daemon, but none is reachable (`docker version` failed): start dockerd or point DOCKER_HOST at one.");

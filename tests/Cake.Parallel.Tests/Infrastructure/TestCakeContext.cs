@@ -12,9 +12,9 @@ namespace Cake.Parallel.Tests.Infrastructure;
 /// </summary>
 internal sealed class TestCakeContext : ICakeContext
 {
-    public TestCakeContext(string workingDirectory, Verbosity verbosity = Verbosity.Normal, IReadOnlyDictionary<string, string>? variables = null)
+    public TestCakeContext(string workingDirectory, Verbosity verbosity = Verbosity.Normal, IReadOnlyDictionary<string, string?>? variables = null)
     {
-        Environment = new FixedDirectoryEnvironment(workingDirectory, CiVariables.Hidden(variables ?? new Dictionary<string, string>()));
+        Environment = new FixedDirectoryEnvironment(workingDirectory, CiVariables.Hidden(variables ?? new Dictionary<string, string?>()));
         Log = new RecordingCakeLog(verbosity);
     }
 
