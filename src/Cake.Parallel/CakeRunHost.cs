@@ -6,7 +6,8 @@ using CakeParallel.Reports;
 namespace Cake.Parallel;
 
 /// <summary>
-/// Runs an engine call inside Cake: renders its events to the Cake log, turns SIGINT/SIGTERM/SIGHUP of the Cake
+/// Runs an engine call inside Cake: renders its events to the Cake log (with a live progress display on an
+/// interactive terminal), turns SIGINT/SIGTERM/SIGHUP of the Cake
 /// process into cancellation while it runs, prints the CI annotations after the summary, and fails the task when
 /// the run was cancelled, a report could not be written or (optionally) a leg was unsuccessful.
 /// </summary>
@@ -15,8 +16,11 @@ internal static class CakeRunHost
     public static RunResult Run(ICakeContext context, ParallelSettings settings, Func<RunOptions, CancellationToken, Task<RunResult>> run)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var renderer = new CakeRunRenderer(context.Log, settings.OutputMode, settings.Retry.MaxAttempts, LegPalette.For(context));
-        var options = settings.ToRunOptions(context.Environment, renderer);
+        using var progress = TerminalProgress.StartIfInteractive(context, settings.LiveProgress);
+        var log = progress is null ? context.Log : new ProgressAwareLog(context.Log, progress);
+        var renderer = new CakeRunRenderer(log, settings.OutputMode, settings.Retry.MaxAttempts, LegPalette.For(context));
+        // The display hears of each event first, so it is gone before the renderer writes the tails and the summary.
+        var options = settings.ToRunOptions(context.Environment, progress is null ? renderer : new RunListeners(progress, renderer));
         using var cancellation = new CancellationTokenSource();
         using var signals = HostSignalCancellation.Register(cancellation);
 

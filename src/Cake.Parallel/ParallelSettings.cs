@@ -46,6 +46,14 @@ public class ParallelSettings
     public ParallelOutputMode OutputMode { get; set; } = ParallelOutputMode.Live;
 
     /// <summary>
+    /// Gets or sets whether an interactive terminal shows a live progress display under the log while legs run: the
+    /// running legs with their elapsed time and last output line (default true). It appears only when standard
+    /// output is a terminal with ANSI support, outside CI and above quiet verbosity; elsewhere the log has plain
+    /// lines only.
+    /// </summary>
+    public bool LiveProgress { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets the JSON report of the run (every leg with its parameters, status, attempts, image id, log file
     /// and output tail; schema in <c>docs/report-schema.md</c>), relative to the Cake working directory. It is
     /// written atomically when the run ends, also when it failed or was cancelled, and is what

@@ -96,6 +96,13 @@ public static class ParallelSettingsExtensions
     /// <returns>The same settings, for chaining.</returns>
     public static T SetOutputMode<T>(this T settings, ParallelOutputMode outputMode) where T : ParallelSettings => Apply(settings, s => s.OutputMode = outputMode);
 
+    /// <summary>Turns the live progress display of interactive terminals on or off.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="liveProgress">Whether to show it when the terminal is interactive.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T WithLiveProgress<T>(this T settings, bool liveProgress = true) where T : ParallelSettings => Apply(settings, s => s.LiveProgress = liveProgress);
+
     /// <summary>Writes the run's JSON report to <paramref name="reportFile"/> when it ends, whatever the outcome.</summary>
     /// <typeparam name="T">The settings type.</typeparam>
     /// <param name="settings">The settings.</param>

@@ -56,15 +56,18 @@ internal sealed class CakeScript : IDisposable
     /// </summary>
     public ChildProcess Start(params string[] arguments) => Start(new Dictionary<string, string?>(), arguments);
 
-    /// <summary>Runs the script to its end on a pseudo-terminal (through script(1)), as in an interactive shell with colours.</summary>
-    public ChildProcess RunOnTerminal()
+    /// <summary>
+    /// Runs the script to its end on a pseudo-terminal (through script(1)), as in an interactive shell with colours;
+    /// <paramref name="environment"/> adds variables (CI variables are hidden unless given there).
+    /// </summary>
+    public ChildProcess RunOnTerminal(IReadOnlyDictionary<string, string?>? environment = null)
     {
         var command = string.Join(' ', CakeCommand([]).Select(a => "'" + a.Replace("'", "'\\''") + "'"));
         var process = ChildProcess.Start(
             "script",
             ["--quiet", "--return", "--command", command, "/dev/null"],
             RepositoryRoot.Path,
-            new Dictionary<string, string?>(CiVariables.Hidden(new Dictionary<string, string?>())) { ["NO_COLOR"] = null, ["TERM"] = "xterm-256color" });
+            new Dictionary<string, string?>(CiVariables.Hidden(environment ?? new Dictionary<string, string?>())) { ["NO_COLOR"] = null, ["TERM"] = "xterm-256color" });
         process.WaitForExit(TimeSpan.FromMinutes(5));
         return process;
     }

@@ -6,7 +6,7 @@ namespace Cake.Parallel.Tests.Infrastructure;
 /// </summary>
 internal static class CiVariables
 {
-    private static readonly string[] Names = ["GITHUB_ACTIONS", "GITHUB_ACTION", "GITHUB_STEP_SUMMARY", "TF_BUILD", "TEAMCITY_VERSION"];
+    private static readonly string[] Names = ["CI", "GITHUB_ACTIONS", "GITHUB_ACTION", "GITHUB_STEP_SUMMARY", "TF_BUILD", "TEAMCITY_VERSION"];
 
     /// <summary><paramref name="variables"/>, plus a removal (null value) of every CI variable it does not set.</summary>
     public static Dictionary<string, string?> Hidden(IReadOnlyDictionary<string, string?> variables)
