@@ -34,6 +34,10 @@ public sealed class RepositoryBuildTests(AddinFeed feed)
         cake.Stdout.ShouldMatch(@"\n  Leg +Status +Attempts +Duration +Exit +Image\n");
         cake.Stdout.ShouldMatch(@"\n  node23-alpine +succeeded +1 +\S+ \S+ +0 +[0-9a-f]{12}\n");
         cake.Stdout.ShouldContain("Demo: 6 images built from ");
+        var timeline = Path.Combine(script.Directory, "artifacts", "demo", "timeline.html");
+        cake.Stdout.ShouldContain("; timeline: " + timeline);
+        File.ReadAllText(timeline).ShouldContain("node23-alpine");
+        File.Exists(Path.Combine(script.Directory, "artifacts", "demo", "report.json")).ShouldBeTrue();
     }
 
     private CakeScript RepositoryScript()
