@@ -30,6 +30,7 @@ Task("Test")
         Timeout = TimeSpan.FromMinutes(30),
         OutputMode = ParallelOutputMode.Grouped,
         LogDirectory = artifacts.Combine("test-logs"),
+        JUnitFile = artifacts.CombineWithFilePath("test-legs.xml"),
     });
 });
 
@@ -66,11 +67,14 @@ Task("Demo")
         throw new CakeException($"Preparing the demo's base image failed (see the output above of {example}/prepare-base-image.sh).");
     }
 
+    var timeline = artifacts.CombineWithFilePath("demo/timeline.html");
     var result = DockerBuildMatrix(example.CombineWithFilePath("matrix.json"), new ParallelSettings
     {
-        LogDirectory = artifacts.Combine("demo-logs"),
+        LogDirectory = artifacts.Combine("demo/logs"),
+        ReportFile = artifacts.CombineWithFilePath("demo/report.json"),
+        HtmlFile = timeline,
     });
-    Information("Demo: {0} images built from {1}.", result.Legs.Count(l => l.ImageId != null), example.CombineWithFilePath("matrix.json"));
+    Information("Demo: {0} images built from {1}; timeline: {2}", result.Legs.Count(l => l.ImageId != null), example.CombineWithFilePath("matrix.json"), timeline);
 });
 
 Task("Default")

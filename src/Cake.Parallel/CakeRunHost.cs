@@ -1,25 +1,44 @@
 using Cake.Core;
 using Cake.Parallel.Rendering;
 using CakeParallel;
+using CakeParallel.Reports;
 
 namespace Cake.Parallel;
 
 /// <summary>
-/// Runs an engine call inside Cake: renders its events to the Cake log, turns SIGINT/SIGTERM/SIGHUP of the Cake
-/// process into cancellation while it runs, and fails the task when the run was cancelled or (optionally) unsuccessful.
+/// Runs an engine call inside Cake: renders its events to the Cake log (with a live progress display on an
+/// interactive terminal), turns SIGINT/SIGTERM/SIGHUP of the Cake
+/// process into cancellation while it runs, prints the CI annotations after the summary, and fails the task when
+/// the run was cancelled, a report could not be written or (optionally) a leg was unsuccessful.
 /// </summary>
 internal static class CakeRunHost
 {
     public static RunResult Run(ICakeContext context, ParallelSettings settings, Func<RunOptions, CancellationToken, Task<RunResult>> run)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var renderer = new CakeRunRenderer(context.Log, settings.OutputMode, settings.Retry.MaxAttempts, LegPalette.For(context));
-        var options = settings.ToRunOptions(context.Environment, renderer);
+        using var progress = TerminalProgress.StartIfInteractive(context, settings.LiveProgress);
+        var log = progress is null ? context.Log : new ProgressAwareLog(context.Log, progress);
+        var renderer = new CakeRunRenderer(log, settings.OutputMode, settings.Retry.MaxAttempts, LegPalette.For(context));
+        // The display hears of each event first, so it is gone before the renderer writes the tails and the summary.
+        var options = settings.ToRunOptions(context.Environment, progress is null ? renderer : new RunListeners(progress, renderer));
         using var cancellation = new CancellationTokenSource();
         using var signals = HostSignalCancellation.Register(cancellation);
 
-        // Aliases are synchronous; Cake scripts run without a synchronization context, so blocking cannot deadlock.
-        var result = run(options, cancellation.Token).GetAwaiter().GetResult();
+        RunResult result;
+        try
+        {
+            // Aliases are synchronous; Cake scripts run without a synchronization context, so blocking cannot deadlock.
+            result = run(options, cancellation.Token).GetAwaiter().GetResult();
+        }
+        catch (ReportWriteException exception)
+        {
+            // The run itself ended and was summarised; CI still gets its annotations before the task fails.
+            CiAnnotationWriter.Write(context, exception.Result, options.Reports);
+            RunFailure.ThrowIfUnsuccessful(exception.Result, throwOnFailure: false, signals.ReceivedSignal);
+            throw new CakeException(exception.Message, exception);
+        }
+
+        CiAnnotationWriter.Write(context, result, options.Reports);
         RunFailure.ThrowIfUnsuccessful(result, settings.ThrowOnFailure, signals.ReceivedSignal);
         return result;
     }

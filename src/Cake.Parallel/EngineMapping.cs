@@ -20,8 +20,22 @@ internal static class EngineMapping
             Retry = settings.Retry.ToRetryPolicy(),
             LogDirectory = settings.LogDirectory?.MakeAbsolute(environment).FullPath,
             Listener = listener,
+            Reports = settings.ToReportOptions(environment),
         };
     }
+
+    public static ReportOptions ToReportOptions(this ParallelSettings settings, ICakeEnvironment environment) => new()
+    {
+        ReportFile = settings.ReportFile?.MakeAbsolute(environment).FullPath,
+        JUnitFile = settings.JUnitFile?.MakeAbsolute(environment).FullPath,
+        MarkdownFile = settings.MarkdownFile?.MakeAbsolute(environment).FullPath,
+        HtmlFile = settings.HtmlFile?.MakeAbsolute(environment).FullPath,
+        CiAnnotations = settings.CiAnnotations,
+        ResumeFrom = settings.ResumeFrom?.MakeAbsolute(environment).FullPath,
+        // CI detection and GITHUB_STEP_SUMMARY read Cake's view of the environment, as Cake's own build-system aliases do.
+        Environment = new Dictionary<string, string?>(
+            environment.GetEnvironmentVariables().Select(v => KeyValuePair.Create(v.Key, (string?)v.Value)), StringComparer.Ordinal),
+    };
 
     public static LegSpec ToLegSpec(this ParallelLeg leg, ICakeEnvironment environment) =>
         new(leg.Name, leg.Executable, leg.Arguments)

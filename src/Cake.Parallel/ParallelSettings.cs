@@ -1,4 +1,5 @@
 using Cake.Core.IO;
+using CakeParallel;
 
 namespace Cake.Parallel;
 
@@ -43,4 +44,54 @@ public class ParallelSettings
 
     /// <summary>Gets or sets how the legs' output appears in the Cake log (default <see cref="ParallelOutputMode.Live"/>).</summary>
     public ParallelOutputMode OutputMode { get; set; } = ParallelOutputMode.Live;
+
+    /// <summary>
+    /// Gets or sets whether an interactive terminal shows a live progress display under the log while legs run: the
+    /// running legs with their elapsed time and last output line (default true). It appears only when standard
+    /// output is a terminal with ANSI support, outside CI and above quiet verbosity; elsewhere the log has plain
+    /// lines only.
+    /// </summary>
+    public bool LiveProgress { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the JSON report of the run (every leg with its parameters, status, attempts, image id, log file
+    /// and output tail; schema in <c>docs/report-schema.md</c>), relative to the Cake working directory. It is
+    /// written atomically when the run ends, also when it failed or was cancelled, and is what
+    /// <see cref="ResumeFrom"/> reads. <see langword="null"/> for none.
+    /// </summary>
+    public FilePath? ReportFile { get; set; }
+
+    /// <summary>
+    /// Gets or sets a JUnit XML file with one testcase per leg, for the test tabs of GitHub, Azure Pipelines, GitLab
+    /// and Jenkins; relative to the Cake working directory. <see langword="null"/> for none.
+    /// </summary>
+    public FilePath? JUnitFile { get; set; }
+
+    /// <summary>
+    /// Gets or sets a Markdown summary (a table of legs, and the reason and last output of each unsuccessful one),
+    /// relative to the Cake working directory; <see langword="null"/> for none. On GitHub Actions the summary is
+    /// also appended to <c>GITHUB_STEP_SUMMARY</c>, whether or not this is set.
+    /// </summary>
+    public FilePath? MarkdownFile { get; set; }
+
+    /// <summary>
+    /// Gets or sets a self-contained HTML timeline of the run (a bar per attempt, retry waits, the results table),
+    /// relative to the Cake working directory; <see langword="null"/> for none.
+    /// </summary>
+    public FilePath? HtmlFile { get; set; }
+
+    /// <summary>
+    /// Gets or sets which CI system's annotations (an error per failed leg, its last output in a collapsible group)
+    /// are printed after the summary, whatever Cake's verbosity. Default <see cref="CiAnnotationMode.Auto"/>:
+    /// GitHub Actions, Azure Pipelines or TeamCity as detected from the environment, none elsewhere.
+    /// </summary>
+    public CiAnnotationMode CiAnnotations { get; set; } = CiAnnotationMode.Auto;
+
+    /// <summary>
+    /// Gets or sets the JSON report (<see cref="ReportFile"/>) of an earlier run to re-run only what failed there:
+    /// legs that succeeded in it (matched by their stable id) are not run again and end
+    /// <see cref="LegStatus.Reused"/> with the earlier result; every other leg runs. Relative to the Cake working
+    /// directory; may be the same file as <see cref="ReportFile"/>. <see langword="null"/> runs every leg.
+    /// </summary>
+    public FilePath? ResumeFrom { get; set; }
 }

@@ -1,4 +1,5 @@
 using Cake.Core.IO;
+using CakeParallel;
 
 namespace Cake.Parallel;
 
@@ -94,6 +95,55 @@ public static class ParallelSettingsExtensions
     /// <param name="outputMode">The mode.</param>
     /// <returns>The same settings, for chaining.</returns>
     public static T SetOutputMode<T>(this T settings, ParallelOutputMode outputMode) where T : ParallelSettings => Apply(settings, s => s.OutputMode = outputMode);
+
+    /// <summary>Turns the live progress display of interactive terminals on or off.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="liveProgress">Whether to show it when the terminal is interactive.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T WithLiveProgress<T>(this T settings, bool liveProgress = true) where T : ParallelSettings => Apply(settings, s => s.LiveProgress = liveProgress);
+
+    /// <summary>Writes the run's JSON report to <paramref name="reportFile"/> when it ends, whatever the outcome.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="reportFile">The file, relative to the Cake working directory; its folder is created when missing.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T SetReportFile<T>(this T settings, FilePath reportFile) where T : ParallelSettings => Apply(settings, s => s.ReportFile = reportFile);
+
+    /// <summary>Writes a JUnit XML file with one testcase per leg when the run ends.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="junitFile">The file, relative to the Cake working directory.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T SetJUnitFile<T>(this T settings, FilePath junitFile) where T : ParallelSettings => Apply(settings, s => s.JUnitFile = junitFile);
+
+    /// <summary>Writes a Markdown summary of the run when it ends.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="markdownFile">The file, relative to the Cake working directory.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T SetMarkdownFile<T>(this T settings, FilePath markdownFile) where T : ParallelSettings => Apply(settings, s => s.MarkdownFile = markdownFile);
+
+    /// <summary>Writes a self-contained HTML timeline of the run when it ends.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="htmlFile">The file, relative to the Cake working directory.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T SetHtmlFile<T>(this T settings, FilePath htmlFile) where T : ParallelSettings => Apply(settings, s => s.HtmlFile = htmlFile);
+
+    /// <summary>Chooses which CI system's annotations are printed after the summary (<see cref="CiAnnotationMode.Off"/> for none).</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="mode">Auto (detected from the environment), off, or a named CI system.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T WithCiAnnotations<T>(this T settings, CiAnnotationMode mode) where T : ParallelSettings => Apply(settings, s => s.CiAnnotations = mode);
+
+    /// <summary>Re-runs only what did not succeed in an earlier run; the legs that did are reused from its report.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="reportFile">The earlier run's JSON report, relative to the Cake working directory.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T SetResumeFrom<T>(this T settings, FilePath reportFile) where T : ParallelSettings => Apply(settings, s => s.ResumeFrom = reportFile);
 
     private static T Apply<T>(T settings, Action<T> change) where T : ParallelSettings
     {

@@ -66,6 +66,40 @@ public sealed class DockerBuildMatrixTests(AddinFeed feed) : IDisposable
         context.Log.Lines.ShouldContain(l => l.StartsWith("salted | ** succeeded in ", StringComparison.Ordinal));
     }
 
+    [SkippableFact]
+    public void The_matrix_file_overload_writes_reports_and_resuming_reuses_the_built_images()
+    {
+        DockerDaemon.Require();
+        WriteDockerfile();
+        File.WriteAllText(_temp.Combine("matrix.json"), $$"""
+            {
+              "matrix": { "flavour": ["plain", "salted"] },
+              "build": { "tags": ["{{_repository}}:{flavour}"], "maxParallel": 2 }
+            }
+            """);
+        var context = new TestCakeContext(_temp.Path);
+        var settings = new ParallelSettings().SetReportFile("reports/images.json").SetJUnitFile("reports/images.xml");
+
+        var built = context.DockerBuildMatrix("matrix.json", settings);
+        var builtLines = context.Log.Lines.Count;
+        var resumed = context.DockerBuildMatrix("matrix.json", settings.SetResumeFrom("reports/images.json"));
+
+        built.Succeeded.ShouldBeTrue();
+        using (var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(_temp.Combine("reports", "images.json"))))
+        {
+            json.RootElement.GetProperty("legs").EnumerateArray().Select(l => l.GetProperty("imageId").GetString())
+                .ShouldBe(built.Legs.Select(l => l.ImageId));
+        }
+
+        System.Xml.Linq.XDocument.Load(_temp.Combine("reports", "images.xml")).Descendants("testcase").Count().ShouldBe(2);
+        resumed.Legs.Select(l => l.Status).ShouldBe([LegStatus.Reused, LegStatus.Reused]);
+        resumed.Legs.Select(l => l.ImageId).ShouldBe(built.Legs.Select(l => l.ImageId));
+        var lines = context.Log.Lines.Skip(builtLines).ToArray();
+        var plainRow = $@"^  plain +reused +- +- +- +{built.Legs[0].ImageId!["sha256:".Length..][..12]}$";
+        lines.ShouldNotContain(l => l.EndsWith("| ** started", StringComparison.Ordinal), "no build starts again");
+        lines.ShouldContain(l => System.Text.RegularExpressions.Regex.IsMatch(l, plainRow));
+    }
+
     [Fact]
     public void An_unreachable_daemon_is_reported_before_any_leg_starts()
     {

@@ -112,6 +112,35 @@ public sealed class DotnetCakeTests(AddinFeed feed) : IDisposable
     }
 
     [Fact]
+    public void An_interactive_terminal_gets_a_live_progress_display_and_ci_or_redirected_output_plain_lines()
+    {
+        // Status lines only: the leg's output can reach the screen only through the progress display.
+        using var script = new CakeScript(feed, """
+            #addin nuget:?package=Cake.Parallel&version=0.1.0&loaddependencies=true
+            RunParallel(
+                new[] { new ParallelLeg("seed", "/bin/sh", "-c", "echo loading-fixtures; sleep 3; echo seeded") },
+                new ParallelSettings { OutputMode = ParallelOutputMode.StatusOnly });
+            """);
+
+        using var terminal = script.RunOnTerminal();
+        using var onGitHub = script.RunOnTerminal(new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_ACTION"] = "__run" });
+        using var redirected = script.Run();
+
+        terminal.ExitCode.ShouldBe(0, terminal.Output);
+        terminal.Stdout.ShouldMatch(@"-- 1 running, 0 done, 0 waiting, \ds --\u001b\[K\n", terminal.Stdout);
+        terminal.Stdout.ShouldMatch(@"   seed +\ds  loading-fixtures\u001b\[K\n");
+        var summary = terminal.Stdout.IndexOf("Parallel run finished", StringComparison.Ordinal);
+        terminal.Stdout.LastIndexOf("\u001b[J", StringComparison.Ordinal).ShouldBeInRange(terminal.Stdout.LastIndexOf("loading-fixtures", StringComparison.Ordinal), summary, "the display is erased before the summary");
+        foreach (var plain in new[] { onGitHub, redirected })
+        {
+            plain.ExitCode.ShouldBe(0, plain.Output);
+            plain.Stdout.ShouldContain("Parallel run finished");
+            plain.Stdout.ShouldNotContain("loading-fixtures");
+            plain.Stdout.ShouldNotContain(" running, ");
+        }
+    }
+
+    [Fact]
     public void Invalid_legs_fail_the_task_naming_each_leg_and_field_before_anything_starts()
     {
         var started = Path.Combine(_state.Path, "started");

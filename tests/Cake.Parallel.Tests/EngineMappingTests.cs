@@ -2,6 +2,7 @@ using Cake.Parallel.Tests.Infrastructure;
 using CakeParallel;
 using CakeParallel.Docker;
 using CakeParallel.Matrix;
+using CakeParallel.Reports;
 
 namespace Cake.Parallel.Tests;
 
@@ -14,9 +15,46 @@ public sealed class EngineMappingTests
     {
         var options = new ParallelSettings().ToRunOptions(_context.Environment, listener: null);
 
-        options.ShouldBe(new RunOptions { Retry = options.Retry });
+        options.ShouldBe(new RunOptions { Retry = options.Retry, Reports = options.Reports });
         options.Retry.ShouldBeEquivalentTo(RetryPolicy.None);
         options.Termination.ShouldBeSameAs(TerminationSequence.Default);
+        options.Reports.ShouldBe(ReportOptions.None with { Environment = options.Reports.Environment }, "no report files, annotations detected, no resume");
+    }
+
+    [Fact]
+    public void Report_settings_reach_the_report_options_relative_to_the_cake_working_directory()
+    {
+        var settings = new ParallelSettings()
+            .SetReportFile("artifacts/report.json")
+            .SetJUnitFile("artifacts/junit.xml")
+            .SetMarkdownFile("/var/reports/summary.md")
+            .SetHtmlFile("artifacts/timeline.html")
+            .WithCiAnnotations(CiAnnotationMode.TeamCity)
+            .SetResumeFrom("previous/report.json");
+
+        var reports = settings.ToRunOptions(_context.Environment, listener: null).Reports;
+
+        reports.ReportFile.ShouldBe("/work/cake-root/artifacts/report.json");
+        reports.JUnitFile.ShouldBe("/work/cake-root/artifacts/junit.xml");
+        reports.MarkdownFile.ShouldBe("/var/reports/summary.md");
+        reports.HtmlFile.ShouldBe("/work/cake-root/artifacts/timeline.html");
+        reports.CiAnnotations.ShouldBe(CiAnnotationMode.TeamCity);
+        reports.ResumeFrom.ShouldBe("/work/cake-root/previous/report.json");
+        reports.AppendToStepSummary.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Ci_detection_reads_the_cake_environment()
+    {
+        var onGitHub = new TestCakeContext("/work/cake-root", variables: new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_STEP_SUMMARY"] = "/tmp/summary.md" });
+
+        var github = new DockerMatrixSettings().ToRunOptions(onGitHub.Environment, listener: null).Reports;
+        var elsewhere = new DockerMatrixSettings().ToRunOptions(_context.Environment, listener: null).Reports;
+
+        github.Environment.ShouldNotBeNull();
+        github.Environment["GITHUB_STEP_SUMMARY"].ShouldBe("/tmp/summary.md");
+        CiAnnotations.Select(github.CiAnnotations, github.Environment).ShouldBe(CiSystem.GitHubActions);
+        CiAnnotations.Select(elsewhere.CiAnnotations, elsewhere.Environment).ShouldBe(CiSystem.None);
     }
 
     [Fact]

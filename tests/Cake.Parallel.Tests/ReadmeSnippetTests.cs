@@ -14,6 +14,7 @@ public sealed class ReadmeSnippetTests(AddinFeed feed)
     [Theory]
     [InlineData("Scripts/readme-run-parallel.cake")]
     [InlineData("Scripts/readme-docker-matrix.cake")]
+    [InlineData("Scripts/readme-reports.cake")]
     [InlineData("Scripts/readme-frosting.cs")]
     public void The_readme_contains_the_snippet_verbatim(string snippet)
     {
@@ -23,14 +24,14 @@ public sealed class ReadmeSnippetTests(AddinFeed feed)
     [Fact]
     public void The_readme_shows_each_alias_and_its_snippets_are_all_tested()
     {
-        var tested = new[] { "readme-run-parallel.cake", "readme-docker-matrix.cake", "readme-frosting.cs" };
+        var tested = new[] { "readme-run-parallel.cake", "readme-docker-matrix.cake", "readme-reports.cake", "readme-frosting.cs" };
         Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Scripts"), "readme-*").Select(Path.GetFileName).ShouldBe(tested, ignoreOrder: true);
         var snippets = tested.Select(t => CakeScript.FromFile("Scripts/" + t).TrimEnd()).ToArray();
         var blocks = Readme.Split("```csharp\n").Skip(1).Select(b => b[..b.IndexOf("\n```", StringComparison.Ordinal)]).ToArray();
         foreach (var block in blocks)
         {
             // A block is a whole tested snippet, or the one line every Cake script snippet starts with (the #addin directive).
-            var cakeScripts = snippets.Take(2);
+            var cakeScripts = snippets.Where((_, i) => tested[i].EndsWith(".cake", StringComparison.Ordinal));
             (snippets.Contains(block) || (!block.Contains('\n') && cakeScripts.All(s => s.StartsWith(block + "\n", StringComparison.Ordinal))))
                 .ShouldBeTrue($"README-cake.md has an untested csharp block:\n{block}");
         }
@@ -63,6 +64,40 @@ public sealed class ReadmeSnippetTests(AddinFeed feed)
         cake.Output.ShouldContain("=== may-fail: failed, exit 1");
         cake.Output.ShouldContain("    no network");
         cake.Output.ShouldContain("may-fail Failed: ");
+    }
+
+    [Fact]
+    public void The_reports_snippet_writes_its_reports_and_reruns_only_the_failed_leg()
+    {
+        using var script = new CakeScript(feed, CakeScript.FromFile("Scripts/readme-reports.cake"));
+        var ci = Directory.CreateDirectory(Path.Combine(script.Directory, "ci")).FullName;
+        var runs = Directory.CreateDirectory(Path.Combine(script.Directory, "runs")).FullName;
+        void TestScript(string name, string body)
+        {
+            var path = Path.Combine(ci, name + "-tests.sh");
+            File.WriteAllText(path, $"#!/bin/sh\necho run >> '{runs}/{name}'\n{body}\n");
+            using var chmod = ChildProcess.Start("chmod", ["+x", path], ci);
+            chmod.WaitForExit(TimeSpan.FromSeconds(30)).ShouldBe(0, chmod.Output);
+        }
+
+        TestScript("unit", "echo unit tests passed");
+        TestScript("integration", $"test -e '{runs}/db-up' || {{ echo 'database not reachable'; exit 1; }}; echo integration tests passed");
+        TestScript("e2e", "echo e2e tests passed");
+        string Report(string file) => Path.Combine(script.Directory, "artifacts", "parallel", file);
+
+        using var first = script.Run();
+        var reports = new[] { "report.json", "junit.xml", "summary.md", "timeline.html" }.Where(f => File.Exists(Report(f))).ToArray();
+        File.WriteAllText(Path.Combine(runs, "db-up"), "");
+        using var second = script.Run("--rerun-failed");
+
+        first.ExitCode.ShouldNotBe(0, first.Output);
+        first.Output.ShouldContain("=== integration: failed, exit 1");
+        reports.ShouldBe(["report.json", "junit.xml", "summary.md", "timeline.html"], "all four reports are written although a leg failed");
+        second.ExitCode.ShouldBe(0, second.Output);
+        new[] { "unit", "integration", "e2e" }.Select(n => File.ReadAllLines(Path.Combine(runs, n)).Length).ShouldBe([1, 2, 1]);
+        second.Stdout.ShouldContain("unit        | ** reused: succeeded in an earlier run in ");
+        second.Stdout.ShouldContain("integration | integration tests passed");
+        second.Stdout.ShouldMatch(@"Parallel run finished in [^:]+: 1 succeeded, 2 reused");
     }
 
     [SkippableFact]

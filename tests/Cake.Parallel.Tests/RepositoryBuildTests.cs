@@ -14,7 +14,7 @@ public sealed class RepositoryBuildTests(AddinFeed feed)
     {
         using var script = RepositoryScript();
 
-        using var cake = script.RunWith(new Dictionary<string, string> { ["DOCKER_HOST"] = "unix://" + Path.Combine(script.Directory, "no-daemon.sock") }, "--target=Demo");
+        using var cake = script.RunWith(new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix://" + Path.Combine(script.Directory, "no-daemon.sock") }, "--target=Demo");
 
         cake.ExitCode.ShouldNotBe(0, cake.Output);
         cake.Output.ShouldContain("Error: The Demo needs a Docker daemon, but none is reachable (`docker version` failed): start dockerd or point DOCKER_HOST at one.");
@@ -34,6 +34,10 @@ public sealed class RepositoryBuildTests(AddinFeed feed)
         cake.Stdout.ShouldMatch(@"\n  Leg +Status +Attempts +Duration +Exit +Image\n");
         cake.Stdout.ShouldMatch(@"\n  node23-alpine +succeeded +1 +\S+ \S+ +0 +[0-9a-f]{12}\n");
         cake.Stdout.ShouldContain("Demo: 6 images built from ");
+        var timeline = Path.Combine(script.Directory, "artifacts", "demo", "timeline.html");
+        cake.Stdout.ShouldContain("; timeline: " + timeline);
+        File.ReadAllText(timeline).ShouldContain("node23-alpine");
+        File.Exists(Path.Combine(script.Directory, "artifacts", "demo", "report.json")).ShouldBeTrue();
     }
 
     private CakeScript RepositoryScript()

@@ -50,6 +50,32 @@ public sealed class SummaryTableTests
         SummaryTable.Lines(run).ShouldBe(["Leg  Status     Attempts  Duration  Exit", "x    succeeded  1         20 ms     0"]);
     }
 
+    [Fact]
+    public void A_reused_leg_keeps_its_image_but_shows_nothing_of_the_earlier_run_as_this_runs()
+    {
+        var run = new RunResult
+        {
+            StartedAt = DateTimeOffset.UnixEpoch,
+            Duration = TimeSpan.FromSeconds(1),
+            Legs =
+            [
+                new LegResult
+                {
+                    Name = "slim", Id = "1", Status = LegStatus.Reused, ExitCode = 0, Duration = TimeSpan.FromSeconds(40),
+                    ImageId = "sha256:fedcba9876543210", Attempts = [Attempt(1), Attempt(2)],
+                },
+                new LegResult { Name = "full", Id = "2", Status = LegStatus.Succeeded, ExitCode = 0, Duration = TimeSpan.FromSeconds(2), Attempts = [Attempt(1)] },
+            ],
+        };
+
+        SummaryTable.Lines(run).ShouldBe(
+        [
+            "Leg   Status     Attempts  Duration  Exit  Image",
+            "slim  reused     -         -         -     fedcba987654",
+            "full  succeeded  1         2.0 s     0     -",
+        ]);
+    }
+
     private static AttemptRecord Attempt(int number) =>
         new(number, DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(1), 0, null, AttemptOutcome.Succeeded, RetryDecision.NotNeeded, null);
 }

@@ -16,7 +16,10 @@ internal static class AttemptText
         _ => "failed" + (attempt.Detail is null ? "" : ": " + attempt.Detail),
     };
 
-    /// <summary>E.g. <c>succeeded in 1.2 s</c>, <c>FAILED after 2 attempts in 3.0 s: exit code 3</c>.</summary>
+    /// <summary>
+    /// E.g. <c>succeeded in 1.2 s</c>, <c>FAILED after 2 attempts in 3.0 s: exit code 3</c>,
+    /// <c>reused: succeeded in an earlier run in 1.2 s</c>.
+    /// </summary>
     public static string Completion(LegResult result)
     {
         var attempts = result.Attempts.Count == 1 ? "" : $" after {result.Attempts.Count} attempts";
@@ -24,7 +27,7 @@ internal static class AttemptText
         return result.Status switch
         {
             LegStatus.Succeeded => $"succeeded{attempts} in {duration}",
-            LegStatus.Reused => "reused from an earlier successful run",
+            LegStatus.Reused => $"reused: succeeded in an earlier run{attempts} in {duration}",
             LegStatus.NotStarted => "not started" + Reason(result),
             _ => $"{LegStatusText.Of(result.Status).ToUpperInvariant()}{attempts} in {duration}{Reason(result)}",
         };

@@ -9,7 +9,8 @@ namespace Cake.Parallel.Rendering;
 /// </summary>
 /// <remarks>
 /// Leg output is written at Normal verbosity, starts at Normal, retries and ends at Minimal, the failure tails and
-/// the summary at Minimal; the command line and log file of each leg at Verbose.
+/// the summary at Minimal; the command line and log file of each leg, and where a reused leg's result comes from,
+/// at Verbose. Legs reused from an earlier run's report end before any leg starts.
 /// </remarks>
 internal sealed class CakeRunRenderer : IRunListener
 {
@@ -103,6 +104,14 @@ internal sealed class CakeRunRenderer : IRunListener
             _ => LogLevel.Warning,
         };
         Status(result.Name, Verbosity.Minimal, level, AttemptText.Completion(result));
+        if (result.Status == LegStatus.Reused)
+        {
+            // Which run the result comes from (its id, start and host), for tracing a reused result back.
+            foreach (var remark in result.Remarks)
+            {
+                Status(result.Name, Verbosity.Verbose, LogLevel.Verbose, remark);
+            }
+        }
     }
 
     public void RunCompleted(RunResult result) => RunReport.Write(_log, result, _palette);

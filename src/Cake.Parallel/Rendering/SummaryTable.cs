@@ -3,7 +3,10 @@ using CakeParallel;
 
 namespace Cake.Parallel.Rendering;
 
-/// <summary>The run's summary as an aligned text table: leg, status, attempts, duration, exit code/signal, image id.</summary>
+/// <summary>
+/// The run's summary as an aligned text table: leg, status, attempts, duration, exit code/signal, image id (a reused
+/// leg keeps its image id; the rest of its row is "-", as nothing of it ran in this run).
+/// </summary>
 internal static class SummaryTable
 {
     public static IReadOnlyList<string> Lines(RunResult run)
@@ -15,13 +18,15 @@ internal static class SummaryTable
         var rows = new List<string[]> { header };
         foreach (var leg in run.Legs)
         {
+            // A reused leg ran in an earlier run: its attempts, duration and exit belong to that run, not this one.
+            var ranNow = leg.Status != LegStatus.Reused;
             var row = new List<string>
             {
                 leg.Name,
                 LegStatusText.Of(leg.Status),
-                leg.Attempts.Count.ToString(CultureInfo.InvariantCulture),
-                leg.Status == LegStatus.NotStarted ? "-" : DurationText.Format(leg.Duration),
-                leg.ExitDisplay.Length == 0 ? "-" : leg.ExitDisplay,
+                ranNow ? leg.Attempts.Count.ToString(CultureInfo.InvariantCulture) : "-",
+                ranNow && leg.Status != LegStatus.NotStarted ? DurationText.Format(leg.Duration) : "-",
+                ranNow && leg.ExitDisplay.Length > 0 ? leg.ExitDisplay : "-",
             };
             if (withImages)
             {

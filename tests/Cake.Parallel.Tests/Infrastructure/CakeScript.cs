@@ -37,10 +37,13 @@ internal sealed class CakeScript : IDisposable
     public static string FromFile(string relativePath) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, relativePath));
 
     /// <summary>Runs the script to its end.</summary>
-    public ChildProcess Run(params string[] arguments) => RunWith(new Dictionary<string, string>(), arguments);
+    public ChildProcess Run(params string[] arguments) => RunWith(new Dictionary<string, string?>(), arguments);
 
-    /// <summary>Runs the script to its end with extra environment variables.</summary>
-    public ChildProcess RunWith(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    /// <summary>
+    /// Runs the script to its end with extra environment variables; a null value removes one. CI variables are
+    /// hidden and colours off (NO_COLOR, TERM=dumb) unless given here.
+    /// </summary>
+    public ChildProcess RunWith(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var process = Start(environment, arguments);
         process.WaitForExit(TimeSpan.FromMinutes(5));
@@ -51,27 +54,34 @@ internal sealed class CakeScript : IDisposable
     /// Starts the script in a session of its own (like a job started from a shell), so a test can signal its
     /// process group the way a terminal's Ctrl+C does.
     /// </summary>
-    public ChildProcess Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
+    public ChildProcess Start(params string[] arguments) => Start(new Dictionary<string, string?>(), arguments);
 
-    /// <summary>Runs the script to its end on a pseudo-terminal (through script(1)), as in an interactive shell with colours.</summary>
-    public ChildProcess RunOnTerminal()
+    /// <summary>
+    /// Runs the script to its end on a pseudo-terminal (through script(1)), as in an interactive shell with colours;
+    /// <paramref name="environment"/> adds variables (CI variables are hidden unless given there).
+    /// </summary>
+    public ChildProcess RunOnTerminal(IReadOnlyDictionary<string, string?>? environment = null)
     {
         var command = string.Join(' ', CakeCommand([]).Select(a => "'" + a.Replace("'", "'\\''") + "'"));
         var process = ChildProcess.Start(
             "script",
             ["--quiet", "--return", "--command", command, "/dev/null"],
             RepositoryRoot.Path,
-            new Dictionary<string, string?> { ["NO_COLOR"] = null, ["TERM"] = "xterm-256color" });
+            new Dictionary<string, string?>(CiVariables.Hidden(environment ?? new Dictionary<string, string?>())) { ["NO_COLOR"] = null, ["TERM"] = "xterm-256color" });
         process.WaitForExit(TimeSpan.FromMinutes(5));
         return process;
     }
 
-    private ChildProcess Start(IReadOnlyDictionary<string, string> environment, string[] arguments) =>
-        ChildProcess.Start(
-            "setsid",
-            CakeCommand(arguments),
-            RepositoryRoot.Path,
-            new Dictionary<string, string?>(environment.Select(e => KeyValuePair.Create(e.Key, (string?)e.Value))) { ["NO_COLOR"] = "1", ["TERM"] = "dumb" });
+    private ChildProcess Start(IReadOnlyDictionary<string, string?> environment, string[] arguments)
+    {
+        var variables = new Dictionary<string, string?> { ["NO_COLOR"] = "1", ["TERM"] = "dumb" };
+        foreach (var (name, value) in CiVariables.Hidden(environment))
+        {
+            variables[name] = value;
+        }
+
+        return ChildProcess.Start("setsid", CakeCommand(arguments), RepositoryRoot.Path, variables);
+    }
 
     private string[] CakeCommand(string[] arguments) =>
         ["dotnet", "cake", ScriptPath, "--nuget_source=" + _feed.NuGetSources, "--verbosity=normal", .. arguments];

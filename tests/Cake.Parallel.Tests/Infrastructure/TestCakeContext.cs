@@ -6,12 +6,15 @@ using Cake.Core.Tooling;
 
 namespace Cake.Parallel.Tests.Infrastructure;
 
-/// <summary>The parts of a Cake context the aliases use: the environment (working directory) and the log.</summary>
+/// <summary>
+/// The parts of a Cake context the aliases use: the environment (working directory and variables) and the log.
+/// The CI variables of the machine running the tests are hidden, so a test sees CI only when it sets it.
+/// </summary>
 internal sealed class TestCakeContext : ICakeContext
 {
-    public TestCakeContext(string workingDirectory, Verbosity verbosity = Verbosity.Normal)
+    public TestCakeContext(string workingDirectory, Verbosity verbosity = Verbosity.Normal, IReadOnlyDictionary<string, string?>? variables = null)
     {
-        Environment = new FixedDirectoryEnvironment(workingDirectory);
+        Environment = new FixedDirectoryEnvironment(workingDirectory, CiVariables.Hidden(variables ?? new Dictionary<string, string?>()));
         Log = new RecordingCakeLog(verbosity);
     }
 
@@ -43,8 +46,11 @@ internal sealed class TestCakeContext : ICakeContext
 
     private static NotSupportedException Unused() => new("The aliases under test do not use this part of the Cake context.");
 
-    /// <summary>A Cake environment whose working directory is fixed, so tests never change the process's current directory.</summary>
-    private sealed class FixedDirectoryEnvironment(string workingDirectory) : ICakeEnvironment
+    /// <summary>
+    /// A Cake environment whose working directory is fixed and whose variables are the process's with overrides (a
+    /// null value hides one), so tests never change the process's current directory or environment.
+    /// </summary>
+    private sealed class FixedDirectoryEnvironment(string workingDirectory, IReadOnlyDictionary<string, string?> overrides) : ICakeEnvironment
     {
         private readonly CakeEnvironment _real = new(new CakePlatform(), new CakeRuntime());
 
@@ -60,8 +66,25 @@ internal sealed class TestCakeContext : ICakeContext
 
         public DirectoryPath GetSpecialPath(SpecialPath path) => _real.GetSpecialPath(path);
 
-        public string GetEnvironmentVariable(string variable) => _real.GetEnvironmentVariable(variable);
+        public string GetEnvironmentVariable(string variable) =>
+            overrides.TryGetValue(variable, out var value) ? value! : _real.GetEnvironmentVariable(variable);
 
-        public IDictionary<string, string> GetEnvironmentVariables() => _real.GetEnvironmentVariables();
+        public IDictionary<string, string> GetEnvironmentVariables()
+        {
+            var variables = new Dictionary<string, string>(_real.GetEnvironmentVariables(), StringComparer.Ordinal);
+            foreach (var (name, value) in overrides)
+            {
+                if (value is null)
+                {
+                    variables.Remove(name);
+                }
+                else
+                {
+                    variables[name] = value;
+                }
+            }
+
+            return variables;
+        }
     }
 }
