@@ -20,6 +20,11 @@ public static class ParallelRunner
     public static async Task<RunResult> RunAsync(IReadOnlyList<LegSpec> legs, RunOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RunOptions();
+        if (options.Services.Count > 0)
+        {
+            return await Services.ServiceRun.RunAsync(legs, options, cancellationToken).ConfigureAwait(false);
+        }
+
         var plans = RunValidator.Plan(legs, options);
         var listener = new ListenerGate(options.Listener);
         var startedAt = DateTimeOffset.UtcNow;

@@ -1,3 +1,5 @@
+using CakeParallel.Services;
+
 namespace CakeParallel;
 
 /// <summary>How a run is scheduled and supervised. Immutable; derive variants with <c>with</c>.</summary>
@@ -41,4 +43,10 @@ public sealed record RunOptions
 
     /// <summary>Receives the run's events, or <see langword="null"/>.</summary>
     public IRunListener? Listener { get; init; }
+
+    /// <summary>
+    /// Background services to start (all ready) before the first leg and stop after the last, on every exit path
+    /// (default none). If one cannot start, no leg starts; what happened to them is in <see cref="RunResult.ServiceEvents"/>.
+    /// </summary>
+    public IReadOnlyList<ServiceSpec> Services { get; init; } = [];
 }
