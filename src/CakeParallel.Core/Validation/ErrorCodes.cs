@@ -50,4 +50,52 @@ public static class ErrorCodes
 
     /// <summary>A leg never started.</summary>
     public const string LegNotStarted = "CPAR0104";
+
+    /// <summary>The matrix is malformed: an axis without values or declared twice, an exclude naming no axis, legs mixed with axes.</summary>
+    public const string MatrixInvalid = "CPAR0201";
+
+    /// <summary>The matrix expands to no legs.</summary>
+    public const string MatrixEmpty = "CPAR0202";
+
+    /// <summary>A template uses a <c>{PLACEHOLDER}</c> that is not a parameter of the leg, or has unbalanced braces.</summary>
+    public const string PlaceholderUnknown = "CPAR0203";
+
+    /// <summary>A docker leg's build context directory does not exist.</summary>
+    public const string DockerContextNotFound = "CPAR0204";
+
+    /// <summary>A docker leg's Dockerfile does not exist.</summary>
+    public const string DockerfileNotFound = "CPAR0205";
+
+    /// <summary>A tag is not a valid docker image reference.</summary>
+    public const string DockerTagInvalid = "CPAR0206";
+
+    /// <summary>Two legs would write the same tag.</summary>
+    public const string DockerTagDuplicate = "CPAR0207";
+
+    /// <summary>A docker build setting is invalid (an empty build arg name, a secret without a source, a label key that is blank, ...).</summary>
+    public const string DockerSettingInvalid = "CPAR0208";
+
+    /// <summary>A docker secret's source file or environment variable is missing.</summary>
+    public const string DockerSecretUnavailable = "CPAR0209";
+
+    /// <summary>The docker daemon a leg would use is not reachable.</summary>
+    public const string DockerDaemonNotReachable = "CPAR0210";
+
+    /// <summary>The matrix file does not exist or cannot be read.</summary>
+    public const string MatrixFileUnreadable = "CPAR0301";
+
+    /// <summary>The matrix file is not valid JSON.</summary>
+    public const string MatrixFileSyntax = "CPAR0302";
+
+    /// <summary>The matrix file has a key that is not part of the format.</summary>
+    public const string MatrixFileUnknownKey = "CPAR0303";
+
+    /// <summary>A value in the matrix file has the wrong JSON type.</summary>
+    public const string MatrixFileWrongType = "CPAR0304";
+
+    /// <summary>A value in the matrix file has the right type but is out of range or malformed (e.g. a duration).</summary>
+    public const string MatrixFileValueInvalid = "CPAR0305";
+
+    /// <summary>The matrix file lacks a required key.</summary>
+    public const string MatrixFileMissingKey = "CPAR0306";
 }

@@ -1,0 +1,122 @@
+using Cake.Core.IO;
+using CakeParallel.Matrix;
+
+namespace Cake.Parallel;
+
+/// <summary>Fluent setters for <see cref="DockerMatrixSettings"/>.</summary>
+public static class DockerMatrixSettingsExtensions
+{
+    /// <summary>Adds a matrix axis; the legs are the combinations of all axes.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="name">The axis name, also the <c>{name}</c> placeholder and (by default) a build arg.</param>
+    /// <param name="values">The axis values.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings WithAxis(this DockerMatrixSettings settings, string name, params string[] values) =>
+        Apply(settings, s => s.Matrix = s.Matrix with { Axes = [.. s.Matrix.Axes, new MatrixAxis(name, values)] });
+
+    /// <summary>Adds an include entry: merged into the combinations it matches, or added as a leg of its own.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="parameters">The entry's parameter values.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings WithInclude(this DockerMatrixSettings settings, IDictionary<string, string> parameters) =>
+        Apply(settings, s => s.Matrix = s.Matrix with { Include = [.. s.Matrix.Include, Copy(parameters)] });
+
+    /// <summary>Adds an exclude entry: combinations matching every key of it are removed.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="parameters">The partial combination to remove.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings WithExclude(this DockerMatrixSettings settings, IDictionary<string, string> parameters) =>
+        Apply(settings, s => s.Matrix = s.Matrix with { Exclude = [.. s.Matrix.Exclude, Copy(parameters)] });
+
+    /// <summary>Sets the build context directory (may use placeholders, e.g. <c>images/{os}</c>).</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="context">The context, relative to <see cref="DockerMatrixSettings.BaseDirectory"/>.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings SetContext(this DockerMatrixSettings settings, DirectoryPath context) =>
+        Apply(settings, s => s.Build = s.Build with { Context = context.FullPath });
+
+    /// <summary>Sets the Dockerfile (may use placeholders).</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="dockerfile">The Dockerfile, relative to <see cref="DockerMatrixSettings.BaseDirectory"/>.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings SetDockerfile(this DockerMatrixSettings settings, FilePath dockerfile) =>
+        Apply(settings, s => s.Build = s.Build with { Dockerfile = dockerfile.FullPath });
+
+    /// <summary>Adds a tag to write, e.g. <c>myapp:{node}-{os}</c>.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="tag">The tag template; no two legs may write the same tag.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings WithTag(this DockerMatrixSettings settings, string tag) =>
+        Apply(settings, s => s.Build = s.Build with { Tags = [.. s.Build.Tags, tag] });
+
+    /// <summary>Adds a build arg (it wins over an axis of the same name).</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="name">The build arg's name.</param>
+    /// <param name="value">The value (may use placeholders).</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings WithBuildArg(this DockerMatrixSettings settings, string name, string value) =>
+        Apply(settings, s => s.Build = s.Build with { BuildArgs = With(s.Build.BuildArgs, name, value) });
+
+    /// <summary>Adds an image label.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="name">The label's name.</param>
+    /// <param name="value">The value (may use placeholders).</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings WithLabel(this DockerMatrixSettings settings, string name, string value) =>
+        Apply(settings, s => s.Build = s.Build with { Labels = With(s.Build.Labels, name, value) });
+
+    /// <summary>Sets the build stage to build (<c>--target</c>).</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="target">The stage name.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings SetTarget(this DockerMatrixSettings settings, string target) =>
+        Apply(settings, s => s.Build = s.Build with { Target = target });
+
+    /// <summary>Sets the target platform (<c>--platform</c>), e.g. <c>linux/amd64</c>.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="platform">The platform.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings SetPlatform(this DockerMatrixSettings settings, string platform) =>
+        Apply(settings, s => s.Build = s.Build with { Platform = platform });
+
+    /// <summary>Forces BuildKit on or off for every leg.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="buildKit">True for BuildKit, false for the classic builder.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings WithBuildKit(this DockerMatrixSettings settings, bool buildKit = true) =>
+        Apply(settings, s => s.Build = s.Build with { BuildKit = buildKit });
+
+    /// <summary>Sets the daemon every leg uses (<c>DOCKER_HOST</c>).</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="dockerHost">E.g. <c>unix:///var/run/docker.sock</c> or <c>tcp://builder:2376</c>.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings SetDockerHost(this DockerMatrixSettings settings, string dockerHost) =>
+        Apply(settings, s => s.Build = s.Build with { DockerHost = dockerHost });
+
+    /// <summary>Sets the leg name template, e.g. <c>node{node}-{os}</c>.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="legName">The template.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings SetLegName(this DockerMatrixSettings settings, string legName) =>
+        Apply(settings, s => s.Build = s.Build with { LegName = legName });
+
+    /// <summary>Sets the folder relative build paths are resolved against (relative to the Cake working directory).</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="baseDirectory">The folder.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings SetBaseDirectory(this DockerMatrixSettings settings, DirectoryPath baseDirectory) =>
+        Apply(settings, s => s.BaseDirectory = baseDirectory);
+
+    private static IReadOnlyDictionary<string, string> Copy(IDictionary<string, string> parameters) =>
+        new Dictionary<string, string>(parameters, StringComparer.Ordinal);
+
+    private static IReadOnlyDictionary<string, string> With(IReadOnlyDictionary<string, string> map, string name, string value) =>
+        new Dictionary<string, string>(map, StringComparer.Ordinal) { [name] = value };
+
+    private static DockerMatrixSettings Apply(DockerMatrixSettings settings, Action<DockerMatrixSettings> change)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        change(settings);
+        return settings;
+    }
+}

@@ -1,0 +1,48 @@
+using Cake.Core.IO;
+
+namespace Cake.Parallel;
+
+/// <summary>Fluent setters for <see cref="ParallelLeg"/>.</summary>
+public static class ParallelLegExtensions
+{
+    /// <summary>Sets the leg's working directory (relative to the Cake working directory).</summary>
+    /// <param name="leg">The leg.</param>
+    /// <param name="workingDirectory">The directory; it must exist.</param>
+    /// <returns>The same leg, for chaining.</returns>
+    public static ParallelLeg SetWorkingDirectory(this ParallelLeg leg, DirectoryPath workingDirectory) => Apply(leg, l => l.WorkingDirectory = workingDirectory);
+
+    /// <summary>Sets an environment variable for the leg.</summary>
+    /// <param name="leg">The leg.</param>
+    /// <param name="name">The variable's name.</param>
+    /// <param name="value">The value; <see langword="null"/> removes the variable from the leg's environment.</param>
+    /// <returns>The same leg, for chaining.</returns>
+    public static ParallelLeg WithEnvironmentVariable(this ParallelLeg leg, string name, string? value) => Apply(leg, l => l.EnvironmentVariables[name] = value);
+
+    /// <summary>Sets the leg's per-attempt timeout, overriding the run's.</summary>
+    /// <param name="leg">The leg.</param>
+    /// <param name="timeout">A positive duration.</param>
+    /// <returns>The same leg, for chaining.</returns>
+    public static ParallelLeg SetTimeout(this ParallelLeg leg, TimeSpan timeout) => Apply(leg, l => l.Timeout = timeout);
+
+    /// <summary>Gives the leg its own retry policy (overriding the run's) of up to <paramref name="maxAttempts"/> attempts.</summary>
+    /// <param name="leg">The leg.</param>
+    /// <param name="maxAttempts">Total attempts, the first included.</param>
+    /// <param name="initialDelay">The wait before the first retry; default 1 s.</param>
+    /// <param name="maxDelay">The longest wait; default 30 s.</param>
+    /// <returns>The same leg, for chaining.</returns>
+    public static ParallelLeg WithRetry(this ParallelLeg leg, int maxAttempts, TimeSpan? initialDelay = null, TimeSpan? maxDelay = null) =>
+        Apply(leg, l => l.Retry = (l.Retry ?? new ParallelRetrySettings()).Configure(maxAttempts, initialDelay, maxDelay));
+
+    /// <summary>Masks <paramref name="value"/> as <c>***</c> wherever the leg's output would show it.</summary>
+    /// <param name="leg">The leg.</param>
+    /// <param name="value">The secret value.</param>
+    /// <returns>The same leg, for chaining.</returns>
+    public static ParallelLeg WithSecretValue(this ParallelLeg leg, string value) => Apply(leg, l => l.SecretValues.Add(value));
+
+    private static ParallelLeg Apply(ParallelLeg leg, Action<ParallelLeg> change)
+    {
+        ArgumentNullException.ThrowIfNull(leg);
+        change(leg);
+        return leg;
+    }
+}

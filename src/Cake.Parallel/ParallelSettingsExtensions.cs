@@ -1,0 +1,104 @@
+using Cake.Core.IO;
+
+namespace Cake.Parallel;
+
+/// <summary>Fluent setters for <see cref="ParallelSettings"/> and the settings derived from it.</summary>
+public static class ParallelSettingsExtensions
+{
+    /// <summary>Sets the most legs running at once.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="maxParallel">At least 1.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T SetMaxParallel<T>(this T settings, int maxParallel) where T : ParallelSettings => Apply(settings, s => s.MaxParallel = maxParallel);
+
+    /// <summary>Makes the first finally failed or timed-out leg stop the run.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="failFast">Whether to fail fast.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T WithFailFast<T>(this T settings, bool failFast = true) where T : ParallelSettings => Apply(settings, s => s.FailFast = failFast);
+
+    /// <summary>Sets the timeout of each attempt of each leg.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="timeout">A positive duration.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T SetTimeout<T>(this T settings, TimeSpan timeout) where T : ParallelSettings => Apply(settings, s => s.Timeout = timeout);
+
+    /// <summary>Sets the deadline of the whole run.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="deadline">A positive duration, measured from the run's start.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T SetDeadline<T>(this T settings, TimeSpan deadline) where T : ParallelSettings => Apply(settings, s => s.Deadline = deadline);
+
+    /// <summary>Sets how long legs may take to exit after <c>SIGTERM</c> before they are killed.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="gracePeriod">Zero or more.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T SetGracePeriod<T>(this T settings, TimeSpan gracePeriod) where T : ParallelSettings => Apply(settings, s => s.GracePeriod = gracePeriod);
+
+    /// <summary>Retries failed legs up to <paramref name="maxAttempts"/> attempts in all, with exponential backoff.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="maxAttempts">Total attempts, the first included.</param>
+    /// <param name="initialDelay">The wait before the first retry; unchanged when <see langword="null"/>.</param>
+    /// <param name="maxDelay">The longest wait; unchanged when <see langword="null"/>.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T WithRetry<T>(this T settings, int maxAttempts, TimeSpan? initialDelay = null, TimeSpan? maxDelay = null) where T : ParallelSettings =>
+        Apply(settings, s => s.Retry.Configure(maxAttempts, initialDelay, maxDelay));
+
+    /// <summary>Retries only attempts that exited with one of <paramref name="exitCodes"/> (or match a <c>RetryOnOutput</c> pattern).</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="exitCodes">The retryable exit codes.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T WithRetryOnExitCodes<T>(this T settings, params int[] exitCodes) where T : ParallelSettings =>
+        Apply(settings, s => s.Retry.RetryOnExitCodes.AddAll(exitCodes));
+
+    /// <summary>Retries only attempts whose output tail matches one of <paramref name="patterns"/> (or exit with a <c>RetryOnExitCodes</c> code).</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="patterns">Regular expressions.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T WithRetryOnOutput<T>(this T settings, params string[] patterns) where T : ParallelSettings =>
+        Apply(settings, s => s.Retry.RetryOnOutput.AddAll(patterns));
+
+    /// <summary>Retries timed-out attempts too.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="retryOnTimeout">Whether timed-out attempts are retried.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T WithRetryOnTimeout<T>(this T settings, bool retryOnTimeout = true) where T : ParallelSettings =>
+        Apply(settings, s => s.Retry.RetryOnTimeout = retryOnTimeout);
+
+    /// <summary>Sets whether a run with unsuccessful legs throws (default true).</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="throwOnFailure">Whether to throw.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T WithThrowOnFailure<T>(this T settings, bool throwOnFailure = true) where T : ParallelSettings => Apply(settings, s => s.ThrowOnFailure = throwOnFailure);
+
+    /// <summary>Sets where each leg's complete log is written (relative to the Cake working directory).</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="logDirectory">The directory; created when missing.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T SetLogDirectory<T>(this T settings, DirectoryPath logDirectory) where T : ParallelSettings => Apply(settings, s => s.LogDirectory = logDirectory);
+
+    /// <summary>Sets how the legs' output appears in the Cake log.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="outputMode">The mode.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T SetOutputMode<T>(this T settings, ParallelOutputMode outputMode) where T : ParallelSettings => Apply(settings, s => s.OutputMode = outputMode);
+
+    private static T Apply<T>(T settings, Action<T> change) where T : ParallelSettings
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        change(settings);
+        return settings;
+    }
+}

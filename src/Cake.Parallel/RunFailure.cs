@@ -1,0 +1,24 @@
+using Cake.Core;
+using CakeParallel;
+
+namespace Cake.Parallel;
+
+/// <summary>Turns an unsuccessful or cancelled run into the <see cref="CakeException"/> that fails the Cake task.</summary>
+internal static class RunFailure
+{
+    public static void ThrowIfUnsuccessful(RunResult run, bool throwOnFailure, string? signal)
+    {
+        if (run.WasCancelled)
+        {
+            var by = signal is null ? "" : " by " + signal;
+            throw new CakeException($"The parallel run was cancelled{by}; {run.CountsDisplay}.");
+        }
+
+        if (throwOnFailure && !run.Succeeded)
+        {
+            var failed = run.Unsuccessful.ToArray();
+            var legs = string.Join("; ", failed.Select(l => $"'{l.Name}' {LegStatusText.Of(l.Status)}" + (l.FailureReason is null ? "" : ": " + l.FailureReason)));
+            throw new CakeException($"{failed.Length} of {run.Legs.Count} parallel legs did not succeed: {legs}");
+        }
+    }
+}

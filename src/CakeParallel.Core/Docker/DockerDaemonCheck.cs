@@ -1,0 +1,33 @@
+namespace CakeParallel.Docker;
+
+/// <summary>Checks, before any leg starts, that every daemon the legs would use answers.</summary>
+internal static class DockerDaemonCheck
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+
+    /// <summary>One error per unreachable daemon, naming the first leg that uses it; the daemons are asked in parallel.</summary>
+    public static async Task<IReadOnlyList<ValidationError>> CheckAsync(IEnumerable<DockerLeg> legs, CancellationToken cancellationToken)
+    {
+        var checks = legs
+            .GroupBy(l => l.Endpoint.Key, StringComparer.Ordinal)
+            .Select(async group =>
+            {
+                var first = group.First();
+                var answer = await DockerCli.RunAsync(first.Endpoint, ["version", "--format", "{{.Server.Version}}"], Limit, cancellationToken).ConfigureAwait(false);
+                if (answer.Succeeded)
+                {
+                    return null;
+                }
+
+                var others = group.Count() > 1 ? $" (and {group.Count() - 1} more legs)" : "";
+                return new ValidationError(
+                    ErrorCodes.DockerDaemonNotReachable,
+                    first.Spec.Name + others,
+                    first.Endpoint.Context is null ? "build.dockerHost" : "build.dockerContext",
+                    $"Docker daemon not reachable at {first.Endpoint.Describe()}: {answer.Message}");
+            })
+            .ToArray();
+        var results = await Task.WhenAll(checks).ConfigureAwait(false);
+        return results.OfType<ValidationError>().ToArray();
+    }
+}

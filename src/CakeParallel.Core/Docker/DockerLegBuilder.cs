@@ -1,0 +1,322 @@
+namespace CakeParallel.Docker;
+
+/// <summary>
+/// Renders one leg's build settings from its parameters, validates them (reporting every problem with the leg's
+/// name and the field) and assembles the <c>docker build</c> argv.
+/// </summary>
+internal sealed class DockerLegBuilder(
+    string name,
+    IReadOnlyDictionary<string, string> parameters,
+    DockerMatrix matrix,
+    BuildTemplates templates,
+    string root,
+    List<ValidationError> errors)
+{
+    private const string SecretVariablePrefix = "CAKEPARALLEL_SECRET_";
+
+    private readonly DockerBuildSettings _build = matrix.Build;
+
+    /// <summary>The leg's rendered tags with their fields, known after <see cref="Build"/> even when the leg is invalid; invalid tags are left out.</summary>
+    public IReadOnlyList<(string Field, string Tag)> Tags { get; private set; } = [];
+
+    public DockerLeg? Build(string iidPrefix)
+    {
+        var before = errors.Count;
+        var id = parameters.Count > 0 ? LegId.FromParameters(parameters) : LegId.FromName(name);
+        var environment = RenderEnvironment();
+        var context = Path.GetFullPath(Render(templates.Context) ?? ".", root);
+        if (!Directory.Exists(context))
+        {
+            Error(ErrorCodes.DockerContextNotFound, templates.Context.Field, $"build context directory '{context}' does not exist.");
+        }
+
+        var dockerfile = Render(templates.Dockerfile) is { } file ? Path.GetFullPath(file, root) : Path.Combine(context, "Dockerfile");
+        if (!File.Exists(dockerfile))
+        {
+            Error(ErrorCodes.DockerfileNotFound, templates.Dockerfile?.Field ?? "build.dockerfile", $"Dockerfile '{dockerfile}' does not exist.");
+        }
+
+        var tags = templates.Tags.Select(t => (Field: t.Field, Value: Render(t))).ToArray();
+        Tags = tags.Where(t => t.Value is not null && DockerReference.Problem(t.Value) is null).Select(t => (t.Field, t.Value!)).ToArray();
+        foreach (var (field, tag) in tags)
+        {
+            if (tag is not null && DockerReference.Problem(tag) is { } problem)
+            {
+                Error(ErrorCodes.DockerTagInvalid, field, problem);
+            }
+        }
+
+        var executable = Render(templates.DockerExecutable) ?? "docker";
+        executable = executable.Contains('/') ? Path.GetFullPath(executable, root) : executable;
+        var host = Render(templates.DockerHost);
+        var dockerContext = Render(templates.DockerContext);
+        if (host is not null && dockerContext is not null)
+        {
+            Error(ErrorCodes.DockerSettingInvalid, "build.dockerContext", "give either dockerHost or dockerContext, not both (docker refuses the combination).");
+        }
+
+        if (host is not null)
+        {
+            environment["DOCKER_HOST"] = host;
+        }
+
+        if (_build.BuildKit is { } buildKit)
+        {
+            environment["DOCKER_BUILDKIT"] = buildKit ? "1" : "0";
+        }
+
+        var arguments = new List<string> { "build" };
+        if (dockerContext is not null)
+        {
+            arguments.InsertRange(0, ["--context", dockerContext]);
+        }
+
+        arguments.AddRange(["--file", dockerfile]);
+        AddOption(arguments, "--target", Render(templates.Target));
+        AddOption(arguments, "--platform", Render(templates.Platform));
+        foreach (var (argName, value) in BuildArgs())
+        {
+            arguments.AddRange(["--build-arg", argName + "=" + value]);
+        }
+
+        foreach (var (_, tag) in tags)
+        {
+            AddOption(arguments, "--tag", tag);
+        }
+
+        foreach (var (key, value) in Labels(id))
+        {
+            arguments.AddRange(["--label", key + "=" + value]);
+        }
+
+        foreach (var cache in templates.CacheFrom)
+        {
+            AddOption(arguments, "--cache-from", Render(cache));
+        }
+
+        foreach (var cache in templates.CacheTo)
+        {
+            AddOption(arguments, "--cache-to", Render(cache));
+        }
+
+        if (_build.NoCache)
+        {
+            arguments.Add("--no-cache");
+        }
+
+        if (_build.Pull)
+        {
+            arguments.Add("--pull");
+        }
+
+        AddOption(arguments, "--network", Render(templates.Network));
+        var secretValues = new List<string>();
+        for (var i = 0; i < templates.Secrets.Count; i++)
+        {
+            AddOption(arguments, "--secret", Secret(i, environment, secretValues));
+        }
+
+        var iidFile = $"{iidPrefix}-{id}.iid";
+        arguments.AddRange(["--iidfile", iidFile]);
+        foreach (var extra in templates.ExtraArguments)
+        {
+            if (Render(extra) is { } value)
+            {
+                arguments.Add(value);
+            }
+        }
+
+        arguments.Add(context);
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
+        var endpoint = new DockerEndpoint(executable, environment, dockerContext);
+        var tagList = tags.Select(t => t.Value!).ToArray();
+        var spec = new LegSpec(name, executable, arguments)
+        {
+            Id = id,
+            WorkingDirectory = root,
+            EnvironmentVariables = environment,
+            Parameters = parameters,
+            SecretValues = secretValues,
+            FailureClassifier = DockerFailureClassifier.Instance,
+            Retry = matrix.EffectiveRetry,
+            Inspector = new DockerLegInspector(endpoint, iidFile, tagList, _build),
+        };
+        return new DockerLeg(spec, endpoint, tagList);
+    }
+
+    private Dictionary<string, string?> RenderEnvironment()
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (key, value) in templates.Environment)
+        {
+            if (string.IsNullOrWhiteSpace(key) || key.Contains('='))
+            {
+                Error(ErrorCodes.DockerSettingInvalid, $"build.environment.{key}", $"'{key}' is not a valid environment variable name.");
+                continue;
+            }
+
+            environment[key] = value is null ? null : Render(value);
+        }
+
+        return environment;
+    }
+
+    private List<(string Name, string Value)> BuildArgs()
+    {
+        var args = new List<(string Name, string Value)>();
+        var explicitNames = new HashSet<string>(templates.BuildArgs.Select(a => a.Name), StringComparer.Ordinal);
+        if (_build.PassAxesAsBuildArgs)
+        {
+            args.AddRange(parameters.Where(p => !explicitNames.Contains(p.Key)).Select(p => (p.Key, p.Value)));
+        }
+
+        foreach (var (argName, template) in templates.BuildArgs)
+        {
+            if (string.IsNullOrWhiteSpace(argName) || argName.Contains('=') || argName.Any(char.IsWhiteSpace))
+            {
+                Error(ErrorCodes.DockerSettingInvalid, template.Field, $"'{argName}' is not a valid build arg name (no blanks, no '=').");
+            }
+            else if (Render(template) is { } value)
+            {
+                args.Add((argName, value));
+            }
+        }
+
+        return args;
+    }
+
+    private List<(string Key, string Value)> Labels(string id)
+    {
+        var labels = new List<(string Key, string Value)>();
+        foreach (var (key, template) in templates.Labels)
+        {
+            if (string.IsNullOrWhiteSpace(key) || key.Contains('='))
+            {
+                Error(ErrorCodes.DockerSettingInvalid, template.Field, $"'{key}' is not a valid label key (no blanks, no '=').");
+            }
+            else if (key == DockerLabels.Leg)
+            {
+                Error(ErrorCodes.DockerSettingInvalid, template.Field, $"'{DockerLabels.Leg}' is set by CakeParallel to the leg's id.");
+            }
+            else if (Render(template) is { } value)
+            {
+                labels.Add((key, value));
+            }
+        }
+
+        labels.Add((DockerLabels.Leg, id));
+        return labels;
+    }
+
+    private string? Secret(int index, Dictionary<string, string?> environment, List<string> secretValues)
+    {
+        var (secret, sourceTemplate, environmentTemplate) = templates.Secrets[index];
+        var field = $"build.secrets[{index}]";
+        if (string.IsNullOrWhiteSpace(secret.Id) || secret.Id.Contains(','))
+        {
+            Error(ErrorCodes.DockerSettingInvalid, field + ".id", $"'{secret.Id}' is not a valid secret id (not blank, no ',').");
+            return null;
+        }
+
+        if (_build.BuildKit == false)
+        {
+            Error(ErrorCodes.DockerSettingInvalid, field, "build secrets need BuildKit, but buildKit is off.");
+        }
+
+        var sources = (secret.Source is null ? 0 : 1) + (secret.Environment is null ? 0 : 1) + (secret.Value is null ? 0 : 1);
+        if (sources != 1)
+        {
+            Error(ErrorCodes.DockerSettingInvalid, field, $"secret '{secret.Id}' needs exactly one of src, env and value, but has {sources}.");
+            return null;
+        }
+
+        if (secret.Value is not null)
+        {
+            // The value travels in the client's environment, never in argv, where ps(1) would show it.
+            var variable = SecretVariablePrefix + index;
+            environment[variable] = secret.Value;
+            AddSecretValue(secret.Value, secretValues);
+            return $"id={secret.Id},env={variable}";
+        }
+
+        if (Render(sourceTemplate) is { } source)
+        {
+            var path = Path.GetFullPath(source, root);
+            if (!File.Exists(path))
+            {
+                Error(ErrorCodes.DockerSecretUnavailable, field + ".src", $"secret file '{path}' does not exist.");
+                return null;
+            }
+
+            AddSecretValue(ReadSecretFile(path), secretValues);
+            return $"id={secret.Id},src={path}";
+        }
+
+        if (Render(environmentTemplate) is { } variableName)
+        {
+            var value = environment.TryGetValue(variableName, out var overridden) ? overridden : System.Environment.GetEnvironmentVariable(variableName);
+            if (value is null)
+            {
+                Error(ErrorCodes.DockerSecretUnavailable, field + ".env", $"environment variable '{variableName}' is not set.");
+                return null;
+            }
+
+            AddSecretValue(value, secretValues);
+            return $"id={secret.Id},env={variableName}";
+        }
+
+        return null;
+    }
+
+    private static string ReadSecretFile(string path)
+    {
+        using var reader = new StreamReader(path);
+        var buffer = new char[64 * 1024];
+        var read = reader.ReadBlock(buffer, 0, buffer.Length);
+        return new string(buffer, 0, read);
+    }
+
+    private static void AddSecretValue(string value, List<string> secretValues)
+    {
+        // Output is masked line by line, so a multi-line secret is masked by its lines too; very short lines are
+        // left alone, since masking every "}" of a JSON key file would garble the log without protecting anything.
+        foreach (var candidate in new[] { value, value.Trim() }.Concat(value.Split('\n').Select(l => l.Trim()).Where(l => l.Length >= 6)))
+        {
+            if (candidate.Length > 0 && !secretValues.Contains(candidate))
+            {
+                secretValues.Add(candidate);
+            }
+        }
+    }
+
+    private static void AddOption(List<string> arguments, string option, string? value)
+    {
+        if (value is not null)
+        {
+            arguments.AddRange([option, value]);
+        }
+    }
+
+    private string? Render(TemplatedField? field)
+    {
+        if (field is null)
+        {
+            return null;
+        }
+
+        var unknown = field.Template.UnknownPlaceholders(parameters).ToArray();
+        if (unknown.Length > 0)
+        {
+            errors.Add(BuildTemplates.Unknown(name, field.Field, unknown, parameters));
+            return null;
+        }
+
+        return field.Template.Render(parameters);
+    }
+
+    private void Error(string code, string field, string message) => errors.Add(new ValidationError(code, name, field, message));
+}

@@ -1,0 +1,65 @@
+using CakeParallel.Matrix;
+
+namespace CakeParallel.Docker;
+
+/// <summary>
+/// A docker build matrix: the matrix, the build of each leg, and optional run settings (as in a matrix file).
+/// </summary>
+/// <remarks>
+/// Precedence: the run settings here (<see cref="MaxParallel"/>, <see cref="Timeout"/>, <see cref="Retries"/>,
+/// <see cref="FailFast"/>) win over the <see cref="RunOptions"/> a run is given; a setting left
+/// <see langword="null"/> keeps the option's value. To override a file's setting from code, change the matrix:
+/// <c>matrix with { MaxParallel = 1 }</c>. Retries are per leg: every docker leg gets <see cref="EffectiveRetry"/>,
+/// so <see cref="RunOptions.Retry"/> does not apply to docker legs; set <see cref="Retry"/> or <see cref="Retries"/>.
+/// </remarks>
+public sealed record DockerMatrix
+{
+    /// <summary>The matrix whose legs are built.</summary>
+    public required MatrixDefinition Matrix { get; init; }
+
+    /// <summary>The build of each leg.</summary>
+    public DockerBuildSettings Build { get; init; } = new();
+
+    /// <summary>The folder relative paths are resolved against; a loaded file sets its own folder. <see langword="null"/>: the planner's base directory.</summary>
+    public string? BaseDirectory { get; init; }
+
+    /// <summary>The most legs building at once; overrides <see cref="RunOptions.MaxParallel"/> when set.</summary>
+    public int? MaxParallel { get; init; }
+
+    /// <summary>The timeout of each attempt; overrides <see cref="RunOptions.Timeout"/> when set.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>
+    /// Retries after the first attempt, of transient docker failures only (see <see cref="DockerRetryPolicy"/>);
+    /// <see langword="null"/>: <see cref="DockerRetryPolicy.Default"/>'s count.
+    /// </summary>
+    public int? Retries { get; init; }
+
+    /// <summary>Total attempts per leg implied by <see cref="Retries"/>, or <see langword="null"/>.</summary>
+    public int? MaxAttempts => Retries + 1;
+
+    /// <summary>Stop at the first failed leg; overrides <see cref="RunOptions.FailFast"/> when set.</summary>
+    public bool? FailFast { get; init; }
+
+    /// <summary>The retry policy of every leg; <see langword="null"/>: <see cref="DockerRetryPolicy.Default"/> with <see cref="Retries"/> applied.</summary>
+    public RetryPolicy? Retry { get; init; }
+
+    /// <summary>The retry policy each leg gets: <see cref="Retry"/>, else the docker default, with <see cref="Retries"/> applied when set.</summary>
+    public RetryPolicy EffectiveRetry
+    {
+        get
+        {
+            var policy = Retry ?? DockerRetryPolicy.Default;
+            return MaxAttempts is { } attempts ? policy with { MaxAttempts = attempts } : policy;
+        }
+    }
+
+    /// <summary><paramref name="options"/> with this matrix's run settings applied on top (see the precedence in the remarks).</summary>
+    /// <param name="options">The caller's options.</param>
+    public RunOptions ApplyTo(RunOptions options) => options with
+    {
+        MaxParallel = MaxParallel ?? options.MaxParallel,
+        Timeout = Timeout ?? options.Timeout,
+        FailFast = FailFast ?? options.FailFast,
+    };
+}

@@ -1,0 +1,34 @@
+using System.Text.RegularExpressions;
+
+namespace CakeParallel.Docker;
+
+/// <summary>Checks image references for <c>docker build --tag</c>: <c>[host[:port]/]path[:tag]</c> as docker's reference grammar defines them.</summary>
+internal static partial class DockerReference
+{
+    /// <summary>Why <paramref name="reference"/> is not a valid tag, or <see langword="null"/> when it is.</summary>
+    public static string? Problem(string reference)
+    {
+        if (reference.Length == 0)
+        {
+            return "the tag is empty.";
+        }
+
+        if (reference.Contains('@'))
+        {
+            return $"'{reference}' has a digest; a build can only write tags (name[:tag]).";
+        }
+
+        var match = TagPattern().Match(reference);
+        if (!match.Success)
+        {
+            return reference.Any(char.IsUpper) && TagPattern().IsMatch(reference.ToLowerInvariant())
+                ? $"'{reference}' has upper-case letters in its repository name; docker allows only lower case there."
+                : $"'{reference}' is not a valid docker reference ([registry[:port]/]name[:tag]; lower-case name parts separated by '/', tag of letters, digits, '_', '.', '-').";
+        }
+
+        return match.Groups["name"].Value.Length > 255 ? $"'{reference}' has a repository name longer than 255 characters." : null;
+    }
+
+    [GeneratedRegex(@"^(?<name>(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::[\w][\w.-]{0,127})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex TagPattern();
+}

@@ -1,0 +1,28 @@
+namespace CakeParallel.Matrix;
+
+/// <summary>
+/// A build matrix with GitHub Actions <c>strategy.matrix</c> semantics: the cartesian product of <see cref="Axes"/>,
+/// minus <see cref="Exclude"/>, merged with or extended by <see cref="Include"/>; or an explicit list of <see cref="Legs"/>.
+/// </summary>
+/// <remarks>
+/// <see cref="Legs"/> is an alternative to axes, include and exclude, not a complement: give one or the other.
+/// Expand with <see cref="MatrixExpansion.Expand"/>.
+/// </remarks>
+public sealed record MatrixDefinition
+{
+    /// <summary>The axes in declaration order; the first axis varies slowest.</summary>
+    public IReadOnlyList<MatrixAxis> Axes { get; init; } = [];
+
+    /// <summary>Objects merged into matching combinations, or added as combinations of their own (applied after <see cref="Exclude"/>).</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Include { get; init; } = [];
+
+    /// <summary>Partial combinations to remove from the product: a combination goes when it matches every key of one of them.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Exclude { get; init; } = [];
+
+    /// <summary>An explicit list of legs, each a set of parameters; used instead of axes, include and exclude.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Legs { get; init; } = [];
+
+    /// <summary>A matrix that is exactly the given legs, in order.</summary>
+    /// <param name="legs">Each leg's parameters.</param>
+    public static MatrixDefinition FromLegs(IEnumerable<IReadOnlyDictionary<string, string>> legs) => new() { Legs = legs.ToArray() };
+}

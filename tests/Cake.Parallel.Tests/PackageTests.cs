@@ -1,0 +1,41 @@
+using System.IO.Compression;
+using System.Xml.Linq;
+using Cake.Parallel.Tests.Infrastructure;
+
+namespace Cake.Parallel.Tests;
+
+/// <summary>The packed addin follows Cake's addin guidelines.</summary>
+[Collection(DotnetCakeCollection.Name)]
+public sealed class PackageTests(AddinFeed feed)
+{
+    [Fact]
+    public void The_addin_package_has_the_addin_metadata_docs_and_no_cake_dependency()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Path, $"Cake.Parallel.{feed.Version}.nupkg"));
+        var nuspec = XDocument.Load(package.GetEntry("Cake.Parallel.nuspec")!.Open());
+        var ns = nuspec.Root!.GetDefaultNamespace();
+        var metadata = nuspec.Root.Element(ns + "metadata")!;
+
+        metadata.Element(ns + "id")!.Value.ShouldBe("Cake.Parallel");
+        metadata.Element(ns + "tags")!.Value.Split(' ').ShouldContain("cake-addin");
+        metadata.Element(ns + "icon")!.Value.ShouldBe("icon.png");
+        metadata.Element(ns + "readme")!.Value.ShouldBe("README.md");
+        metadata.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).ShouldBe(["CakeParallel.Core"]);
+        var files = package.Entries.Select(e => e.FullName).ToArray();
+        files.ShouldContain("icon.png");
+        files.ShouldContain("lib/net10.0/Cake.Parallel.dll");
+        files.ShouldContain("lib/net10.0/Cake.Parallel.xml");
+        files.ShouldNotContain(f => f.Contains("Cake.Core", StringComparison.Ordinal) || f.Contains("Cake.Common", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_engine_package_brings_polly_and_its_docs()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Path, $"CakeParallel.Core.{feed.Version}.nupkg"));
+        var nuspec = XDocument.Load(package.GetEntry("CakeParallel.Core.nuspec")!.Open());
+        var ns = nuspec.Root!.GetDefaultNamespace();
+
+        nuspec.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).ShouldBe(["Polly.Core"]);
+        package.Entries.Select(e => e.FullName).ShouldContain("lib/net10.0/CakeParallel.Core.xml");
+    }
+}

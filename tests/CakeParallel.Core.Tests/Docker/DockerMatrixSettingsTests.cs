@@ -1,0 +1,54 @@
+using CakeParallel.Docker;
+using CakeParallel.Matrix;
+
+namespace CakeParallel.Tests.Docker;
+
+public sealed class DockerMatrixSettingsTests : IDisposable
+{
+    private readonly Scratch _scratch = new();
+
+    public void Dispose() => _scratch.Dispose();
+
+    [Fact]
+    public void FileRunSettingsWinOverOptionsAndUnsetOnesKeepThem()
+    {
+        var options = new RunOptions { MaxParallel = 8, Timeout = TimeSpan.FromMinutes(1), FailFast = true, OutputTailLines = 7 };
+        var matrix = new DockerMatrix { Matrix = new MatrixDefinition(), MaxParallel = 2, FailFast = false };
+
+        var applied = matrix.ApplyTo(options);
+
+        applied.MaxParallel.ShouldBe(2);
+        applied.FailFast.ShouldBeFalse();
+        applied.Timeout.ShouldBe(TimeSpan.FromMinutes(1));
+        applied.OutputTailLines.ShouldBe(7);
+        (matrix with { MaxParallel = null }).ApplyTo(options).MaxParallel.ShouldBe(8);
+    }
+
+    [Fact]
+    public void RetriesAdjustTheDockerPolicyOrTheCallersPolicy()
+    {
+        var matrix = new DockerMatrix { Matrix = new MatrixDefinition() };
+
+        matrix.EffectiveRetry.ShouldBe(DockerRetryPolicy.Default);
+        (matrix with { Retries = 0 }).EffectiveRetry.MaxAttempts.ShouldBe(1);
+        (matrix with { Retries = 4 }).EffectiveRetry.ShouldBe(DockerRetryPolicy.Default with { MaxAttempts = 5 });
+        var custom = new RetryPolicy { MaxAttempts = 2, InitialDelay = TimeSpan.Zero };
+        (matrix with { Retry = custom }).EffectiveRetry.ShouldBe(custom);
+        (matrix with { Retry = custom, Retries = 6 }).EffectiveRetry.ShouldBe(custom with { MaxAttempts = 7 });
+    }
+
+    [Fact]
+    public void RelativePathsInAFileResolveAgainstItsFolder()
+    {
+        var folder = _scratch.PathOf("project");
+        Directory.CreateDirectory(Path.Combine(folder, "images", "alpine"));
+        File.WriteAllText(Path.Combine(folder, "images", "alpine", "Dockerfile"), "FROM scratch\n");
+        File.WriteAllText(Path.Combine(folder, "matrix.json"), """{ "matrix": { "os": ["alpine"] }, "build": { "context": "images/{os}" } }""");
+
+        var matrix = DockerMatrixFile.Load(Path.Combine(folder, "matrix.json"));
+        var leg = DockerMatrixPlanner.Plan(matrix, "/somewhere/else").Single();
+
+        leg.Arguments[^1].ShouldBe(Path.Combine(folder, "images", "alpine"));
+        leg.WorkingDirectory.ShouldBe(folder);
+    }
+}
