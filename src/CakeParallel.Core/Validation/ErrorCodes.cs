@@ -51,6 +51,9 @@ public static class ErrorCodes
     /// <summary>A leg never started.</summary>
     public const string LegNotStarted = "CPAR0104";
 
+    /// <summary>A leg's attempt failed and is retried (a warning, so hosts can suppress it by code).</summary>
+    public const string LegRetried = "CPAR0105";
+
     /// <summary>The matrix is malformed: an axis without values or declared twice, an exclude naming no axis, legs mixed with axes.</summary>
     public const string MatrixInvalid = "CPAR0201";
 

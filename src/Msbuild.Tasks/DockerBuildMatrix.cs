@@ -1,0 +1,186 @@
+using Microsoft.Build.Framework;
+using CakeParallel.Docker;
+
+namespace CakeParallel.MSBuild;
+
+/// <summary>
+/// Builds a matrix of docker images in parallel: one <c>docker build</c> per leg, with bounded parallelism,
+/// timeouts, retries of transient docker failures, and one result item per leg carrying its image id and tags.
+/// </summary>
+/// <remarks>
+/// The matrix comes from <see cref="MatrixFile"/> (the JSON format of docs/matrix-file.md) or from the
+/// <see cref="Axes"/>, <see cref="Include"/> and <see cref="Exclude"/> items, which replace the file's matrix when
+/// given. Every parameter set on the task overrides the file's setting of the same name; build args and labels
+/// are merged by name, lists (tags, cache sources) are replaced.
+/// </remarks>
+/// <example>
+/// <code><![CDATA[
+/// <ItemGroup>
+///   <Axis Include="node" Values="20;22" />
+///   <Axis Include="os" Values="alpine;debian" />
+/// </ItemGroup>
+/// <DockerBuildMatrix Axes="@(Axis)" Context="docker" Tags="myapp:{node}-{os}" MaxParallel="2">
+///   <Output TaskParameter="Results" ItemName="Image" />
+/// </DockerBuildMatrix>
+/// ]]></code>
+/// </example>
+public sealed class DockerBuildMatrix : ParallelRunTask
+{
+    private bool? _noCache;
+    private bool? _pull;
+    private bool? _buildKit;
+
+    /// <summary>A matrix file (JSON); relative paths in it resolve against its folder.</summary>
+    public string? MatrixFile { get; set; }
+
+    /// <summary>The axes: identity = axis name, metadata <c>Values</c> = the values as a <c>;</c>-list.</summary>
+    public ITaskItem[] Axes { get; set; } = [];
+
+    /// <summary>Combinations merged into matching legs or added as legs: each item's metadata are the key/value pairs.</summary>
+    public ITaskItem[] Include { get; set; } = [];
+
+    /// <summary>Partial combinations removed from the product: each item's metadata are the key/value pairs.</summary>
+    public ITaskItem[] Exclude { get; set; } = [];
+
+    /// <summary>The build context directory, relative to the project (default: the file's, else the project directory).</summary>
+    public string? Context { get; set; }
+
+    /// <summary>The Dockerfile (<c>--file</c>), relative to the project; default <c>Dockerfile</c> in the context.</summary>
+    public string? Dockerfile { get; set; }
+
+    /// <summary>The build stage (<c>--target</c>); may use <c>{AXIS}</c> placeholders.</summary>
+    public string? Target { get; set; }
+
+    /// <summary>The platform (<c>--platform</c>), e.g. <c>linux/amd64</c>.</summary>
+    public string? Platform { get; set; }
+
+    /// <summary>Tag templates (<c>--tag</c>), e.g. <c>myapp:{node}-{os}</c>; replaces the file's tags.</summary>
+    public string[] Tags { get; set; } = [];
+
+    /// <summary>Build args as <c>NAME=value</c> (<c>--build-arg</c>); merged over the file's by name.</summary>
+    public string[] BuildArgs { get; set; } = [];
+
+    /// <summary>Labels as <c>KEY=value</c> (<c>--label</c>); merged over the file's by key.</summary>
+    public string[] Labels { get; set; } = [];
+
+    /// <summary>Cache sources (<c>--cache-from</c>); replaces the file's.</summary>
+    public string[] CacheFrom { get; set; } = [];
+
+    /// <summary>Cache destinations (<c>--cache-to</c>); replaces the file's.</summary>
+    public string[] CacheTo { get; set; } = [];
+
+    /// <summary>Build without the cache (<c>--no-cache</c>).</summary>
+    public bool NoCache
+    {
+        get => _noCache ?? false;
+        set => _noCache = value;
+    }
+
+    /// <summary>Always pull newer base images (<c>--pull</c>).</summary>
+    public bool Pull
+    {
+        get => _pull ?? false;
+        set => _pull = value;
+    }
+
+    /// <summary>The docker client (default <c>docker</c> from <c>PATH</c>).</summary>
+    public string? DockerExecutable { get; set; }
+
+    /// <summary>The daemon (<c>DOCKER_HOST</c>), e.g. <c>unix:///var/run/docker.sock</c>.</summary>
+    public string? DockerHost { get; set; }
+
+    /// <summary>Force BuildKit on or off (<c>DOCKER_BUILDKIT</c>); unset: the client's default.</summary>
+    public bool BuildKit
+    {
+        get => _buildKit ?? false;
+        set => _buildKit = value;
+    }
+
+    /// <summary>The leg name template, e.g. <c>node{node}-{os}</c>; default: the parameter values joined by <c>-</c>.</summary>
+    public string? LegName { get; set; }
+
+    private protected override Func<RunOptions, CancellationToken, Task<RunResult>>? PrepareRun(RunOptions options, string projectDirectory, List<ValidationError> errors)
+    {
+        DockerMatrix? matrix = null;
+        if (!string.IsNullOrEmpty(MatrixFile))
+        {
+            try
+            {
+                matrix = DockerMatrixFile.Load(Path.GetFullPath(MatrixFile, projectDirectory));
+            }
+            catch (InvalidRunException exception)
+            {
+                errors.AddRange(exception.Errors);
+                return null;
+            }
+        }
+
+        var itemMatrix = Axes.Length + Include.Length + Exclude.Length > 0 ? MatrixItems.Read(Axes, Include, Exclude) : null;
+        if (matrix is null && itemMatrix is null)
+        {
+            errors.Add(new ValidationError(ErrorCodes.MatrixInvalid, null, nameof(MatrixFile), "no matrix: set MatrixFile, or give Axes (and Include/Exclude) items."));
+            return null;
+        }
+
+        matrix = matrix is null
+            ? new DockerMatrix { Matrix = itemMatrix!, BaseDirectory = projectDirectory }
+            : itemMatrix is null ? matrix : matrix with { Matrix = itemMatrix };
+        matrix = ApplyParameters(matrix, options, projectDirectory, errors);
+        return (runOptions, cancellationToken) => DockerMatrixRunner.RunAsync(matrix, runOptions, cancellationToken);
+    }
+
+    private DockerMatrix ApplyParameters(DockerMatrix matrix, RunOptions options, string projectDirectory, List<ValidationError> errors)
+    {
+        var build = matrix.Build;
+        string Full(string path) => Path.GetFullPath(path, projectDirectory);
+        build = build with
+        {
+            Context = string.IsNullOrEmpty(Context) ? build.Context : Full(Context),
+            Dockerfile = string.IsNullOrEmpty(Dockerfile) ? build.Dockerfile : Full(Dockerfile),
+            Target = string.IsNullOrEmpty(Target) ? build.Target : Target,
+            Platform = string.IsNullOrEmpty(Platform) ? build.Platform : Platform,
+            Tags = Tags.Length > 0 ? Tags : build.Tags,
+            BuildArgs = Merge(build.BuildArgs, BuildArgs, nameof(BuildArgs), errors),
+            Labels = Merge(build.Labels, Labels, nameof(Labels), errors),
+            CacheFrom = CacheFrom.Length > 0 ? CacheFrom : build.CacheFrom,
+            CacheTo = CacheTo.Length > 0 ? CacheTo : build.CacheTo,
+            NoCache = _noCache ?? build.NoCache,
+            Pull = _pull ?? build.Pull,
+            DockerExecutable = string.IsNullOrEmpty(DockerExecutable) ? build.DockerExecutable : DockerExecutable.Contains('/') ? Full(DockerExecutable) : DockerExecutable,
+            DockerHost = string.IsNullOrEmpty(DockerHost) ? build.DockerHost : DockerHost,
+            BuildKit = _buildKit ?? build.BuildKit,
+            LegName = string.IsNullOrEmpty(LegName) ? build.LegName : LegName,
+        };
+
+        // Run settings the project set win over the file's; the rest of the retry policy follows the task's parameters.
+        var retry = matrix.Retry ?? DockerRetryPolicy.Default;
+        retry = retry with
+        {
+            InitialDelay = RetryDelayIfSet is null ? retry.InitialDelay : options.Retry.InitialDelay,
+            MaxDelay = RetryDelayIfSet is null ? retry.MaxDelay : options.Retry.MaxDelay,
+            RetryOnExitCodes = RetryOnExitCodes.Length > 0 ? RetryOnExitCodes : retry.RetryOnExitCodes,
+            RetryOnOutput = RetryOnOutput.Length > 0 ? RetryOnOutput : retry.RetryOnOutput,
+            RetryOnTimeout = RetryOnTimeoutIfSet ?? retry.RetryOnTimeout,
+        };
+        return matrix with
+        {
+            Build = build,
+            Retry = retry,
+            Retries = MaxAttemptsIfSet is { } attempts ? attempts - 1 : matrix.Retries,
+            MaxParallel = MaxParallelIfSet ?? matrix.MaxParallel,
+            Timeout = TimeoutIfSet is { } timeout ? TimeSpan.FromMilliseconds(timeout) : matrix.Timeout,
+            FailFast = FailFastIfSet ?? matrix.FailFast,
+        };
+    }
+
+    private static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> fromFile, string[] assignments, string field, List<ValidationError> errors)
+    {
+        var merged = new Dictionary<string, string>(fromFile, StringComparer.Ordinal);
+        foreach (var (key, value) in EnvironmentAssignments.Parse(string.Join(";", assignments.Select(MSBuildEscaping.Escape)), null, field, errors))
+        {
+            merged[key] = value ?? "";
+        }
+
+        return merged;
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.Build.Framework;
+
+namespace CakeParallel.MSBuild;
+
+/// <summary>
+/// Runs several commands at once, like a parallel <c>Exec</c>: bounded parallelism, per-attempt timeouts,
+/// retries with backoff, every process group terminated on timeout or cancellation, and one result item per command.
+/// </summary>
+/// <example>
+/// <code><![CDATA[
+/// <ItemGroup>
+///   <Check Include="unit" Command="dotnet test tests/Unit" />
+///   <Check Include="lint" Executable="npm" Arguments="run;lint" WorkingDirectory="web" Timeout="120000" />
+/// </ItemGroup>
+/// <ParallelExec Commands="@(Check)" MaxParallel="2" MaxAttempts="2">
+///   <Output TaskParameter="Results" ItemName="CheckResult" />
+/// </ParallelExec>
+/// ]]></code>
+/// </example>
+public sealed class ParallelExec : ParallelRunTask
+{
+    /// <summary>
+    /// The commands; the item identity is the leg's name. Metadata: <c>Command</c> (a command line run through
+    /// <c>/bin/sh -c</c>, like <c>Exec</c>) or <c>Executable</c> with <c>Arguments</c> (an argv list separated by
+    /// <c>;</c>, each element passed literally, <c>%3B</c> for a literal semicolon); optional
+    /// <c>WorkingDirectory</c> (default: the project directory), <c>EnvironmentVariables</c> (<c>A=1;B=2</c>),
+    /// <c>Timeout</c> (ms) and <c>MaxAttempts</c>, which override the task parameters for that leg.
+    /// </summary>
+    [Required]
+    public ITaskItem[] Commands { get; set; } = [];
+
+    /// <summary>Environment variables for every leg, as <c>NAME=value</c> items (a leg's own metadata wins).</summary>
+    public string[] EnvironmentVariables { get; set; } = [];
+
+    private protected override Func<RunOptions, CancellationToken, Task<RunResult>>? PrepareRun(RunOptions options, string projectDirectory, List<ValidationError> errors)
+    {
+        var shared = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (key, value) in EnvironmentAssignments.Parse(string.Join(";", EnvironmentVariables.Select(MSBuildEscaping.Escape)), null, nameof(EnvironmentVariables), errors))
+        {
+            shared[key] = value;
+        }
+
+        var legs = CommandLegs.Read(Commands, shared, options, projectDirectory, errors);
+        var runErrors = RunValidator.Validate(legs, options);
+
+        // Legs whose items were invalid are missing from the list; "no legs" would only repeat that.
+        errors.AddRange(errors.Count > 0 ? runErrors.Where(e => e.Code != ErrorCodes.NoLegs) : runErrors);
+        return (runOptions, cancellationToken) => ParallelRunner.RunAsync(legs, runOptions, cancellationToken);
+    }
+}

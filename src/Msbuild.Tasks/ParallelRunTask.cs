@@ -1,0 +1,213 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using Task = Microsoft.Build.Utilities.Task;
+using TaskOf = System.Threading.Tasks.Task;
+
+namespace CakeParallel.MSBuild;
+
+/// <summary>
+/// The parameters, cancellation and logging shared by <see cref="ParallelExec"/> and <see cref="DockerBuildMatrix"/>:
+/// builds the legs, validates everything before anything starts, yields the node while the legs run and
+/// reports every leg as an item of <see cref="Results"/>.
+/// </summary>
+public abstract class ParallelRunTask : Task, ICancelableTask
+{
+    // Never disposed: it has no timer, and Cancel() may arrive after Execute returned.
+    private readonly CancellationTokenSource _cancellation = new();
+
+    /// <summary>The most legs running at once (default: the processor count).</summary>
+    public int MaxParallel
+    {
+        get => MaxParallelIfSet ?? Environment.ProcessorCount;
+        set => MaxParallelIfSet = value;
+    }
+
+    /// <summary>Timeout of each attempt of each leg in milliseconds, like <c>Exec</c>'s <c>Timeout</c> (default: none).</summary>
+    public int Timeout
+    {
+        get => TimeoutIfSet ?? 0;
+        set => TimeoutIfSet = value;
+    }
+
+    /// <summary>
+    /// Milliseconds a leg's process group gets to exit after <c>SIGTERM</c> (on timeout, fail-fast or
+    /// cancellation) before it is killed with <c>SIGKILL</c> (default 10000).
+    /// </summary>
+    public int GracePeriod
+    {
+        get => _gracePeriod ?? 10_000;
+        set => _gracePeriod = value;
+    }
+
+    private int? _gracePeriod;
+
+    /// <summary>Attempts per leg, including the first (default 1: no retry; docker legs: 3, transient failures only).</summary>
+    public int MaxAttempts
+    {
+        get => MaxAttemptsIfSet ?? 1;
+        set => MaxAttemptsIfSet = value;
+    }
+
+    /// <summary>Milliseconds to wait before the first retry; later waits grow exponentially, with jitter (default 1000).</summary>
+    public int RetryDelay
+    {
+        get => RetryDelayIfSet ?? 1000;
+        set => RetryDelayIfSet = value;
+    }
+
+    /// <summary>Exit codes that make a failed attempt retryable (default: any, unless <see cref="RetryOnOutput"/> is set).</summary>
+    public int[] RetryOnExitCodes { get; set; } = [];
+
+    /// <summary>Regular expressions over a failed attempt's last output lines that make it retryable.</summary>
+    public string[] RetryOnOutput { get; set; } = [];
+
+    /// <summary>Whether a timed-out attempt is retried (default false).</summary>
+    public bool RetryOnTimeout
+    {
+        get => RetryOnTimeoutIfSet ?? false;
+        set => RetryOnTimeoutIfSet = value;
+    }
+
+    /// <summary>On the first leg that fails or times out, start no more legs and terminate the running ones (default false).</summary>
+    public bool FailFast
+    {
+        get => FailFastIfSet ?? false;
+        set => FailFastIfSet = value;
+    }
+
+    /// <summary>Where each leg's complete log is written, relative to the project directory (default: a new folder under the temp directory).</summary>
+    public string? LogDirectory { get; set; }
+
+    /// <summary>
+    /// One item per leg, in input order: identity = leg name; metadata <c>Status</c>, <c>ExitCode</c>,
+    /// <c>Signal</c>, <c>Attempts</c>, <c>Duration</c> (ms), <c>LogFile</c>, <c>FailureReason</c>, <c>Id</c>,
+    /// <c>Parameters</c>, each parameter by name, <c>ImageId</c> and <c>Tags</c>. Values are set literally.
+    /// </summary>
+    [Output]
+    public ITaskItem[] Results { get; private set; } = [];
+
+    /// <summary>The parameters the project set explicitly (<see langword="null"/> when left at their default), so they can override a matrix file.</summary>
+    private protected int? MaxParallelIfSet { get; private set; }
+
+    private protected int? TimeoutIfSet { get; private set; }
+
+    private protected int? MaxAttemptsIfSet { get; private set; }
+
+    private protected int? RetryDelayIfSet { get; private set; }
+
+    private protected bool? RetryOnTimeoutIfSet { get; private set; }
+
+    private protected bool? FailFastIfSet { get; private set; }
+
+    /// <summary>Asks the running legs to terminate (with the termination sequence); returns at once, from any thread.</summary>
+    public void Cancel()
+    {
+        // CancelAsync runs the engine's cancellation callbacks on the thread pool, so this never blocks MSBuild.
+        _ = _cancellation.CancelAsync();
+    }
+
+    /// <summary>Validates the input, runs the legs and reports them; returns false if anything failed or was invalid.</summary>
+    public override bool Execute()
+    {
+        var diagnostics = new TaskDiagnostics(Log, BuildEngine);
+
+        // MSBuild sets the current directory to the project's only while this task holds the node; relative
+        // paths are resolved now, before the node is yielded to other projects.
+        var projectDirectory = Directory.GetCurrentDirectory();
+        var errors = new List<ValidationError>();
+        var options = CreateOptions(projectDirectory);
+        var start = PrepareRun(options, projectDirectory, errors);
+        if (errors.Count > 0 || start is null)
+        {
+            LogInvalidInput(diagnostics, errors);
+            return false;
+        }
+
+        var log = new DeferredTaskLog();
+        options = options with { Listener = new RunEventMessages(diagnostics, log) };
+        var engine3 = BuildEngine as IBuildEngine3;
+        engine3?.Yield();
+        RunResult result;
+        try
+        {
+            var run = TaskOf.Run(() => start(options, _cancellation.Token));
+            run.ContinueWith(_ => log.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            log.DrainUntilCompleted();
+            result = run.GetAwaiter().GetResult();
+        }
+        catch (InvalidRunException exception)
+        {
+            LogInvalidInput(diagnostics, exception.Errors);
+            return false;
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            diagnostics.Error(ErrorCodes.LegCancelled, $"{GetType().Name} was cancelled before any leg started.");
+            return false;
+        }
+        finally
+        {
+            engine3?.Reacquire();
+        }
+
+        Results = result.Legs.Select(ResultItems.From).ToArray();
+        LogSummary(diagnostics, result);
+        return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>
+    /// Reads the task's input and returns how to start the run; adds a coded error naming the leg and field for
+    /// each problem found (then the run is not started). Runs on the Execute thread, before the node is yielded.
+    /// </summary>
+    /// <param name="options">The run options made from the shared parameters.</param>
+    /// <param name="projectDirectory">The directory relative paths are resolved against.</param>
+    /// <param name="errors">Receives the problems found.</param>
+    private protected abstract Func<RunOptions, CancellationToken, Task<RunResult>>? PrepareRun(RunOptions options, string projectDirectory, List<ValidationError> errors);
+
+    private RunOptions CreateOptions(string projectDirectory)
+    {
+        var initialDelay = TimeSpan.FromMilliseconds(RetryDelay);
+        var retry = new RetryPolicy
+        {
+            MaxAttempts = MaxAttempts,
+            InitialDelay = initialDelay,
+            MaxDelay = initialDelay > RetryPolicy.None.MaxDelay ? initialDelay : RetryPolicy.None.MaxDelay,
+            RetryOnExitCodes = RetryOnExitCodes,
+            RetryOnOutput = RetryOnOutput,
+            RetryOnTimeout = RetryOnTimeout,
+        };
+        return new RunOptions
+        {
+            MaxParallel = MaxParallel,
+            FailFast = FailFast,
+            Timeout = TimeoutIfSet is { } timeout ? TimeSpan.FromMilliseconds(timeout) : null,
+            Termination = _gracePeriod is { } grace ? TerminationSequence.WithGracePeriod(TimeSpan.FromMilliseconds(grace)) : TerminationSequence.Default,
+            Retry = retry,
+            LogDirectory = string.IsNullOrEmpty(LogDirectory) ? null : Path.GetFullPath(LogDirectory, projectDirectory),
+        };
+    }
+
+    private void LogInvalidInput(TaskDiagnostics diagnostics, IReadOnlyList<ValidationError> errors)
+    {
+        foreach (var error in errors)
+        {
+            var where = error.Leg is null ? $"parameter {error.Field}" : $"leg '{error.Leg}' {error.Field}";
+            diagnostics.Error(error.Code, $"{where}: {error.Message}");
+        }
+
+        diagnostics.Message(MessageImportance.High, $"{GetType().Name}: nothing was started because the input has {errors.Count} problem{(errors.Count == 1 ? "" : "s")}.");
+    }
+
+    private void LogSummary(TaskDiagnostics diagnostics, RunResult result)
+    {
+        var cancelled = result.WasCancelled ? " (cancelled)" : "";
+        diagnostics.Message(MessageImportance.High, $"{GetType().Name}: {result.Legs.Count} leg{(result.Legs.Count == 1 ? "" : "s")} in {DurationText.Format(result.Duration)}{cancelled}: {result.CountsDisplay}");
+        var width = result.Legs.Max(l => l.Name.Length);
+        foreach (var leg in result.Legs)
+        {
+            var exit = leg.ExitDisplay.Length > 0 ? $"  exit {leg.ExitDisplay}" : "";
+            var attempts = leg.Attempts.Count > 1 ? $"  {leg.Attempts.Count} attempts" : "";
+            diagnostics.Message(MessageImportance.High, $"  {leg.Name.PadRight(width)}  {LegStatusText.Of(leg.Status),-11} {DurationText.Format(leg.Duration),8}{exit}{attempts}");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace CakeParallel.MSBuild;
+
+/// <summary>Makes the <c>Results</c> item of a leg. Scalar values are set literally; list values as MSBuild lists of literal elements.</summary>
+internal static class ResultItems
+{
+    // Metadata the item already has under these names; a matrix parameter of the same name stays only in Parameters.
+    private static readonly HashSet<string> TakenNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Status", "ExitCode", "Signal", "Attempts", "Duration", "LogFile", "FailureReason", "Id", "Parameters", "ImageId", "Tags",
+        "FullPath", "RootDir", "Filename", "Extension", "RelativeDir", "Directory", "RecursiveDir", "Identity",
+        "ModifiedTime", "CreatedTime", "AccessedTime", "DefiningProjectFullPath", "DefiningProjectDirectory",
+        "DefiningProjectName", "DefiningProjectExtension",
+    };
+
+    public static ITaskItem From(LegResult result)
+    {
+        var item = new TaskItem(MSBuildEscaping.Escape(result.Name));
+        ITaskItem2 literal = item;
+        var c = CultureInfo.InvariantCulture;
+        literal.SetMetadataValueLiteral("Status", result.Status.ToString());
+        literal.SetMetadataValueLiteral("ExitCode", result.ExitCode?.ToString(c) ?? "");
+        literal.SetMetadataValueLiteral("Signal", result.Signal ?? "");
+        literal.SetMetadataValueLiteral("Attempts", result.Attempts.Count.ToString(c));
+        literal.SetMetadataValueLiteral("Duration", ((long)result.Duration.TotalMilliseconds).ToString(c));
+        literal.SetMetadataValueLiteral("LogFile", result.LogFile ?? "");
+        literal.SetMetadataValueLiteral("FailureReason", result.FailureReason ?? "");
+        literal.SetMetadataValueLiteral("Id", result.Id);
+        literal.SetMetadataValueLiteral("ImageId", result.ImageId ?? "");
+
+        // Lists stay lists: elements are escaped, separators are not, so @(...) and item transforms split them.
+        item.SetMetadata("Parameters", MSBuildEscaping.JoinList(result.Parameters.Select(p => p.Key + "=" + p.Value)));
+        item.SetMetadata("Tags", MSBuildEscaping.JoinList(result.Tags));
+        foreach (var (name, value) in result.Parameters)
+        {
+            if (!TakenNames.Contains(name) && IsMetadataName(name))
+            {
+                literal.SetMetadataValueLiteral(name, value);
+            }
+        }
+
+        return item;
+    }
+
+    private static bool IsMetadataName(string name) =>
+        name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_')
+        && name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-');
+}

@@ -1,0 +1,66 @@
+using Microsoft.Build.Framework;
+
+namespace CakeParallel.MSBuild;
+
+/// <summary>
+/// Turns the engine's live events into MSBuild log entries: status lines at normal importance, output lines at
+/// low importance, a coded warning per retry and a coded error per leg that did not succeed. Events arrive on
+/// the engine's threads and are posted to the <see cref="DeferredTaskLog"/> drained by <c>Execute</c>.
+/// </summary>
+internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTaskLog log) : IRunListener
+{
+    private const int TailLinesInErrors = 5;
+
+
+    public void AttemptStarted(LegSpec leg, int attempt, string logFile)
+    {
+        var text = attempt == 1 ? $"[{leg.Name}] started: {leg.DisplayCommand}" : $"[{leg.Name}] attempt {attempt} started";
+        log.Post(() => diagnostics.Message(MessageImportance.Normal, text));
+    }
+
+    public void OutputLine(LegSpec leg, OutputLine line)
+    {
+        var text = $"[{leg.Name}] {line.Text}";
+        log.Post(() => diagnostics.Message(MessageImportance.Low, text));
+    }
+
+    public void RetryScheduled(LegSpec leg, AttemptRecord attempt)
+    {
+        var delay = attempt.Decision.Delay is { } d ? " in " + DurationText.Format(d) : "";
+        var text = $"leg '{leg.Name}' attempt {attempt.Number} failed ({attempt.Detail}); retrying{delay}: {attempt.Decision.Reason}.";
+        log.Post(() => diagnostics.Warning(ErrorCodes.LegRetried, text));
+    }
+
+    public void LegCompleted(LegResult result)
+    {
+        if (result.Status is LegStatus.Succeeded or LegStatus.Reused)
+        {
+            var attempts = result.Attempts.Count > 1 ? $" after {result.Attempts.Count} attempts" : "";
+            var text = $"[{result.Name}] {LegStatusText.Of(result.Status)} in {DurationText.Format(result.Duration)}{attempts}";
+            log.Post(() => diagnostics.Message(MessageImportance.Normal, text));
+            return;
+        }
+
+        var code = result.Status switch
+        {
+            LegStatus.TimedOut => ErrorCodes.LegTimedOut,
+            LegStatus.Cancelled => ErrorCodes.LegCancelled,
+            LegStatus.NotStarted => ErrorCodes.LegNotStarted,
+            _ => ErrorCodes.LegFailed,
+        };
+        var message = $"leg '{result.Name}' {LegStatusText.Of(result.Status)}: {result.FailureReason}" + (result.LogFile is null ? "" : $" (log: {result.LogFile})");
+        var tail = result.Status is LegStatus.Failed or LegStatus.TimedOut
+            ? result.OutputTail.Skip(Math.Max(0, result.OutputTail.Count - TailLinesInErrors)).ToArray()
+            : [];
+        log.Post(() =>
+        {
+            // The last lines go first, at high importance, so a minimal-verbosity build still shows why the leg failed.
+            foreach (var line in tail)
+            {
+                diagnostics.Message(MessageImportance.High, $"[{result.Name}] {line}");
+            }
+
+            diagnostics.Error(code, message);
+        });
+    }
+}

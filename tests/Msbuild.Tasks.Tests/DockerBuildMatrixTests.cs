@@ -1,0 +1,69 @@
+using CakeParallel.MSBuild.Tests.Docker;
+using Microsoft.Build.Utilities;
+
+namespace CakeParallel.MSBuild.Tests;
+
+public sealed class DockerBuildMatrixTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly RecordingBuildEngine _engine = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Without_a_matrix_file_or_axes_the_task_reports_a_coded_error_and_starts_nothing()
+    {
+        var task = new DockerBuildMatrix { BuildEngine = _engine, Context = _temp.Path };
+
+        TaskRun.Execute(task, _engine).Result.ShouldBeFalse();
+
+        var error = _engine.Errors.ShouldHaveSingleItem();
+        error.Code.ShouldBe("CPAR0201");
+        error.Message.ShouldStartWith("parameter MatrixFile: no matrix");
+        _engine.YieldCount.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Every_problem_of_a_matrix_file_is_reported_with_its_code_and_json_path()
+    {
+        File.WriteAllText(_temp.File("matrix.json"), """{ "matrix": { "v": ["1"] }, "build": { "tags": [3], "nocache": true } }""");
+        var task = new DockerBuildMatrix { BuildEngine = _engine, MatrixFile = _temp.File("matrix.json") };
+
+        TaskRun.Execute(task, _engine).Result.ShouldBeFalse();
+
+        var errors = _engine.Errors.Select(e => $"{e.Code} {e.Message}").ToArray();
+        errors.ShouldContain(e => e.StartsWith("CPAR0304 parameter $.build.tags[0]:"));
+        errors.ShouldContain(e => e.StartsWith("CPAR0303 parameter $.build.nocache:"));
+    }
+
+    [DockerFact]
+    public void Axes_items_build_one_image_per_leg_with_image_id_tags_and_parameters_as_metadata()
+    {
+        using var docker = new DockerTestEnvironment();
+        File.WriteAllText(_temp.File("Dockerfile"), $"FROM {DockerTestEnvironment.BaseImage}\nARG flavour\nRUN echo \"built $flavour\" # {docker.Repository}\n");
+        var task = new DockerBuildMatrix
+        {
+            BuildEngine = _engine,
+            Axes = [new TaskItem("flavour").With("Values", "plain;spicy")],
+            Include = [new TaskItem("extra").With("flavour", "spicy").With("level", "5%25")],
+            Context = _temp.Path,
+            Tags = [docker.Repository + ":{flavour}"],
+            MaxParallel = 2,
+            LogDirectory = _temp.File("logs"),
+        };
+
+        var (result, executeThread) = TaskRun.Execute(task, _engine);
+
+        result.ShouldBeTrue(string.Join(Environment.NewLine, _engine.Errors.Select(e => e.Message)));
+        task.Results.Select(r => r.ItemSpec).ShouldBe(["plain", "spicy-5%"]);
+        var spicy = task.Results[1];
+        spicy.GetMetadata("Status").ShouldBe("Succeeded");
+        spicy.GetMetadata("Tags").ShouldBe(docker.Repository + ":spicy");
+        spicy.GetMetadata("ImageId").ShouldBe(DockerTestEnvironment.ImageId(docker.Repository + ":spicy"));
+        spicy.GetMetadata("flavour").ShouldBe("spicy");
+        spicy.GetMetadata("level").ShouldBe("5%");
+        spicy.GetMetadata("Parameters").ShouldBe("flavour=spicy;level=5%");
+        _engine.Messages.ShouldContain(m => m.Message!.StartsWith("[spicy-5%] ") && m.Message.Contains("built spicy"));
+        _engine.Events.ShouldAllBe(e => e.ThreadId == executeThread && !e.AfterExecuteReturned);
+    }
+}

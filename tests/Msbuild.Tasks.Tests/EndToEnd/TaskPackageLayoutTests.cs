@@ -1,0 +1,33 @@
+using System.IO.Compression;
+using System.Xml.Linq;
+
+namespace CakeParallel.MSBuild.Tests.EndToEnd;
+
+[Collection(MSBuildEndToEnd.Name)]
+public sealed class TaskPackageLayoutTests(TaskPackageFeed feed)
+{
+    [Fact]
+    public void The_package_is_a_development_dependency_with_the_tasks_and_all_their_dependencies_and_no_package_dependencies()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.FeedDirectory, $"CakeParallel.MSBuild.{TaskPackageFeed.PackageVersion}.nupkg"));
+        var files = package.Entries.Select(e => e.FullName).ToArray();
+
+        files.ShouldContain("build/CakeParallel.MSBuild.props");
+        files.ShouldContain("tasks/net10.0/CakeParallel.MSBuild.dll");
+        files.ShouldContain("tasks/net10.0/CakeParallel.Core.dll");
+        files.ShouldContain("tasks/net10.0/Polly.Core.dll");
+        files.ShouldContain("tasks/net10.0/CakeParallel.MSBuild.deps.json");
+        files.ShouldNotContain(f => f.StartsWith("lib/", StringComparison.Ordinal), "nothing may be referenced by the consuming project");
+        files.ShouldNotContain(f => f.Contains("Microsoft.Build", StringComparison.Ordinal), "MSBuild's own assemblies come from the running MSBuild");
+
+        using var nuspecStream = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        var metadata = XDocument.Load(nuspecStream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        metadata.Elements().Single(e => e.Name.LocalName == "developmentDependency").Value.ShouldBe("true");
+        metadata.Elements().ShouldNotContain(e => e.Name.LocalName == "dependencies");
+
+        using var propsStream = package.GetEntry("build/CakeParallel.MSBuild.props")!.Open();
+        var props = XDocument.Load(propsStream);
+        props.Descendants().Where(e => e.Name.LocalName == "UsingTask").Select(e => e.Attribute("TaskName")!.Value)
+            .ShouldBe(["CakeParallel.MSBuild.ParallelExec", "CakeParallel.MSBuild.DockerBuildMatrix"]);
+    }
+}
