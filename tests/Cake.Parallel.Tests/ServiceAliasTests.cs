@@ -113,6 +113,22 @@ public sealed class ServiceAliasTests(AddinFeed feed)
         NoProcessLeft();
     }
 
+    [Fact]
+    public void The_readme_snippet_is_shown_verbatim_and_runs()
+    {
+        var snippet = CakeScript.FromFile("Scripts/services-readme.cake");
+        File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README-services.md")).ShouldContain("```csharp\n" + snippet.TrimEnd() + "\n```\n");
+        using var script = new CakeScript(feed, snippet);
+
+        using var cake = script.Run();
+
+        cake.ExitCode.ShouldBe(0, cake.Output);
+        cake.Stdout.ShouldContain("web is Ready; its log: ");
+        cake.Stdout.ShouldMatch(@"Parallel run finished in [^:]+: 2 succeeded");
+        cake.Stdout.ShouldContain("Service 'web' stopped; it exited on SIGTERM.");
+        IsListening(18765).ShouldBeFalse();
+    }
+
     private string HttpServer => $"""
         new ServiceSettings()
                 .WithArguments("-m", "http.server", "{_port}", "--bind", "127.0.0.1")
