@@ -256,11 +256,21 @@ public sealed class RunningService : IAsyncDisposable, IDisposable
         await process.WaitForExitAsync().ConfigureAwait(false);
         var groupId = process.Id;
 
-        // The service ends when its main process ends; whatever it left behind in its group goes too.
-        var leftovers = await GroupTermination.TerminateAsync(_platform, groupId, Spec.Termination).ConfigureAwait(false);
-        if (leftovers.LastSignal is not null)
+        // The service ends when its main process ends; whatever it left behind in its group goes too, unless a
+        // stop is already terminating the group (two sequences at once would garble the stop's report).
+        bool stopping;
+        lock (_gate)
         {
-            _log.WriteNote($"terminated processes the service left in its group; {leftovers.Describe()}");
+            stopping = _shutdown is not null;
+        }
+
+        if (!stopping)
+        {
+            var leftovers = await GroupTermination.TerminateAsync(_platform, groupId, Spec.Termination).ConfigureAwait(false);
+            if (leftovers.LastSignal is not null)
+            {
+                _log.WriteNote($"terminated processes the service left in its group; {leftovers.Describe()}");
+            }
         }
 
         using (drain)
