@@ -107,7 +107,7 @@ public sealed class ServiceAliasTests(AddinFeed feed)
         using var cake = script.Run();
 
         cake.ExitCode.ShouldNotBe(0, cake.Output);
-        cake.Output.ShouldContain("CPAR0403 service 'broken' exited with code 3 before it was ready: config.yml: no such file");
+        cake.Output.ShouldContain("CPAR0503 service 'broken' exited with code 3 before it was ready: config.yml: no such file");
         cake.Output.ShouldContain("    reading config");
         cake.Stdout.ShouldNotContain("not reached");
         NoProcessLeft();

@@ -41,6 +41,6 @@ public sealed record ServiceEvent(string Service, ServiceEventKind Kind, DateTim
     /// <summary>The service's log file.</summary>
     public string? LogFile { get; init; }
 
-    /// <summary>E.g. <c>CPAR0405 service 'registry' exited with code 1 after it was ready</c>.</summary>
+    /// <summary>E.g. <c>CPAR0505 service 'registry' exited with code 1 after it was ready</c>.</summary>
     public override string ToString() => Code is null ? Message : Code + " " + Message;
 }

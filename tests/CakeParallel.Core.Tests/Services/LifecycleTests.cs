@@ -140,10 +140,10 @@ public sealed class LifecycleTests : IDisposable
         [
             "CPAR0005 Services['registry'].Executable: 'no-such-program-xyz' was not found on PATH.",
             "CPAR0003 Services['registry'].ReadinessTimeout: must be positive, but is 00:00:00.",
-            "CPAR0401 Services['registry'].Probes[0].Url: 'localhost:5000' is not an absolute http:// or https:// URL.",
-            "CPAR0401 Services['registry'].Probes[1].Port: must be between 1 and 65535, but is 70000.",
+            "CPAR0501 Services['registry'].Probes[0].Url: 'localhost:5000' is not an absolute http:// or https:// URL.",
+            "CPAR0501 Services['registry'].Probes[1].Port: must be between 1 and 65535, but is 70000.",
             "CPAR0008 Services['registry'].Probes[2].Pattern: '(unclosed' is not a valid regular expression: Invalid pattern '(unclosed' at offset 9. Not enough )'s.",
-            "CPAR0402 Services['ok'].Name: another service is also named 'ok'; service names must be unique.",
+            "CPAR0502 Services['ok'].Name: another service is also named 'ok'; service names must be unique.",
         ]);
         await Task.Delay(300);
         File.Exists(marker).ShouldBeFalse();

@@ -35,7 +35,7 @@ public sealed class RunWithServicesTests : IDisposable
 
         result.Succeeded.ShouldBeTrue();
         var death = result.ServiceEvents.Single(e => e.Kind == ServiceEventKind.Died);
-        death.ToString().ShouldBe("CPAR0405 service 'flaky' was killed by SIGSEGV (exit code 139) after it was ready: segfault");
+        death.ToString().ShouldBe("CPAR0505 service 'flaky' was killed by SIGSEGV (exit code 139) after it was ready: segfault");
     }
 
     [Fact]

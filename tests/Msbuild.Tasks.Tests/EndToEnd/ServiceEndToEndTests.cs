@@ -101,7 +101,7 @@ public sealed class ServiceEndToEndTests(TaskPackageFeed feed)
         var run = await consumer.BuildAsync("Check", "None");
 
         run.ExitCode.ShouldNotBe(0, run.ToString());
-        run.ErrorLines.ShouldContain(l => l.Contains("error CPAR0403: service 'broken' exited with code 3 before it was ready: config.yml: no such file", StringComparison.Ordinal), run.ToString());
+        run.ErrorLines.ShouldContain(l => l.Contains("error CPAR0503: service 'broken' exited with code 3 before it was ready: config.yml: no such file", StringComparison.Ordinal), run.ToString());
         run.Log.ShouldContain("    reading config");
         run.Log.ShouldNotContain("not reached");
         NoServiceProcessLeft();
@@ -123,8 +123,8 @@ public sealed class ServiceEndToEndTests(TaskPackageFeed feed)
         var errors = string.Join("\n", run.ErrorLines);
         errors.ShouldContain("error CPAR0005: parameter Executable: 'no-such-program-xyz' was not found on PATH.");
         errors.ShouldContain("error CPAR0003: parameter ReadinessTimeout: must be positive, but is 00:00:00.");
-        errors.ShouldContain("error CPAR0401: parameter HttpUrl: 'localhost:80' is not an absolute http:// or https:// URL.");
-        errors.ShouldContain("error CPAR0401: parameter TcpPort: must be between 1 and 65535, but is 70000.");
+        errors.ShouldContain("error CPAR0501: parameter HttpUrl: 'localhost:80' is not an absolute http:// or https:// URL.");
+        errors.ShouldContain("error CPAR0501: parameter TcpPort: must be between 1 and 65535, but is 70000.");
     }
 
     [Fact]
