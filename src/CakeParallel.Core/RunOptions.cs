@@ -14,6 +14,12 @@ public sealed record RunOptions
     /// </summary>
     public bool FailFast { get; init; }
 
+    /// <summary>
+    /// Background services to start (all ready) before the first leg and stop after the last, on every exit path
+    /// (default none). If one cannot start, no leg starts; what happened to them is in <see cref="RunResult.ServiceEvents"/>.
+    /// </summary>
+    public IReadOnlyList<ServiceSpec> Services { get; init; } = [];
+
     /// <summary>Timeout of each attempt (default none). Must be positive when set.</summary>
     public TimeSpan? Timeout { get; init; }
 
@@ -43,10 +49,4 @@ public sealed record RunOptions
 
     /// <summary>Receives the run's events, or <see langword="null"/>.</summary>
     public IRunListener? Listener { get; init; }
-
-    /// <summary>
-    /// Background services to start (all ready) before the first leg and stop after the last, on every exit path
-    /// (default none). If one cannot start, no leg starts; what happened to them is in <see cref="RunResult.ServiceEvents"/>.
-    /// </summary>
-    public IReadOnlyList<ServiceSpec> Services { get; init; } = [];
 }

@@ -11,17 +11,17 @@ public sealed record RunResult
     /// <summary>When the run started (UTC).</summary>
     public required DateTimeOffset StartedAt { get; init; }
 
-    /// <summary>Wall time of the whole run, measured on a monotonic clock.</summary>
-    public required TimeSpan Duration { get; init; }
-
-    /// <summary>True when the run was cancelled by its host (Ctrl+C, MSBuild's Cancel()).</summary>
-    public bool WasCancelled { get; init; }
-
     /// <summary>
     /// What happened to the run's <see cref="RunOptions.Services"/>: ready, stopped, and above all a service that
     /// died while legs were running (<see cref="ServiceEventKind.Died"/>) or could not start. Empty without services.
     /// </summary>
     public IReadOnlyList<ServiceEvent> ServiceEvents { get; init; } = [];
+
+    /// <summary>Wall time of the whole run, measured on a monotonic clock.</summary>
+    public required TimeSpan Duration { get; init; }
+
+    /// <summary>True when the run was cancelled by its host (Ctrl+C, MSBuild's Cancel()).</summary>
+    public bool WasCancelled { get; init; }
 
     /// <summary>True only when every leg succeeded (or was reused from an earlier successful run).</summary>
     public bool Succeeded => Legs.All(l => l.Status is LegStatus.Succeeded or LegStatus.Reused);
