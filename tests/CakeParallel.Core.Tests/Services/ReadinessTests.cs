@@ -51,6 +51,22 @@ public sealed class ReadinessTests : IDisposable
     }
 
     [Fact]
+    public async Task Http_probe_reports_a_status_that_is_not_2xx()
+    {
+        var port = ServiceProbe.FreePort();
+        var spec = ServiceProbe.HttpServer(_scratch, "wrong-path", port) with
+        {
+            Probes = [new HttpProbe($"http://127.0.0.1:{port}/missing")],
+            ReadinessTimeout = TimeSpan.FromSeconds(3),
+        };
+
+        var failure = await Should.ThrowAsync<ServiceStartException>(() => RunningService.StartAsync(spec));
+
+        failure.Failure.LastProbeError.ShouldBe($"HTTP GET http://127.0.0.1:{port}/missing: got 404 File not found");
+        ServiceProbe.IsListening(port).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Service_that_exits_at_once_fails_fast_with_its_exit_code_and_output()
     {
         var spec = ServiceProbe.Sh(_scratch, "broken", "echo starting; echo 'config file missing' >&2; exit 3") with

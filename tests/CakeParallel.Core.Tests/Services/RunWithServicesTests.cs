@@ -53,6 +53,22 @@ public sealed class RunWithServicesTests : IDisposable
     }
 
     [Fact]
+    public async Task Cancelling_while_services_start_stops_them_and_starts_no_leg()
+    {
+        var pidFile = _scratch.PathOf("service.pid");
+        var service = ServiceProbe.Sh(_scratch, "never-ready", $"echo $$ > '{pidFile}'; exec sleep 600") with { Probes = [new TcpProbe(ServiceProbe.FreePort())] };
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+
+        var result = await ParallelRunner.RunAsync([Scratch.Sh("leg", "true")], _scratch.Options() with { Services = [service] }, cancellation.Token);
+
+        result.WasCancelled.ShouldBeTrue();
+        result.Legs.Single().Status.ShouldBe(LegStatus.NotStarted);
+        result.Legs.Single().FailureReason.ShouldBe("Not started: the run was cancelled while its services were starting");
+        var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        CakeParallel.Supervision.ProcessGroupPlatform.Current.HasLiveMembers(pid).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Service_and_leg_errors_are_reported_together()
     {
         var invalid = await Should.ThrowAsync<InvalidRunException>(() => ParallelRunner.RunAsync(
