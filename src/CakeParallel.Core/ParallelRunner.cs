@@ -22,6 +22,11 @@ public static class ParallelRunner
     public static async Task<RunResult> RunAsync(IReadOnlyList<LegSpec> legs, RunOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RunOptions();
+        if (options.Services.Count > 0)
+        {
+            return await Services.ServiceRun.RunAsync(legs, options, cancellationToken).ConfigureAwait(false);
+        }
+
         var plans = RunValidator.Plan(legs, options);
         var reporting = RunReporting.Start(options.Reports);
         var listener = new ListenerGate(options.Listener);

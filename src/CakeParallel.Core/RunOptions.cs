@@ -1,3 +1,5 @@
+using CakeParallel.Services;
+
 namespace CakeParallel;
 
 /// <summary>How a run is scheduled and supervised. Immutable; derive variants with <c>with</c>.</summary>
@@ -11,6 +13,12 @@ public sealed record RunOptions
     /// and terminate the running ones (<see cref="LegStatus.Cancelled"/>). Default off: every leg runs.
     /// </summary>
     public bool FailFast { get; init; }
+
+    /// <summary>
+    /// Background services to start (all ready) before the first leg and stop after the last, on every exit path
+    /// (default none). If one cannot start, no leg starts; what happened to them is in <see cref="RunResult.ServiceEvents"/>.
+    /// </summary>
+    public IReadOnlyList<ServiceSpec> Services { get; init; } = [];
 
     /// <summary>Timeout of each attempt (default none). Must be positive when set.</summary>
     public TimeSpan? Timeout { get; init; }

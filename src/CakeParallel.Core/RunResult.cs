@@ -1,3 +1,5 @@
+using CakeParallel.Services;
+
 namespace CakeParallel;
 
 /// <summary>The outcome of a run: one <see cref="LegResult"/> per leg, in input order, whatever the completion order.</summary>
@@ -8,6 +10,12 @@ public sealed record RunResult
 
     /// <summary>When the run started (UTC).</summary>
     public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>
+    /// What happened to the run's <see cref="RunOptions.Services"/>: ready, stopped, and above all a service that
+    /// died while legs were running (<see cref="ServiceEventKind.Died"/>) or could not start. Empty without services.
+    /// </summary>
+    public IReadOnlyList<ServiceEvent> ServiceEvents { get; init; } = [];
 
     /// <summary>Wall time of the whole run, measured on a monotonic clock.</summary>
     public required TimeSpan Duration { get; init; }

@@ -48,6 +48,15 @@ internal sealed class LegLog : IDisposable
         }
     }
 
+    /// <summary>Writes buffered lines to the file, for logs that are read while their process still runs (services).</summary>
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            _writer.Flush();
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)

@@ -16,6 +16,7 @@ public static class RunValidator
     {
         var errors = new List<ValidationError>();
         ValidateOptions(options, errors);
+        errors.AddRange(Services.ServiceValidator.Validate(options.Services));
         if (legs.Count == 0)
         {
             errors.Add(new ValidationError(ErrorCodes.NoLegs, null, "Legs", "the run has no legs; give at least one."));

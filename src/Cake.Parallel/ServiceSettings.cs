@@ -1,0 +1,71 @@
+using Cake.Core;
+using Cake.Core.IO;
+using CakeParallel;
+using CakeParallel.Services;
+
+namespace Cake.Parallel;
+
+/// <summary>
+/// How <see cref="ServiceAliases.StartService(ICakeContext, string, string, ServiceSettings)"/> runs a background
+/// service: its arguments, environment, readiness probes and how it is stopped.
+/// </summary>
+/// <remarks>
+/// Arguments are passed literally (no shell parses them). The service must stay in the foreground: a program that
+/// forks into the background and exits counts as a service that exited before it was ready.
+/// </remarks>
+public sealed class ServiceSettings
+{
+    /// <summary>Gets the arguments, each passed literally.</summary>
+    public IList<string> Arguments { get; } = new List<string>();
+
+    /// <summary>
+    /// Gets or sets the working directory; relative paths are resolved against the Cake working directory, which is
+    /// also the default.
+    /// </summary>
+    public DirectoryPath? WorkingDirectory { get; set; }
+
+    /// <summary>Gets the environment variables set for the service; a <see langword="null"/> value removes the variable.</summary>
+    public IDictionary<string, string?> EnvironmentVariables { get; } = new Dictionary<string, string?>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets the readiness probes (<see cref="HttpProbe"/>, <see cref="TcpProbe"/>, <see cref="CommandProbe"/>,
+    /// <see cref="OutputProbe"/>); the service is ready once every one has passed. With none, it is ready once started.
+    /// </summary>
+    public ICollection<ReadinessProbe> Probes { get; } = new List<ReadinessProbe>();
+
+    /// <summary>Gets or sets the pause between rounds of probes (default 250 ms).</summary>
+    public TimeSpan? ProbeInterval { get; set; }
+
+    /// <summary>Gets or sets how long one probe may take (default 5 s).</summary>
+    public TimeSpan? ProbeTimeout { get; set; }
+
+    /// <summary>Gets or sets how long the service has to become ready before it is stopped and the task fails (default 60 s).</summary>
+    public TimeSpan? ReadinessTimeout { get; set; }
+
+    /// <summary>Gets or sets how long the service may take to exit after <c>SIGTERM</c> before it is killed (default 10 s).</summary>
+    public TimeSpan? GracePeriod { get; set; }
+
+    /// <summary>Gets or sets the service's log file, relative to the Cake working directory (default: a new file under the temp directory).</summary>
+    public FilePath? LogFile { get; set; }
+
+    /// <summary>Gets values that must never appear in the service's log (tokens, passwords); each occurrence is written as <c>***</c>.</summary>
+    public ICollection<string> SecretValues { get; } = new List<string>();
+
+    internal ServiceSpec ToServiceSpec(string name, string executable, ICakeEnvironment environment)
+    {
+        var defaults = new ServiceSpec(name, executable);
+        return defaults with
+        {
+            Arguments = Arguments.ToArray(),
+            WorkingDirectory = (WorkingDirectory ?? environment.WorkingDirectory).MakeAbsolute(environment).FullPath,
+            EnvironmentVariables = new Dictionary<string, string?>(EnvironmentVariables, StringComparer.Ordinal),
+            Probes = Probes.ToArray(),
+            ProbeInterval = ProbeInterval ?? defaults.ProbeInterval,
+            ProbeTimeout = ProbeTimeout ?? defaults.ProbeTimeout,
+            ReadinessTimeout = ReadinessTimeout ?? defaults.ReadinessTimeout,
+            Termination = GracePeriod is { } grace ? TerminationSequence.WithGracePeriod(grace) : defaults.Termination,
+            LogFile = LogFile?.MakeAbsolute(environment).FullPath,
+            SecretValues = SecretValues.ToArray(),
+        };
+    }
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Sockets;
+using CakeParallel.Services;
+using CakeParallel.Supervision;
+
+namespace CakeParallel.Tests.Services;
+
+/// <summary>What tests observe about services from the outside: free ports, listening ports, live processes of a group.</summary>
+internal static class ServiceProbe
+{
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static bool IsListening(int port)
+    {
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Every live process whose process group is the service's, read from /proc.</summary>
+    public static IReadOnlyList<int> LiveGroupMembers(RunningService service) =>
+        ProcessGroupPlatform.Current.LiveMembers(service.ProcessId ?? throw new InvalidOperationException("the service never started"));
+
+    public static ServiceSpec HttpServer(Scratch scratch, string name, int port) =>
+        new(name, "python3", ["-m", "http.server", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1"])
+        {
+            WorkingDirectory = scratch.Directory,
+            Probes = [new HttpProbe($"http://127.0.0.1:{port}/")],
+            ReadinessTimeout = TimeSpan.FromSeconds(30),
+            Termination = TerminationSequence.WithGracePeriod(TimeSpan.FromSeconds(3)),
+            LogFile = scratch.PathOf($"logs/{name}.log"),
+        };
+
+    public static ServiceSpec Sh(Scratch scratch, string name, string script) =>
+        ServiceSpec.Shell(name, script) with
+        {
+            ReadinessTimeout = TimeSpan.FromSeconds(20),
+            ProbeInterval = TimeSpan.FromMilliseconds(100),
+            Termination = TerminationSequence.WithGracePeriod(TimeSpan.FromSeconds(2)),
+            LogFile = scratch.PathOf($"logs/{name}.log"),
+        };
+}
