@@ -31,7 +31,11 @@ public interface IRunListener
     /// <param name="result">The leg's result.</param>
     void LegCompleted(LegResult result) { }
 
-    /// <summary>The run ended; every leg has a status.</summary>
+    /// <summary>A service of the run (<see cref="RunOptions.Services"/>) could not start, or died while legs were running.</summary>
+    /// <param name="serviceEvent">What happened, with the service's exit code and output tail.</param>
+    void ServiceEvent(Services.ServiceEvent serviceEvent) { }
+
+    /// <summary>The run ended; every leg has a status (and its services, if any, have been stopped).</summary>
     /// <param name="result">The run's result.</param>
     void RunCompleted(RunResult result) { }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CakeParallel.Reports;
 using CakeParallel.Scheduling;
+using CakeParallel.Services;
 using CakeParallel.Supervision;
 
 namespace CakeParallel;
@@ -22,11 +23,6 @@ public static class ParallelRunner
     public static async Task<RunResult> RunAsync(IReadOnlyList<LegSpec> legs, RunOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RunOptions();
-        if (options.Services.Count > 0)
-        {
-            return await Services.ServiceRun.RunAsync(legs, options, cancellationToken).ConfigureAwait(false);
-        }
-
         var plans = RunValidator.Plan(legs, options);
         var reporting = RunReporting.Start(options.Reports);
         var listener = new ListenerGate(options.Listener);
@@ -41,27 +37,33 @@ public static class ParallelRunner
         var results = reporting.Reuse(plans, listener);
         var slots = new SlotGate(options.MaxParallel);
         var running = new List<Task>(plans.Count);
-        foreach (var plan in plans.Where(p => results[p.Index] is null))
+        var services = await RunServices.StartAsync(options, listener, stop.Token).ConfigureAwait(false);
+        await using (services.ConfigureAwait(false))
         {
-            try
+            foreach (var plan in plans.Where(p => services.StartFailure is null && results[p.Index] is null))
             {
-                await slots.AcquireAsync(isRetry: false, stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
+                try
+                {
+                    await slots.AcquireAsync(isRetry: false, stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                if (stop.IsStopped)
+                {
+                    slots.Release();
+                    break;
+                }
+
+                running.Add(RunLegAsync(plan, options, slots, stop, listener, results));
             }
 
-            if (stop.IsStopped)
-            {
-                slots.Release();
-                break;
-            }
-
-            running.Add(RunLegAsync(plan, options, slots, stop, listener, results));
+            await Task.WhenAll(running).ConfigureAwait(false);
         }
 
-        await Task.WhenAll(running).ConfigureAwait(false);
+        var notStartedReason = services.StartFailure is { } startFailure ? startFailure.Message : stop.Describe();
         for (var i = 0; i < results.Length; i++)
         {
             if (results[i] is null)
@@ -73,7 +75,7 @@ public static class ParallelRunner
                     Id = leg.Id,
                     Parameters = leg.Parameters,
                     Status = LegStatus.NotStarted,
-                    FailureReason = "Not started: " + stop.Describe(),
+                    FailureReason = "Not started: " + notStartedReason,
                 };
                 results[i] = result;
                 listener.Send(result, static (l, r) => l.LegCompleted(r));
@@ -87,6 +89,7 @@ public static class ParallelRunner
             Duration = clock.Elapsed,
             WasCancelled = stop.Cause == StopCause.HostCancelled,
             Settings = RunSettings.Of(options),
+            ServiceEvents = services.Events,
         };
         listener.Send(run, static (l, r) => l.RunCompleted(r));
         reporting.Write(run);

@@ -32,6 +32,8 @@ internal sealed class JsonReportDocument
     public Dictionary<string, int> Counts { get; init; } = [];
 
     [JsonRequired] public required List<JsonLeg> Legs { get; init; }
+
+    public List<JsonServiceEvent> Services { get; init; } = [];
 }
 
 /// <summary>What wrote the report.</summary>
@@ -131,4 +133,28 @@ internal sealed class JsonRetryDecision
     public string Reason { get; init; } = "";
 
     public double? DelaySeconds { get; init; }
+}
+
+/// <summary>One event of a run's background service (start failure, death while legs ran, ready, stopped).</summary>
+internal sealed class JsonServiceEvent
+{
+    public string Service { get; init; } = "";
+
+    public Services.ServiceEventKind Kind { get; init; }
+
+    public DateTimeOffset Timestamp { get; init; }
+
+    public string Message { get; init; } = "";
+
+    public string? Code { get; init; }
+
+    public int? ExitCode { get; init; }
+
+    public string? Signal { get; init; }
+
+    public string? LastProbeError { get; init; }
+
+    public string? LogFile { get; init; }
+
+    public List<string> OutputTail { get; init; } = [];
 }

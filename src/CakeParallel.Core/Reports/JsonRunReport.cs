@@ -96,6 +96,19 @@ public static class JsonRunReport
         Settings = result.Settings is { } s ? ToJson(s) : null,
         Counts = Enum.GetValues<LegStatus>().ToDictionary(StatusName, result.Count),
         Legs = result.Legs.Select(ToJson).ToList(),
+        Services = result.ServiceEvents.Select(e => new JsonServiceEvent
+        {
+            Service = e.Service,
+            Kind = e.Kind,
+            Timestamp = e.Timestamp,
+            Message = e.Message,
+            Code = e.Code,
+            ExitCode = e.ExitCode,
+            Signal = e.Signal,
+            LastProbeError = e.LastProbeError,
+            LogFile = e.LogFile,
+            OutputTail = [.. e.OutputTail],
+        }).ToList(),
     };
 
     private static JsonSettings ToJson(RunSettings settings) => new()
@@ -165,6 +178,15 @@ public static class JsonRunReport
             })
             : null,
         Legs = document.Legs.Select(FromJson).ToArray(),
+        ServiceEvents = document.Services.Select(e => new Services.ServiceEvent(e.Service, e.Kind, e.Timestamp, e.Message)
+        {
+            Code = e.Code,
+            ExitCode = e.ExitCode,
+            Signal = e.Signal,
+            LastProbeError = e.LastProbeError,
+            LogFile = e.LogFile,
+            OutputTail = e.OutputTail,
+        }).ToArray(),
     };
 
     private static LegResult FromJson(JsonLeg leg) => new()

@@ -60,8 +60,8 @@ public sealed record CommandProbe : ReadinessProbe
         var tail = new OutputTail(5);
         using var drain = new CancellationTokenSource();
         var pumps = Task.WhenAll(
-            LineSplitter.PumpAsync(process.StandardOutput.BaseStream, 4096, (string line) => tail.Add(OutputStream.Stdout, line), drain.Token),
-            LineSplitter.PumpAsync(process.StandardError.BaseStream, 4096, (string line) => tail.Add(OutputStream.Stderr, line), drain.Token));
+            LineSplitter.PumpAsync(process.StandardOutput.BaseStream, 4096, (ReadOnlySpan<char> line) => tail.Add(OutputStream.Stdout, line), drain.Token),
+            LineSplitter.PumpAsync(process.StandardError.BaseStream, 4096, (ReadOnlySpan<char> line) => tail.Add(OutputStream.Stderr, line), drain.Token));
         var timedOut = false;
         try
         {

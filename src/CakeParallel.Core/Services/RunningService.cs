@@ -244,8 +244,8 @@ public sealed class RunningService : IAsyncDisposable, IDisposable
         process.StandardInput.Close();
         var drain = new CancellationTokenSource();
         var pumps = Task.WhenAll(
-            LineSplitter.PumpAsync(process.StandardOutput.BaseStream, 64 * 1024, (string line) => _output.Write(OutputStream.Stdout, line), drain.Token),
-            LineSplitter.PumpAsync(process.StandardError.BaseStream, 64 * 1024, (string line) => _output.Write(OutputStream.Stderr, line), drain.Token));
+            LineSplitter.PumpAsync(process.StandardOutput.BaseStream, 64 * 1024, (ReadOnlySpan<char> line) => _output.Write(OutputStream.Stdout, new string(line)), drain.Token),
+            LineSplitter.PumpAsync(process.StandardError.BaseStream, 64 * 1024, (ReadOnlySpan<char> line) => _output.Write(OutputStream.Stderr, new string(line)), drain.Token));
         _exited = WatchAsync(process, pumps, drain);
         return null;
     }

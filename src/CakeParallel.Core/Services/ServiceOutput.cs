@@ -10,7 +10,7 @@ namespace CakeParallel.Services;
 internal sealed class ServiceOutput
 {
     private readonly LegLog _log;
-    private readonly string[] _secrets;
+    private readonly SecretMask _mask;
     private readonly Dictionary<string, Regex> _pending;
     private readonly HashSet<string> _matched = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -18,7 +18,7 @@ internal sealed class ServiceOutput
     public ServiceOutput(ServiceSpec spec, LegLog log)
     {
         _log = log;
-        _secrets = spec.SecretValues.Where(s => s.Length > 0).OrderByDescending(s => s.Length).ToArray();
+        _mask = new SecretMask(spec.SecretValues);
         Tail = new OutputTail(spec.OutputTailLines);
         _pending = spec.Probes.OfType<OutputProbe>()
             .Select(p => p.Pattern)
@@ -30,10 +30,7 @@ internal sealed class ServiceOutput
 
     public void Write(OutputStream stream, string text)
     {
-        foreach (var secret in _secrets)
-        {
-            text = text.Replace(secret, "***", StringComparison.Ordinal);
-        }
+        text = _mask.Apply(text);
 
         _log.WriteLine(DateTimeOffset.UtcNow, stream, text);
         _log.Flush();

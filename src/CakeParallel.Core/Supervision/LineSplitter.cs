@@ -15,10 +15,6 @@ internal static class LineSplitter
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
-    /// <summary>Like <see cref="PumpAsync(Stream, int, LineHandler, CancellationToken)"/>, for callers that keep each line.</summary>
-    public static Task PumpAsync(Stream source, int maxLineBytes, Action<string> onLine, CancellationToken cancellationToken) =>
-        PumpAsync(source, maxLineBytes, (ReadOnlySpan<char> line) => onLine(new string(line)), cancellationToken);
-
     public static async Task PumpAsync(Stream source, int maxLineBytes, LineHandler onLine, CancellationToken cancellationToken)
     {
         var capacity = Math.Max(maxLineBytes, 64);

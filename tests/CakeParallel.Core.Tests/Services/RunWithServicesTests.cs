@@ -77,4 +77,41 @@ public sealed class RunWithServicesTests : IDisposable
 
         invalid.Errors.Select(e => e.Field).ShouldBe(["Executable", "Services['svc'].Executable"], ignoreOrder: true);
     }
+
+    [Fact]
+    public async Task A_dead_service_reaches_the_listener_and_the_json_report()
+    {
+        var report = _scratch.PathOf("report.json");
+        var service = ServiceProbe.Sh(_scratch, "flaky", "echo up; sleep 1; exit 7") with { Probes = [new OutputProbe("up")] };
+        var seen = new List<ServiceEvent>();
+
+        var result = await ParallelRunner.RunAsync(
+            [Scratch.Sh("long", "sleep 3")],
+            _scratch.Options() with { Services = [service], Reports = new ReportOptions { ReportFile = report }, Listener = new ServiceEventRecorder(seen) });
+
+        seen.Single().Kind.ShouldBe(ServiceEventKind.Died);
+        var read = CakeParallel.Reports.JsonRunReport.Read(report);
+        read.ServiceEvents.Select(e => (e.Service, e.Kind)).ShouldBe(result.ServiceEvents.Select(e => (e.Service, e.Kind)));
+        read.ServiceEvents.Single(e => e.Kind == ServiceEventKind.Died).ExitCode.ShouldBe(7);
+    }
+
+    [Fact]
+    public async Task A_run_whose_services_cannot_start_still_writes_its_report()
+    {
+        var report = _scratch.PathOf("report.json");
+        var service = ServiceProbe.Sh(_scratch, "db", "echo 'port in use' >&2; exit 1") with { Probes = [new TcpProbe(ServiceProbe.FreePort())] };
+
+        await ParallelRunner.RunAsync(
+            [Scratch.Sh("leg", "true")],
+            _scratch.Options() with { Services = [service], Reports = new ReportOptions { ReportFile = report } });
+
+        var read = CakeParallel.Reports.JsonRunReport.Read(report);
+        read.Legs.Single().Status.ShouldBe(LegStatus.NotStarted);
+        read.ServiceEvents.Single().Code.ShouldBe(ServiceErrorCodes.StartFailed);
+    }
+
+    private sealed class ServiceEventRecorder(List<ServiceEvent> events) : IRunListener
+    {
+        public void ServiceEvent(ServiceEvent serviceEvent) => events.Add(serviceEvent);
+    }
 }
