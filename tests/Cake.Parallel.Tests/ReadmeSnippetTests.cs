@@ -3,13 +3,13 @@ using Cake.Parallel.Tests.Infrastructure;
 namespace Cake.Parallel.Tests;
 
 /// <summary>
-/// Every Cake snippet of README-cake.md is a file under Scripts/ that the README contains verbatim, and the Cake
+/// Every snippet of the README's Cake and Frosting sections is a file under Scripts/ that the README contains verbatim, and the Cake
 /// script snippets are run by the real <c>dotnet cake</c>.
 /// </summary>
 [Collection(DotnetCakeCollection.Name)]
 public sealed class ReadmeSnippetTests(AddinFeed feed)
 {
-    private static readonly string Readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README-cake.md"));
+    private static readonly string Readme = CakeSections(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md")).Replace("\r\n", "\n"));
 
     [Theory]
     [InlineData("Scripts/readme-run-parallel.cake")]
@@ -33,7 +33,7 @@ public sealed class ReadmeSnippetTests(AddinFeed feed)
             // A block is a whole tested snippet, or the one line every Cake script snippet starts with (the #addin directive).
             var cakeScripts = snippets.Where((_, i) => tested[i].EndsWith(".cake", StringComparison.Ordinal));
             (snippets.Contains(block) || (!block.Contains('\n') && cakeScripts.All(s => s.StartsWith(block + "\n", StringComparison.Ordinal))))
-                .ShouldBeTrue($"README-cake.md has an untested csharp block:\n{block}");
+                .ShouldBeTrue($"The README's Cake sections have an untested csharp block:\n{block}");
         }
     }
 
@@ -140,5 +140,14 @@ public sealed class ReadmeSnippetTests(AddinFeed feed)
         {
             DockerDaemon.Run(["image", "rm", "--force", .. tags]);
         }
+    }
+
+    /// <summary>From "## Cake scripts" to the next section that is neither Cake's nor Frosting's.</summary>
+    private static string CakeSections(string readme)
+    {
+        var start = readme.IndexOf("## Cake scripts\n", StringComparison.Ordinal);
+        start.ShouldBeGreaterThanOrEqualTo(0, "README.md has a '## Cake scripts' section");
+        var end = readme.IndexOf("\n## MSBuild", start, StringComparison.Ordinal);
+        return end < 0 ? readme[start..] : readme[start..end];
     }
 }

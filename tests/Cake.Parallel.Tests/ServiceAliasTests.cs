@@ -117,7 +117,7 @@ public sealed class ServiceAliasTests(AddinFeed feed)
     public void The_readme_snippet_is_shown_verbatim_and_runs()
     {
         var snippet = CakeScript.FromFile("Scripts/services-readme.cake");
-        File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README-services.md")).ShouldContain("```csharp\n" + snippet.TrimEnd() + "\n```\n");
+        File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md")).ShouldContain("```csharp\n" + snippet.TrimEnd() + "\n```\n");
         using var script = new CakeScript(feed, snippet);
 
         using var cake = script.Run();

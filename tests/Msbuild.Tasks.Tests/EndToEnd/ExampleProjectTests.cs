@@ -28,7 +28,7 @@ public sealed class ExampleProjectTests(TaskPackageFeed feed)
     {
         var readme = File.ReadAllText(RepositoryLayout.ReadmeFragment);
         var marker = readme.IndexOf(SnippetMarker, StringComparison.Ordinal);
-        marker.ShouldBeGreaterThanOrEqualTo(0, $"README-msbuild.md should contain {SnippetMarker}");
+        marker.ShouldBeGreaterThanOrEqualTo(0, $"README.md should contain {SnippetMarker}");
         var start = readme.IndexOf("```xml\n", marker, StringComparison.Ordinal) + "```xml\n".Length;
         var end = readme.IndexOf("```\n", start, StringComparison.Ordinal);
 

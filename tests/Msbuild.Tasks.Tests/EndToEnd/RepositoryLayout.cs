@@ -9,7 +9,7 @@ internal static class RepositoryLayout
 
     public static string Example => Path.Combine(Root, "examples", "msbuild");
 
-    public static string ReadmeFragment => Path.Combine(Root, "README-msbuild.md");
+    public static string ReadmeFragment => Path.Combine(Root, "README.md");
 
     private static string FindRoot()
     {

@@ -23,9 +23,9 @@ public sealed class ServiceExampleTests(TaskPackageFeed feed)
     [Fact]
     public void The_readme_fragment_shows_the_services_example_verbatim()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "README-services.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "README.md"));
         var marker = readme.IndexOf(SnippetMarker, StringComparison.Ordinal);
-        marker.ShouldBeGreaterThanOrEqualTo(0, $"README-services.md should contain {SnippetMarker}");
+        marker.ShouldBeGreaterThanOrEqualTo(0, $"README.md should contain {SnippetMarker}");
         var start = readme.IndexOf("```xml\n", marker, StringComparison.Ordinal) + "```xml\n".Length;
         var end = readme.IndexOf("```\n", start, StringComparison.Ordinal);
 
