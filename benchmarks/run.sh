@@ -37,4 +37,6 @@ x=$(rss sh -c "echo 1 | xargs -P1 -I{} sh -c \"$gen\"")
 c=$(rss $bench 1 1 sh -c "$gen")
 printf '  %-24s %7s KB\n' "xargs -P1" "$x" "GNU parallel -j1" "$p" "CakeParallel -j1" "$c"
 python3 -c "print(f'  CakeParallel / GNU parallel peak RSS = {$c/$p:.2f}')"
+echo "== matrix expansion (GitHub Actions rules, stable ids); target: 10,000 legs well under a second =="
+echo "  $($bench expand 10000)"
 rm -rf "$out"

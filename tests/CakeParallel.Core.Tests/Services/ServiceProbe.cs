@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using CakeParallel.Services;
 using CakeParallel.Supervision;
 
@@ -8,26 +6,9 @@ namespace CakeParallel.Tests.Services;
 /// <summary>What tests observe about services from the outside: free ports, listening ports, live processes of a group.</summary>
 internal static class ServiceProbe
 {
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => CakeParallel.Testing.LoopbackPorts.Free();
 
-    public static bool IsListening(int port)
-    {
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            socket.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    public static bool IsListening(int port) => CakeParallel.Testing.LoopbackPorts.IsListening(port);
 
     /// <summary>Every live process whose process group is the service's, read from /proc.</summary>
     public static IReadOnlyList<int> LiveGroupMembers(RunningService service) =>

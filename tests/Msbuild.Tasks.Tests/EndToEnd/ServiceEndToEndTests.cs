@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 
 namespace CakeParallel.MSBuild.Tests.EndToEnd;
 
@@ -174,24 +172,7 @@ public sealed class ServiceEndToEndTests(TaskPackageFeed feed)
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => CakeParallel.Testing.LoopbackPorts.Free();
 
-    private static bool IsListening(int port)
-    {
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            socket.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    private static bool IsListening(int port) => CakeParallel.Testing.LoopbackPorts.IsListening(port);
 }
