@@ -88,7 +88,13 @@ public sealed class TerminationTests : IDisposable
     public async Task A_process_that_escaped_the_group_but_holds_the_pipe_only_delays_the_leg_by_the_drain_timeout()
     {
         var marker = ProcessScan.NewMarker();
-        var leg = Scratch.Sh("escapes", "setsid sleep 1000 & echo main done") with { EnvironmentVariables = ProcessScan.Env(marker) };
+        var escaped = _scratch.PathOf("escaped");
+
+        // The escapee writes its file only after setsid(2), so the leg's main process exits once it has really left the group.
+        var leg = Scratch.Sh("escapes", $"setsid sh -c 'touch {escaped}; exec sleep 1000' & while [ ! -e {escaped} ]; do sleep 0.01; done; echo main done") with
+        {
+            EnvironmentVariables = ProcessScan.Env(marker),
+        };
         try
         {
             var result = await ParallelRunner.RunAsync([leg], _scratch.Options() with { DrainTimeout = TimeSpan.FromMilliseconds(500) });
