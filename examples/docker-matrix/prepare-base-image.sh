@@ -25,7 +25,7 @@ rootfs="$(mktemp -d)"
 trap 'rm -rf "$rootfs"' EXIT
 mkdir -p "$rootfs/bin"
 cp "$busybox" "$rootfs/bin/busybox"
-for command in sh echo sleep cat ls true false env test; do
+for command in sh echo sleep cat ls true false env test printf touch mkdir rm; do
   ln -sf busybox "$rootfs/bin/$command"
 done
 

@@ -6,11 +6,10 @@ namespace Cake.Parallel.Tests.Infrastructure;
 /// </summary>
 internal static class DockerDaemon
 {
-    /// <summary>The base image the test Dockerfiles build on, imported from the machine's busybox when missing.</summary>
-    public const string BaseImage = "local/busybox:1";
+    /// <summary>The base image the test Dockerfiles build on (see <see cref="CakeParallel.Testing.DockerBaseImage"/>).</summary>
+    public const string BaseImage = CakeParallel.Testing.DockerBaseImage.Name;
 
     private static readonly Lazy<string?> Unreachable = new(FindProblem);
-    private static readonly Lock ImportGate = new();
 
     /// <summary>Skips the test when no daemon answers (fails it under CAKEPARALLEL_REQUIRE_DOCKER=1), and makes sure the base image exists.</summary>
     public static void Require()
@@ -26,7 +25,7 @@ internal static class DockerDaemon
             Skip.If(true, reason);
         }
 
-        EnsureBaseImage();
+        CakeParallel.Testing.DockerBaseImage.Ensure();
     }
 
     /// <summary>Runs the docker client and returns its exit code and output.</summary>
@@ -47,32 +46,6 @@ internal static class DockerDaemon
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or TimeoutException)
         {
             return e.Message;
-        }
-    }
-
-    private static void EnsureBaseImage()
-    {
-        lock (ImportGate)
-        {
-            if (Run("image", "inspect", BaseImage).ExitCode == 0)
-            {
-                return;
-            }
-
-            // No registry here: the base image is a busybox root file system imported as an image.
-            using var rootfs = new TempDirectory("cakeparallel-rootfs");
-            var script = $"""
-                set -e
-                mkdir -p '{rootfs.Path}/bin'
-                cp /bin/busybox '{rootfs.Path}/bin/'
-                for c in sh echo sleep cat ls true false env; do ln -sf busybox '{rootfs.Path}/bin/'$c; done
-                tar -C '{rootfs.Path}' -c . | docker import - {BaseImage}
-                """;
-            using var import = ChildProcess.Start("/bin/sh", ["-c", script], "/");
-            if (import.WaitForExit(TimeSpan.FromMinutes(2)) != 0)
-            {
-                throw new InvalidOperationException($"Could not import {BaseImage}: {import.Output}");
-            }
         }
     }
 }

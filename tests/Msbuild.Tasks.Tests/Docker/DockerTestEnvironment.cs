@@ -3,13 +3,12 @@ using System.Diagnostics;
 namespace CakeParallel.MSBuild.Tests.Docker;
 
 /// <summary>
-/// The real docker daemon for tests: whether it answers, the offline base image <c>local/busybox:1</c> (made with
-/// <c>docker import</c> of a busybox root filesystem when missing), and a unique image repository per test,
-/// removed on dispose.
+/// The real docker daemon for tests: whether it answers, the offline base image (see
+/// <see cref="CakeParallel.Testing.DockerBaseImage"/>), and a unique image repository per test, removed on dispose.
 /// </summary>
 internal sealed class DockerTestEnvironment : IDisposable
 {
-    public const string BaseImage = "local/busybox:1";
+    public const string BaseImage = CakeParallel.Testing.DockerBaseImage.Name;
 
     private static readonly Lazy<string?> Problem = new(() =>
     {
@@ -24,8 +23,6 @@ internal sealed class DockerTestEnvironment : IDisposable
         }
     });
 
-    private static readonly Lazy<bool> BaseImageReady = new(EnsureBaseImage);
-
     public DockerTestEnvironment()
     {
         if (DaemonProblem is { } problem)
@@ -33,7 +30,7 @@ internal sealed class DockerTestEnvironment : IDisposable
             throw new InvalidOperationException($"CAKEPARALLEL_REQUIRE_DOCKER=1, but no docker daemon is reachable: {problem}");
         }
 
-        _ = BaseImageReady.Value;
+        CakeParallel.Testing.DockerBaseImage.Ensure();
         Repository = "cpar-msbuild-" + Guid.NewGuid().ToString("N")[..10];
     }
 
@@ -58,38 +55,6 @@ internal sealed class DockerTestEnvironment : IDisposable
         if (images.Length > 0)
         {
             Docker(["image", "rm", "--force", .. images]);
-        }
-    }
-
-    private static bool EnsureBaseImage()
-    {
-        if (ImageId(BaseImage) is not null)
-        {
-            return true;
-        }
-
-        var root = Directory.CreateTempSubdirectory("cpar-busybox-").FullName;
-        try
-        {
-            var bin = Path.Combine(root, "bin");
-            Directory.CreateDirectory(bin);
-            File.Copy("/bin/busybox", Path.Combine(bin, "busybox"));
-            foreach (var command in new[] { "sh", "echo", "sleep", "cat", "ls", "true", "false", "env", "test", "touch" })
-            {
-                File.CreateSymbolicLink(Path.Combine(bin, command), "busybox");
-            }
-
-            var import = Run("/bin/sh", ["-c", $"tar -C '{root}' -c . | docker import - {BaseImage}"]);
-            if (import.ExitCode != 0)
-            {
-                throw new InvalidOperationException("docker import of the busybox base image failed: " + import.Output);
-            }
-
-            return true;
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
         }
     }
 
