@@ -15,13 +15,6 @@ namespace Cake.Parallel;
 /// </remarks>
 public sealed class DockerMatrixSettings : ParallelSettings
 {
-    /// <summary>Creates settings with an empty matrix, default build settings and the docker retry policy.</summary>
-    public DockerMatrixSettings()
-    {
-        var docker = DockerRetryPolicy.Default;
-        Retry = new ParallelRetrySettings { MaxAttempts = docker.MaxAttempts, InitialDelay = docker.InitialDelay, MaxDelay = docker.MaxDelay, UseJitter = docker.UseJitter };
-    }
-
     /// <summary>Gets or sets the matrix: axes with include/exclude (GitHub Actions semantics), or an explicit list of legs.</summary>
     public MatrixDefinition Matrix { get; set; } = new();
 
@@ -33,4 +26,17 @@ public sealed class DockerMatrixSettings : ParallelSettings
     /// Cake working directory, which is also the default.
     /// </summary>
     public DirectoryPath? BaseDirectory { get; set; }
+
+    /// <summary>
+    /// Gets or sets the docker client, as Cake's tool settings do; <see langword="null"/> resolves <c>docker</c>
+    /// with Cake's tool resolution (the tools folder, <c>--tools</c>/<c>Tools</c> configuration, then
+    /// <c>PATH</c>). Wins over <see cref="DockerBuildSettings.DockerExecutable"/> in <see cref="Build"/>.
+    /// </summary>
+    public FilePath? ToolPath { get; set; }
+
+    private protected override ParallelRetrySettings NewRetrySettings()
+    {
+        var docker = DockerRetryPolicy.Default;
+        return new ParallelRetrySettings { MaxAttempts = docker.MaxAttempts, InitialDelay = docker.InitialDelay, MaxDelay = docker.MaxDelay, UseJitter = docker.UseJitter };
+    }
 }
