@@ -58,11 +58,14 @@ internal static class EngineMapping
         };
 
     /// <summary>The engine's matrix; its run settings stay unset, since the script's are the caller's layer (<see cref="ToRunOverrides"/>).</summary>
-    public static DockerMatrix ToDockerMatrix(this DockerMatrixSettings settings, ICakeContext context) => new()
+    /// <param name="settings">The script's settings.</param>
+    /// <param name="environment">Cake's environment, for the base directory.</param>
+    /// <param name="dockerClient">The docker client, as <see cref="ResolveDocker"/> found it.</param>
+    public static DockerMatrix ToDockerMatrix(this DockerMatrixSettings settings, ICakeEnvironment environment, string dockerClient) => new()
     {
         Matrix = settings.Matrix,
-        Build = settings.Build with { DockerExecutable = context.ResolveDocker(settings.ToolPath, settings.Build.DockerExecutable) },
-        BaseDirectory = (settings.BaseDirectory ?? context.Environment.WorkingDirectory).MakeAbsolute(context.Environment).FullPath,
+        Build = settings.Build with { DockerExecutable = dockerClient },
+        BaseDirectory = (settings.BaseDirectory ?? environment.WorkingDirectory).MakeAbsolute(environment).FullPath,
     };
 
     /// <summary>
