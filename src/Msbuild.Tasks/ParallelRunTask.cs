@@ -273,7 +273,9 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     {
         foreach (var error in errors)
         {
-            var where = error.Leg is null ? $"parameter {ParameterName(error.Field)}" : $"leg '{error.Leg}' {error.Field}";
+            var where = error.Leg is not null ? $"leg '{error.Leg}' {error.Field}"
+                : error.Code == ErrorCodes.EnvironmentVariableInvalid ? $"environment variable {error.Field}"
+                : $"parameter {ParameterName(error.Field)}";
             diagnostics.Error(error.Code, $"{where}: {error.Message}");
         }
 
