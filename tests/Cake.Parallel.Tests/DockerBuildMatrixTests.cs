@@ -117,6 +117,7 @@ public sealed class DockerBuildMatrixTests(AddinFeed feed) : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void The_docker_client_is_found_with_cakes_tool_resolution_and_tool_path_wins()
     {
         WriteDockerfile();
@@ -134,6 +135,7 @@ public sealed class DockerBuildMatrixTests(AddinFeed feed) : IDisposable
         context.Log.Lines.ShouldBeEmpty();
     }
 
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private string FakeDocker(string folder, string message)
     {
         Directory.CreateDirectory(_temp.Combine(folder));
