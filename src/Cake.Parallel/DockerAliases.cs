@@ -51,7 +51,7 @@ public static class DockerAliases
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
-        var matrix = settings.ToDockerMatrix(context.Environment, context.ResolveDocker(settings.ToolPath, settings.Build.DockerExecutable));
+        var matrix = settings.ToDockerMatrix(context.Environment, context.ResolveDocker(settings.ToolPath, "docker"));
         return CakeRunHost.Run(context, settings, (options, caller, environment, token) => RunPlanner.PlanAsync(matrix, options, caller, environment, token));
     }
 

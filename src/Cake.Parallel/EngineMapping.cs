@@ -64,7 +64,7 @@ internal static class EngineMapping
     public static DockerMatrix ToDockerMatrix(this DockerMatrixSettings settings, ICakeEnvironment environment, string dockerClient) => new()
     {
         Matrix = settings.Matrix,
-        Build = settings.Build with { DockerExecutable = dockerClient },
+        Build = settings.ToBuildSettings(dockerClient),
         BaseDirectory = (settings.BaseDirectory ?? environment.WorkingDirectory).MakeAbsolute(environment).FullPath,
     };
 

@@ -179,6 +179,42 @@ public sealed class EngineMappingTests
     }
 
     [Fact]
+    public void Docker_matrix_settings_are_plain_mutable_settings_and_every_one_reaches_the_build()
+    {
+        var settings = new DockerMatrixSettings
+        {
+            Context = "ctx",
+            Network = "host",
+            NoCache = true,
+            Pull = true,
+            PassAxesAsBuildArgs = false,
+            DockerContext = "remote",
+            RemoveLateTags = true,
+            LateTagWatch = TimeSpan.FromSeconds(3),
+        };
+        settings.CacheFrom.Add("type=local,src=/cache");
+        settings.CacheTo.Add("type=local,dest=/cache");
+        settings.Secrets.Add(DockerSecret.FromEnvironment("npm", "NPM_TOKEN"));
+        settings.ExtraArguments.Add("--progress=plain");
+        settings.EnvironmentVariables["DOCKER_CONFIG"] = "/tmp/docker";
+        settings.Tags.Add("app:{os}");
+
+        var build = settings.ToDockerMatrix(_context.Environment, "docker").Build;
+
+        build.Context.ShouldBe("ctx");
+        (build.Network, build.NoCache, build.Pull, build.PassAxesAsBuildArgs, build.DockerContext).ShouldBe(("host", true, true, false, "remote"));
+        (build.RemoveLateTags, build.LateTagWatch).ShouldBe((true, TimeSpan.FromSeconds(3)));
+        build.CacheFrom.ShouldBe(["type=local,src=/cache"]);
+        build.CacheTo.ShouldBe(["type=local,dest=/cache"]);
+        build.Secrets.ShouldHaveSingleItem().Id.ShouldBe("npm");
+        build.ExtraArguments.ShouldBe(["--progress=plain"]);
+        build.EnvironmentVariables["DOCKER_CONFIG"].ShouldBe("/tmp/docker");
+        build.Tags.ShouldBe(["app:{os}"]);
+        settings.Tags.Add("later:{os}");
+        build.Tags.ShouldBe(["app:{os}"], "the engine gets a copy");
+    }
+
+    [Fact]
     public void Docker_matrix_settings_leave_the_retry_policy_unset_until_a_setter_starts_from_the_docker_policy()
     {
         var defaults = new DockerMatrixSettings();
