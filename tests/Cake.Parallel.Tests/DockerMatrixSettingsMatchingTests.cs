@@ -1,5 +1,5 @@
 using Cake.Parallel.Tests.Infrastructure;
-using CakeParallel;
+using CakeParallel.Model;
 using CakeParallel.Matrix;
 
 namespace Cake.Parallel.Tests;

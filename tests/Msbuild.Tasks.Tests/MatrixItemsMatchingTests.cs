@@ -38,7 +38,7 @@ public sealed class MatrixItemsMatchingTests : IDisposable
     public void Include_and_exclude_items_match_values_ignoring_case_and_numbers_by_value()
     {
         using var docker = new DockerTestEnvironment();
-        File.WriteAllText(_temp.File("Dockerfile"), $"FROM {DockerTestEnvironment.BaseImage}\nARG os\nARG version\nARG shell\nLABEL test={docker.Repository}\n");
+        File.WriteAllText(_temp.Combine("Dockerfile"), $"FROM {DockerTestEnvironment.BaseImage}\nARG os\nARG version\nARG shell\nLABEL test={docker.Repository}\n");
         var task = new DockerBuildMatrix
         {
             BuildEngine = _engine,
@@ -50,7 +50,7 @@ public sealed class MatrixItemsMatchingTests : IDisposable
             Context = _temp.Path,
             Tags = [docker.Repository + ":{os}-{version}"],
             MaxParallel = 2,
-            LogDirectory = _temp.File("logs"),
+            LogDirectory = _temp.Combine("logs"),
         };
 
         var (result, _) = TaskRun.Execute(task, _engine);
