@@ -107,7 +107,11 @@ public sealed class MatrixValue : IEquatable<MatrixValue>
 
     /// <summary>Text read the way YAML reads an unquoted scalar's number: a number when spelled as a JSON number (<c>12</c>, <c>12.0</c>), else a string.</summary>
     /// <param name="text">The text.</param>
-    public static MatrixValue FromText(string text) => IsJsonNumber(text) ? Number(text) : String(text);
+    public static MatrixValue FromText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return IsJsonNumber(text) ? Number(text) : String(text);
+    }
 
     /// <summary>Converts text with <see cref="FromText"/>.</summary>
     /// <param name="text">The text.</param>

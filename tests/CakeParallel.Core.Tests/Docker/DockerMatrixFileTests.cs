@@ -183,14 +183,20 @@ public sealed class DockerMatrixFileTests : IDisposable
             "os": ["ubuntu-latest", "windows-latest"],
             "version": [12, 14],
             "exclude": [{ "OS": "Windows-Latest", "version": "14" }],
-            "include": [{ "os": "UBUNTU-LATEST", "version": 12.0, "shell": "bash" }]
-          }
+            "include": [{ "os": "UBUNTU-LATEST", "version": 12.0, "shell": "bash" }, { "OS": "macos-latest", "Version": 14 }]
+          },
+          "build": { "legName": "{os}-{version}" }
         }
         """, _scratch.Directory);
 
         // GitHub: 'Windows-Latest' == 'windows-latest', matrix['OS'] is matrix.os, '14' == 14 and 12.0 == 12.
         MatrixExpansion.Expand(matrix.Matrix).Select(l => string.Join(",", l.Select(p => $"{p.Key}={p.Value}"))).ShouldBe(
-            ["os=ubuntu-latest,version=12,shell=bash", "os=ubuntu-latest,version=14", "os=windows-latest,version=12"]);
+            ["os=ubuntu-latest,version=12,shell=bash", "os=ubuntu-latest,version=14", "os=windows-latest,version=12", "os=macos-latest,version=14"]);
+        // The include that became a leg of its own spells its keys as the axes do: placeholders and build args find them.
+        File.WriteAllText(_scratch.PathOf("Dockerfile"), "FROM scratch\n");
+        var added = DockerMatrixPlanner.Plan(matrix, _scratch.Directory)[3];
+        added.Name.ShouldBe("macos-latest-14");
+        string.Join(" ", added.Arguments).ShouldContain("--build-arg os=macos-latest --build-arg version=14");
 
         var error = Should.Throw<InvalidRunException>(() => DockerMatrixFile.Parse("""{ "matrix": { "os": ["a"], "include": [{}], "exclude": [{}] } }""", _scratch.Directory));
 

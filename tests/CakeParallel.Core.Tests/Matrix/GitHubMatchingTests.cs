@@ -152,6 +152,16 @@ public sealed class GitHubMatchingTests
     }
 
     [Fact]
+    public void AnExcludeKeyThatIsNoAxisNamesTheNearestAxis()
+    {
+        // GitHub: "Matrix exclude key 'nod' does not match any key within the matrix".
+        var matrix = new MatrixDefinition { Axes = [new MatrixAxis("node", ["20"])], Exclude = [P(("nod", "20"))] };
+
+        Should.Throw<InvalidRunException>(() => MatrixExpansion.Expand(matrix)).Errors.Single().Message
+            .ShouldBe("'nod' is not an axis of the matrix; exclude can only name axes (did you mean 'node'?).");
+    }
+
+    [Fact]
     public void ObjectValuedAxisEntriesGiveOneParameterPerPathAndMatchByTheKeysAnEntryNames()
     {
         // GitHub: node: [{version: 14}, {version: 20, env: ...}] is matrix.node.version; include {node: {version: 20}}
