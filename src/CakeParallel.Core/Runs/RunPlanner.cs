@@ -91,7 +91,7 @@ public static class RunPlanner
         for (var i = 0; i < legs.Count; i++)
         {
             var leg = legs[i];
-            var fileName = SafeFileName(leg.Name);
+            var fileName = SafeFileName.From(leg.Name);
             if (!fileNames.Add(fileName))
             {
                 // Two names that differ only in characters a file name cannot hold: the stable id separates them.
@@ -104,12 +104,5 @@ public static class RunPlanner
         }
 
         return new PlanningResult(new RunPlan(plans, options with { LogDirectory = logDirectory }, logDirectory), []);
-    }
-
-    private static string SafeFileName(string name)
-    {
-        var invalid = Path.GetInvalidFileNameChars();
-        var safe = new string(name.Select(c => invalid.Contains(c) || char.IsWhiteSpace(c) ? '_' : c).ToArray());
-        return safe.Length > 100 ? safe[..100] : safe;
     }
 }
