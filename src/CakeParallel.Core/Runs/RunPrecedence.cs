@@ -14,7 +14,7 @@ public static class RunPrecedence
     /// <summary>The most legs running at once, at least 1.</summary>
     public const string MaxParallelVariable = "CAKEPARALLEL_MAX_PARALLEL";
 
-    /// <summary>The timeout of each attempt, as in a matrix file: <c>90s</c>, <c>5m</c>, <c>1h30m</c>, <c>500ms</c> or <c>00:05:00</c>.</summary>
+    /// <summary>The timeout of each attempt, as in a matrix file: seconds (<c>90</c>), or <c>90s</c>, <c>5m</c>, <c>1h30m</c>, <c>500ms</c>, <c>00:05:00</c>.</summary>
     public const string TimeoutVariable = "CAKEPARALLEL_TIMEOUT";
 
     /// <summary>Retries after the first attempt, 0 or more.</summary>
@@ -75,13 +75,16 @@ public static class RunPrecedence
 
         if (Value(TimeoutVariable) is { } timeout)
         {
-            if (DurationParser.TryParse(timeout, out var parsed) && parsed > TimeSpan.Zero)
+            // Seconds as a plain number, or text, as in a matrix file.
+            var isSeconds = double.TryParse(timeout, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) && seconds < TimeSpan.MaxValue.TotalSeconds;
+            var parsed = isSeconds ? TimeSpan.FromSeconds(seconds) : DurationParser.TryParse(timeout, out var duration) ? duration : TimeSpan.Zero;
+            if (parsed > TimeSpan.Zero)
             {
                 overrides = overrides with { Timeout = parsed };
             }
             else
             {
-                Invalid(TimeoutVariable, timeout, "a positive duration (e.g. 90s, 5m, 1h30m, 500ms or 00:05:00)");
+                Invalid(TimeoutVariable, timeout, "a positive duration (seconds, or e.g. 90s, 5m, 1h30m, 500ms, 00:05:00)");
             }
         }
 

@@ -45,6 +45,8 @@ public sealed class RunPrecedenceTests
             Env(("CAKEPARALLEL_MAX_PARALLEL", "6"), ("CAKEPARALLEL_TIMEOUT", "1m"), ("CAKEPARALLEL_RETRIES", "5"), ("CAKEPARALLEL_FAIL_FAST", "0")),
             new() { MaxParallel = 2, Timeout = TimeSpan.FromMinutes(5), FailFast = false, MaxAttempts = 1 },
             o => (o.MaxParallel, o.Timeout, o.FailFast, o.Retry.MaxAttempts).ShouldBe((3, TimeSpan.FromMilliseconds(1500), true, 2))),
+        new Row("a timeout in plain seconds, as in a matrix file", RunOverrides.None, Env(("CAKEPARALLEL_TIMEOUT", "2.5")), RunOverrides.None,
+            o => o.Timeout.ShouldBe(TimeSpan.FromSeconds(2.5))),
         new Row("empty variables set nothing", RunOverrides.None, Env(("CAKEPARALLEL_MAX_PARALLEL", ""), ("CAKEPARALLEL_TIMEOUT", "  ")), new() { MaxParallel = 2 },
             o => (o.MaxParallel, o.Timeout).ShouldBe((2, null))),
     ];
