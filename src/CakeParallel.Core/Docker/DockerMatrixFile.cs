@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using CakeParallel.Model;
 
@@ -47,8 +48,7 @@ public static class DockerMatrixFile
         }
         catch (JsonException exception)
         {
-            var position = exception.LineNumber is { } line ? $" (line {line + 1}, column {exception.BytePositionInLine + 1})" : "";
-            throw new InvalidRunException([new ValidationError(ErrorCodes.MatrixFileSyntax, null, "$", $"not valid JSON{where}{position}: {exception.Message}")]);
+            throw new InvalidRunException([new ValidationError(ErrorCodes.MatrixFileSyntax, null, "$", $"not valid JSON{where}{Position(json, exception)}: {Reason(exception)}")]);
         }
 
         using (document)
@@ -63,5 +63,26 @@ public static class DockerMatrixFile
 
             return matrix!;
         }
+    }
+
+    /// <summary>Where the syntax error is, 1-based, with the column counted in characters (the exception counts bytes of UTF-8).</summary>
+    private static string Position(string json, JsonException exception)
+    {
+        if (exception.LineNumber is not { } line || exception.BytePositionInLine is not { } bytes)
+        {
+            return "";
+        }
+
+        var lines = json.Split('\n');
+        var text = line < lines.Length ? Encoding.UTF8.GetBytes(lines[line]) : [];
+        var column = Encoding.UTF8.GetCharCount(text, 0, (int)Math.Min(bytes, text.Length)) + 1;
+        return $" (line {line + 1}, column {column})";
+    }
+
+    /// <summary>The exception's message without the 0-based position it appends (the message already says where, 1-based).</summary>
+    private static string Reason(JsonException exception)
+    {
+        var at = exception.Message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return at < 0 ? exception.Message : exception.Message[..at];
     }
 }
