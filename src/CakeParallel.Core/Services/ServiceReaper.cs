@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using CakeParallel.Supervision;
 
 namespace CakeParallel.Services;
 
