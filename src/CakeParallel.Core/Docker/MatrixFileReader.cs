@@ -142,9 +142,9 @@ internal sealed class MatrixFileReader
                 case "legName": build = build with { LegName = String(value, p) }; break;
                 case "removeLateTags": build = build with { RemoveLateTags = Bool(value, p) ?? false }; break;
                 case "lateTagWatch": build = build with { LateTagWatch = Duration(value, p, allowZero: true) ?? build.LateTagWatch }; break;
-                case "maxParallel": matrix = matrix with { MaxParallel = Int(value, p, minimum: 1) }; break;
+                case "maxParallel": matrix = matrix with { MaxParallel = Int(value, p, minimum: 1, maximum: 100_000) }; break;
                 case "timeout": matrix = matrix with { Timeout = Duration(value, p, allowZero: false) }; break;
-                case "retries": matrix = matrix with { Retries = Int(value, p, minimum: 0) }; break;
+                case "retries": matrix = matrix with { Retries = Int(value, p, minimum: 0, maximum: 100) }; break;
                 case "failFast": matrix = matrix with { FailFast = Bool(value, p) }; break;
                 default:
                     Unknown(p, property.Name, [.. BuildSettingKeys, .. RunSettingKeys], $"a docker build setting ({string.Join(", ", BuildSettingKeys)}) or a run setting ({string.Join(", ", RunSettingKeys)})");
@@ -391,19 +391,21 @@ internal sealed class MatrixFileReader
         return null;
     }
 
-    private int? Int(JsonElement element, string path, int minimum)
+    private int? Int(JsonElement element, string path, int minimum, int maximum)
     {
-        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out var value))
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetDecimal(out var number) || number != decimal.Truncate(number))
         {
             WrongType(element, path, "a whole number");
             return null;
         }
 
-        if (value < minimum)
+        if (number < minimum || number > maximum)
         {
-            _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"must be at least {minimum}, but is {value}."));
+            _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"must be between {minimum} and {maximum}, but is {element.GetRawText()}."));
             return null;
         }
+
+        var value = (int)number;
 
         return value;
     }
@@ -413,7 +415,7 @@ internal sealed class MatrixFileReader
         TimeSpan? duration;
         if (element.ValueKind == JsonValueKind.Number)
         {
-            duration = element.TryGetDouble(out var seconds) && seconds is >= 0 and < 1e7 ? TimeSpan.FromSeconds(seconds) : null;
+            duration = element.TryGetDouble(out var seconds) && seconds is >= 0 and <= DurationParser.MaxSeconds ? TimeSpan.FromSeconds(seconds) : null;
         }
         else if (element.ValueKind == JsonValueKind.String)
         {
@@ -427,7 +429,7 @@ internal sealed class MatrixFileReader
 
         if (duration is null)
         {
-            _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"{element.GetRawText()} is not a duration; write seconds as a number, or text like \"90s\", \"5m\", \"1h30m\", \"500ms\"."));
+            _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"{element.GetRawText()} is not a duration of at most 365 days; write seconds as a number, or text like \"90s\", \"5m\", \"1h30m\", \"500ms\"."));
             return null;
         }
 
