@@ -1,5 +1,3 @@
-using CakeParallel.Services;
-
 namespace CakeParallel.Model;
 
 /// <summary>How a run is scheduled and supervised. Immutable; derive variants with <c>with</c>.</summary>

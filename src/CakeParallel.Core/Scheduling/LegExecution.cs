@@ -74,9 +74,8 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         log.WriteNote($"attempt {number} started");
         listener.Send((leg, number, plan.LogFile), static (l, s) => l.AttemptStarted(s.leg, s.number, s.LogFile));
 
-        var tail = new OutputTail(options.OutputTailLines);
-        var output = new AttemptOutput(leg, log, tail, listener);
-        var run = await AttemptExecution.RunAsync(leg, plan.ResolvedExecutable, output, log, options, timeout, stop).ConfigureAwait(false);
+        var command = leg.ToCommand(options) with { Executable = plan.ResolvedExecutable };
+        var run = await AttemptExecution.RunAsync(command, new AttemptOutput(leg, log, listener), log, timeout, stop).ConfigureAwait(false);
 
         var record = new AttemptRecord(number, run.StartedAt, run.Duration, run.ExitCode, run.Signal, run.Outcome, RetryDecision.NotNeeded, run.Outcome == AttemptOutcome.Succeeded ? null : run.Detail);
         if (run.Outcome != AttemptOutcome.Succeeded)
