@@ -22,6 +22,9 @@ internal static class TimelineChart
     private const double LaneGap = 34;
     private const double LaneHeight = 90;
 
+    // How long after an attempt's end the next leg may still be getting its slot on a loaded machine.
+    private const double SlotHandOverSeconds = 0.5;
+
     private static readonly double[] TickSteps = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
 
     public static string Render(RunResult result)
@@ -97,7 +100,7 @@ internal static class TimelineChart
 
         if (leg.Status == LegStatus.Reused)
         {
-            var origin = leg.Remarks.FirstOrDefault(r => r.StartsWith(ResumedLeg.RemarkPrefix, StringComparison.Ordinal)) ?? "reused: succeeded in an earlier run";
+            var origin = LegText.ReusedFrom(leg)!;
             svg.Append(CultureInfo.InvariantCulture, $"<text class=\"note\" x=\"{N(ChartLeft + 4)}\" y=\"{N(mid + 4)}\">{Text(origin)}<title>{Text(string.Join("\n", leg.Remarks))}</title></text>\n");
         }
         else if (leg.Attempts.Count == 0)
@@ -109,7 +112,8 @@ internal static class TimelineChart
             var firstStart = Offset(result, leg.Attempts[0]);
             if (firstStart > 0)
             {
-                svg.Append(CultureInfo.InvariantCulture, $"<line class=\"queued\" x1=\"{N(scale.X(0))}\" y1=\"{N(mid)}\" x2=\"{N(scale.X(firstStart))}\" y2=\"{N(mid)}\"><title>{Text($"{leg.Name}: started {DurationText.Format(TimeSpan.FromSeconds(firstStart))} after the run (waiting for a free slot)")}</title></line>\n");
+                var why = WaitedForSlot(result, leg, firstStart) ? " (waiting for a slot)" : "";
+                svg.Append(CultureInfo.InvariantCulture, $"<line class=\"queued\" x1=\"{N(scale.X(0))}\" y1=\"{N(mid)}\" x2=\"{N(scale.X(firstStart))}\" y2=\"{N(mid)}\"><title>{Text($"{leg.Name}: started {DurationText.Format(TimeSpan.FromSeconds(firstStart))} after the run{why}")}</title></line>\n");
             }
 
             for (var i = 0; i < leg.Attempts.Count; i++)
@@ -135,6 +139,24 @@ internal static class TimelineChart
         }
 
         svg.Append("</g>\n");
+    }
+
+    /// <summary>
+    /// Whether a leg waited for a slot: when it started, MaxParallel attempts of other legs had started before it and
+    /// were still running (or had ended only a moment before: the slot is handed over after an attempt ends).
+    /// A leg that merely started late (its turn to be spawned, services starting) did not wait.
+    /// </summary>
+    private static bool WaitedForSlot(RunResult result, LegResult leg, double start)
+    {
+        if (result.Settings?.MaxParallel is not { } limit)
+        {
+            return false;
+        }
+
+        var holding = result.Legs.Where(l => !ReferenceEquals(l, leg) && l.Status != LegStatus.Reused)
+            .SelectMany(l => l.Attempts)
+            .Count(a => Offset(result, a) <= start && Offset(result, a) + a.Duration.TotalSeconds > start - SlotHandOverSeconds);
+        return holding >= limit;
     }
 
     private static void RetryWait(StringBuilder svg, LegResult leg, AttemptRecord attempt, double from, double to, double barTop, Scale scale)
@@ -214,15 +236,7 @@ internal static class TimelineChart
         var c = CultureInfo.InvariantCulture;
         var title = new StringBuilder();
         title.Append(leg.Name).Append(" — attempt ").Append(attempt.Number.ToString(c)).Append(" of ").Append(leg.Attempts.Count.ToString(c)).Append('\n');
-        title.Append(AttemptText.Outcome(attempt.Outcome)).Append(" after ").Append(DurationText.Format(attempt.Duration));
-        if (attempt.ExitCode is { } code)
-        {
-            title.Append(", exit ").Append(code.ToString(c));
-            if (attempt.Signal is { } signal)
-            {
-                title.Append(" (").Append(signal).Append(')');
-            }
-        }
+        title.Append(AttemptText.Ending(attempt));
 
         title.Append("\nstarted at +").Append(DurationText.Format(TimeSpan.FromSeconds(Offset(result, attempt))))
              .Append(" (").Append(attempt.StartedAt.UtcDateTime.ToString("HH:mm:ss.fff", c)).Append(" UTC)");
