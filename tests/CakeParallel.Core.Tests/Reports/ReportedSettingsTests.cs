@@ -18,7 +18,7 @@ public sealed class ReportedSettingsTests : IDisposable
     public async Task A_matrix_files_retries_are_the_policy_the_reports_show()
     {
         // As the docker runner does: every leg carries the matrix's policy; the run's own policy stays the default.
-        var matrix = DockerMatrixFile.Parse("""{ "matrix": { "os": ["a"] }, "build": { "context": "." }, "retries": 2 }""", _scratch.Directory);
+        var matrix = DockerMatrixFile.Parse("""{ "matrix": { "os": ["a"] }, "build": { "context": ".", "retries": 2 } }""", _scratch.Directory);
         var legs = new[] { Scratch.Sh("one", "true"), Scratch.Sh("two", "true") }.Select(l => l with { Retry = matrix.EffectiveRetry }).ToArray();
         var reports = new ReportOptions { ReportFile = _scratch.PathOf("report.json"), HtmlFile = _scratch.PathOf("report.html") };
 
