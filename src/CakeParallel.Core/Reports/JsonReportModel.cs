@@ -36,7 +36,7 @@ internal sealed record JsonReportDocument
 
     [JsonRequired] public required List<JsonLeg> Legs { get; init; }
 
-    public List<JsonServiceEvent> Services { get; init; } = [];
+    [JsonPropertyName("services")] public List<JsonServiceEvent> ServiceEvents { get; init; } = [];
 
     public static JsonReportDocument From(RunResult run, int schemaVersion, string toolVersion) => new()
     {
@@ -53,7 +53,7 @@ internal sealed record JsonReportDocument
         Settings = run.Settings is { } settings ? JsonSettings.From(settings) : null,
         Counts = Enum.GetValues<LegStatus>().ToDictionary(s => JsonNamingPolicy.CamelCase.ConvertName(s.ToString()), run.Count),
         Legs = [.. run.Legs.Select(JsonLeg.From)],
-        Services = [.. run.ServiceEvents.Select(JsonServiceEvent.From)],
+        ServiceEvents = [.. run.ServiceEvents.Select(JsonServiceEvent.From)],
     };
 
     public RunResult ToModel() => new()
@@ -65,7 +65,7 @@ internal sealed record JsonReportDocument
         WasCancelled = WasCancelled,
         Settings = Settings?.ToModel(),
         Legs = [.. Legs.Select(l => l.ToModel())],
-        ServiceEvents = [.. Services.Select(e => e.ToModel())],
+        ServiceEvents = [.. ServiceEvents.Select(e => e.ToModel())],
     };
 }
 

@@ -22,9 +22,6 @@ internal static class TimelineChart
     private const double LaneGap = 34;
     private const double LaneHeight = 90;
 
-    // How long after an attempt's end the next leg may still be getting its slot on a loaded machine.
-    private const double SlotHandOverSeconds = 0.5;
-
     private static readonly double[] TickSteps = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
 
     public static string Render(RunResult result)
@@ -142,9 +139,9 @@ internal static class TimelineChart
     }
 
     /// <summary>
-    /// Whether a leg waited for a slot: when it started, MaxParallel attempts of other legs had started before it and
-    /// were still running (or had ended only a moment before: the slot is handed over after an attempt ends).
-    /// A leg that merely started late (its turn to be spawned, services starting) did not wait.
+    /// Whether a leg waited for a slot: every slot was held by other legs' attempts at some moment before it started.
+    /// Legs queue from the run's start, so a leg that started late while a slot was free all along was only being
+    /// spawned (or waiting for services), not waiting for a slot.
     /// </summary>
     private static bool WaitedForSlot(RunResult result, LegResult leg, double start)
     {
@@ -153,10 +150,22 @@ internal static class TimelineChart
             return false;
         }
 
-        var holding = result.Legs.Where(l => !ReferenceEquals(l, leg) && l.Status != LegStatus.Reused)
+        var changes = result.Legs.Where(l => !ReferenceEquals(l, leg) && l.Status != LegStatus.Reused)
             .SelectMany(l => l.Attempts)
-            .Count(a => Offset(result, a) <= start && Offset(result, a) + a.Duration.TotalSeconds > start - SlotHandOverSeconds);
-        return holding >= limit;
+            .SelectMany(a => new[] { (T: Offset(result, a), Delta: 1), (T: Offset(result, a) + a.Duration.TotalSeconds, Delta: -1) })
+            .Where(c => c.T < start)
+            .OrderBy(c => c.T).ThenBy(c => c.Delta);
+        var held = 0;
+        foreach (var change in changes)
+        {
+            held += change.Delta;
+            if (held >= limit)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void RetryWait(StringBuilder svg, LegResult leg, AttemptRecord attempt, double from, double to, double barTop, Scale scale)
