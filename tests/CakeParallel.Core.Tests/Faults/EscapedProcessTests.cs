@@ -28,7 +28,6 @@ public sealed class EscapedProcessTests
             var escaped = EscapedProcesses.Find(marker, leg.Id);
 
             escaped.ShouldNotBeEmpty();
-            escaped.ShouldAllBe(p => p.Name == "sleep" || p.Name == "sh");
             var report = await EscapedProcesses.TerminateAsync(escaped, TerminationSequence.Parse("TERM,2000,KILL,2000"));
             report.Count.ShouldBe(escaped.Count);
             report.Text.ShouldStartWith($"escaped processes terminated: {escaped.Count} (");
