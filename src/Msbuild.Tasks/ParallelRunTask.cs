@@ -152,7 +152,7 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         var projectDirectory = Directory.GetCurrentDirectory();
         var errors = new List<ValidationError>();
         var log = new DeferredTaskLog();
-        var options = CreateBaseOptions(projectDirectory, errors) with { Listener = new RunEventMessages(diagnostics, log) };
+        var options = CreateBaseOptions(projectDirectory, errors);
         var plan = PreparePlan(options, CreateCallerOverrides(), RunPrecedence.ProcessEnvironment(), projectDirectory, errors);
         if (errors.Count > 0 || plan is null)
         {
@@ -166,7 +166,14 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         IReadOnlyList<string> unwrittenReports = [];
         try
         {
-            var run = TaskOf.Run(async () => await ParallelRunner.RunAsync((await plan(_cancellation.Token).ConfigureAwait(false)).GetPlanOrThrow(), _cancellation.Token).ConfigureAwait(false));
+            var run = TaskOf.Run(async () =>
+            {
+                var planned = (await plan(_cancellation.Token).ConfigureAwait(false)).GetPlanOrThrow();
+
+                // The messages count attempts against the resolved retry policy, known once the run is planned.
+                var listened = planned.WithListener(new RunEventMessages(diagnostics, log, planned.Options.Retry.MaxAttempts));
+                return await ParallelRunner.RunAsync(listened, _cancellation.Token).ConfigureAwait(false);
+            });
             run.ContinueWith(_ => log.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             log.DrainUntilCompleted();
             result = run.GetAwaiter().GetResult();
@@ -290,12 +297,9 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     {
         var cancelled = result.WasCancelled ? " (cancelled)" : "";
         diagnostics.Message(MessageImportance.High, $"{GetType().Name}: {result.Legs.Count} leg{(result.Legs.Count == 1 ? "" : "s")} in {DurationText.Format(result.Duration)}{cancelled}: {result.CountsDisplay}");
-        var width = result.Legs.Max(l => l.Name.Length);
-        foreach (var leg in result.Legs)
+        foreach (var line in RunSummary.TableLines(result))
         {
-            var exit = leg.ExitDisplay.Length > 0 ? $"  exit {leg.ExitDisplay}" : "";
-            var attempts = leg.Attempts.Count > 1 ? $"  {leg.Attempts.Count} attempts" : "";
-            diagnostics.Message(MessageImportance.High, $"  {leg.Name.PadRight(width)}  {LegStatusText.Of(leg.Status),-11} {DurationText.Format(leg.Duration),8}{exit}{attempts}");
+            diagnostics.Message(MessageImportance.High, "  " + line);
         }
     }
 }

@@ -1,5 +1,6 @@
 using Cake.Core.Diagnostics;
 using CakeParallel.Model;
+using CakeParallel.Reports;
 
 namespace Cake.Parallel.Rendering;
 
@@ -81,9 +82,7 @@ internal sealed class CakeRunRenderer : IRunListener
 
     public void RetryScheduled(LegSpec leg, AttemptRecord attempt)
     {
-        var delay = attempt.Decision.Delay is { } d ? DurationText.Format(d) : "no delay";
-        Status(leg.Name, Verbosity.Minimal, LogLevel.Warning,
-            $"attempt {attempt.Number} of {MaxAttempts(leg)} {AttemptText.Outcome(attempt)}; retrying in {delay} ({attempt.Decision.Reason})");
+        Status(leg.Name, Verbosity.Minimal, LogLevel.Warning, AttemptText.Retry(attempt, MaxAttempts(leg)));
     }
 
     public void LegCompleted(LegResult result)
@@ -103,7 +102,15 @@ internal sealed class CakeRunRenderer : IRunListener
             LegStatus.Failed or LegStatus.TimedOut => LogLevel.Error,
             _ => LogLevel.Warning,
         };
-        Status(result.Name, Verbosity.Minimal, level, AttemptText.Completion(result));
+        var completion = LegText.Completion(result);
+        if (LegText.IsFailure(result.Status))
+        {
+            // A failure stands out in a long log: its status word in capitals, e.g. "FAILED after 2 attempts in 3.0 s".
+            var status = LegStatusText.Of(result.Status);
+            completion = status.ToUpperInvariant() + completion[status.Length..];
+        }
+
+        Status(result.Name, Verbosity.Minimal, level, completion);
         if (result.Status == LegStatus.Reused)
         {
             // Which run the result comes from (its id, start and host), for tracing a reused result back.

@@ -9,6 +9,15 @@ namespace CakeParallel.Model;
 /// <param name="Arguments">The argv after the executable, each element literally.</param>
 internal sealed record ProcessCommand(string Executable, IReadOnlyList<string> Arguments)
 {
+    /// <summary>
+    /// Whether the runner's keeper ends this process if the runner dies, and processes that leave its group are
+    /// searched for and ended when it exits (default). Off only for the keeper itself.
+    /// </summary>
+    public bool Guarded { get; init; } = true;
+
+    /// <summary>Whether stdin stays open for the caller to write (the keeper's lifeline); otherwise it is closed at once.</summary>
+    public bool KeepStandardInput { get; init; }
+
     /// <summary>The working directory; <see langword="null"/> for the current directory.</summary>
     public string? WorkingDirectory { get; init; }
 

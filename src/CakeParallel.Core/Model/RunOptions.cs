@@ -45,6 +45,13 @@ public sealed record RunOptions
     /// </summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Whether an attempt that exits 0 but left processes behind outside its group (<c>setsid cmd &amp;</c>, a
+    /// double fork) fails. Either way those processes are terminated when the attempt ends and the leg's
+    /// <see cref="LegResult.Remarks"/> say so (default <see langword="false"/>: a remark only).
+    /// </summary>
+    public bool FailOnEscapedProcesses { get; init; }
+
     /// <summary>Receives the run's events, or <see langword="null"/>.</summary>
     public IRunListener? Listener { get; init; }
 

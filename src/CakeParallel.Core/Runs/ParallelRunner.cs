@@ -82,7 +82,7 @@ public static class ParallelRunner
             StartedAt = startedAt,
             Duration = clock.Elapsed,
             WasCancelled = stop.Cause == StopCause.HostCancelled,
-            Settings = RunSettings.Of(options),
+            Settings = RunSettings.Of(options, plan.Legs),
             ServiceEvents = services.Events,
         };
         listener.Send(run, static (l, r) => l.RunCompleted(r));

@@ -10,6 +10,7 @@ namespace CakeParallel.Scheduling;
 internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlots.LegSlots slots, RunStop stop, ListenerGate listener)
 {
     private readonly List<AttemptRecord> _attempts = [];
+    private readonly List<string> _remarks = [];
     private IReadOnlyList<string> _lastTail = [];
 
     /// <summary>Runs the leg, each attempt in a slot of <see cref="AttemptSlots"/>.</summary>
@@ -75,7 +76,7 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         listener.Send((leg, number, plan.LogFile), static (l, s) => l.AttemptStarted(s.leg, s.number, s.LogFile));
 
         var command = leg.ToCommand(options) with { Executable = plan.ResolvedExecutable };
-        var run = await AttemptExecution.RunAsync(command, new AttemptOutput(leg, log, listener), log, timeout, stop).ConfigureAwait(false);
+        var run = await AttemptExecution.RunAsync(command, new AttemptOutput(leg, log, listener), log, timeout, stop, options.FailOnEscapedProcesses).ConfigureAwait(false);
 
         var record = new AttemptRecord(number, run.StartedAt, run.Duration, run.ExitCode, run.Signal, run.Outcome, RetryDecision.NotNeeded, run.Outcome == AttemptOutcome.Succeeded ? null : run.Detail);
         if (run.Outcome != AttemptOutcome.Succeeded)
@@ -87,6 +88,10 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
 
         _attempts.Add(record);
         _lastTail = run.Tail;
+        if (run.Remark is not null)
+        {
+            _remarks.Add($"attempt {number}: {run.Remark}");
+        }
         return record;
     }
 
@@ -148,6 +153,7 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
             Signal = last.Signal,
             LogFile = plan.LogFile,
             OutputTail = _lastTail,
+            Remarks = _remarks.ToArray(),
             FailureReason = reason,
         };
     }

@@ -21,7 +21,8 @@ internal sealed record AttemptRun(
     AttemptOutcome Outcome,
     StopCause StopCause,
     string Detail,
-    IReadOnlyList<string> Tail);
+    IReadOnlyList<string> Tail,
+    string? Remark = null);
 
 /// <summary>
 /// Runs one attempt of a leg as a <see cref="SupervisedProcess"/>: terminated with the termination sequence when
@@ -29,7 +30,7 @@ internal sealed record AttemptRun(
 /// </summary>
 internal static class AttemptExecution
 {
-    public static async Task<AttemptRun> RunAsync(ProcessCommand command, AttemptOutput output, LegLog log, TimeSpan? timeout, RunStop stop)
+    public static async Task<AttemptRun> RunAsync(ProcessCommand command, AttemptOutput output, LegLog log, TimeSpan? timeout, RunStop stop, bool failOnEscapedProcesses)
     {
         SupervisedProcess process;
         try
@@ -68,17 +69,19 @@ internal static class AttemptExecution
         {
             StopCause.AttemptTimeout or StopCause.RunDeadline => AttemptOutcome.TimedOut,
             StopCause.FailFast or StopCause.HostCancelled => AttemptOutcome.Cancelled,
+            _ when exit.ExitCode == 0 && failOnEscapedProcesses && exit.Escaped is not null => AttemptOutcome.Failed,
             _ => exit.ExitCode == 0 ? AttemptOutcome.Succeeded : AttemptOutcome.Failed,
         };
 
         var detailText = outcome switch
         {
             AttemptOutcome.Succeeded => "exited with code 0",
+            AttemptOutcome.Failed when exit.ExitCode == 0 => $"exited with code 0, but left processes behind (FailOnEscapedProcesses): {exit.Escaped!.Text}",
             AttemptOutcome.Failed => exit.ExitText + exit.LastWords,
             _ => $"{Describe(cause, timeout, stop)}; {(exit.Termination ?? TerminationReport.NothingToDo).Describe()}",
         };
         log.WriteNote($"attempt ended after {DurationText.Format(exit.Duration)}: {detailText}");
-        return new AttemptRun(exit.StartedAt, exit.Duration, exit.ExitCode, exit.Signal, outcome, cause, detailText, exit.Tail);
+        return new AttemptRun(exit.StartedAt, exit.Duration, exit.ExitCode, exit.Signal, outcome, cause, detailText, exit.Tail, exit.Escaped?.Text);
     }
 
     private static string Describe(StopCause cause, TimeSpan? timeout, RunStop stop) => cause switch

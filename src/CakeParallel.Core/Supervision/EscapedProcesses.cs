@@ -5,6 +5,11 @@ using CakeParallel.Model;
 
 namespace CakeParallel.Supervision;
 
+/// <summary>What ending the escaped processes of one supervised process did.</summary>
+/// <param name="Count">How many processes had escaped.</param>
+/// <param name="Text">One sentence, e.g. <c>escaped processes terminated: 2 (sleep, sleep); ended by SIGTERM after 12 ms</c>.</param>
+internal sealed record EscapeReport(int Count, string Text);
+
 /// <summary>A process that left its supervised group (<c>setsid cmd &amp;</c>, a double fork) but still carries its marker.</summary>
 internal readonly record struct EscapedProcess(int ProcessId, int ProcessGroup, string Name);
 
@@ -56,7 +61,7 @@ internal static class EscapedProcesses
     /// Applies <paramref name="sequence"/> to the escaped processes (to the whole group of one that leads its own
     /// group, so its children go too) until none is alive; returns what happened, for the leg's result and log.
     /// </summary>
-    public static async Task<string> TerminateAsync(IReadOnlyList<EscapedProcess> escaped, TerminationSequence sequence)
+    public static async Task<EscapeReport> TerminateAsync(IReadOnlyList<EscapedProcess> escaped, TerminationSequence sequence)
     {
         var clock = Stopwatch.StartNew();
         var platform = ProcessGroupPlatform.Current;
@@ -91,7 +96,7 @@ internal static class EscapedProcesses
 
         var names = string.Join(", ", escaped.Select(p => p.Name));
         var how = escaped.Any(IsAlive) ? $"still alive after {last}" : $"ended by {last} after {DurationText.Format(clock.Elapsed)}";
-        return $"escaped processes terminated: {escaped.Count} ({names}); {how}";
+        return new EscapeReport(escaped.Count, $"escaped processes terminated: {escaped.Count} ({names}); {how}");
     }
 
     private static bool IsAlive(EscapedProcess process) =>

@@ -57,6 +57,11 @@ internal sealed class LegLog : IDisposable
             WriteNote($"terminated processes the {owner} left in its group; {exit.Leftovers.Describe()}");
         }
 
+        if (exit.Escaped is { } escaped)
+        {
+            WriteNote(escaped.Text);
+        }
+
         if (exit.OutputAbandoned)
         {
             WriteNote($"stopped reading output after {DurationText.Format(drainTimeout)}: a process outside the {owner}'s group still holds its pipe");

@@ -11,6 +11,7 @@ namespace CakeParallel.Supervision;
 /// <param name="Termination">What a requested termination did; <see langword="null"/> when none was requested.</param>
 /// <param name="Leftovers">What terminating the processes the main process left in its group did.</param>
 /// <param name="OutputAbandoned">Whether reading stopped after the drain timeout because a process outside the group held the pipe.</param>
+/// <param name="Escaped">What ending the processes that had left the group did; <see langword="null"/> when none had.</param>
 internal sealed record ProcessExit(
     int ExitCode,
     DateTimeOffset StartedAt,
@@ -19,7 +20,8 @@ internal sealed record ProcessExit(
     string? LastLine,
     TerminationReport? Termination,
     TerminationReport Leftovers,
-    bool OutputAbandoned)
+    bool OutputAbandoned,
+    EscapeReport? Escaped = null)
 {
     /// <summary>The signal that killed the main process, e.g. <c>SIGTERM</c>, when one did.</summary>
     public string? Signal => SignalNames.FromExitCode(ExitCode);

@@ -22,12 +22,14 @@ internal sealed class SupervisedProcess : IDisposable
     private readonly ProcessLineHandler? _onLine;
     private readonly Stopwatch _clock;
     private readonly Lock _gate = new();
+    private readonly string? _marker;
     private Task<TerminationReport>? _termination;
     private bool _mainExited;
 
-    private SupervisedProcess(ProcessCommand command, Process process, ProcessGroupPlatform platform, ProcessLineHandler? onLine, DateTimeOffset startedAt, Stopwatch clock)
+    private SupervisedProcess(ProcessCommand command, Process process, ProcessGroupPlatform platform, ProcessLineHandler? onLine, DateTimeOffset startedAt, Stopwatch clock, string? marker)
     {
         _command = command;
+        _marker = marker;
         _process = process;
         _platform = platform;
         _onLine = onLine;
@@ -36,7 +38,20 @@ internal sealed class SupervisedProcess : IDisposable
         StartedAt = startedAt;
         ProcessId = process.Id;
         Tail = new OutputTail(command.TailLines);
-        process.StandardInput.Close();
+        if (command.KeepStandardInput)
+        {
+            StandardInput = process.StandardInput.BaseStream;
+        }
+        else
+        {
+            process.StandardInput.Close();
+        }
+
+        if (marker is not null)
+        {
+            RunnerKeeper.Current.Watch(ProcessId, command.Termination);
+        }
+
         var drain = new CancellationTokenSource();
         var pumps = Task.WhenAll(
             LineSplitter.PumpAsync(process.StandardOutput.BaseStream, command.MaxLineBytes, (ReadOnlySpan<char> line) => Deliver(OutputStream.Stdout, line), drain.Token),
@@ -52,6 +67,9 @@ internal sealed class SupervisedProcess : IDisposable
 
     /// <summary>The last output lines so far, secrets masked.</summary>
     public OutputTail Tail { get; }
+
+    /// <summary>The process's stdin when <see cref="ProcessCommand.KeepStandardInput"/> is set; else <see langword="null"/>.</summary>
+    public Stream? StandardInput { get; }
 
     /// <summary>Whether the main process has exited (its group and output may still be being cleared).</summary>
     public bool HasExited => _process.HasExited;
@@ -86,6 +104,20 @@ internal sealed class SupervisedProcess : IDisposable
             }
         }
 
+        // Markers every descendant inherits: the runner's (for its keeper) and this process's own (to find escapees).
+        string? marker = null;
+        if (command.Guarded)
+        {
+            marker = EscapedProcesses.NewMarker();
+            startInfo.Environment[RunnerKeeper.MarkerVariable] = RunnerKeeper.Current.Marker;
+            startInfo.Environment[EscapedProcesses.MarkerVariable] = marker;
+        }
+        else
+        {
+            startInfo.Environment.Remove(RunnerKeeper.MarkerVariable);
+            startInfo.Environment.Remove(EscapedProcesses.MarkerVariable);
+        }
+
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var process = new Process { StartInfo = startInfo };
@@ -99,7 +131,7 @@ internal sealed class SupervisedProcess : IDisposable
             throw new ProcessStartException(command.Executable, exception.Message, exception);
         }
 
-        return new SupervisedProcess(command, process, platform, onLine, startedAt, clock);
+        return new SupervisedProcess(command, process, platform, onLine, startedAt, clock, marker);
     }
 
     /// <summary>
@@ -164,6 +196,19 @@ internal sealed class SupervisedProcess : IDisposable
         var leftovers = requested is null
             ? await GroupTermination.TerminateAsync(_platform, ProcessId, _command.Termination).ConfigureAwait(false)
             : TerminationReport.NothingToDo;
+        EscapeReport? escaped = null;
+        if (_marker is not null)
+        {
+            // Processes that left the group but descend from it end with it too; then the keeper can let go.
+            var escapees = EscapedProcesses.Find(_marker, ProcessId);
+            if (escapees.Count > 0)
+            {
+                escaped = await EscapedProcesses.TerminateAsync(escapees, _command.Termination).ConfigureAwait(false);
+            }
+
+            RunnerKeeper.Current.Forget(ProcessId);
+        }
+
         bool drained;
         using (drain)
         {
@@ -171,7 +216,7 @@ internal sealed class SupervisedProcess : IDisposable
         }
 
         return new ProcessExit(
-            _process.ExitCode, StartedAt, duration, Tail.Snapshot(), Tail.LastErrorLine ?? Tail.LastLine, termination, leftovers, !drained);
+            _process.ExitCode, StartedAt, duration, Tail.Snapshot(), Tail.LastErrorLine ?? Tail.LastLine, termination, leftovers, !drained, escaped);
     }
 
     private static async Task<bool> DrainAsync(Task pumps, CancellationTokenSource drain, TimeSpan limit)

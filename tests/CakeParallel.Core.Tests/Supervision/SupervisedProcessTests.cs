@@ -98,7 +98,7 @@ public sealed class SupervisedProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task A_process_outside_the_group_that_holds_the_pipe_is_given_up_on_after_the_drain_timeout()
+    public async Task A_process_that_escaped_the_group_is_ended_with_it_and_its_output_read_to_the_end()
     {
         var marker = ProcessScan.NewMarker();
         try
@@ -106,6 +106,37 @@ public sealed class SupervisedProcessTests : IDisposable
             // The escapee writes its file only after setsid(2), so the main process exits once it has really left the group.
             var escaped = _scratch.PathOf("escaped");
             var command = Sh($"setsid sh -c 'touch {escaped}; exec sleep 1000' & while [ ! -e {escaped} ]; do sleep 0.01; done; echo escaped") with
+            {
+                Environment = ProcessScan.Env(marker),
+                DrainTimeout = TimeSpan.FromSeconds(20),
+            };
+            using var process = SupervisedProcess.Start(command);
+
+            var exit = await process.Exited.WaitAsync(TimeSpan.FromSeconds(15));
+
+            exit.ExitCode.ShouldBe(0);
+            exit.OutputAbandoned.ShouldBeFalse();
+            exit.Escaped.ShouldNotBeNull().Count.ShouldBe(1);
+            exit.Escaped.Text.ShouldStartWith("escaped processes terminated: 1 (sleep); ended by SIGTERM");
+            exit.Tail.ShouldBe(["escaped"]);
+            ProcessScan.LiveWithMarker(marker).ShouldBeEmpty();
+        }
+        finally
+        {
+            ProcessScan.KillAll(marker);
+        }
+    }
+
+    [Fact]
+    public async Task A_process_outside_the_tree_that_holds_the_pipe_is_given_up_on_after_the_drain_timeout()
+    {
+        var marker = ProcessScan.NewMarker();
+        try
+        {
+            // Without the supervision markers (env -u) the escapee cannot be told from a stranger: only the drain
+            // timeout bounds the wait for the pipe it holds.
+            var escaped = _scratch.PathOf("escaped");
+            var command = Sh($"setsid env -u CAKEPARALLEL_PROCESS -u CAKEPARALLEL_RUNNER sh -c 'touch {escaped}; exec sleep 1000' & while [ ! -e {escaped} ]; do sleep 0.01; done; echo escaped") with
             {
                 Environment = ProcessScan.Env(marker),
                 DrainTimeout = TimeSpan.FromMilliseconds(300),
@@ -116,6 +147,7 @@ public sealed class SupervisedProcessTests : IDisposable
 
             exit.ExitCode.ShouldBe(0);
             exit.OutputAbandoned.ShouldBeTrue();
+            exit.Escaped.ShouldBeNull();
             exit.Tail.ShouldBe(["escaped"]);
         }
         finally
