@@ -64,6 +64,21 @@ public sealed record DockerBuildSettings
     /// <summary>The docker context to use (<c>docker --context</c>); default: the client's current context.</summary>
     public string? DockerContext { get; init; }
 
+    /// <summary>
+    /// The pool of engines the legs build on, each with its own slot limit (see <see cref="DockerEngineEndpoint"/>);
+    /// empty (default): every leg uses <see cref="DockerHost"/>/<see cref="DockerContext"/>, else the client's daemon.
+    /// Give either endpoints or <see cref="DockerHost"/>/<see cref="DockerContext"/>, not both. Without an explicit
+    /// overall MaxParallel a run with endpoints uses the sum of their limits; an explicit one still caps the total.
+    /// </summary>
+    public IReadOnlyList<DockerEngineEndpoint> Endpoints { get; init; } = [];
+
+    /// <summary>
+    /// After a successful build, <c>docker push</c> each tag from the engine that built it, as part of the same
+    /// attempt (terminated and retried like the build); the result records each pushed tag's digest. Default off.
+    /// An image built on one engine exists only there: pushing is how legs and later steps share it.
+    /// </summary>
+    public bool Push { get; init; }
+
     /// <summary>Force BuildKit on or off (<c>DOCKER_BUILDKIT=1</c>/<c>0</c>); <see langword="null"/> leaves the client's default.</summary>
     public bool? BuildKit { get; init; }
 

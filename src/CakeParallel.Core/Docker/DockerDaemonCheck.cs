@@ -1,4 +1,5 @@
 using CakeParallel.Model;
+using CakeParallel.Scheduling;
 
 namespace CakeParallel.Docker;
 
@@ -32,4 +33,57 @@ internal static class DockerDaemonCheck
         var results = await Task.WhenAll(checks).ConfigureAwait(false);
         return results.OfType<ValidationError>().ToArray();
     }
+
+    /// <summary>
+    /// Asks every engine of the pool for its version, in parallel. Those that answer become the run's endpoints; one
+    /// that does not is a warning and is left out; no engine answering, or a leg whose platform no answering engine
+    /// builds, is an error.
+    /// </summary>
+    public static async Task<EngineCheck> CheckEnginesAsync(IReadOnlyList<DockerEngineEndpoint> engines, IReadOnlyList<DockerLeg> legs, CancellationToken cancellationToken)
+    {
+        var client = legs[0];
+        var answers = await Task.WhenAll(engines.Select(async engine =>
+        {
+            var endpoint = engine.ClientFor(client.Endpoint.Executable, client.Spec.EnvironmentVariables);
+            var answer = await DockerCli.RunAsync(endpoint, ["version", "--format", "{{.Server.Version}}"], Limit, cancellationToken).ConfigureAwait(false);
+            return (Engine: engine, Client: endpoint, Problem: answer.Succeeded ? null : answer.Message);
+        })).ConfigureAwait(false);
+
+        var warnings = answers.Where(a => a.Problem is not null)
+            .Select(a => new ValidationError(ErrorCodes.DockerEngineLeftOut, null, "build.endpoints", $"docker engine '{a.Engine.DisplayName}' ({a.Client.Describe()}) did not answer and is left out of this run: {a.Problem}"))
+            .ToList();
+        var reachable = answers.Where(a => a.Problem is null).ToArray();
+        var errors = new List<ValidationError>();
+        if (reachable.Length == 0)
+        {
+            var reasons = string.Join("; ", answers.Select(a => $"'{a.Engine.DisplayName}' ({a.Client.Describe()}): {a.Problem}"));
+            errors.Add(new ValidationError(ErrorCodes.NoDockerEngineReachable, null, "build.endpoints", $"no docker engine of the pool answers, so no leg can build: {reasons}"));
+            return new EngineCheck([], warnings, errors);
+        }
+
+        foreach (var leg in legs.Where(l => !reachable.Any(a => a.Engine.Builds(l.Spec.Platform))))
+        {
+            var downOnes = answers.Where(a => a.Problem is not null && a.Engine.Builds(leg.Spec.Platform)).Select(a => $"'{a.Engine.DisplayName}'").ToArray();
+            var why = downOnes.Length > 0 ? $"the engines that build it ({string.Join(", ", downOnes)}) did not answer" : "no endpoint lists it in its platforms";
+            errors.Add(new ValidationError(ErrorCodes.NoDockerEngineForPlatform, leg.Spec.Name, "build.platform", $"no reachable docker engine builds platform '{leg.Spec.Platform}': {why}."));
+        }
+
+        var endpoints = reachable.Select(a => new SlotEndpoint(
+            a.Engine.DisplayName,
+            a.Engine.MaxParallel,
+            a.Engine.Builds,
+            a.Engine.Route,
+            async token =>
+            {
+                var answer = await DockerCli.RunAsync(a.Client, ["version", "--format", "{{.Server.Version}}"], ProbeLimit, token).ConfigureAwait(false);
+                return answer.Succeeded ? null : answer.Message;
+            })).ToArray();
+        return new EngineCheck(endpoints, warnings, errors);
+    }
+
+    /// <summary>How long a probe of an engine during the run may take before the engine counts as gone.</summary>
+    private static readonly TimeSpan ProbeLimit = TimeSpan.FromSeconds(10);
 }
+
+/// <summary>What the check of a run's engine pool found: the endpoints that answered, warnings for those left out, and errors.</summary>
+internal sealed record EngineCheck(IReadOnlyList<SlotEndpoint> Endpoints, IReadOnlyList<ValidationError> Warnings, IReadOnlyList<ValidationError> Errors);

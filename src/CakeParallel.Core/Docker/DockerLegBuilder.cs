@@ -57,9 +57,19 @@ internal sealed class DockerLegBuilder(
             Error(ErrorCodes.DockerSettingInvalid, "build.dockerContext", "give either dockerHost or dockerContext, not both (docker refuses the combination).");
         }
 
+        if (_build.Endpoints.Count > 0 && (host is not null || dockerContext is not null))
+        {
+            Error(ErrorCodes.DockerSettingInvalid, host is not null ? "build.dockerHost" : "build.dockerContext", "give either endpoints or dockerHost/dockerContext, not both (each endpoint says where its engine is).");
+        }
+
         if (host is not null)
         {
             environment["DOCKER_HOST"] = host;
+        }
+
+        if (_build.Push && tags.Length == 0)
+        {
+            Error(ErrorCodes.DockerSettingInvalid, "build.push", "push needs at least one tag to push.");
         }
 
         if (_build.BuildKit is { } buildKit)
@@ -75,7 +85,8 @@ internal sealed class DockerLegBuilder(
 
         arguments.AddRange(["--file", dockerfile]);
         AddOption(arguments, "--target", Render(templates.Target));
-        AddOption(arguments, "--platform", Render(templates.Platform));
+        var platform = Render(templates.Platform);
+        AddOption(arguments, "--platform", platform);
         foreach (var (argName, value) in BuildArgs())
         {
             arguments.AddRange(["--build-arg", argName + "=" + value]);
@@ -136,6 +147,7 @@ internal sealed class DockerLegBuilder(
 
         var endpoint = new DockerEndpoint(executable, environment, dockerContext);
         var tagList = tags.Select(t => t.Value!).ToArray();
+        var engines = _build.Endpoints.GroupBy(e => e.DisplayName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().ClientFor(executable, environment), StringComparer.Ordinal);
         var spec = new LegSpec(name, executable, arguments)
         {
             Id = id,
@@ -145,7 +157,9 @@ internal sealed class DockerLegBuilder(
             SecretValues = secretValues,
             FailureClassifier = DockerFailureClassifier.Instance,
             Retry = matrix.EffectiveRetry,
-            Inspector = new DockerLegInspector(endpoint, iidFile, tagList, _build),
+            Inspector = new DockerLegInspector(endpoint, engines, iidFile, tagList, _build),
+            Platform = platform,
+            FollowUpArguments = _build.Push ? tagList.Select(t => (IReadOnlyList<string>)[.. endpoint.GlobalArguments, "push", t]).ToArray() : [],
         };
         return new DockerLeg(spec, endpoint, tagList);
     }

@@ -10,14 +10,23 @@ namespace CakeParallel.Docker;
 /// classic-builder build containers left running (removed), or a tag a BuildKit build wrote after its client
 /// was terminated (reported; removed when <see cref="DockerBuildSettings.RemoveLateTags"/> is on).
 /// </summary>
-internal sealed partial class DockerLegInspector(DockerEndpoint endpoint, string iidFile, IReadOnlyList<string> tags, DockerBuildSettings build) : ILegInspector
+internal sealed partial class DockerLegInspector(DockerEndpoint defaultEndpoint, IReadOnlyDictionary<string, DockerEndpoint> engines, string iidFile, IReadOnlyList<string> tags, DockerBuildSettings build) : ILegInspector
 {
+    private DockerEndpoint? _endpoint;
+
     private static readonly TimeSpan CommandLimit = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
     public async Task<LegResult> InspectAsync(LegResult result, CancellationToken cancellationToken)
     {
+        // The engine of the last attempt holds the image, its tags and any leftover containers.
+        _endpoint = result.Endpoint is { } engine && engines.TryGetValue(engine, out var client) ? client : defaultEndpoint;
         result = result with { Tags = tags, ImageId = ReadImageId() };
+        if (result.Status == LegStatus.Succeeded && build.Push)
+        {
+            result = await ReadPushedDigestsAsync(result, cancellationToken).ConfigureAwait(false);
+        }
+
         if (result.Status == LegStatus.Failed)
         {
             if (DockerFailurePatterns.ErrorLine(result.OutputTail) is { } errorLine)
@@ -47,6 +56,31 @@ internal sealed partial class DockerLegInspector(DockerEndpoint endpoint, string
         }
 
         return result;
+    }
+
+    /// <summary>After <c>docker push</c>, the engine lists the pushed repositories' digests in the image's RepoDigests (<c>repo@sha256:…</c>).</summary>
+    private async Task<LegResult> ReadPushedDigestsAsync(LegResult result, CancellationToken cancellationToken)
+    {
+        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
+        var remarks = new List<string>(result.Remarks);
+        foreach (var tag in tags)
+        {
+            var inspect = await DockerCli.RunAsync(_endpoint!, ["image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", tag], CommandLimit, cancellationToken).ConfigureAwait(false);
+            var repository = DockerReference.Repository(tag);
+            var digest = inspect.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(d => d.Split('@', 2))
+                .FirstOrDefault(d => d.Length == 2 && string.Equals(d[0], repository, StringComparison.Ordinal))?[1];
+            if (digest is not null)
+            {
+                digests[tag] = digest;
+            }
+            else
+            {
+                remarks.Add($"pushed {tag}, but its digest could not be read from the engine: {(inspect.Succeeded ? "no matching RepoDigest" : inspect.Message)}");
+            }
+        }
+
+        return result with { PushedDigests = digests, Remarks = remarks };
     }
 
     private string? ReadImageId()
@@ -106,7 +140,7 @@ internal sealed partial class DockerLegInspector(DockerEndpoint endpoint, string
         var what = afterTermination
             ? $"build container(s) {list} of this leg were still on the daemon after it was terminated"
             : $"the classic builder kept the container(s) {list} of the failed step";
-        var removal = await DockerCli.RunAsync(endpoint, ["rm", "--force", .. remaining], CommandLimit, CancellationToken.None).ConfigureAwait(false);
+        var removal = await DockerCli.RunAsync(_endpoint!, ["rm", "--force", .. remaining], CommandLimit, CancellationToken.None).ConfigureAwait(false);
         remarks.Add(removal.Succeeded ? $"{what}; removed them." : $"{what}; removing them failed: {removal.Message}");
     }
 
@@ -118,7 +152,7 @@ internal sealed partial class DockerLegInspector(DockerEndpoint endpoint, string
             arguments.AddRange(["--filter", "id=" + id]);
         }
 
-        var listing = await DockerCli.RunAsync(endpoint, arguments, CommandLimit, cancellationToken).ConfigureAwait(false);
+        var listing = await DockerCli.RunAsync(_endpoint!, arguments, CommandLimit, cancellationToken).ConfigureAwait(false);
         return listing.Succeeded
             ? listing.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(i => i[..Math.Min(12, i.Length)]).ToArray()
             : [];
@@ -172,7 +206,7 @@ internal sealed partial class DockerLegInspector(DockerEndpoint endpoint, string
 
     private async Task<(string Id, DateTimeOffset Created)?> FreshImageAsync(string tag, DateTimeOffset attemptStarted)
     {
-        var inspect = await DockerCli.RunAsync(endpoint, ["image", "inspect", "--format", "{{.Id}} {{.Created}}", tag], CommandLimit, CancellationToken.None).ConfigureAwait(false);
+        var inspect = await DockerCli.RunAsync(_endpoint!, ["image", "inspect", "--format", "{{.Id}} {{.Created}}", tag], CommandLimit, CancellationToken.None).ConfigureAwait(false);
         var parts = inspect.StandardOutput.Trim().Split(' ', 2);
         if (!inspect.Succeeded || parts.Length != 2 || !DateTimeOffset.TryParse(parts[1], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created))
         {
@@ -193,7 +227,7 @@ internal sealed partial class DockerLegInspector(DockerEndpoint endpoint, string
             return;
         }
 
-        var removal = await DockerCli.RunAsync(endpoint, ["image", "rm", tag], CommandLimit, CancellationToken.None).ConfigureAwait(false);
+        var removal = await DockerCli.RunAsync(_endpoint!, ["image", "rm", tag], CommandLimit, CancellationToken.None).ConfigureAwait(false);
         remarks.Add(removal.Succeeded ? found + "; removed the tag (RemoveLateTags is on)." : found + $"; removing the tag failed: {removal.Message}");
     }
 

@@ -40,6 +40,7 @@ public static class DockerMatrixPlanner
         }
 
         var errors = new List<ValidationError>();
+        ValidateEndpoints(matrix.Build.Endpoints, errors);
         var templates = new BuildTemplates(matrix.Build, errors);
         if (errors.Count > 0)
         {
@@ -78,6 +79,30 @@ public static class DockerMatrixPlanner
         }
 
         return new DockerPlan(legs, errors);
+    }
+
+    private static void ValidateEndpoints(IReadOnlyList<DockerEngineEndpoint> endpoints, List<ValidationError> errors)
+    {
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < endpoints.Count; i++)
+        {
+            var endpoint = endpoints[i];
+            var field = $"build.endpoints[{i}]";
+            if (string.IsNullOrWhiteSpace(endpoint.Host) == string.IsNullOrWhiteSpace(endpoint.Context))
+            {
+                errors.Add(new ValidationError(ErrorCodes.DockerSettingInvalid, null, field, "an endpoint needs exactly one of host (a DOCKER_HOST value) and context."));
+            }
+
+            if (endpoint.MaxParallel < 1)
+            {
+                errors.Add(new ValidationError(ErrorCodes.DockerSettingInvalid, null, field + ".maxParallel", $"maxParallel is {endpoint.MaxParallel}; an endpoint runs at least 1 leg at once."));
+            }
+
+            if (!names.TryAdd(endpoint.DisplayName, i))
+            {
+                errors.Add(new ValidationError(ErrorCodes.DockerSettingInvalid, null, field + ".name", $"endpoints {names[endpoint.DisplayName] + 1} and {i + 1} are both named '{endpoint.DisplayName}'; give each a name of its own."));
+            }
+        }
     }
 
     private static string[] NameLegs(IReadOnlyList<IReadOnlyDictionary<string, string>> parameters, ParameterTemplate? template, List<ValidationError> errors)

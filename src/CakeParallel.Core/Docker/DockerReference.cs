@@ -29,6 +29,9 @@ internal static partial class DockerReference
         return match.Groups["name"].Value.Length > 255 ? $"'{reference}' has a repository name longer than 255 characters." : null;
     }
 
+    /// <summary>The repository of a valid tag: <c>127.0.0.1:5000/app:1</c> → <c>127.0.0.1:5000/app</c>.</summary>
+    public static string Repository(string reference) => TagPattern().Match(reference) is { Success: true } match ? match.Groups["name"].Value : reference;
+
     [GeneratedRegex(@"^(?<name>(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::[\w][\w.-]{0,127})?$", RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();
 }

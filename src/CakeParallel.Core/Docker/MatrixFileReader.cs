@@ -10,6 +10,7 @@ namespace CakeParallel.Docker;
 /// </summary>
 internal sealed class MatrixFileReader
 {
+    private static readonly string[] EndpointKeys = ["host", "context", "maxParallel", "platforms", "name"];
     private static readonly string[] RootKeys = ["matrix", "build", "$schema"];
     private static readonly string[] EntryListKeys = ["include", "exclude"];
     private static readonly string[] SecretKeys = ["id", "src", "env"];
@@ -17,7 +18,7 @@ internal sealed class MatrixFileReader
     private static readonly string[] BuildSettingKeys =
     [
         "context", "dockerfile", "target", "platform", "buildArgs", "passAxesAsBuildArgs", "tags", "labels", "cacheFrom", "cacheTo", "noCache", "pull",
-        "network", "secrets", "extraArguments", "docker", "dockerHost", "dockerContext", "buildKit", "environment", "legName", "removeLateTags", "lateTagWatch",
+        "network", "secrets", "extraArguments", "docker", "dockerHost", "dockerContext", "buildKit", "environment", "legName", "removeLateTags", "lateTagWatch", "endpoints", "push",
     ];
 
     private static readonly string[] RunSettingKeys = ["maxParallel", "timeout", "retries", "failFast"];
@@ -138,6 +139,8 @@ internal sealed class MatrixFileReader
                 case "dockerHost": build = build with { DockerHost = String(value, p) }; break;
                 case "dockerContext": build = build with { DockerContext = String(value, p) }; break;
                 case "buildKit": build = build with { BuildKit = Bool(value, p) }; break;
+                case "endpoints": build = build with { Endpoints = Endpoints(value, p) }; break;
+                case "push": build = build with { Push = Bool(value, p) ?? false }; break;
                 case "environment": build = build with { EnvironmentVariables = StringMap(value, p).ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal) }; break;
                 case "legName": build = build with { LegName = String(value, p) }; break;
                 case "removeLateTags": build = build with { RemoveLateTags = Bool(value, p) ?? false }; break;
@@ -153,6 +156,50 @@ internal sealed class MatrixFileReader
         }
 
         return matrix with { Build = build };
+    }
+
+    private List<DockerEngineEndpoint> Endpoints(JsonElement element, string path)
+    {
+        var endpoints = new List<DockerEngineEndpoint>();
+        if (!Expect(element, path, JsonValueKind.Array, "an array of {\"host\" or \"context\", \"maxParallel\", \"platforms\", \"name\"} objects"))
+        {
+            return endpoints;
+        }
+
+        var index = 0;
+        foreach (var item in element.EnumerateArray())
+        {
+            var itemPath = $"{path}[{index++}]";
+            if (!Expect(item, itemPath, JsonValueKind.Object, "an object with 'host' or 'context'"))
+            {
+                continue;
+            }
+
+            var endpoint = new DockerEngineEndpoint();
+            foreach (var property in item.EnumerateObject())
+            {
+                var p = itemPath + "." + property.Name;
+                switch (property.Name)
+                {
+                    case "host": endpoint = endpoint with { Host = String(property.Value, p) }; break;
+                    case "context": endpoint = endpoint with { Context = String(property.Value, p) }; break;
+                    case "maxParallel": endpoint = endpoint with { MaxParallel = Int(property.Value, p, minimum: 1, maximum: 100_000) ?? 1 }; break;
+                    case "platforms": endpoint = endpoint with { Platforms = StringList(property.Value, p) }; break;
+                    case "name": endpoint = endpoint with { Name = String(property.Value, p) }; break;
+                    default: Unknown(p, property.Name, EndpointKeys, "'host', 'context', 'maxParallel', 'platforms' or 'name'"); break;
+                }
+            }
+
+            if (endpoint.Host is null && endpoint.Context is null)
+            {
+                _errors.Add(new ValidationError(ErrorCodes.MatrixFileMissingKey, null, itemPath, "an endpoint needs a 'host' (a DOCKER_HOST value) or a 'context'."));
+                continue;
+            }
+
+            endpoints.Add(endpoint);
+        }
+
+        return endpoints;
     }
 
     private List<DockerSecret> Secrets(JsonElement element, string path)

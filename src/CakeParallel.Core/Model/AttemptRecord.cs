@@ -17,4 +17,14 @@ public sealed record AttemptRecord(
     string? Signal,
     AttemptOutcome Outcome,
     RetryDecision Decision,
-    string? Detail);
+    string? Detail)
+{
+    /// <summary>The engine (endpoint) the attempt ran on, or <see langword="null"/> when the run has no endpoints.</summary>
+    public string? Endpoint { get; init; }
+
+    /// <summary>
+    /// Whether the attempt ended because its engine went away (it stopped answering); such attempts are retried on
+    /// another engine and do not count toward the leg's retry limit.
+    /// </summary>
+    public bool EndpointLost { get; init; }
+}

@@ -89,6 +89,15 @@ public static class ErrorCodes
     /// <summary>The docker daemon a leg would use is not reachable.</summary>
     public const string DockerDaemonNotReachable = "CPAR0210";
 
+    /// <summary>A docker engine of the run's pool did not answer before the run; a warning: it is left out while others remain.</summary>
+    public const string DockerEngineLeftOut = "CPAR0211";
+
+    /// <summary>No docker engine of the run's pool answers.</summary>
+    public const string NoDockerEngineReachable = "CPAR0212";
+
+    /// <summary>A leg's platform is built by no reachable docker engine of the pool.</summary>
+    public const string NoDockerEngineForPlatform = "CPAR0213";
+
     /// <summary>The matrix file does not exist or cannot be read.</summary>
     public const string MatrixFileUnreadable = "CPAR0301";
 

@@ -42,6 +42,12 @@ public sealed record LegResult
     /// <summary>The tags a docker build leg was asked to write (empty for other legs).</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 
+    /// <summary>The engine (endpoint) the leg's last attempt ran on, or <see langword="null"/> when the run has no endpoints.</summary>
+    public string? Endpoint { get; init; }
+
+    /// <summary>The digest (<c>sha256:…</c>) of each tag a docker build leg pushed, by tag (empty when nothing was pushed).</summary>
+    public IReadOnlyDictionary<string, string> PushedDigests { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Further facts found after the leg ended, e.g. that a terminated BuildKit build still tagged its image.</summary>
     public IReadOnlyList<string> Remarks { get; init; } = [];
 

@@ -74,8 +74,18 @@ public sealed record LegSpec
     /// <summary>Inspects the leg after its last attempt and may enrich its result (docker legs read the image id); optional.</summary>
     public ILegInspector? Inspector { get; init; }
 
+    /// <summary>The platform the leg builds for, which decides the endpoints it may run on (docker legs); <see langword="null"/>: any.</summary>
+    internal string? Platform { get; init; }
+
+    /// <summary>Further argv lists for <see cref="Executable"/> run in the same attempt, each only after the one before exited 0 (docker push after build).</summary>
+    internal IReadOnlyList<IReadOnlyList<string>> FollowUpArguments { get; init; } = [];
+
     /// <summary>The argv as one display string with <see cref="SecretValues"/> masked (for logs only; never executed by a shell).</summary>
     public string DisplayCommand => new ProcessCommand(Executable, Arguments) { SecretValues = SecretValues }.DisplayText;
+
+    /// <summary>The processes one attempt runs in order, supervised as <paramref name="options"/> say.</summary>
+    internal IReadOnlyList<ProcessCommand> ToCommands(RunOptions options, string executable) =>
+        [ToCommand(options) with { Executable = executable }, .. FollowUpArguments.Select(a => ToCommand(options) with { Executable = executable, Arguments = a })];
 
     /// <summary>The process one attempt runs, supervised as <paramref name="options"/> say.</summary>
     internal ProcessCommand ToCommand(RunOptions options) => new(Executable, Arguments)

@@ -15,6 +15,9 @@ public sealed record RunSettings(int MaxParallel, bool FailFast, TimeSpan? Timeo
     /// <summary>True when legs ran with different retry policies; then <see cref="Retry"/> is only the run's default.</summary>
     public bool RetryVariesByLeg { get; init; }
 
+    /// <summary>The engines (endpoints) the legs ran on, each with its slot limit, in the order given; empty when the run had none.</summary>
+    public IReadOnlyList<EndpointSetting> Endpoints { get; init; } = [];
+
     /// <summary>The settings of a run of <paramref name="legs"/> with <paramref name="options"/>, with the retry policy the legs actually had.</summary>
     /// <param name="options">The run's options.</param>
     /// <param name="legs">The run's legs (a leg's own <see cref="LegSpec.Retry"/> overrides <see cref="RunOptions.Retry"/>).</param>
@@ -38,3 +41,8 @@ public sealed record RunSettings(int MaxParallel, bool FailFast, TimeSpan? Timeo
         string.Join(",", policy.RetryOnExitCodes),
         string.Join("\u001E", policy.RetryOnOutput));
 }
+
+/// <summary>One engine (endpoint) a run's legs ran on.</summary>
+/// <param name="Name">The endpoint's name, as attempts and results name it.</param>
+/// <param name="MaxParallel">The most legs that ran on it at once.</param>
+public sealed record EndpointSetting(string Name, int MaxParallel);

@@ -46,14 +46,15 @@ public static class ParallelRunner
         }
 
         var results = reporting.Reuse(plans, listener);
-        var slots = new AttemptSlots(options.MaxParallel);
+        var slots = new AttemptSlots(options.MaxParallel, plan.Endpoints);
+        var notPlaced = new string?[plans.Count];
         var services = await RunServices.StartAsync(options, listener, stop.Token).ConfigureAwait(false);
         await using (services.ConfigureAwait(false))
         {
             if (services.StartFailure is null)
             {
                 var toRun = plans.Where(p => results[p.Index] is null);
-                await slots.RunLegsAsync(toRun, (leg, legSlots) => RunLegAsync(leg, options, legSlots, stop, listener, results), stop).ConfigureAwait(false);
+                await slots.RunLegsAsync(toRun, p => p.Leg.Platform, (leg, legSlots) => RunLegAsync(leg, options, legSlots, stop, listener, results), (leg, reason) => notPlaced[leg.Index] = reason, stop).ConfigureAwait(false);
             }
         }
 
@@ -69,7 +70,7 @@ public static class ParallelRunner
                     Id = leg.Id,
                     Parameters = leg.Parameters,
                     Status = LegStatus.NotStarted,
-                    FailureReason = "Not started: " + notStartedReason,
+                    FailureReason = "Not started: " + (notPlaced[i] ?? notStartedReason),
                 };
                 results[i] = result;
                 listener.Send(result, static (l, r) => l.LegCompleted(r));
@@ -82,7 +83,7 @@ public static class ParallelRunner
             StartedAt = startedAt,
             Duration = clock.Elapsed,
             WasCancelled = stop.Cause == StopCause.HostCancelled,
-            Settings = RunSettings.Of(options, plan.Legs),
+            Settings = RunSettings.Of(options, plan.Legs) with { Endpoints = plan.Endpoints.Where(e => e.Name is not null).Select(e => new EndpointSetting(e.Name!, e.Limit)).ToArray() },
             ServiceEvents = services.Events,
         };
         listener.Send(run, static (l, r) => l.RunCompleted(r));

@@ -10,11 +10,13 @@ namespace CakeParallel.Runs;
 /// </summary>
 public sealed class RunPlan
 {
-    internal RunPlan(IReadOnlyList<LegPlan> legs, RunOptions options, string logDirectory)
+    internal RunPlan(IReadOnlyList<LegPlan> legs, RunOptions options, string logDirectory, IReadOnlyList<SlotEndpoint>? endpoints = null, IReadOnlyList<ValidationError>? warnings = null)
     {
         LegPlans = legs;
         Options = options;
         LogDirectory = logDirectory;
+        Endpoints = endpoints ?? [SlotEndpoint.Local(options.MaxParallel)];
+        Warnings = warnings ?? [];
     }
 
     /// <summary>The legs, in the order their results are reported.</summary>
@@ -26,11 +28,19 @@ public sealed class RunPlan
     /// <summary>The folder the legs' logs are written to; it exists.</summary>
     public string LogDirectory { get; }
 
+    /// <summary>What planning found that does not keep the run from starting, e.g. a docker engine of the pool that did not answer and is left out.</summary>
+    public IReadOnlyList<ValidationError> Warnings { get; }
+
+    /// <summary>The names of the engines the legs run on (docker endpoints that answered), or empty when the run has no endpoints.</summary>
+    public IReadOnlyList<string> EndpointNames => Endpoints.Select(e => e.Name).OfType<string>().ToArray();
+
     internal IReadOnlyList<LegPlan> LegPlans { get; }
+
+    internal IReadOnlyList<SlotEndpoint> Endpoints { get; }
 
     /// <summary>The same plan, reporting its events to <paramref name="listener"/>: a host can size its display from <see cref="Options"/> before it listens.</summary>
     /// <param name="listener">The run's listener, or <see langword="null"/>.</param>
-    public RunPlan WithListener(IRunListener? listener) => new(LegPlans, Options with { Listener = listener }, LogDirectory);
+    public RunPlan WithListener(IRunListener? listener) => new(LegPlans, Options with { Listener = listener }, LogDirectory, Endpoints, Warnings);
 }
 
 /// <summary>What planning a run gave: a <see cref="RunPlan"/>, or every problem that keeps the run from starting.</summary>
@@ -41,4 +51,7 @@ public sealed record PlanningResult(RunPlan? Plan, IReadOnlyList<ValidationError
     /// <summary>The plan.</summary>
     /// <exception cref="InvalidRunException">Planning found problems; the exception lists them all.</exception>
     public RunPlan GetPlanOrThrow() => Plan ?? throw new InvalidRunException(Errors);
+
+    /// <summary>What planning found that does not keep the run from starting (codes as in the error catalogue), e.g. an engine of the pool left out because it did not answer.</summary>
+    public IReadOnlyList<ValidationError> Warnings { get; init; } = [];
 }

@@ -55,12 +55,30 @@ public static class RunPlanner
         // The docker planner has named the legs (uniquely, or said why not) and refuses an empty matrix.
         var specs = docker.Legs.Select(l => l.Spec).ToArray();
         errors.AddRange(RunValidator.ValidateLegs(specs, checkNames: false));
-        var reachableClients = docker.Legs.Where(l => ExecutableLocator.Resolve(l.Spec.Executable, l.Spec.WorkingDirectory, l.Spec.EnvironmentVariables) is not null);
-        errors.AddRange(await DockerDaemonCheck.CheckAsync(reachableClients, cancellationToken).ConfigureAwait(false));
+        var reachableClients = docker.Legs.Where(l => ExecutableLocator.Resolve(l.Spec.Executable, l.Spec.WorkingDirectory, l.Spec.EnvironmentVariables) is not null).ToArray();
+        var engines = matrix.Build.Endpoints;
+        if (engines.Count == 0)
+        {
+            errors.AddRange(await DockerDaemonCheck.CheckAsync(reachableClients, cancellationToken).ConfigureAwait(false));
+            cancellationToken.ThrowIfCancellationRequested();
+            return Finish(specs, resolved, errors);
+        }
+
+        if (errors.Count > 0 || reachableClients.Length == 0)
+        {
+            return Finish(specs, resolved, errors);
+        }
+
+        var check = await DockerDaemonCheck.CheckEnginesAsync(engines, reachableClients, cancellationToken).ConfigureAwait(false);
 
         // A daemon check cut short by cancellation says nothing about the daemon.
         cancellationToken.ThrowIfCancellationRequested();
-        return Finish(specs, resolved, errors);
+        errors.AddRange(check.Errors);
+
+        // Without an explicit overall limit (caller, environment or matrix file) the pool's limits add up; an explicit one caps the total.
+        var explicitLimit = (caller ?? RunOverrides.None).MaxParallel ?? (environment is null ? null : RunPrecedence.FromEnvironment(environment, []).MaxParallel) ?? matrix.MaxParallel;
+        var total = explicitLimit ?? check.Endpoints.Sum(e => e.Limit);
+        return Finish(specs, resolved with { MaxParallel = total }, errors, check.Endpoints, check.Warnings);
     }
 
     private static RunOptions Resolve(RunOptions defaults, RunOverrides? caller, IReadOnlyDictionary<string, string?>? environment, RunOverrides matrixFile, List<ValidationError> errors)
@@ -69,11 +87,11 @@ public static class RunPlanner
         return RunPrecedence.Resolve(defaults, caller ?? RunOverrides.None, fromEnvironment, matrixFile);
     }
 
-    private static PlanningResult Finish(IReadOnlyList<LegSpec> legs, RunOptions options, List<ValidationError> errors)
+    private static PlanningResult Finish(IReadOnlyList<LegSpec> legs, RunOptions options, List<ValidationError> errors, IReadOnlyList<SlotEndpoint>? endpoints = null, IReadOnlyList<ValidationError>? warnings = null)
     {
         if (errors.Count > 0)
         {
-            return new PlanningResult(null, errors);
+            return new PlanningResult(null, errors) { Warnings = warnings ?? [] };
         }
 
         var logDirectory = options.LogDirectory ?? Path.Combine(Path.GetTempPath(), "cakeparallel", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", System.Globalization.CultureInfo.InvariantCulture) + "-" + Environment.ProcessId);
@@ -103,6 +121,6 @@ public static class RunPlanner
             plans[i] = new LegPlan(i, leg, executable, Path.Combine(logDirectory, fileName + ".log"));
         }
 
-        return new PlanningResult(new RunPlan(plans, options with { LogDirectory = logDirectory }, logDirectory), []);
+        return new PlanningResult(new RunPlan(plans, options with { LogDirectory = logDirectory }, logDirectory, endpoints, warnings), []) { Warnings = warnings ?? [] };
     }
 }

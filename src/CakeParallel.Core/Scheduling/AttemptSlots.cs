@@ -1,53 +1,135 @@
+using System.Globalization;
 using CakeParallel.Supervision;
 
 namespace CakeParallel.Scheduling;
 
 /// <summary>
-/// Owns every slot of a run: at most N attempts run at once, first attempts and retries alike. Legs start in
-/// order, each when a slot is free for its first attempt; a retry of a started leg gets a slot before any leg that
-/// has not started, so started work finishes first. A slot is given back when its attempt returns.
+/// Owns every slot of a run: at most N attempts run at once, first attempts and retries alike, and each endpoint
+/// (a docker engine of a pool) runs at most its own limit. A waiting attempt goes to an endpoint that is up, takes
+/// its leg's platform and has a free slot; ties go to the endpoint with the most free slots. Legs start in order
+/// as far as their platforms allow; a retry of a started leg gets a slot before any leg that has not started, so
+/// started work finishes first. A slot is given back when its attempt returns. An endpoint found not answering is
+/// down: it gets no attempts and is probed again with backoff until it answers or the run ends; an attempt whose
+/// every possible endpoint is down fails at once with <see cref="NoEndpointException"/> instead of waiting forever.
 /// </summary>
-internal sealed class AttemptSlots(int slots)
+internal sealed class AttemptSlots
 {
-    private readonly Queue<TaskCompletionSource> _retries = new();
-    private readonly Queue<TaskCompletionSource> _fresh = new();
+    private static readonly TimeSpan FirstRecoveryProbe = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestRecoveryProbe = TimeSpan.FromSeconds(15);
+
+    private readonly List<Waiter> _retries = [];
+    private readonly List<Waiter> _fresh = [];
+    private readonly EndpointState[] _endpoints;
     private readonly Lock _gate = new();
-    private int _free = slots;
+    private readonly CancellationTokenSource _runEnded = new();
+    private readonly List<Task> _recoveries = [];
+    private int _free;
 
-    /// <summary>
-    /// Starts <paramref name="runLeg"/> for each leg in order, each once a slot for its first attempt is free, and
-    /// returns when every started leg has returned. Starts no further leg once <paramref name="stop"/> is stopped.
-    /// </summary>
-    public async Task RunLegsAsync<TLeg>(IEnumerable<TLeg> legs, Func<TLeg, LegSlots, Task> runLeg, RunStop stop)
+    /// <summary>N slots, no endpoints: every attempt runs as its leg says.</summary>
+    public AttemptSlots(int slots)
+        : this(slots, [SlotEndpoint.Local(slots)])
     {
-        var running = new List<Task>();
-        foreach (var leg in legs)
-        {
-            try
-            {
-                await AcquireAsync(isRetry: false, stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            if (stop.IsStopped)
-            {
-                Release();
-                break;
-            }
-
-            running.Add(RunLegAsync(leg, new LegSlots(this), runLeg));
-        }
-
-        await Task.WhenAll(running).ConfigureAwait(false);
     }
 
-    private static async Task RunLegAsync<TLeg>(TLeg leg, LegSlots slots, Func<TLeg, LegSlots, Task> runLeg)
+    /// <summary>At most <paramref name="slots"/> attempts at once, each on one of <paramref name="endpoints"/> within its limit.</summary>
+    public AttemptSlots(int slots, IReadOnlyList<SlotEndpoint> endpoints)
     {
-        // Yield first so the feeder can start the next leg while this one spawns its process.
+        _free = slots;
+        _endpoints = endpoints.Select(e => new EndpointState(e)).ToArray();
+    }
+
+    /// <summary>
+    /// Starts <paramref name="runLeg"/> for each leg once a slot for its first attempt is free, and returns when
+    /// every started leg has returned. Starts no further leg once <paramref name="stop"/> is stopped; a leg whose
+    /// every endpoint is down is handed to <paramref name="notPlaced"/> with the reason instead.
+    /// </summary>
+    public async Task RunLegsAsync<TLeg>(IEnumerable<TLeg> legs, Func<TLeg, string?> platformOf, Func<TLeg, LegSlots, Task> runLeg, Action<TLeg, string> notPlaced, RunStop stop)
+    {
+        // Every leg queues now, in order, so a leg waiting for a busy platform does not hold back the ones after it.
+        var running = legs.Select(leg => PlaceAndRunAsync(leg, platformOf(leg), runLeg, notPlaced, stop)).ToList();
+        try
+        {
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _runEnded.CancelAsync().ConfigureAwait(false);
+            Task[] recoveries;
+            lock (_gate)
+            {
+                recoveries = [.. _recoveries];
+            }
+
+            await Task.WhenAll(recoveries).ConfigureAwait(false);
+            _runEnded.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// After an attempt on <paramref name="endpoint"/> failed: asks whether the endpoint still answers. If not, it is
+    /// marked down (no attempt goes there until a recovery probe gets an answer) and the reason is returned.
+    /// </summary>
+    public async Task<string?> ConfirmAsync(SlotEndpoint endpoint)
+    {
+        if (endpoint.Probe is null)
+        {
+            return null;
+        }
+
+        var state = _endpoints.First(e => e.Endpoint == endpoint);
+        lock (_gate)
+        {
+            if (state.DownReason is { } known)
+            {
+                return known;
+            }
+        }
+
+        var answer = await endpoint.Probe(CancellationToken.None).ConfigureAwait(false);
+        if (answer is null)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            if (state.DownReason is null)
+            {
+                state.DownReason = $"engine '{endpoint.Name}' stopped answering at {DateTimeOffset.UtcNow.ToString("HH:mm:ss'Z'", CultureInfo.InvariantCulture)} ({answer})";
+                _recoveries.Add(RecoverAsync(state));
+                Dispatch();
+            }
+
+            return state.DownReason;
+        }
+    }
+
+    private async Task PlaceAndRunAsync<TLeg>(TLeg leg, string? platform, Func<TLeg, LegSlots, Task> runLeg, Action<TLeg, string> notPlaced, RunStop stop)
+    {
+        SlotEndpoint endpoint;
+        try
+        {
+            endpoint = await AcquireAsync(platform, isRetry: false, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (NoEndpointException exception)
+        {
+            notPlaced(leg, exception.Message);
+            return;
+        }
+
+        if (stop.IsStopped)
+        {
+            Release(endpoint);
+            return;
+        }
+
+        // Yield first so the other legs keep being placed while this one spawns its process.
         await Task.Yield();
+        var slots = new LegSlots(this, endpoint, platform);
         try
         {
             await runLeg(leg, slots).ConfigureAwait(false);
@@ -58,52 +140,118 @@ internal sealed class AttemptSlots(int slots)
         }
     }
 
-    private Task AcquireAsync(bool isRetry, CancellationToken cancellationToken)
+    private Task<SlotEndpoint> AcquireAsync(string? platform, bool isRetry, CancellationToken cancellationToken)
     {
-        TaskCompletionSource waiter;
+        var waiter = new Waiter(platform);
         lock (_gate)
         {
-            if (_free > 0 && _retries.Count == 0 && _fresh.Count == 0)
+            (isRetry ? _retries : _fresh).Add(waiter);
+            Dispatch();
+            if (waiter.Source.Task.IsCompleted || !cancellationToken.CanBeCanceled)
             {
-                _free--;
-                return Task.CompletedTask;
+                return waiter.Source.Task;
             }
-
-            waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            (isRetry ? _retries : _fresh).Enqueue(waiter);
-        }
-
-        if (!cancellationToken.CanBeCanceled)
-        {
-            return waiter.Task;
         }
 
         // A waiter granted a slot before the cancellation keeps it (TrySetCanceled then fails): its caller owns the slot.
-        var registration = cancellationToken.Register(() => waiter.TrySetCanceled(cancellationToken));
+        var registration = cancellationToken.Register(() =>
+        {
+            if (waiter.Source.TrySetCanceled(cancellationToken))
+            {
+                lock (_gate)
+                {
+                    Dispatch();
+                }
+            }
+        });
         return WaitAsync(waiter, registration);
     }
 
-    private void Release()
+    private void Release(SlotEndpoint endpoint)
     {
         lock (_gate)
         {
-            while (_retries.TryDequeue(out var next) || _fresh.TryDequeue(out next))
-            {
-                if (next.TrySetResult())
-                {
-                    return;
-                }
-            }
-
+            _endpoints.First(e => e.Endpoint == endpoint).Running--;
             _free++;
+            Dispatch();
         }
     }
 
-    private static async Task WaitAsync(TaskCompletionSource waiter, CancellationTokenRegistration registration)
+    /// <summary>Hands free slots to waiters, retries first, each in order; fails waiters no endpoint that is up could take. Caller holds the lock.</summary>
+    private void Dispatch()
+    {
+        foreach (var queue in (List<Waiter>[])[_retries, _fresh])
+        {
+            for (var i = 0; i < queue.Count;)
+            {
+                var waiter = queue[i];
+                if (waiter.Source.Task.IsCompleted)
+                {
+                    queue.RemoveAt(i);
+                    continue;
+                }
+
+                var takers = _endpoints.Where(e => e.Endpoint.Takes(waiter.Platform)).ToArray();
+                if (takers.All(e => e.DownReason is not null))
+                {
+                    var platform = waiter.Platform is null ? "" : $" that builds '{waiter.Platform}'";
+                    var reasons = string.Join("; ", takers.Select(e => e.DownReason));
+                    waiter.Source.TrySetException(new NoEndpointException($"every engine{platform} is down: {reasons}"));
+                    queue.RemoveAt(i);
+                    continue;
+                }
+
+                var chosen = _free > 0 ? takers.Where(e => e.DownReason is null && e.Running < e.Endpoint.Limit).MaxBy(e => e.Endpoint.Limit - e.Running) : null;
+                if (chosen is null)
+                {
+                    i++;
+                    continue;
+                }
+
+                if (waiter.Source.TrySetResult(chosen.Endpoint))
+                {
+                    chosen.Running++;
+                    _free--;
+                }
+
+                queue.RemoveAt(i);
+            }
+        }
+    }
+
+    private async Task RecoverAsync(EndpointState state)
+    {
+        var delay = FirstRecoveryProbe;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(delay, _runEnded.Token).ConfigureAwait(false);
+                if (await state.Endpoint.Probe!(_runEnded.Token).ConfigureAwait(false) is null && !_runEnded.IsCancellationRequested)
+                {
+                    lock (_gate)
+                    {
+                        state.DownReason = null;
+                        Dispatch();
+                    }
+
+                    return;
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestRecoveryProbe.Ticks));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended while the endpoint was down.
+        }
+    }
+
+    private static async Task<SlotEndpoint> WaitAsync(Waiter waiter, CancellationTokenRegistration registration)
     {
         try
         {
-            await waiter.Task.ConfigureAwait(false);
+            return await waiter.Source.Task.ConfigureAwait(false);
         }
         finally
         {
@@ -111,46 +259,77 @@ internal sealed class AttemptSlots(int slots)
         }
     }
 
+    private sealed class Waiter(string? platform)
+    {
+        public string? Platform { get; } = platform;
+
+        public TaskCompletionSource<SlotEndpoint> Source { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class EndpointState(SlotEndpoint endpoint)
+    {
+        public SlotEndpoint Endpoint { get; } = endpoint;
+
+        public int Running { get; set; }
+
+        public string? DownReason { get; set; }
+    }
+
     /// <summary>The slots of one leg's attempts: the first was taken when the leg started, each retry waits for one.</summary>
     public sealed class LegSlots
     {
         private readonly AttemptSlots _owner;
-        private bool _holdsFirstSlot = true;
+        private readonly string? _platform;
+        private SlotEndpoint? _firstSlot;
 
-        internal LegSlots(AttemptSlots owner) => _owner = owner;
+        internal LegSlots(AttemptSlots owner, SlotEndpoint firstSlot, string? platform)
+        {
+            _owner = owner;
+            _firstSlot = firstSlot;
+            _platform = platform;
+        }
+
+        /// <summary>The slot owner, which confirms whether an endpoint went away.</summary>
+        public AttemptSlots Owner => _owner;
 
         /// <summary>Runs one attempt in a slot and gives the slot back when <paramref name="attempt"/> returns or throws.</summary>
-        /// <param name="attempt">The attempt; whatever it does before returning happens while it still holds the slot.</param>
+        /// <param name="attempt">The attempt, given the endpoint it runs on; whatever it does before returning happens while it still holds the slot.</param>
         /// <param name="cancellationToken">Cancels the wait for a retry's slot.</param>
-        public async Task<T> RunAttemptAsync<T>(Func<Task<T>> attempt, CancellationToken cancellationToken)
+        /// <exception cref="NoEndpointException">Every endpoint that takes the leg is down.</exception>
+        public async Task<T> RunAttemptAsync<T>(Func<SlotEndpoint, Task<T>> attempt, CancellationToken cancellationToken)
         {
-            if (_holdsFirstSlot)
+            SlotEndpoint endpoint;
+            if (_firstSlot is { } first)
             {
-                _holdsFirstSlot = false;
+                endpoint = first;
+                _firstSlot = null;
             }
             else
             {
-                await _owner.AcquireAsync(isRetry: true, cancellationToken).ConfigureAwait(false);
+                endpoint = await _owner.AcquireAsync(_platform, isRetry: true, cancellationToken).ConfigureAwait(false);
             }
 
             try
             {
-                return await attempt().ConfigureAwait(false);
+                return await attempt(endpoint).ConfigureAwait(false);
             }
             finally
             {
-                _owner.Release();
+                _owner.Release(endpoint);
             }
         }
 
         /// <summary>Gives back the first attempt's slot if the leg ended without running an attempt.</summary>
         internal void ReleaseUnusedFirstSlot()
         {
-            if (_holdsFirstSlot)
+            if (_firstSlot is { } first)
             {
-                _holdsFirstSlot = false;
-                _owner.Release();
+                _firstSlot = null;
+                _owner.Release(first);
             }
         }
     }
 }
+
+/// <summary>Every endpoint that could take an attempt is down; the message names each and why.</summary>
+internal sealed class NoEndpointException(string message) : Exception(message);

@@ -23,43 +23,39 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         using var log = new LegLog(plan.LogFile);
         log.WriteNote($"leg '{leg.Name}' (id {leg.Id}): {leg.DisplayCommand}");
 
-        ValueTask<AttemptRecord> Attempt(CancellationToken cancellationToken) => new(slots.RunAttemptAsync(
-            async () =>
-            {
-                var record = await RunAttemptAsync(log, decider, leg.Timeout ?? options.Timeout).ConfigureAwait(false);
-
-                // Fail fast while the slot is still held, so no waiting leg can start in between.
-                if (options.FailFast && record is { Decision.WillRetry: false, Outcome: AttemptOutcome.Failed or AttemptOutcome.TimedOut })
-                {
-                    stop.FailFast(leg.Name);
-                }
-
-                return record;
-            },
-            cancellationToken));
+        ValueTask<AttemptRecord> Attempt(CancellationToken cancellationToken) => new(RunPlacedAttemptAsync(log, decider, leg.Timeout ?? options.Timeout, cancellationToken));
 
         var interrupted = false;
-        if (policy.MaxAttempts <= 1)
+        string? unplaced = null;
+        try
         {
-            await Attempt(CancellationToken.None).ConfigureAwait(false);
-        }
-        else
-        {
-            try
+            if (policy.MaxAttempts <= 1)
+            {
+                await Attempt(CancellationToken.None).ConfigureAwait(false);
+            }
+            else
             {
                 await BuildPipeline(policy, log).ExecuteAsync(Attempt, stop.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stop.IsStopped)
-            {
-                // The run stopped during a retry wait: the leg ends with the attempts it made.
-                interrupted = true;
-                var last = _attempts[^1];
-                _attempts[^1] = last with { Decision = last.Decision with { WillRetry = false, Reason = $"{last.Decision.Reason}; retry abandoned: {stop.Describe()}" } };
-                log.WriteNote("retry abandoned: " + stop.Describe());
-            }
+        }
+        catch (OperationCanceledException) when (stop.IsStopped)
+        {
+            // The run stopped during a retry wait: the leg ends with the attempts it made.
+            interrupted = true;
+            var last = _attempts[^1];
+            _attempts[^1] = last with { Decision = last.Decision with { WillRetry = false, Reason = $"{last.Decision.Reason}; retry abandoned: {stop.Describe()}" } };
+            log.WriteNote("retry abandoned: " + stop.Describe());
+        }
+        catch (NoEndpointException exception)
+        {
+            // The retry found no engine to run on: the leg ends with the attempts it made, and says why.
+            unplaced = exception.Message;
+            var last = _attempts[^1];
+            _attempts[^1] = last with { Decision = last.Decision with { WillRetry = false, Reason = $"{last.Decision.Reason}; no retry possible: {exception.Message}" } };
+            log.WriteNote("no retry possible: " + exception.Message);
         }
 
-        var result = BuildResult(clock.Elapsed, interrupted);
+        var result = BuildResult(clock.Elapsed, interrupted, unplaced);
         if (leg.Inspector is not null)
         {
             result = await InspectAsync(leg.Inspector, result, log).ConfigureAwait(false);
@@ -68,17 +64,68 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         return result;
     }
 
-    private async Task<AttemptRecord> RunAttemptAsync(LegLog log, RetryDecider decider, TimeSpan? timeout)
+    /// <summary>
+    /// One attempt as the retry policy counts it: attempts lost to an endpoint that went away are run again on
+    /// another endpoint at once and do not count, up to <see cref="MaxLostAttempts"/> for the leg.
+    /// </summary>
+    private async Task<AttemptRecord> RunPlacedAttemptAsync(LegLog log, RetryDecider decider, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var record = await slots.RunAttemptAsync(
+                async endpoint =>
+                {
+                    var record = await RunAttemptAsync(log, decider, timeout, endpoint).ConfigureAwait(false);
+                    if (record.Outcome is AttemptOutcome.Failed or AttemptOutcome.TimedOut && !stop.IsStopped && await slots.Owner.ConfirmAsync(endpoint).ConfigureAwait(false) is { } lost)
+                    {
+                        record = LostToEndpoint(record, lost, log);
+                    }
+
+                    // Fail fast while the slot is still held, so no waiting leg can start in between.
+                    if (options.FailFast && record is { Decision.WillRetry: false, Outcome: AttemptOutcome.Failed or AttemptOutcome.TimedOut })
+                    {
+                        stop.FailFast(plan.Leg.Name);
+                    }
+
+                    return record;
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (!record.EndpointLost || !record.Decision.WillRetry)
+            {
+                return record;
+            }
+
+            listener.Send((plan.Leg, record), static (l, s) => l.RetryScheduled(s.Leg, s.record));
+        }
+    }
+
+    /// <summary>The most attempts a leg may lose to endpoints that went away, so a leg cannot bounce between failing engines forever.</summary>
+    internal const int MaxLostAttempts = 3;
+
+    private AttemptRecord LostToEndpoint(AttemptRecord record, string lost, LegLog log)
+    {
+        var lostSoFar = _attempts.Count(a => a.EndpointLost);
+        var retry = lostSoFar < MaxLostAttempts;
+        var reason = retry
+            ? $"{lost}; retrying on another engine (attempts lost to an engine that went away do not count toward the retry limit)"
+            : $"{lost}; no retry: {MaxLostAttempts + 1} attempts were lost to engines that went away";
+        record = record with { EndpointLost = true, Decision = new RetryDecision(retry, reason, TimeSpan.Zero) };
+        _attempts[^1] = record;
+        log.WriteNote((retry ? "will retry: " : "no retry: ") + reason);
+        return record;
+    }
+
+    private async Task<AttemptRecord> RunAttemptAsync(LegLog log, RetryDecider decider, TimeSpan? timeout, SlotEndpoint endpoint)
     {
         var number = _attempts.Count + 1;
         var leg = plan.Leg;
-        log.WriteNote($"attempt {number} started");
+        log.WriteNote(endpoint.Name is null ? $"attempt {number} started" : $"attempt {number} started on engine '{endpoint.Name}'");
         listener.Send((leg, number, plan.LogFile), static (l, s) => l.AttemptStarted(s.leg, s.number, s.LogFile));
 
-        var command = leg.ToCommand(options) with { Executable = plan.ResolvedExecutable };
-        var run = await AttemptExecution.RunAsync(command, new AttemptOutput(leg, log, listener), log, timeout, stop, options.FailOnEscapedProcesses).ConfigureAwait(false);
+        var commands = leg.ToCommands(options, plan.ResolvedExecutable).Select(endpoint.Route).ToArray();
+        var run = await AttemptExecution.RunAsync(commands, new AttemptOutput(leg, log, listener), log, timeout, stop, options.FailOnEscapedProcesses).ConfigureAwait(false);
 
-        var record = new AttemptRecord(number, run.StartedAt, run.Duration, run.ExitCode, run.Signal, run.Outcome, RetryDecision.NotNeeded, run.Outcome == AttemptOutcome.Succeeded ? null : run.Detail);
+        var record = new AttemptRecord(number, run.StartedAt, run.Duration, run.ExitCode, run.Signal, run.Outcome, RetryDecision.NotNeeded, run.Outcome == AttemptOutcome.Succeeded ? null : run.Detail) { Endpoint = endpoint.Name };
         if (run.Outcome != AttemptOutcome.Succeeded)
         {
             var decision = decider.Decide(record, run.Tail);
@@ -117,7 +164,7 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
             })
             .Build();
 
-    private LegResult BuildResult(TimeSpan duration, bool interrupted)
+    private LegResult BuildResult(TimeSpan duration, bool interrupted, string? unplaced)
     {
         var leg = plan.Leg;
         var last = _attempts[^1];
@@ -137,7 +184,9 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
             var attemptsText = _attempts.Count > 1 ? $" (attempt {last.Number} of {_attempts.Count})" : "";
             reason = interrupted
                 ? $"{last.Detail}{attemptsText}; the retry was abandoned: {stop.Describe()}"
-                : $"{last.Detail}{attemptsText}";
+                : unplaced is not null
+                    ? $"{last.Detail}{attemptsText}; no retry possible: {unplaced}"
+                    : $"{last.Detail}{attemptsText}";
             reason = char.ToUpperInvariant(reason[0]) + reason[1..];
         }
 
@@ -155,6 +204,7 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
             OutputTail = _lastTail,
             Remarks = _remarks.ToArray(),
             FailureReason = reason,
+            Endpoint = last.Endpoint,
         };
     }
 

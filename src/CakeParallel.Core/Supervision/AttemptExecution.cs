@@ -30,7 +30,25 @@ internal sealed record AttemptRun(
 /// </summary>
 internal static class AttemptExecution
 {
-    public static async Task<AttemptRun> RunAsync(ProcessCommand command, AttemptOutput output, LegLog log, TimeSpan? timeout, RunStop stop, bool failOnEscapedProcesses)
+    /// <summary>Runs <paramref name="steps"/> in order as one attempt (one timeout for all), stopping at the first that does not succeed.</summary>
+    public static async Task<AttemptRun> RunAsync(IReadOnlyList<ProcessCommand> steps, AttemptOutput output, LegLog log, TimeSpan? timeout, RunStop stop, bool failOnEscapedProcesses)
+    {
+        using var timeoutSource = timeout is { } t ? new CancellationTokenSource(t) : null;
+        using var stopOrTimeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, timeoutSource?.Token ?? CancellationToken.None);
+        var run = await RunAsync(steps[0], output, log, timeout, timeoutSource, stopOrTimeout, stop, failOnEscapedProcesses).ConfigureAwait(false);
+        var (startedAt, clock) = (run.StartedAt, System.Diagnostics.Stopwatch.StartNew());
+        var firstDuration = run.Duration;
+        for (var i = 1; i < steps.Count && run.Outcome == AttemptOutcome.Succeeded; i++)
+        {
+            log.WriteNote($"step {i + 1} of {steps.Count}: {steps[i].DisplayText}");
+            var step = await RunAsync(steps[i], output, log, timeout, timeoutSource, stopOrTimeout, stop, failOnEscapedProcesses).ConfigureAwait(false);
+            run = step with { StartedAt = startedAt, Duration = firstDuration + clock.Elapsed, Remark = step.Remark ?? run.Remark };
+        }
+
+        return run;
+    }
+
+    private static async Task<AttemptRun> RunAsync(ProcessCommand command, AttemptOutput output, LegLog log, TimeSpan? timeout, CancellationTokenSource? timeoutSource, CancellationTokenSource stopOrTimeout, RunStop stop, bool failOnEscapedProcesses)
     {
         SupervisedProcess process;
         try
@@ -44,8 +62,6 @@ internal static class AttemptExecution
         }
 
         using var _ = process;
-        using var timeoutSource = timeout is { } t ? new CancellationTokenSource(t) : null;
-        using var stopOrTimeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, timeoutSource?.Token ?? CancellationToken.None);
         var cause = StopCause.None;
         try
         {
