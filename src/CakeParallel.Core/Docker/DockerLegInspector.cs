@@ -32,7 +32,9 @@ internal sealed partial class DockerLegInspector(DockerEndpoint defaultEndpoint,
             if (DockerFailurePatterns.ErrorLine(result.OutputTail) is { } errorLine)
             {
                 var attempts = result.Attempts.Count > 1 ? $" (attempt {result.Attempts.Count} of {result.Attempts.Count})" : "";
-                result = result with { FailureReason = $"docker build failed with exit code {result.ExitDisplay}{attempts}: {errorLine}" };
+                // The push step's output starts with this line; a failure after it is the push's, not the build's.
+                var step = result.OutputTail.Any(l => l.StartsWith("The push refers to repository", StringComparison.Ordinal)) ? "docker push" : "docker build";
+                result = result with { FailureReason = $"{step} failed with exit code {result.ExitDisplay}{attempts}: {errorLine}" };
             }
 
             // The classic builder keeps the container of a failed step; a matrix of failing legs would pile them up.

@@ -30,7 +30,7 @@ public sealed class AttemptSlotsTests
             {
                 var name = $"{leg}{attempt}";
                 // RunAttemptAsync joins the line for a slot before it returns its task.
-                var pending = slots.RunAttemptAsync(() => RunAttemptAsync(name), CancellationToken.None);
+                var pending = slots.RunAttemptAsync(endpoint => RunAttemptAsync(name, endpoint), CancellationToken.None);
                 Signal(_requests, name).TrySetResult();
                 if (await pending)
                 {
@@ -46,8 +46,13 @@ public sealed class AttemptSlotsTests
 
         public void End(string attempt, bool succeeded = true) => End(attempt).SetResult(succeeded);
 
-        private async Task<bool> RunAttemptAsync(string name)
+        public IReadOnlyDictionary<string, string?> EndpointOf => _endpoints;
+
+        private readonly ConcurrentDictionary<string, string?> _endpoints = new();
+
+        private async Task<bool> RunAttemptAsync(string name, SlotEndpoint endpoint)
         {
+            _endpoints[name] = endpoint.Name;
             var now = Interlocked.Increment(ref _running);
             InterlockedMax(ref _mostRunning, now);
             _started.Enqueue(name);
@@ -83,7 +88,7 @@ public sealed class AttemptSlotsTests
     {
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
-        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], attempts.RunLegAsync, stop);
+        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], _ => null, attempts.RunLegAsync, (_, _) => { }, stop);
 
         await attempts.WaitStartedAsync("a1");
         await attempts.WaitStartedAsync("b1");
@@ -108,7 +113,7 @@ public sealed class AttemptSlotsTests
     {
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
-        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], attempts.RunLegAsync, stop);
+        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], _ => null, attempts.RunLegAsync, (_, _) => { }, stop);
         await attempts.WaitStartedAsync("a1");
         await attempts.WaitStartedAsync("b1");
 
@@ -135,7 +140,7 @@ public sealed class AttemptSlotsTests
     {
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
-        var run = new AttemptSlots(1).RunLegsAsync(["a", "b", "c"], attempts.RunLegAsync, stop);
+        var run = new AttemptSlots(1).RunLegsAsync(["a", "b", "c"], _ => null, attempts.RunLegAsync, (_, _) => { }, stop);
         await attempts.WaitStartedAsync("a1");
 
         stop.FailFast("a");
@@ -152,12 +157,84 @@ public sealed class AttemptSlotsTests
         using var stop = new RunStop(CancellationToken.None, null);
         Task RunLeg(string leg, AttemptSlots.LegSlots slots) =>
             leg == "broken" ? throw new IOException("cannot open the log") : attempts.RunLegAsync(leg, slots);
-        var run = new AttemptSlots(1).RunLegsAsync(["broken", "b"], RunLeg, stop);
+        var run = new AttemptSlots(1).RunLegsAsync(["broken", "b"], _ => null, RunLeg, (_, _) => { }, stop);
 
         await attempts.WaitStartedAsync("b1");
         attempts.End("b1");
 
         (await Should.ThrowAsync<IOException>(() => run.WaitAsync(Patience))).Message.ShouldBe("cannot open the log");
         attempts.Started.ShouldBe(["b1"]);
+    }
+
+    private static SlotEndpoint Endpoint(string name, int limit, string? platform = null, Func<CancellationToken, Task<string?>>? probe = null) =>
+        new(name, limit, p => platform is null || p is null || p == platform, c => c, probe ?? (_ => Task.FromResult<string?>(null)));
+
+    [Fact]
+    public async Task Each_endpoint_runs_at_most_its_limit_and_ties_go_to_the_one_with_most_free_slots()
+    {
+        var attempts = new ScriptedAttempts();
+        using var stop = new RunStop(CancellationToken.None, null);
+        var slots = new AttemptSlots(10, [Endpoint("one", 1), Endpoint("two", 2)]);
+        var run = slots.RunLegsAsync(["a", "b", "c", "d"], _ => null, attempts.RunLegAsync, (_, _) => { }, stop);
+
+        await attempts.WaitStartedAsync("a1");
+        await attempts.WaitStartedAsync("b1");
+        await attempts.WaitStartedAsync("c1");
+        // a went to "two" (2 free beats 1); b then tied 1:1 and went to the first listed, "one"; c to "two". d waits: both are full.
+        attempts.EndpointOf["a1"].ShouldBe("two");
+        attempts.EndpointOf["b1"].ShouldBe("one");
+        attempts.EndpointOf["c1"].ShouldBe("two");
+        attempts.Started.ShouldNotContain("d1");
+        attempts.End("b1");
+        await attempts.WaitStartedAsync("d1");
+        attempts.EndpointOf["d1"].ShouldBe("one");
+        attempts.End("a1");
+        attempts.End("c1");
+        attempts.End("d1");
+        await run.WaitAsync(Patience);
+        attempts.MostRunning.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task A_leg_waiting_for_its_platform_does_not_hold_back_legs_after_it()
+    {
+        var attempts = new ScriptedAttempts();
+        using var stop = new RunStop(CancellationToken.None, null);
+        var slots = new AttemptSlots(10, [Endpoint("arm", 1, "arm"), Endpoint("amd", 1, "amd")]);
+        var platforms = new Dictionary<string, string> { ["a"] = "arm", ["b"] = "arm", ["c"] = "amd" };
+        var run = slots.RunLegsAsync(["a", "b", "c"], l => platforms[l], attempts.RunLegAsync, (_, _) => { }, stop);
+
+        await attempts.WaitStartedAsync("a1");
+        await attempts.WaitStartedAsync("c1");
+        attempts.EndpointOf["a1"].ShouldBe("arm");
+        attempts.EndpointOf["c1"].ShouldBe("amd");
+        attempts.Started.ShouldNotContain("b1");
+        attempts.End("a1");
+        await attempts.WaitStartedAsync("b1");
+        attempts.EndpointOf["b1"].ShouldBe("arm");
+        attempts.End("b1");
+        attempts.End("c1");
+        await run.WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task An_endpoint_found_down_gets_no_attempts_and_legs_no_endpoint_can_take_are_not_placed()
+    {
+        var attempts = new ScriptedAttempts();
+        using var stop = new RunStop(CancellationToken.None, null);
+        var dead = Endpoint("dead", 1, probe: _ => Task.FromResult<string?>("connection refused"));
+        var slots = new AttemptSlots(10, [dead]);
+        var notPlaced = new ConcurrentDictionary<string, string>();
+        var run = slots.RunLegsAsync(["a", "b"], _ => null, attempts.RunLegAsync, (l, why) => notPlaced[l] = why, stop);
+
+        await attempts.WaitStartedAsync("a1");
+        (await slots.ConfirmAsync(dead)).ShouldNotBeNull().ShouldContain("connection refused");
+        attempts.End("a1", succeeded: false);
+        await attempts.WaitRequestedAsync("a2");
+
+        // a's retry finds no endpoint that is up, and b is never placed: both say why.
+        (await Should.ThrowAsync<NoEndpointException>(() => run.WaitAsync(Patience))).Message.ShouldContain("engine 'dead' stopped answering");
+        notPlaced["b"].ShouldContain("every engine is down");
+        attempts.Started.ShouldBe(["a1"]);
     }
 }

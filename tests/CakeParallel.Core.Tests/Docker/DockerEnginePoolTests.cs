@@ -1,0 +1,231 @@
+using CakeParallel.Docker;
+using CakeParallel.Matrix;
+using CakeParallel.Model;
+using CakeParallel.Runs;
+
+namespace CakeParallel.Tests.Docker;
+
+/// <summary>Three real extra dockerds, started once for the pool tests and stopped afterwards.</summary>
+public sealed class ThreeEngines : IDisposable
+{
+    public ThreeEngines()
+    {
+        if (DockerAvailability.DaemonUnreachable is null)
+        {
+            Engines = [ExtraDockerEngine.Start(), ExtraDockerEngine.Start(), ExtraDockerEngine.Start()];
+        }
+    }
+
+    public IReadOnlyList<ExtraDockerEngine> Engines { get; } = [];
+
+    public void Dispose()
+    {
+        foreach (var engine in Engines)
+        {
+            engine.Dispose();
+        }
+    }
+}
+
+/// <summary>A docker matrix over a pool of real engines: per-engine limits, routing, engines that are down, push.</summary>
+public sealed class DockerEnginePoolTests(ThreeEngines pool) : IClassFixture<ThreeEngines>, IDisposable
+{
+    private readonly Scratch _scratch = new();
+    private readonly string _repository = "cpar-pool-" + Guid.NewGuid().ToString("N")[..8];
+
+    public void Dispose() => _scratch.Dispose();
+
+    private string Context(string dockerfile)
+    {
+        var directory = _scratch.PathOf("app");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "Dockerfile"), dockerfile);
+        return directory;
+    }
+
+    private DockerMatrix Matrix(int legs, string dockerfile, IReadOnlyList<DockerEngineEndpoint> endpoints, string? platform = null) => new()
+    {
+        Matrix = new MatrixDefinition { Axes = [new MatrixAxis("n", Enumerable.Range(1, legs).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray())] },
+        Build = new DockerBuildSettings
+        {
+            Context = Context(dockerfile),
+            Tags = [$"{_repository}:{{n}}"],
+            Endpoints = endpoints,
+            Platform = platform,
+            NoCache = true,
+        },
+        Retries = 0,
+    };
+
+    private static DockerEngineEndpoint Endpoint(ExtraDockerEngine engine, string name, int maxParallel, params string[] platforms) =>
+        new() { Host = engine.Host, Name = name, MaxParallel = maxParallel, Platforms = platforms };
+
+    private static DockerEngineEndpoint Missing(string name) =>
+        new() { Host = "unix:///tmp/cpar-no-such-engine-" + Guid.NewGuid().ToString("N")[..8] + ".sock", Name = name, MaxParallel = 2 };
+
+    [DockerFact]
+    public async Task TwelveLegsOverThreeEnginesStayWithinEachEnginesLimit()
+    {
+        var (a, b, c) = (pool.Engines[0], pool.Engines[1], pool.Engines[2]);
+        var matrix = Matrix(12, "FROM local/busybox:1\nARG n\nRUN sleep 2 && echo $n > /n\n", [Endpoint(a, "a", 1), Endpoint(b, "b", 2), Endpoint(c, "c", 2)]);
+
+        var planning = await RunPlanner.PlanAsync(matrix, _scratch.Options());
+        var plan = planning.GetPlanOrThrow();
+        plan.Options.MaxParallel.ShouldBe(5, "without an explicit overall limit the engines' limits add up");
+        planning.Warnings.ShouldBeEmpty();
+        var run = await ParallelRunner.RunAsync(plan);
+
+        run.Legs.Count.ShouldBe(12);
+        run.Legs.Select(l => l.Name).Distinct().Count().ShouldBe(12);
+        foreach (var leg in run.Legs)
+        {
+            leg.Status.ShouldBe(LegStatus.Succeeded, leg.FailureReason);
+            leg.Endpoint.ShouldBeOneOf("a", "b", "c");
+            leg.Attempts.ShouldHaveSingleItem().Endpoint.ShouldBe(leg.Endpoint);
+            var engine = pool.Engines["abc".IndexOf(leg.Endpoint![0], StringComparison.Ordinal)];
+            engine.Docker("image", "inspect", "--format", "{{.Id}}", leg.Tags[0]).StandardOutput.Trim().ShouldBe(leg.ImageId, $"{leg.Name} was built on engine {leg.Endpoint}");
+        }
+
+        var limits = new Dictionary<string, int> { ["a"] = 1, ["b"] = 2, ["c"] = 2 };
+        foreach (var (name, limit) in limits)
+        {
+            var attempts = run.Legs.SelectMany(l => l.Attempts).Where(at => at.Endpoint == name).ToArray();
+            attempts.ShouldNotBeEmpty($"engine {name} built something");
+            MostAtOnce(attempts).ShouldBeLessThanOrEqualTo(limit, $"engine {name} ran at most {limit} at once");
+        }
+
+        MostAtOnce(run.Legs.SelectMany(l => l.Attempts).ToArray()).ShouldBeGreaterThan(1, "the engines built in parallel");
+        run.Settings.ShouldNotBeNull().Endpoints.Select(e => (e.Name, e.MaxParallel)).ShouldBe([("a", 1), ("b", 2), ("c", 2)]);
+    }
+
+    [DockerFact]
+    public async Task AnExplicitOverallLimitStillCapsThePool()
+    {
+        var matrix = Matrix(2, "FROM local/busybox:1\nARG n\nRUN echo $n > /n\n", [Endpoint(pool.Engines[0], "a", 4), Endpoint(pool.Engines[1], "b", 4)]) with { MaxParallel = 3 };
+
+        var plan = (await RunPlanner.PlanAsync(matrix, _scratch.Options())).GetPlanOrThrow();
+
+        plan.Options.MaxParallel.ShouldBe(3);
+        plan.EndpointNames.ShouldBe(["a", "b"]);
+    }
+
+    [DockerFact]
+    public async Task AnEngineDownFromTheStartIsAWarningAndTheOthersBuildEverything()
+    {
+        var matrix = Matrix(3, "FROM local/busybox:1\nARG n\nRUN echo $n > /n\n", [Missing("gone"), Endpoint(pool.Engines[0], "a", 2)]);
+
+        var planning = await RunPlanner.PlanAsync(matrix, _scratch.Options());
+
+        var warning = planning.Warnings.ShouldHaveSingleItem();
+        warning.Code.ShouldBe(ErrorCodes.DockerEngineLeftOut);
+        warning.Message.ShouldContain("'gone'");
+        var plan = planning.GetPlanOrThrow();
+        plan.Options.MaxParallel.ShouldBe(2, "only the engines that answered count");
+        var run = await ParallelRunner.RunAsync(plan);
+        run.Legs.ShouldAllBe(l => l.Status == LegStatus.Succeeded && l.Endpoint == "a");
+    }
+
+    [DockerFact]
+    public async Task EveryEngineDownIsOneClearErrorAndNothingStarts()
+    {
+        var matrix = Matrix(3, "FROM local/busybox:1\nRUN true\n", [Missing("one"), Missing("two")]);
+
+        var planning = await RunPlanner.PlanAsync(matrix, _scratch.Options());
+
+        planning.Plan.ShouldBeNull();
+        var error = planning.Errors.ShouldHaveSingleItem();
+        error.Code.ShouldBe(ErrorCodes.NoDockerEngineReachable);
+        error.Message.ShouldContain("'one'");
+        error.Message.ShouldContain("'two'");
+        Directory.Exists(_scratch.PathOf("logs")).ShouldBeFalse("nothing started");
+    }
+
+    [DockerFact]
+    public async Task LegsGoOnlyToEnginesThatBuildTheirPlatform()
+    {
+        var (a, b, c) = (pool.Engines[0], pool.Engines[1], pool.Engines[2]);
+        var matrix = Matrix(
+            6,
+            "FROM local/busybox:1\nARG n\nRUN sleep 1 && echo $n > /n\n",
+            [Endpoint(a, "amd", 2, "linux/amd64"), Endpoint(b, "lab-only", 4, "lab/made-up"), Endpoint(c, "any", 1)],
+            platform: "linux/amd64");
+
+        var run = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options());
+
+        run.Legs.ShouldAllBe(l => l.Status == LegStatus.Succeeded);
+        run.Legs.ShouldAllBe(l => l.Endpoint == "amd" || l.Endpoint == "any");
+        run.Legs.ShouldContain(l => l.Endpoint == "amd");
+    }
+
+    [DockerFact]
+    public async Task ALegWhosePlatformNoEngineBuildsIsAnInputErrorNamingTheLeg()
+    {
+        var matrix = Matrix(1, "FROM local/busybox:1\nRUN true\n", [Endpoint(pool.Engines[0], "amd", 2, "linux/amd64")], platform: "linux/s390x");
+
+        var planning = await RunPlanner.PlanAsync(matrix, _scratch.Options());
+
+        var error = planning.Errors.ShouldHaveSingleItem();
+        error.Code.ShouldBe(ErrorCodes.NoDockerEngineForPlatform);
+        error.Leg.ShouldBe("1");
+        error.Message.ShouldContain("linux/s390x");
+    }
+
+    [DockerFact]
+    public async Task PushRecordsTheRegistrysDigestOfEveryTag()
+    {
+        using var registry = LocalRegistry.Start();
+        var name = "cpar-push-" + Guid.NewGuid().ToString("N")[..8];
+        var matrix = Matrix(4, "FROM local/busybox:1\nARG n\nRUN echo $n > /n\n", [Endpoint(pool.Engines[0], "a", 2), Endpoint(pool.Engines[1], "b", 2)]);
+        matrix = matrix with { Build = matrix.Build with { Tags = [$"{registry.Address}/{name}:{{n}}", $"{registry.Address}/{name}:v{{n}}"], Push = true } };
+
+        var run = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options());
+
+        foreach (var leg in run.Legs)
+        {
+            leg.Status.ShouldBe(LegStatus.Succeeded, leg.FailureReason);
+            leg.PushedDigests.Count.ShouldBe(2);
+            foreach (var tag in leg.Tags)
+            {
+                var digest = registry.Digest(name, tag[(tag.LastIndexOf(':') + 1)..]);
+                digest.ShouldNotBeNull();
+                leg.PushedDigests[tag].ShouldBe(digest);
+            }
+        }
+
+        run.Legs.Select(l => l.Endpoint).Distinct().Count().ShouldBe(2, "both engines built and pushed");
+    }
+
+    [DockerFact]
+    public async Task APushToARegistryThatIsDownFailsTheLegWithItsReason()
+    {
+        using var registry = LocalRegistry.Start();
+        registry.Stop();
+        var matrix = Matrix(1, "FROM local/busybox:1\nRUN true\n", [Endpoint(pool.Engines[0], "a", 1)]);
+        matrix = matrix with { Build = matrix.Build with { Tags = [$"{registry.Address}/cpar-down:1"], Push = true } };
+
+        var run = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options());
+
+        var leg = run.Legs.ShouldHaveSingleItem();
+        leg.Status.ShouldBe(LegStatus.Failed);
+        var reason = leg.FailureReason.ShouldNotBeNull();
+        reason.ShouldStartWith("docker push failed");
+        reason.ShouldContain("connection refused");
+        leg.ImageId.ShouldNotBeNull("the build itself succeeded");
+        leg.PushedDigests.ShouldBeEmpty();
+    }
+
+    /// <summary>The most attempts that overlapped in time, from their start times and durations.</summary>
+    internal static int MostAtOnce(IReadOnlyList<AttemptRecord> attempts)
+    {
+        var events = attempts.SelectMany(a => new[] { (At: a.StartedAt, Delta: 1), (At: a.StartedAt + a.Duration, Delta: -1) })
+            .OrderBy(e => e.At).ThenBy(e => e.Delta);
+        int running = 0, most = 0;
+        foreach (var (_, delta) in events)
+        {
+            running += delta;
+            most = Math.Max(most, running);
+        }
+
+        return most;
+    }
+}
