@@ -11,12 +11,14 @@ public static class AttemptText
 {
     /// <summary>
     /// The whole attempt in one line, e.g. <c>attempt 1: failed after 1.2 s, exit 3: exited with code 3; retried
-    /// after 850 ms (exit code 3 is in RetryOnExitCodes)</c>.
+    /// after 850 ms (exit code 3 is in RetryOnExitCodes)</c>; an attempt on a docker engine of a pool names it:
+    /// <c>attempt 1 (engine b): …</c>.
     /// </summary>
     /// <param name="attempt">The attempt.</param>
     public static string Describe(AttemptRecord attempt)
     {
-        var text = $"attempt {attempt.Number.ToString(CultureInfo.InvariantCulture)}: {Ending(attempt)}";
+        var engine = attempt.Endpoint is { } name ? $" (engine {name})" : "";
+        var text = $"attempt {attempt.Number.ToString(CultureInfo.InvariantCulture)}{engine}: {Ending(attempt)}";
         if (attempt.Detail is { Length: > 0 } detail)
         {
             text += ": " + detail;

@@ -81,6 +81,16 @@ public static class JUnitReport
             properties.Add(("deadline", s.Deadline is { } d ? DurationText.Format(d) : "none"));
             properties.Add(("retry.maxAttempts", Count(s.Retry.MaxAttempts)));
             properties.Add(("termination", s.Termination));
+            if (s.Endpoints.Count > 0)
+            {
+                properties.Add(("endpoints", string.Join(", ", s.Endpoints.Select(e => $"{e.Name} (maxParallel {Count(e.MaxParallel)})"))));
+            }
+        }
+
+        // A testcase has no properties in the common JUnit shape, so each leg's engine is a suite property.
+        foreach (var leg in result.Legs.Where(l => l.Endpoint is not null))
+        {
+            properties.Add(("engine." + leg.Name, RunSummary.EngineText(leg)));
         }
 
         xml.WriteStartElement("properties");
@@ -178,7 +188,12 @@ public static class JUnitReport
 
         foreach (var tag in leg.Tags)
         {
-            text.Append("tag: ").Append(tag).Append('\n');
+            text.Append("tag: ").Append(tag).Append(leg.PushedDigests.TryGetValue(tag, out var digest) ? " (pushed, " + digest + ")" : "").Append('\n');
+        }
+
+        if (leg.Endpoint is not null)
+        {
+            text.Append("engine: ").Append(RunSummary.EngineText(leg)).Append('\n');
         }
 
         foreach (var remark in leg.Remarks)

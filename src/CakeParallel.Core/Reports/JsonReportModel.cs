@@ -90,6 +90,10 @@ internal sealed record JsonSettings
     /// <summary>Added in 0.2.0 (schema version 1 still): absent in earlier reports, which read as false.</summary>
     public bool RetryVariesByLeg { get; init; }
 
+    /// <summary>Added in 0.2.0 (schema version 1 still): the docker engines the legs ran on; absent when the run had none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<JsonEndpoint>? Endpoints { get; init; }
+
     public static JsonSettings From(RunSettings settings) => new()
     {
         MaxParallel = settings.MaxParallel,
@@ -99,14 +103,19 @@ internal sealed record JsonSettings
         Termination = settings.Termination,
         Retry = JsonRetryPolicy.From(settings.Retry),
         RetryVariesByLeg = settings.RetryVariesByLeg,
+        Endpoints = settings.Endpoints.Count == 0 ? null : [.. settings.Endpoints.Select(e => new JsonEndpoint(e.Name, e.MaxParallel))],
     };
 
     public RunSettings ToModel() =>
         new(MaxParallel, FailFast, JsonSeconds.Time(TimeoutSeconds), JsonSeconds.Time(DeadlineSeconds), Termination, Retry.ToModel())
         {
             RetryVariesByLeg = RetryVariesByLeg,
+            Endpoints = Endpoints?.Select(e => new EndpointSetting(e.Name, e.MaxParallel)).ToArray() ?? [],
         };
 }
+
+/// <summary>One docker engine of the run's pool (added in 0.2.0).</summary>
+internal sealed record JsonEndpoint(string Name, int MaxParallel);
 
 /// <summary>The retry policy the legs ran with.</summary>
 internal sealed record JsonRetryPolicy
@@ -179,6 +188,14 @@ internal sealed record JsonLeg
 
     public List<JsonAttempt> Attempts { get; init; } = [];
 
+    /// <summary>Added in 0.2.0: the engine of the leg's last attempt; absent when the run had no endpoints.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Endpoint { get; init; }
+
+    /// <summary>Added in 0.2.0: the digest of each pushed tag, by tag; absent when nothing was pushed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, string>? PushedDigests { get; init; }
+
     public static JsonLeg From(LegResult leg) => new()
     {
         Id = leg.Id,
@@ -195,6 +212,8 @@ internal sealed record JsonLeg
         Remarks = [.. leg.Remarks],
         OutputTail = [.. leg.OutputTail],
         Attempts = [.. leg.Attempts.Select(JsonAttempt.From)],
+        Endpoint = leg.Endpoint,
+        PushedDigests = leg.PushedDigests.Count == 0 ? null : new Dictionary<string, string>(leg.PushedDigests),
     };
 
     public LegResult ToModel() => new()
@@ -213,6 +232,8 @@ internal sealed record JsonLeg
         Remarks = Remarks,
         OutputTail = OutputTail,
         Attempts = [.. Attempts.Select(a => a.ToModel())],
+        Endpoint = Endpoint,
+        PushedDigests = PushedDigests ?? [],
     };
 }
 
@@ -235,6 +256,14 @@ internal sealed record JsonAttempt
 
     public JsonRetryDecision Retry { get; init; } = new();
 
+    /// <summary>Added in 0.2.0: the engine the attempt ran on; absent when the run had no endpoints.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Endpoint { get; init; }
+
+    /// <summary>Added in 0.2.0: true when the attempt ended because its engine went away; absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? EndpointLost { get; init; }
+
     public static JsonAttempt From(AttemptRecord attempt) => new()
     {
         Number = attempt.Number,
@@ -245,6 +274,8 @@ internal sealed record JsonAttempt
         Outcome = attempt.Outcome,
         Detail = attempt.Detail,
         Retry = new JsonRetryDecision { WillRetry = attempt.Decision.WillRetry, Reason = attempt.Decision.Reason, DelaySeconds = JsonSeconds.Of(attempt.Decision.Delay) },
+        Endpoint = attempt.Endpoint,
+        EndpointLost = attempt.EndpointLost ? true : null,
     };
 
     public AttemptRecord ToModel() => new(
@@ -255,7 +286,11 @@ internal sealed record JsonAttempt
         Signal,
         Outcome,
         new RetryDecision(Retry.WillRetry, Retry.Reason, JsonSeconds.Time(Retry.DelaySeconds)),
-        Detail);
+        Detail)
+    {
+        Endpoint = Endpoint,
+        EndpointLost = EndpointLost == true,
+    };
 }
 
 /// <summary>Whether an attempt was retried, and why.</summary>

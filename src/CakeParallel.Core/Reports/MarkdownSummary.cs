@@ -50,17 +50,24 @@ public static class MarkdownSummary
         }
 
         md.Append("\n\n");
-        md.Append("| | Leg | Status | Duration | Attempts | Exit | Image |\n");
-        md.Append("| :-: | --- | --- | ---: | ---: | ---: | --- |\n");
-        foreach (var (leg, row) in result.Legs.Zip(RunSummary.Rows(result)))
+        var rows = RunSummary.Rows(result);
+        var withEngines = rows.Any(r => r.Engine.Length > 0);
+        md.Append(withEngines ? "| | Leg | Status | Duration | Attempts | Exit | Engine | Image |\n" : "| | Leg | Status | Duration | Attempts | Exit | Image |\n");
+        md.Append(withEngines ? "| :-: | --- | --- | ---: | ---: | ---: | --- | --- |\n" : "| :-: | --- | --- | ---: | ---: | ---: | --- |\n");
+        foreach (var (leg, row) in result.Legs.Zip(rows))
         {
             md.Append("| ").Append(Icon(leg.Status))
               .Append(" | ").Append(LegCell(leg))
               .Append(" | ").Append(row.StatusText)
               .Append(" | ").Append(Cell(row.Duration))
               .Append(" | ").Append(Cell(row.Attempts))
-              .Append(" | ").Append(Cell(row.Exit))
-              .Append(" | ").Append(row.Image.Length > 0 ? "`" + row.Image + "`" : "")
+              .Append(" | ").Append(Cell(row.Exit));
+            if (withEngines)
+            {
+                md.Append(" | ").Append(Escape(row.Engine));
+            }
+
+            md.Append(" | ").Append(row.Image.Length > 0 ? "`" + row.Image + "`" : "")
               .Append(" |\n");
         }
 

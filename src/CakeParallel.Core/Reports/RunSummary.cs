@@ -11,7 +11,11 @@ namespace CakeParallel.Reports;
 /// <param name="Duration">E.g. <c>1m 30s</c>; empty for a leg that did not run in this run (not started or reused).</param>
 /// <param name="Exit">The last exit code and signal, e.g. <c>137 (SIGKILL)</c>; empty when none, and for a reused leg.</param>
 /// <param name="Image">The short image id of a docker build leg (the 12 hex digits <c>docker images</c> shows), kept for a reused leg; empty otherwise.</param>
-public sealed record LegSummaryRow(string Name, LegStatus Status, string StatusText, string Attempts, string Duration, string Exit, string Image);
+public sealed record LegSummaryRow(string Name, LegStatus Status, string StatusText, string Attempts, string Duration, string Exit, string Image)
+{
+    /// <summary>The docker engine of the leg's last attempt, followed by the engines of attempts lost to an engine that went away (e.g. <c>b (lost on a)</c>); empty when the run had no endpoints.</summary>
+    public string Engine { get; init; } = "";
+}
 
 /// <summary>
 /// The summary of a run, computed once: one <see cref="LegSummaryRow"/> per leg, and the same rows as an aligned text
@@ -36,29 +40,64 @@ public static class RunSummary
             ranNow ? leg.Attempts.Count.ToString(CultureInfo.InvariantCulture) : "",
             ranNow && leg.Attempts.Count > 0 ? DurationText.Format(leg.Duration) : "",
             ranNow ? leg.ExitDisplay : "",
-            leg.ImageId is { } image ? ShortImageId(image) : "");
+            leg.ImageId is { } image ? ShortImageId(image) : "")
+        {
+            Engine = EngineText(leg),
+        };
+    }
+
+    /// <summary>The engine cell of a leg: its last attempt's engine, and where attempts were lost, e.g. <c>b (lost on a)</c>.</summary>
+    /// <param name="leg">The leg's result.</param>
+    public static string EngineText(LegResult leg)
+    {
+        if (leg.Endpoint is null)
+        {
+            return "";
+        }
+
+        var lost = leg.Attempts.Where(a => a.EndpointLost && a.Endpoint is not null).Select(a => a.Endpoint!).Distinct().ToArray();
+        return lost.Length == 0 ? leg.Endpoint : $"{leg.Endpoint} (lost on {string.Join(", ", lost)})";
     }
 
     /// <summary>
-    /// The rows as an aligned text table with a header (leg, status, attempts, duration, exit, and image when a leg
-    /// has one); empty cells show <c>-</c>.
+    /// The rows as an aligned text table with a header (leg, status, attempts, duration, exit, the engine when the run
+    /// had endpoints, and image when a leg has one); empty cells show <c>-</c>.
     /// </summary>
     /// <param name="run">The run's result.</param>
     public static IReadOnlyList<string> TableLines(RunResult run)
     {
         var rows = Rows(run);
         var withImages = rows.Any(r => r.Image.Length > 0);
-        var header = withImages
-            ? new[] { "Leg", "Status", "Attempts", "Duration", "Exit", "Image" }
-            : ["Leg", "Status", "Attempts", "Duration", "Exit"];
-        var cells = new List<string[]> { header };
-        foreach (var row in rows)
+        var withEngines = rows.Any(r => r.Engine.Length > 0);
+        var header = new List<string> { "Leg", "Status", "Attempts", "Duration", "Exit" };
+        if (withEngines)
         {
-            string[] line = [row.Name, row.StatusText, row.Attempts, row.Duration, row.Exit, row.Image];
-            cells.Add(line.Take(header.Length).Select(c => c.Length == 0 ? "-" : c).ToArray());
+            header.Add("Engine");
         }
 
-        var widths = Enumerable.Range(0, header.Length).Select(c => cells.Max(r => r[c].Length)).ToArray();
+        if (withImages)
+        {
+            header.Add("Image");
+        }
+
+        var cells = new List<string[]> { header.ToArray() };
+        foreach (var row in rows)
+        {
+            var line = new List<string> { row.Name, row.StatusText, row.Attempts, row.Duration, row.Exit };
+            if (withEngines)
+            {
+                line.Add(row.Engine);
+            }
+
+            if (withImages)
+            {
+                line.Add(row.Image);
+            }
+
+            cells.Add(line.Select(c => c.Length == 0 ? "-" : c).ToArray());
+        }
+
+        var widths = Enumerable.Range(0, header.Count).Select(c => cells.Max(r => r[c].Length)).ToArray();
         return cells.Select(r => string.Join("  ", r.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd()).ToArray();
     }
 

@@ -8,7 +8,8 @@ namespace CakeParallel.Reports;
 /// <summary>
 /// The SVG Gantt chart of a run: one row per leg, a bar per attempt coloured by its outcome, the wait for a
 /// free slot and the retry waits between attempts, and under it a lane showing how many legs ran at once
-/// against the MaxParallel limit. Details of every bar are in its <c>&lt;title&gt;</c>, which browsers show on hover.
+/// against the MaxParallel limit; a run on a pool of docker engines adds one lane per engine slot, each showing the
+/// attempts that slot ran. Details of every bar are in its <c>&lt;title&gt;</c>, which browsers show on hover.
 /// </summary>
 internal static class TimelineChart
 {
@@ -30,7 +31,9 @@ internal static class TimelineChart
         var rows = result.Legs.Count;
         var rowsBottom = AxisHeight + rows * RowHeight;
         var laneTop = rowsBottom + LaneGap;
-        var height = laneTop + LaneHeight + 30;
+        var slotLanes = SlotLanes(result);
+        var slotsTop = laneTop + LaneHeight + LaneGap;
+        var height = laneTop + LaneHeight + 30 + (slotLanes.Count == 0 ? 0 : LaneGap + slotLanes.Count * RowHeight);
         var scale = new Scale(span);
 
         var svg = new StringBuilder();
@@ -38,13 +41,14 @@ internal static class TimelineChart
         svg.Append("<defs><pattern id=\"retry-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">")
            .Append("<rect width=\"6\" height=\"6\" class=\"hatch-bg\"/><rect width=\"2.5\" height=\"6\" class=\"hatch-line\"/></pattern></defs>\n");
 
-        Axis(svg, scale, span, rowsBottom, laneTop + LaneHeight);
+        Axis(svg, scale, span, rowsBottom, slotLanes.Count == 0 ? laneTop + LaneHeight : slotsTop + slotLanes.Count * RowHeight);
         for (var i = 0; i < rows; i++)
         {
             Row(svg, result, result.Legs[i], AxisHeight + i * RowHeight, i, scale);
         }
 
         ConcurrencyLane(svg, result, scale, laneTop);
+        EngineSlotLanes(svg, result, slotLanes, scale, slotsTop);
         svg.Append("</svg>\n");
         return svg.ToString();
     }
@@ -181,6 +185,75 @@ internal static class TimelineChart
         var x = scale.X(from);
         var width = Math.Max(1, scale.X(to) - x);
         svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"retry-wait\" x=\"{N(x)}\" y=\"{N(barTop + 3)}\" width=\"{N(width)}\" height=\"{N(BarHeight - 6)}\"><title>{Text(title)}</title></rect>");
+    }
+
+    /// <summary>One lane per slot of each engine (as many as its limit, more if attempts overlapped beyond it), each with the attempts it ran; attempts take the first slot free at their start.</summary>
+    private static List<(string Label, List<(LegResult Leg, AttemptRecord Attempt)> Attempts)> SlotLanes(RunResult result)
+    {
+        var lanes = new List<(string Label, List<(LegResult Leg, AttemptRecord Attempt)> Attempts)>();
+        foreach (var engine in result.Settings?.Endpoints ?? [])
+        {
+            var attempts = result.Legs.Where(l => l.Status != LegStatus.Reused)
+                .SelectMany(l => l.Attempts.Where(a => a.Endpoint == engine.Name).Select(a => (Leg: l, Attempt: a)))
+                .OrderBy(a => a.Attempt.StartedAt)
+                .ToList();
+            var slots = new List<(DateTimeOffset FreeAt, List<(LegResult Leg, AttemptRecord Attempt)> Attempts)>();
+            for (var i = 0; i < engine.MaxParallel; i++)
+            {
+                slots.Add((DateTimeOffset.MinValue, []));
+            }
+
+            foreach (var attempt in attempts)
+            {
+                var free = slots.FindIndex(s => s.FreeAt <= attempt.Attempt.StartedAt);
+                if (free < 0)
+                {
+                    slots.Add((DateTimeOffset.MinValue, []));
+                    free = slots.Count - 1;
+                }
+
+                slots[free].Attempts.Add(attempt);
+                slots[free] = (attempt.Attempt.StartedAt + attempt.Attempt.Duration, slots[free].Attempts);
+            }
+
+            lanes.AddRange(slots.Select((s, i) => ($"{engine.Name} slot {i + 1}", s.Attempts)));
+        }
+
+        return lanes;
+    }
+
+    private static void EngineSlotLanes(StringBuilder svg, RunResult result, List<(string Label, List<(LegResult Leg, AttemptRecord Attempt)> Attempts)> lanes, Scale scale, double top)
+    {
+        if (lanes.Count == 0)
+        {
+            return;
+        }
+
+        svg.Append("<g class=\"engine-slots\">\n")
+           .Append(CultureInfo.InvariantCulture, $"<text class=\"lane-label\" x=\"24\" y=\"{N(top - 10)}\">Engine slots</text>\n");
+        for (var i = 0; i < lanes.Count; i++)
+        {
+            var laneTop = top + i * RowHeight;
+            var barTop = laneTop + (RowHeight - BarHeight) / 2;
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"engine-slot\" data-slot=\"{Attr(lanes[i].Label)}\">");
+            if (i % 2 == 1)
+            {
+                svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"stripe\" x=\"0\" y=\"{N(laneTop)}\" width=\"{N(Width)}\" height=\"{N(RowHeight)}\"/>");
+            }
+
+            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"label\" x=\"24\" y=\"{N(laneTop + RowHeight / 2 + 4)}\">{Text(Truncate(lanes[i].Label, 30))}</text>\n");
+            foreach (var (leg, attempt) in lanes[i].Attempts)
+            {
+                var start = Offset(result, attempt);
+                var x = scale.X(start);
+                var width = Math.Max(2, scale.X(start + attempt.Duration.TotalSeconds) - x);
+                svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"attempt outcome-{OutcomeClass(attempt.Outcome)}\" data-leg=\"{Attr(leg.Id)}\" x=\"{N(x)}\" y=\"{N(barTop)}\" width=\"{N(width)}\" height=\"{N(BarHeight)}\" rx=\"3\"><title>{Text(AttemptTitle(result, leg, attempt))}</title></rect>");
+            }
+
+            svg.Append("</g>\n");
+        }
+
+        svg.Append("</g>\n");
     }
 
     private static void ConcurrencyLane(StringBuilder svg, RunResult result, Scale scale, double top)

@@ -229,3 +229,102 @@ public sealed class DockerEnginePoolTests(ThreeEngines pool) : IClassFixture<Thr
         return most;
     }
 }
+
+/// <summary>An engine killed (SIGKILL to its dockerd) while legs build there: its attempts fail over to the other engine.</summary>
+public sealed class DockerEngineFailoverTests : IDisposable
+{
+    private readonly Scratch _scratch = new();
+    private readonly ExtraDockerEngine _doomed;
+    private readonly ExtraDockerEngine _survivor;
+
+    public DockerEngineFailoverTests()
+    {
+        if (DockerAvailability.DaemonUnreachable is not null)
+        {
+            throw new InvalidOperationException("no docker daemon; the DockerFact skips before this runs");
+        }
+
+        _doomed = ExtraDockerEngine.Start();
+        _survivor = ExtraDockerEngine.Start();
+    }
+
+    public void Dispose()
+    {
+        _doomed.Dispose();
+        _survivor.Dispose();
+        _scratch.Dispose();
+    }
+
+    [DockerFact]
+    public async Task LegsOnAKilledEngineSucceedOnTheOtherAndTheReportsSayWhichAttemptDiedWhere()
+    {
+        var context = _scratch.PathOf("app");
+        Directory.CreateDirectory(context);
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM local/busybox:1\nARG n\nRUN sleep 8 && echo $n > /n\n");
+        var reports = _scratch.PathOf("reports");
+        var matrix = new DockerMatrix
+        {
+            Matrix = new MatrixDefinition { Axes = [new MatrixAxis("n", ["1", "2", "3", "4"])] },
+            Build = new DockerBuildSettings
+            {
+                Context = context,
+                Tags = ["cpar-failover:{n}"],
+                NoCache = true,
+                Endpoints =
+                [
+                    new DockerEngineEndpoint { Host = _doomed.Host, Name = "doomed", MaxParallel = 2 },
+                    new DockerEngineEndpoint { Host = _survivor.Host, Name = "survivor", MaxParallel = 2 },
+                ],
+            },
+            Retries = 0,
+        };
+        var options = _scratch.Options() with
+        {
+            Reports = new ReportOptions { ReportFile = Path.Combine(reports, "run.json"), MarkdownFile = Path.Combine(reports, "run.md"), HtmlFile = Path.Combine(reports, "run.html"), CiAnnotations = CiAnnotationMode.Off },
+        };
+
+        var running = DockerMatrixRunner.RunAsync(matrix, options);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (_doomed.Docker("ps", "--quiet").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length < 2)
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "two builds run on the doomed engine");
+            await Task.Delay(200);
+        }
+
+        _doomed.Kill();
+        var run = await running.WaitAsync(TimeSpan.FromMinutes(3));
+
+        run.Legs.Count.ShouldBe(4);
+        run.Legs.Select(l => l.Name).Distinct().Count().ShouldBe(4, "no leg is reported twice");
+        foreach (var leg in run.Legs)
+        {
+            leg.Status.ShouldBe(LegStatus.Succeeded, leg.FailureReason);
+            leg.Endpoint.ShouldBe("survivor");
+            leg.Attempts.Count(a => a.Outcome == AttemptOutcome.Succeeded).ShouldBe(1, "no succeeded attempt runs again");
+        }
+
+        var lost = run.Legs.Where(l => l.Attempts.Any(a => a.EndpointLost)).ToArray();
+        lost.Length.ShouldBe(2, "the two legs building on the killed engine lost their attempt there");
+        foreach (var leg in lost)
+        {
+            leg.Attempts.Count.ShouldBe(2, "with retries 0, the lost attempt did not count toward the limit");
+            var first = leg.Attempts[0];
+            first.Endpoint.ShouldBe("doomed");
+            first.EndpointLost.ShouldBeTrue();
+            first.Decision.WillRetry.ShouldBeTrue();
+            first.Decision.Reason.ShouldContain("engine 'doomed' stopped answering");
+            leg.Attempts[1].Endpoint.ShouldBe("survivor");
+        }
+
+        var json = await File.ReadAllTextAsync(Path.Combine(reports, "run.json"));
+        json.ShouldContain("\"endpointLost\": true");
+        json.ShouldContain("\"endpoint\": \"doomed\"");
+        var markdown = await File.ReadAllTextAsync(Path.Combine(reports, "run.md"));
+        markdown.ShouldContain("survivor (lost on doomed)");
+        var html = await File.ReadAllTextAsync(Path.Combine(reports, "run.html"));
+        html.ShouldContain("doomed slot 2");
+        html.ShouldContain("survivor slot 2");
+        var reread = CakeParallel.Reports.JsonRunReport.Read(Path.Combine(reports, "run.json"));
+        reread.Legs.SelectMany(l => l.Attempts).Count(a => a.EndpointLost).ShouldBe(2);
+    }
+}
