@@ -1,4 +1,5 @@
 using Cake.Core;
+using Cake.Core.Diagnostics;
 using Cake.Parallel.Rendering;
 using CakeParallel.Model;
 using CakeParallel.Reports;
@@ -26,8 +27,14 @@ internal static class CakeRunHost
         using var signals = HostSignalCancellation.Register(cancellation);
 
         // Aliases are synchronous; Cake scripts run without a synchronization context, so blocking cannot deadlock.
-        var planned = plan(settings.ToBaseOptions(context.Environment), settings.ToRunOverrides(), context.Environment.Variables(), cancellation.Token)
-            .GetAwaiter().GetResult().GetPlanOrThrow();
+        var planning = plan(settings.ToBaseOptions(context.Environment), settings.ToRunOverrides(), context.Environment.Variables(), cancellation.Token)
+            .GetAwaiter().GetResult();
+        foreach (var warning in planning.Warnings)
+        {
+            context.Log.Warning("{0}", $"{warning.Code}: {warning.Message}");
+        }
+
+        var planned = planning.GetPlanOrThrow();
         using var progress = TerminalProgress.StartIfInteractive(context, settings.LiveProgress);
         var log = progress is null ? context.Log : new ProgressAwareLog(context.Log, progress);
         var renderer = new CakeRunRenderer(log, settings.OutputMode, planned.Options.Retry.MaxAttempts, LegPalette.For(context));

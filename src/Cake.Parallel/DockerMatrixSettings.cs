@@ -85,6 +85,20 @@ public sealed class DockerMatrixSettings : ParallelSettings
     /// <summary>Gets or sets the docker context (<c>docker --context</c>); <see langword="null"/>: the client's current one.</summary>
     public string? DockerContext { get; set; }
 
+    /// <summary>
+    /// Gets the pool of docker engines the legs build on, each with its own slot limit and optional platforms (see
+    /// <c>WithEndpoint</c>); empty: every leg uses <see cref="DockerHost"/>/<see cref="DockerContext"/>. Without an
+    /// explicit <see cref="ParallelSettings.MaxParallel"/> the run uses the sum of the endpoints' limits.
+    /// </summary>
+    public ICollection<DockerEngineEndpoint> Endpoints { get; } = new List<DockerEngineEndpoint>();
+
+    /// <summary>
+    /// Gets or sets whether each leg pushes its tags (<c>docker push</c>) after its build, from the engine that built
+    /// it, as part of the same attempt; the results carry each pushed tag's digest. Images built on one engine
+    /// exist only there: pushing is how they are shared.
+    /// </summary>
+    public bool Push { get; set; }
+
     /// <summary>Gets or sets whether BuildKit is forced on or off; <see langword="null"/> leaves the client's default.</summary>
     public bool? BuildKit { get; set; }
 
@@ -121,6 +135,8 @@ public sealed class DockerMatrixSettings : ParallelSettings
         DockerExecutable = dockerClient,
         DockerHost = DockerHost,
         DockerContext = DockerContext,
+        Endpoints = [.. Endpoints],
+        Push = Push,
         BuildKit = BuildKit,
         EnvironmentVariables = new Dictionary<string, string?>(EnvironmentVariables, StringComparer.Ordinal),
         LegName = LegName,

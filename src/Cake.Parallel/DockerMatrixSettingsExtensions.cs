@@ -1,4 +1,5 @@
 using Cake.Core.IO;
+using CakeParallel.Docker;
 using CakeParallel.Matrix;
 
 namespace Cake.Parallel;
@@ -95,6 +96,32 @@ public static class DockerMatrixSettingsExtensions
     /// <returns>The same settings, for chaining.</returns>
     public static DockerMatrixSettings SetDockerHost(this DockerMatrixSettings settings, string dockerHost) =>
         Apply(settings, s => s.DockerHost = dockerHost);
+
+    /// <summary>Adds a docker engine to the run's pool: legs build on it, at most <paramref name="maxParallel"/> at once.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="host">The engine as a <c>DOCKER_HOST</c> value, e.g. <c>tcp://127.0.0.1:2376</c>, <c>unix:///run/d1.sock</c> or <c>ssh://builder</c>.</param>
+    /// <param name="maxParallel">The most legs building on it at once (default 1).</param>
+    /// <param name="platforms">The <c>platform</c> values it builds, e.g. <c>linux/arm64</c>; none: every leg.</param>
+    /// <param name="name">The name reports use; default derived from <paramref name="host"/>.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings WithEndpoint(this DockerMatrixSettings settings, string host, int maxParallel = 1, IEnumerable<string>? platforms = null, string? name = null) =>
+        Apply(settings, s => s.Endpoints.Add(new DockerEngineEndpoint { Host = host, MaxParallel = maxParallel, Platforms = platforms?.ToArray() ?? [], Name = name }));
+
+    /// <summary>Adds a docker engine, named by its docker context, to the run's pool.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="context">The docker context name (<c>docker --context</c>).</param>
+    /// <param name="maxParallel">The most legs building on it at once (default 1).</param>
+    /// <param name="platforms">The <c>platform</c> values it builds; none: every leg.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings WithEndpointContext(this DockerMatrixSettings settings, string context, int maxParallel = 1, IEnumerable<string>? platforms = null) =>
+        Apply(settings, s => s.Endpoints.Add(new DockerEngineEndpoint { Context = context, MaxParallel = maxParallel, Platforms = platforms?.ToArray() ?? [] }));
+
+    /// <summary>Pushes each leg's tags after its build (<c>docker push</c>, part of the same attempt); the results carry the digests.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="push">Whether to push (default true).</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings SetPush(this DockerMatrixSettings settings, bool push = true) =>
+        Apply(settings, s => s.Push = push);
 
     /// <summary>Sets the leg name template, e.g. <c>node{node}-{os}</c>.</summary>
     /// <param name="settings">The settings.</param>

@@ -33,6 +33,7 @@ public sealed class DockerBuildMatrix : ParallelRunTask
     private bool? _noCache;
     private bool? _pull;
     private bool? _buildKit;
+    private bool? _push;
 
     /// <summary>A matrix file (JSON); relative paths in it resolve against its folder.</summary>
     public string? MatrixFile { get; set; }
@@ -92,6 +93,21 @@ public sealed class DockerBuildMatrix : ParallelRunTask
 
     /// <summary>The daemon (<c>DOCKER_HOST</c>), e.g. <c>unix:///var/run/docker.sock</c>.</summary>
     public string? DockerHost { get; set; }
+
+    /// <summary>
+    /// The pool of docker engines the legs build on: one item per engine (its identity is its name), with metadata
+    /// <c>Host</c> (a <c>DOCKER_HOST</c> value) or <c>Context</c>, <c>MaxParallel</c> (default 1) and
+    /// <c>Platforms</c> (a <c>;</c> list of the <c>platform</c> values it builds; none: every leg). Replaces the
+    /// matrix file's endpoints when given. Without an explicit MaxParallel the run uses the sum of the limits.
+    /// </summary>
+    public ITaskItem[] Endpoints { get; set; } = [];
+
+    /// <summary>Push each leg's tags after its build (<c>docker push</c>, part of the same attempt); the <c>Results</c> carry the digests. Unset: the matrix file's setting.</summary>
+    public bool Push
+    {
+        get => _push ?? false;
+        set => _push = value;
+    }
 
     /// <summary>Force BuildKit on or off (<c>DOCKER_BUILDKIT</c>); unset: the client's default.</summary>
     public bool BuildKit
@@ -157,12 +173,42 @@ public sealed class DockerBuildMatrix : ParallelRunTask
             DockerExecutable = string.IsNullOrEmpty(DockerExecutable) ? build.DockerExecutable : DockerExecutable.Contains('/') ? Full(DockerExecutable) : DockerExecutable,
             DockerHost = string.IsNullOrEmpty(DockerHost) ? build.DockerHost : DockerHost,
             BuildKit = _buildKit ?? build.BuildKit,
+            Endpoints = Endpoints.Length > 0 ? ReadEndpoints(errors) : build.Endpoints,
+            Push = _push ?? build.Push,
             LegName = string.IsNullOrEmpty(LegName) ? build.LegName : LegName,
         };
 
         // The run settings are layered by the planner: parameters given here over CAKEPARALLEL_* over the file's.
         return matrix with { Build = build };
     }
+
+    private List<DockerEngineEndpoint> ReadEndpoints(List<ValidationError> errors)
+    {
+        var endpoints = new List<DockerEngineEndpoint>();
+        foreach (var item in Endpoints)
+        {
+            var maxParallelText = item.GetMetadata("MaxParallel");
+            var maxParallel = 1;
+            if (maxParallelText.Length > 0 && (!int.TryParse(maxParallelText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out maxParallel) || maxParallel < 1))
+            {
+                errors.Add(new ValidationError(ErrorCodes.DockerSettingInvalid, null, $"Endpoints[{item.ItemSpec}].MaxParallel", $"'{maxParallelText}' is not a whole number of at least 1."));
+                continue;
+            }
+
+            endpoints.Add(new DockerEngineEndpoint
+            {
+                Name = item.ItemSpec,
+                Host = NullIfEmpty(item.GetMetadata("Host")),
+                Context = NullIfEmpty(item.GetMetadata("Context")),
+                MaxParallel = maxParallel,
+                Platforms = item.GetMetadata("Platforms").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            });
+        }
+
+        return endpoints;
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
     private static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> fromFile, string[] assignments, string field, List<ValidationError> errors)
     {

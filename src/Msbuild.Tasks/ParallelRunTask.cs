@@ -168,7 +168,13 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         {
             var run = TaskOf.Run(async () =>
             {
-                var planned = (await plan(_cancellation.Token).ConfigureAwait(false)).GetPlanOrThrow();
+                var planning = await plan(_cancellation.Token).ConfigureAwait(false);
+                foreach (var warning in planning.Warnings)
+                {
+                    log.Post(() => diagnostics.Warning(warning.Code, warning.Message));
+                }
+
+                var planned = planning.GetPlanOrThrow();
 
                 // The messages count attempts against the resolved retry policy, known once the run is planned.
                 var listened = planned.WithListener(new RunEventMessages(diagnostics, log, planned.Options.Retry.MaxAttempts));
