@@ -40,12 +40,13 @@ public static class DockerMatrixPlanner
         }
 
         var errors = new List<ValidationError>();
-        ValidateEndpoints(matrix.Build.Endpoints, errors);
         var templates = new BuildTemplates(matrix.Build, errors);
         if (errors.Count > 0)
         {
             return new DockerPlan([], errors);
         }
+
+        ValidateEndpoints(matrix.Build.Endpoints, errors);
 
         var names = NameLegs(parameters, templates.LegName, errors);
         var root = Path.GetFullPath(matrix.BaseDirectory ?? baseDirectory);
