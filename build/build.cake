@@ -77,6 +77,63 @@ Task("Demo")
     Information("Demo: {0} images built from {1}; timeline: {2}", result.Legs.Count(l => l.ImageId != null), example.CombineWithFilePath("matrix.json"), timeline);
 });
 
+Task("DemoEngines")
+    .Does(() =>
+{
+    // The example matrix over a pool of two engines this target starts (beside the default daemon), each tag pushed
+    // to a registry it starts too; everything it started is stopped again, whatever happens.
+    var example = root.Combine("examples/docker-matrix");
+    var pool = artifacts.Combine("demo-engines");
+    var poolScript = example.CombineWithFilePath("engine-pool.sh").FullPath;
+    EnsureDirectoryExists(pool);
+    var start = StartAndReturnProcess("sh", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder().Append(poolScript).Append("start").AppendQuoted(pool.FullPath).Append("2"),
+        RedirectStandardOutput = true,
+    });
+    start.WaitForExit();
+    var hosts = start.GetStandardOutput().Where(l => l.StartsWith("unix://")).ToArray();
+    try
+    {
+        if (start.GetExitCode() != 0 || hosts.Length != 2)
+        {
+            throw new CakeException($"Starting the demo's engines and registry failed (see {pool}/e*/dockerd.log and {pool}/registry/registry.log).");
+        }
+
+        var registry = System.IO.File.ReadAllText(pool.CombineWithFilePath("registry.address").FullPath).Trim();
+        var matrix = System.Text.Json.Nodes.JsonNode.Parse(System.IO.File.ReadAllText(example.CombineWithFilePath("matrix.json").FullPath))!;
+        var build = matrix["build"]!.AsObject();
+        build["context"] = example.FullPath;
+        build["dockerfile"] = example.CombineWithFilePath("Dockerfile").FullPath;
+        build["tags"] = new System.Text.Json.Nodes.JsonArray(registry + "/cakeparallel-example/app:node{node}-{os}");
+        build["push"] = true;
+        build["endpoints"] = new System.Text.Json.Nodes.JsonArray(
+            new System.Text.Json.Nodes.JsonObject { ["host"] = hosts[0], ["name"] = "engine-1", ["maxParallel"] = 2 },
+            new System.Text.Json.Nodes.JsonObject { ["host"] = hosts[1], ["name"] = "engine-2", ["maxParallel"] = 2 });
+        build.Remove("maxParallel");
+        var matrixFile = pool.CombineWithFilePath("matrix.json");
+        System.IO.File.WriteAllText(matrixFile.FullPath, matrix.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+
+        var timeline = artifacts.CombineWithFilePath("demo-engines/timeline.html");
+        var result = DockerBuildMatrix(matrixFile, new ParallelSettings
+        {
+            LogDirectory = pool.Combine("logs"),
+            ReportFile = pool.CombineWithFilePath("report.json"),
+            HtmlFile = timeline,
+        });
+        foreach (var leg in result.Legs)
+        {
+            Information("{0}: built on {1}, pushed {2}", leg.Name, leg.Endpoint, string.Join(", ", leg.PushedDigests.Select(p => $"{p.Key}@{p.Value}")));
+        }
+
+        Information("DemoEngines: {0} legs over {1}, pushed to {2}; timeline: {3}", result.Legs.Count, string.Join(" and ", hosts), registry, timeline);
+    }
+    finally
+    {
+        StartProcess("sh", new ProcessSettings { Arguments = new ProcessArgumentBuilder().Append(poolScript).Append("stop").AppendQuoted(pool.FullPath) });
+    }
+});
+
 Task("Default")
     .IsDependentOn("Test");
 
