@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CakeParallel.Docker;
 using CakeParallel.Model;
 using CakeParallel.Matrix;
 using CakeParallel.Runs;
@@ -11,6 +12,35 @@ using CakeParallel.Runs;
 //   CakeParallel.Bench expand <legs>
 //       Expands a matrix of about <legs> combinations (four axes, an exclude and two includes) and gives every leg
 //       its stable id; prints the best of five timings.
+//   CakeParallel.Bench docker-pool <legs> <seconds> <slots per engine> <host> [host...]
+//       Builds a docker matrix of <legs> legs, each a `RUN sleep <seconds>` build without cache, over the given
+//       engines (DOCKER_HOST values); prints the makespan (first attempt's start to last attempt's end).
+if (args[0] == "docker-pool")
+{
+    var legCount = int.Parse(args[1], CultureInfo.InvariantCulture);
+    var context = Directory.CreateTempSubdirectory("cakeparallel-bench-docker-");
+    File.WriteAllText(Path.Combine(context.FullName, "Dockerfile"), $"FROM local/busybox:1\nARG n\nRUN sleep {args[2]} && echo $n > /n\n");
+    var slots = int.Parse(args[3], CultureInfo.InvariantCulture);
+    var matrix = new DockerMatrix
+    {
+        Matrix = new MatrixDefinition { Axes = [new MatrixAxis("n", Enumerable.Range(1, legCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray())] },
+        Build = new DockerBuildSettings
+        {
+            Context = context.FullName,
+            NoCache = true,
+            Endpoints = args[4..].Select((host, i) => new DockerEngineEndpoint { Host = host, MaxParallel = slots, Name = "engine-" + (i + 1).ToString(CultureInfo.InvariantCulture) }).ToArray(),
+        },
+        Retries = 0,
+    };
+    var run = await DockerMatrixRunner.RunAsync(matrix, new RunOptions { LogDirectory = Path.Combine(context.FullName, "logs") });
+    var attempts = run.Legs.SelectMany(l => l.Attempts).ToArray();
+    var makespan = attempts.Max(a => a.StartedAt + a.Duration) - attempts.Min(a => a.StartedAt);
+    var perEngine = string.Join(", ", run.Legs.GroupBy(l => l.Endpoint).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"));
+    Console.WriteLine($"{makespan.TotalSeconds:0.0} s makespan, {run.Legs.Count(l => l.Status == LegStatus.Succeeded)}/{run.Legs.Count} built ({perEngine})");
+    context.Delete(recursive: true);
+    return run.Succeeded ? 0 : 1;
+}
+
 if (args[0] == "expand")
 {
     var size = int.Parse(args[1], CultureInfo.InvariantCulture);
@@ -37,8 +67,8 @@ if (args[0] == "expand")
 }
 
 var jobs = int.Parse(args[0], CultureInfo.InvariantCulture);
-var legCount = int.Parse(args[1], CultureInfo.InvariantCulture);
-var specs = Enumerable.Range(1, legCount).Select(i => new LegSpec("leg-" + i.ToString(CultureInfo.InvariantCulture), args[2], args[3..])).ToList();
+var copies = int.Parse(args[1], CultureInfo.InvariantCulture);
+var specs = Enumerable.Range(1, copies).Select(i => new LegSpec("leg-" + i.ToString(CultureInfo.InvariantCulture), args[2], args[3..])).ToList();
 var logs = Path.Combine(Path.GetTempPath(), "cakeparallel-bench-logs");
 var result = await ParallelRunner.RunAsync(specs, new RunOptions { MaxParallel = jobs, LogDirectory = logs });
 return result.Succeeded ? 0 : 1;
