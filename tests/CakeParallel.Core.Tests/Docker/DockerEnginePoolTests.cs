@@ -327,4 +327,40 @@ public sealed class DockerEngineFailoverTests : IDisposable
         var reread = CakeParallel.Reports.JsonRunReport.Read(Path.Combine(reports, "run.json"));
         reread.Legs.SelectMany(l => l.Attempts).Count(a => a.EndpointLost).ShouldBe(2);
     }
+
+    [DockerFact]
+    public async Task WhenEveryEngineIsDownMidRunEachLegThatCouldNotRunSaysWhy()
+    {
+        var context = _scratch.PathOf("app");
+        Directory.CreateDirectory(context);
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM local/busybox:1\nARG n\nRUN sleep 8 && echo $n > /n\n");
+        var matrix = new DockerMatrix
+        {
+            Matrix = new MatrixDefinition { Axes = [new MatrixAxis("n", ["1", "2"])] },
+            Build = new DockerBuildSettings
+            {
+                Context = context,
+                NoCache = true,
+                Endpoints = [new DockerEngineEndpoint { Host = _doomed.Host, Name = "only", MaxParallel = 1 }],
+            },
+        };
+
+        var running = DockerMatrixRunner.RunAsync(matrix, _scratch.Options());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (_doomed.Docker("ps", "--quiet").StandardOutput.Trim().Length == 0)
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "a build runs on the engine");
+            await Task.Delay(200);
+        }
+
+        _doomed.Kill();
+        var run = await running.WaitAsync(TimeSpan.FromMinutes(2));
+
+        var (started, waiting) = (run.Legs[0], run.Legs[1]);
+        started.Status.ShouldBe(LegStatus.Failed);
+        started.Attempts.ShouldHaveSingleItem().EndpointLost.ShouldBeTrue();
+        started.FailureReason.ShouldNotBeNull().ShouldContain("no retry possible: every engine is down: engine 'only' stopped answering");
+        waiting.Status.ShouldBe(LegStatus.NotStarted);
+        waiting.FailureReason.ShouldNotBeNull().ShouldStartWith("Not started: every engine is down: engine 'only' stopped answering");
+    }
 }
