@@ -38,7 +38,7 @@ public static class ParallelRunner
         var results = reporting.Reuse(plans, listener);
         var slots = new SlotGate(options.MaxParallel);
         var running = new List<Task>(plans.Count);
-        var services = await RunServices.StartAsync(options, listener, stop.Token).ConfigureAwait(false);
+        var services = await RunServices.StartAsync(options, listener, stop).ConfigureAwait(false);
         await using (services.ConfigureAwait(false))
         {
             foreach (var plan in plans.Where(p => services.StartFailure is null && results[p.Index] is null))

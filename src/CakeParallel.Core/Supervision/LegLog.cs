@@ -14,9 +14,15 @@ internal sealed class LegLog : IDisposable
     private readonly Lock _gate = new();
 
     public LegLog(string path)
+        : this(path, new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None))
+    {
+    }
+
+    /// <summary>A log written into <paramref name="file"/> (owned from now on), e.g. one that is locked or capped.</summary>
+    public LegLog(string path, Stream file)
     {
         Path = path;
-        _writer = new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None), new UTF8Encoding(false), 64 * 1024);
+        _writer = new StreamWriter(file, new UTF8Encoding(false), 64 * 1024);
     }
 
     public string Path { get; }
