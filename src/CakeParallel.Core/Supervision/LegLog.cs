@@ -12,6 +12,9 @@ internal sealed class LegLog : IDisposable
 {
     private readonly StreamWriter _writer;
     private readonly Lock _gate = new();
+    private readonly char[] _stamp = new char[24];
+    private long _stampMillisecond = -1;
+    private int _stampLength;
 
     public LegLog(string path)
         : this(path, new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None))
@@ -29,11 +32,17 @@ internal sealed class LegLog : IDisposable
 
     public void WriteLine(DateTimeOffset timestamp, OutputStream stream, ReadOnlySpan<char> text)
     {
-        Span<char> stamp = stackalloc char[24];
-        timestamp.UtcDateTime.TryFormat(stamp, out var written, "yyyy-MM-ddTHH:mm:ss.fffZ");
         lock (_gate)
         {
-            _writer.Write(stamp[..written]);
+            // Formatting a timestamp costs more than writing a short line: chatty output reuses it within a millisecond.
+            var millisecond = timestamp.UtcTicks / TimeSpan.TicksPerMillisecond;
+            if (millisecond != _stampMillisecond)
+            {
+                timestamp.UtcDateTime.TryFormat(_stamp, out _stampLength, "yyyy-MM-ddTHH:mm:ss.fffZ");
+                _stampMillisecond = millisecond;
+            }
+
+            _writer.Write(_stamp, 0, _stampLength);
             _writer.Write(stream == OutputStream.Stdout ? " out " : " err ");
             _writer.Write(text);
             _writer.Write('\n');
