@@ -16,22 +16,15 @@ public sealed class ServiceIntegrityTests : IDisposable
     public async Task A_port_held_by_another_process_is_an_error_naming_it_before_anything_starts()
     {
         var port = ServiceProbe.FreePort();
-        var squatter = await ServiceScripts.StartSquatterAsync(port);
-        try
-        {
-            var spec = ServiceProbe.HttpServer(_scratch, "web", port);
+        using var squatter = await PortSquatter.StartAsync(port);
+        var spec = ServiceProbe.HttpServer(_scratch, "web", port);
 
-            var failure = await Should.ThrowAsync<ServiceStartException>(() => RunningService.StartAsync(spec));
+        var failure = await Should.ThrowAsync<ServiceStartException>(() => RunningService.StartAsync(spec));
 
-            failure.Code.ShouldBe(ErrorCodes.ServicePortInUse);
-            failure.Message.ShouldContain($"service 'web' cannot start: port {port} (HTTP GET http://127.0.0.1:{port}/) is already in use by pid {squatter.Id} (");
-            failure.Message.ShouldContain($"python3 -m http.server {port} --bind 127.0.0.1); stop that process or give the service another port");
-            File.Exists(spec.LogFile).ShouldBeFalse();
-        }
-        finally
-        {
-            ServiceScripts.Stop(squatter);
-        }
+        failure.Code.ShouldBe(ErrorCodes.ServicePortInUse);
+        failure.Message.ShouldContain($"service 'web' cannot start: port {port} (HTTP GET http://127.0.0.1:{port}/) is already in use by pid {squatter.ProcessId} (");
+        failure.Message.ShouldContain($"python3 -m http.server {port} --bind 127.0.0.1); stop that process or give the service another port");
+        File.Exists(spec.LogFile).ShouldBeFalse();
     }
 
     [Fact]
@@ -42,19 +35,13 @@ public sealed class ServiceIntegrityTests : IDisposable
 
         // The port is free when the service starts; another program takes it while the service is starting.
         var start = RunningService.StartAsync(spec);
-        var squatter = await ServiceScripts.StartSquatterAsync(port);
-        try
-        {
-            var failure = await Should.ThrowAsync<ServiceStartException>(() => start);
+        using var squatter = await PortSquatter.StartAsync(port);
 
-            failure.Code.ShouldBe(ErrorCodes.ServicePortInUse);
-            failure.Message.ShouldContain($"service 'mute' is not ready: TCP connect to 127.0.0.1:{port} was answered by pid {squatter.Id} (");
-            failure.Message.ShouldContain("which is not a process of the service");
-        }
-        finally
-        {
-            ServiceScripts.Stop(squatter);
-        }
+        var failure = await Should.ThrowAsync<ServiceStartException>(() => start);
+
+        failure.Code.ShouldBe(ErrorCodes.ServicePortInUse);
+        failure.Message.ShouldContain($"service 'mute' is not ready: TCP connect to 127.0.0.1:{port} was answered by pid {squatter.ProcessId} (");
+        failure.Message.ShouldContain("which is not a process of the service");
     }
 
     [Theory]

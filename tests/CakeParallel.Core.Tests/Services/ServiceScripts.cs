@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-
 namespace CakeParallel.Tests.Services;
 
 /// <summary>Small real servers for the tests that try to fool a service's probes: squatters, daemons, flapping servers.</summary>
@@ -39,35 +36,5 @@ internal static class ServiceScripts
         var path = scratch.PathOf(name);
         File.WriteAllText(path, script);
         return path;
-    }
-
-    /// <summary>Another program's server on <paramref name="port"/>, started outside the engine; returns once it listens.</summary>
-    public static async Task<Process> StartSquatterAsync(int port)
-    {
-        var squatter = Process.Start(new ProcessStartInfo("python3", ["-m", "http.server", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
-        })!;
-        var clock = Stopwatch.StartNew();
-        while (!ServiceProbe.IsListening(port))
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(30) || squatter.HasExited)
-            {
-                throw new InvalidOperationException($"the squatter did not listen on {port}");
-            }
-
-            await Task.Delay(50);
-        }
-
-        return squatter;
-    }
-
-    public static void Stop(Process process)
-    {
-        process.Kill(entireProcessTree: true);
-        process.WaitForExit();
-        process.Dispose();
     }
 }
