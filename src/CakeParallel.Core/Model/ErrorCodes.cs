@@ -41,6 +41,9 @@ public static class ErrorCodes
     /// <summary>The log directory cannot be created.</summary>
     public const string LogDirectoryUnusable = "CPAR0011";
 
+    /// <summary>A <c>CAKEPARALLEL_*</c> environment variable has a value that is not valid for its setting.</summary>
+    public const string EnvironmentVariableInvalid = "CPAR0012";
+
     /// <summary>A leg failed.</summary>
     public const string LegFailed = "CPAR0101";
 
