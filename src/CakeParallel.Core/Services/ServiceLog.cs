@@ -58,7 +58,15 @@ internal sealed partial class ServiceLog : IDisposable
 
     public void Dispose()
     {
-        _flush.Dispose();
+        // Wait for a flush in flight: one that ran after the log closed would throw on a timer thread.
+        using (var flushed = new ManualResetEvent(false))
+        {
+            if (_flush.Dispose(flushed))
+            {
+                flushed.WaitOne();
+            }
+        }
+
         Log.Dispose();
     }
 

@@ -154,18 +154,26 @@ public sealed class ServiceIntegrityTests : IDisposable
     {
         var port = ServiceProbe.FreePort();
         var name = "cpar-svc-" + Guid.NewGuid().ToString("N")[..8];
-        var spec = ServiceProbe.Sh(_scratch, "httpd", $"exec docker run --rm --name {name} -p 127.0.0.1:{port}:80 local/busybox:1 httpd -f -p 80") with
+        // The image has no server; docker's userland proxy listens on the host port for as long as the container runs.
+        var spec = ServiceProbe.Sh(_scratch, "container", $"exec docker run --rm --init --name {name} -p 127.0.0.1:{port}:80 local/busybox:1 sleep 600") with
         {
             Probes = [new TcpProbe(port)],
             ReadinessTimeout = TimeSpan.FromSeconds(60),
             Termination = TerminationSequence.WithGracePeriod(TimeSpan.FromSeconds(10)),
         };
 
-        await using (var service = await RunningService.StartAsync(spec))
+        try
         {
+            await using var service = await RunningService.StartAsync(spec);
             service.State.ShouldBe(ServiceState.Ready);
         }
+        finally
+        {
+            using var remove = System.Diagnostics.Process.Start("docker", ["rm", "-f", name]);
+            await remove.WaitForExitAsync();
+        }
 
+        (await File.ReadAllTextAsync(spec.LogFile!)).ShouldContain($"probe passed: TCP connect to 127.0.0.1:{port}");
         ServiceProbe.IsListening(port).ShouldBeFalse();
     }
 }
