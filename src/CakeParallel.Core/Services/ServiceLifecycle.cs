@@ -97,7 +97,7 @@ internal sealed class ServiceLifecycle
         }
 
         // What an exited main process left behind (a daemon) is known once its exit is fully recorded.
-        var exit = readiness.Verdict == ReadinessVerdict.Exited ? await Process.Exited.ConfigureAwait(false) : null;
+        var exit = Process.MainExited.IsCompleted ? await Process.Exited.ConfigureAwait(false) : null;
         await FailAsync(_made.NotReady(readiness, exit, Volatile.Read(ref _stopRequested))).ConfigureAwait(false);
     }
 

@@ -206,7 +206,7 @@ public sealed class ServiceEndToEndTests(TaskPackageFeed feed)
                 <StartService Name="web" Executable="python3" Arguments="-m;http.server;{_port};--bind;127.0.0.1"
                               HttpUrl="http://127.0.0.1:{_port}/" GracePeriod="3000" LogFile="{shared}"
                               EnvironmentVariables="CPAR_E2E_MARKER={_marker}" />
-                <Exec Command="for i in $(seq 600); do [ -f '{release}' ] &amp;&amp; exit 0; sleep 0.1; done; exit 1" />
+                <Exec Command="timeout 120 sh -c 'until [ -f {release} ]; do sleep 0.1; done'" />
                 <StopService Name="web" />
               </Target>
             """);
