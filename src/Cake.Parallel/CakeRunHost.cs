@@ -13,12 +13,16 @@ namespace Cake.Parallel;
 /// </summary>
 internal static class CakeRunHost
 {
-    public static RunResult Run(ICakeContext context, ParallelSettings settings, Func<RunOptions, CancellationToken, Task<RunResult>> run)
+    /// <param name="context">The Cake context.</param>
+    /// <param name="settings">The alias's settings.</param>
+    /// <param name="defaultOutputMode">The output mode when the settings set none (steps for docker builds).</param>
+    /// <param name="run">The engine call.</param>
+    public static RunResult Run(ICakeContext context, ParallelSettings settings, ParallelOutputMode defaultOutputMode, Func<RunOptions, CancellationToken, Task<RunResult>> run)
     {
         ArgumentNullException.ThrowIfNull(context);
         using var progress = TerminalProgress.StartIfInteractive(context, settings.LiveProgress);
         var log = progress is null ? context.Log : new ProgressAwareLog(context.Log, progress);
-        var renderer = new CakeRunRenderer(log, settings.OutputMode, settings.Retry.MaxAttempts, LegPalette.For(context));
+        using var renderer = new CakeRunRenderer(log, settings.OutputMode ?? defaultOutputMode, settings.Retry.MaxAttempts, LegPalette.For(context), TimeProvider.System);
         // The display hears of each event first, so it is gone before the renderer writes the tails and the summary.
         var options = settings.ToRunOptions(context.Environment, progress is null ? renderer : new RunListeners(progress, renderer));
         using var cancellation = new CancellationTokenSource();

@@ -50,7 +50,7 @@ public static class DockerAliases
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
         var matrix = settings.ToDockerMatrix(context.Environment);
-        return CakeRunHost.Run(context, settings, (options, token) => DockerMatrixRunner.RunAsync(matrix, options, token));
+        return CakeRunHost.Run(context, settings, ParallelOutputMode.Steps, (options, token) => DockerMatrixRunner.RunAsync(matrix, options, token));
     }
 
     /// <summary>
@@ -80,6 +80,6 @@ public static class DockerAliases
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(matrixFile);
         var matrix = DockerMatrixFile.Load(matrixFile.MakeAbsolute(context.Environment).FullPath);
-        return CakeRunHost.Run(context, settings ?? new ParallelSettings(), (options, token) => DockerMatrixRunner.RunAsync(matrix, options, token));
+        return CakeRunHost.Run(context, settings ?? new ParallelSettings(), ParallelOutputMode.Steps, (options, token) => DockerMatrixRunner.RunAsync(matrix, options, token));
     }
 }

@@ -48,6 +48,6 @@ public static class ParallelAliases
         ArgumentNullException.ThrowIfNull(legs);
         settings ??= new ParallelSettings();
         var specs = legs.Select(l => l.ToLegSpec(context.Environment)).ToArray();
-        return CakeRunHost.Run(context, settings, (options, token) => ParallelRunner.RunAsync(specs, options, token));
+        return CakeRunHost.Run(context, settings, ParallelOutputMode.Live, (options, token) => ParallelRunner.RunAsync(specs, options, token));
     }
 }
