@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using CakeParallel;
+using CakeParallel.Model;
 using CakeParallel.Matrix;
+using CakeParallel.Runs;
 
 // Usage:
 //   CakeParallel.Bench <jobs> <legs> <command> [args...]

@@ -1,7 +1,9 @@
 using Cake.Core;
 using Cake.Parallel.Rendering;
-using CakeParallel;
+using CakeParallel.Model;
 using CakeParallel.Reports;
+using CakeParallel.Supervision;
+using CakeParallel.Runs;
 
 namespace Cake.Parallel;
 

@@ -1,8 +1,9 @@
 using Cake.Core;
 using Cake.Core.Annotations;
 using Cake.Core.IO;
-using CakeParallel;
+using CakeParallel.Model;
 using CakeParallel.Docker;
+using CakeParallel.Runs;
 
 [assembly: CakeNamespaceImport("CakeParallel.Docker")]
 [assembly: CakeNamespaceImport("CakeParallel.Matrix")]

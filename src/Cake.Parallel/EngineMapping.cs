@@ -1,5 +1,5 @@
 using Cake.Core;
-using CakeParallel;
+using CakeParallel.Model;
 using CakeParallel.Docker;
 
 namespace Cake.Parallel;

@@ -1,9 +1,11 @@
 using Cake.Core;
 using Cake.Core.Annotations;
-using CakeParallel;
+using CakeParallel.Model;
+using CakeParallel.Runs;
 
 [assembly: CakeNamespaceImport("Cake.Parallel")]
-[assembly: CakeNamespaceImport("CakeParallel")]
+[assembly: CakeNamespaceImport("CakeParallel.Model")]
+[assembly: CakeNamespaceImport("CakeParallel.Runs")]
 
 namespace Cake.Parallel;
 

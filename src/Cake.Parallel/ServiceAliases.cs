@@ -1,7 +1,7 @@
 using Cake.Core;
 using Cake.Core.Annotations;
 using Cake.Core.Diagnostics;
-using CakeParallel;
+using CakeParallel.Model;
 using CakeParallel.Services;
 
 [assembly: CakeNamespaceImport("CakeParallel.Services")]

@@ -1,6 +1,6 @@
 using Cake.Core;
 using Cake.Core.IO;
-using CakeParallel;
+using CakeParallel.Model;
 using CakeParallel.Services;
 
 namespace Cake.Parallel;

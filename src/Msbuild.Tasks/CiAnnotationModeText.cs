@@ -1,3 +1,5 @@
+using CakeParallel.Model;
+
 namespace CakeParallel.MSBuild;
 
 /// <summary>Reads the <c>CiAnnotations</c> task parameter: a <see cref="CiAnnotationMode"/> name, in any case.</summary>
@@ -19,7 +21,7 @@ internal static class CiAnnotationModeText
         }
 
         errors.Add(new ValidationError(
-            ReportErrorCodes.AnnotationModeInvalid,
+            ErrorCodes.AnnotationModeInvalid,
             null,
             field,
             $"'{text}' is not an annotation mode; use one of {string.Join(", ", Enum.GetNames<CiAnnotationMode>())}."));

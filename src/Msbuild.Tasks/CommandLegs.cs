@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Build.Framework;
+using CakeParallel.Model;
 
 namespace CakeParallel.MSBuild;
 

@@ -1,5 +1,7 @@
 using Microsoft.Build.Framework;
 using CakeParallel.Docker;
+using CakeParallel.Model;
+using CakeParallel.Runs;
 
 namespace CakeParallel.MSBuild;
 

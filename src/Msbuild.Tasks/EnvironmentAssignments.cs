@@ -1,3 +1,5 @@
+using CakeParallel.Model;
+
 namespace CakeParallel.MSBuild;
 
 /// <summary>Parses <c>NAME=value</c> lists like <c>Exec</c>'s <c>EnvironmentVariables</c> (<c>A=1;B=2</c>; <c>%3B</c> for a literal <c>;</c>).</summary>

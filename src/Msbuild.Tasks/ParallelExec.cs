@@ -1,4 +1,6 @@
 using Microsoft.Build.Framework;
+using CakeParallel.Model;
+using CakeParallel.Runs;
 
 namespace CakeParallel.MSBuild;
 

@@ -1,6 +1,7 @@
 using CakeParallel.Reports;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using CakeParallel.Model;
 using Task = Microsoft.Build.Utilities.Task;
 using TaskOf = System.Threading.Tasks.Task;
 
@@ -200,7 +201,7 @@ public abstract class ParallelRunTask : Task, ICancelableTask
 
         foreach (var failure in unwrittenReports)
         {
-            diagnostics.Error(ReportErrorCodes.ReportNotWritten, $"report not written: {failure}");
+            diagnostics.Error(ErrorCodes.ReportNotWritten, $"report not written: {failure}");
         }
 
         return !Log.HasLoggedErrors;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using CakeParallel.Model;
 
 namespace CakeParallel.MSBuild;
 

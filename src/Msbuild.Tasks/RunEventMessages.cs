@@ -1,4 +1,5 @@
 using Microsoft.Build.Framework;
+using CakeParallel.Model;
 
 namespace CakeParallel.MSBuild;
 

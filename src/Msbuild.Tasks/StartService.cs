@@ -1,5 +1,6 @@
 using CakeParallel.Services;
 using Microsoft.Build.Framework;
+using CakeParallel.Model;
 using Task = Microsoft.Build.Utilities.Task;
 
 namespace CakeParallel.MSBuild;
@@ -104,7 +105,7 @@ public sealed class StartService : Task, ICancelableTask
         errors.AddRange(ServiceValidator.Validate([spec]).Select(e => e with { Field = ParameterOf(e.Field, probeParameters) }));
         if (engine.GetRegisteredTaskObject(RegistrationKey(Name), RegisteredTaskObjectLifetime.Build) is RunningService { State: ServiceState.Starting or ServiceState.Ready })
         {
-            errors.Add(new ValidationError(ServiceErrorCodes.DuplicateName, null, nameof(Name), $"a service named '{Name}' is already running in this build; stop it first or choose another name."));
+            errors.Add(new ValidationError(ErrorCodes.ServiceNameDuplicate, null, nameof(Name), $"a service named '{Name}' is already running in this build; stop it first or choose another name."));
         }
 
         if (errors.Count > 0)
@@ -128,13 +129,13 @@ public sealed class StartService : Task, ICancelableTask
         catch (ServiceStartException exception)
         {
             // The code goes in the diagnostic's code field; the message carries the rest (reason, log, last output).
-            var code = exception.Code ?? ServiceErrorCodes.StartFailed;
+            var code = exception.Code ?? ErrorCodes.ServiceStartFailed;
             diagnostics.Error(code, exception.Message.StartsWith(code + " ", StringComparison.Ordinal) ? exception.Message[(code.Length + 1)..] : exception.Message);
             return false;
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {
-            diagnostics.Error(ServiceErrorCodes.StartCancelled, $"service '{Name}' was cancelled before it was ready; it has been stopped.");
+            diagnostics.Error(ErrorCodes.ServiceStartCancelled, $"service '{Name}' was cancelled before it was ready; it has been stopped.");
             return false;
         }
         finally

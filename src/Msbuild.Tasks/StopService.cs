@@ -1,5 +1,6 @@
 using CakeParallel.Services;
 using Microsoft.Build.Framework;
+using CakeParallel.Model;
 using Task = Microsoft.Build.Utilities.Task;
 
 namespace CakeParallel.MSBuild;
@@ -49,7 +50,7 @@ public sealed class StopService : Task
         ExitCode = service.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
         foreach (var died in service.Events.Where(e => e.Kind == ServiceEventKind.Died))
         {
-            diagnostics.Warning(died.Code ?? ServiceErrorCodes.Died, $"{died.Message} (log: {died.LogFile})");
+            diagnostics.Warning(died.Code ?? ErrorCodes.ServiceDied, $"{died.Message} (log: {died.LogFile})");
         }
 
         if (service.Events.LastOrDefault() is { Kind: ServiceEventKind.Stopped } stopped)

@@ -1,5 +1,5 @@
 using Cake.Parallel.Tests.Infrastructure;
-using CakeParallel;
+using CakeParallel.Model;
 
 namespace Cake.Parallel.Tests;
 

@@ -1,5 +1,5 @@
 using Cake.Parallel.Tests.Infrastructure;
-using CakeParallel;
+using CakeParallel.Model;
 using CakeParallel.Docker;
 using CakeParallel.Matrix;
 using CakeParallel.Reports;

@@ -4,7 +4,7 @@ using System.Xml.Linq;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Parallel.Tests.Infrastructure;
-using CakeParallel;
+using CakeParallel.Model;
 
 namespace Cake.Parallel.Tests;
 

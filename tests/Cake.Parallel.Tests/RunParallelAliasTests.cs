@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Parallel.Tests.Infrastructure;
-using CakeParallel;
+using CakeParallel.Model;
 
 namespace Cake.Parallel.Tests;
 

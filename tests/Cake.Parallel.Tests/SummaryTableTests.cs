@@ -1,5 +1,5 @@
 using Cake.Parallel.Rendering;
-using CakeParallel;
+using CakeParallel.Model;
 
 namespace Cake.Parallel.Tests;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
-using CakeParallel;
+using CakeParallel.Model;
+using CakeParallel.Runs;
+using CakeParallel.Supervision;
 
 // Modes:
 //   long-legs <count> <log-dir>   runs <count> legs that sleep for 1000 s (each with a background grandchild), with

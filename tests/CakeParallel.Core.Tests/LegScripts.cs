@@ -1,3 +1,5 @@
+using CakeParallel.Model;
+
 namespace CakeParallel.Tests;
 
 /// <summary>Builds /bin/sh legs and scratch folders for tests that run real processes.</summary>

@@ -1,6 +1,7 @@
 using CakeParallel.MSBuild.Tests.Docker;
 using CakeParallel.Reports;
 using Microsoft.Build.Utilities;
+using CakeParallel.Model;
 
 namespace CakeParallel.MSBuild.Tests;
 

@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using CakeParallel.Reports;
 using Microsoft.Build.Framework;
+using CakeParallel.Model;
 using static CakeParallel.MSBuild.Tests.CommandItems;
 
 namespace CakeParallel.MSBuild.Tests;

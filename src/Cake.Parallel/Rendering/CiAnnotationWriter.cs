@@ -1,6 +1,6 @@
 using Cake.Core;
 using Cake.Core.Diagnostics;
-using CakeParallel;
+using CakeParallel.Model;
 using CakeParallel.Reports;
 
 namespace Cake.Parallel.Rendering;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using CakeParallel;
+using CakeParallel.Model;
 
 namespace Cake.Parallel.Rendering;
 

@@ -1,4 +1,4 @@
-using CakeParallel;
+using CakeParallel.Model;
 
 namespace Cake.Parallel.Rendering;
 

@@ -1,5 +1,5 @@
 using Cake.Core.Diagnostics;
-using CakeParallel;
+using CakeParallel.Model;
 
 namespace Cake.Parallel.Rendering;
 

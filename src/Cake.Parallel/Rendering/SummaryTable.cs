@@ -1,5 +1,5 @@
 using System.Globalization;
-using CakeParallel;
+using CakeParallel.Model;
 
 namespace Cake.Parallel.Rendering;
 

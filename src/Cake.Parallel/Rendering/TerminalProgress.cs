@@ -1,7 +1,7 @@
 using System.Text;
 using Cake.Core;
 using Cake.Core.Diagnostics;
-using CakeParallel;
+using CakeParallel.Model;
 using CakeParallel.Reports;
 
 namespace Cake.Parallel.Rendering;

@@ -1,4 +1,5 @@
 using CakeParallel.Matrix;
+using CakeParallel.Model;
 
 namespace CakeParallel.Docker;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using CakeParallel.Model;
 
 namespace CakeParallel.Docker;
 

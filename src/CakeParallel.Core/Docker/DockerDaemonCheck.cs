@@ -1,3 +1,5 @@
+using CakeParallel.Model;
+
 namespace CakeParallel.Docker;
 
 /// <summary>Checks, before any leg starts, that every daemon the legs would use answers.</summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CakeParallel.Model;
 
 namespace CakeParallel.Docker;
 

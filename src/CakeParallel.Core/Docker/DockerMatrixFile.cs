@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CakeParallel.Model;
 
 namespace CakeParallel.Docker;
 

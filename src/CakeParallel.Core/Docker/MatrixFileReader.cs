@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CakeParallel.Matrix;
+using CakeParallel.Model;
 
 namespace CakeParallel.Docker;
 

@@ -1,3 +1,5 @@
+using CakeParallel.Model;
+
 namespace CakeParallel.Matrix;
 
 /// <summary>Expands a <see cref="MatrixDefinition"/> into legs with exactly the GitHub Actions rules.</summary>

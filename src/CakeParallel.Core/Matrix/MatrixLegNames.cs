@@ -1,3 +1,5 @@
+using CakeParallel.Model;
+
 namespace CakeParallel.Matrix;
 
 /// <summary>Names for matrix legs: a template such as <c>build-{node}-{os}</c>, or by default the parameter values joined by <c>-</c>.</summary>

@@ -1,3 +1,5 @@
+using CakeParallel.Model;
+
 namespace CakeParallel.Matrix;
 
 /// <summary>Finds what makes a <see cref="MatrixDefinition"/> malformed, all problems at once.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CakeParallel.Model;
 
 namespace CakeParallel.Reports;
 

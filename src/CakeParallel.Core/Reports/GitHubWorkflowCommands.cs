@@ -1,4 +1,5 @@
 using System.Text;
+using CakeParallel.Model;
 
 namespace CakeParallel.Reports;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
+using CakeParallel.Model;
 
 namespace CakeParallel.Reports;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CakeParallel.Model;
 
 namespace CakeParallel.Reports;
 
@@ -140,7 +141,7 @@ internal sealed class JsonServiceEvent
 {
     public string Service { get; init; } = "";
 
-    public Services.ServiceEventKind Kind { get; init; }
+    public ServiceEventKind Kind { get; init; }
 
     public DateTimeOffset Timestamp { get; init; }
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CakeParallel.Model;
 
 namespace CakeParallel.Reports;
 
@@ -178,7 +179,7 @@ public static class JsonRunReport
             })
             : null,
         Legs = document.Legs.Select(FromJson).ToArray(),
-        ServiceEvents = document.Services.Select(e => new Services.ServiceEvent(e.Service, e.Kind, e.Timestamp, e.Message)
+        ServiceEvents = document.Services.Select(e => new ServiceEvent(e.Service, e.Kind, e.Timestamp, e.Message)
         {
             Code = e.Code,
             ExitCode = e.ExitCode,

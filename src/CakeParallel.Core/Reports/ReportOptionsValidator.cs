@@ -1,3 +1,5 @@
+using CakeParallel.Model;
+
 namespace CakeParallel.Reports;
 
 /// <summary>Checks report settings before a run starts; every problem names the option.</summary>
@@ -17,7 +19,7 @@ internal static class ReportOptionsValidator
             var full = Path.GetFullPath(path);
             if (seen.TryGetValue(full, out var other))
             {
-                yield return new ValidationError(ReportErrorCodes.ReportPathsCollide, null, "Reports." + field, $"'{path}' is also the {other}; each report needs its own file.");
+                yield return new ValidationError(ErrorCodes.ReportPathsCollide, null, "Reports." + field, $"'{path}' is also the {other}; each report needs its own file.");
             }
             else
             {
@@ -27,7 +29,7 @@ internal static class ReportOptionsValidator
 
         if (!Enum.IsDefined(options.CiAnnotations))
         {
-            yield return new ValidationError(ReportErrorCodes.AnnotationModeInvalid, null, "Reports.CiAnnotations", $"{(int)options.CiAnnotations} is not a mode; use one of {string.Join(", ", Enum.GetNames<CiAnnotationMode>())}.");
+            yield return new ValidationError(ErrorCodes.AnnotationModeInvalid, null, "Reports.CiAnnotations", $"{(int)options.CiAnnotations} is not a mode; use one of {string.Join(", ", Enum.GetNames<CiAnnotationMode>())}.");
         }
 
         if (options.ResumeFrom is { } resume && CheckResume(resume) is { } resumeError)
@@ -38,7 +40,7 @@ internal static class ReportOptionsValidator
 
     private static ValidationError? Check(string field, string path)
     {
-        ValidationError Error(string message) => new(ReportErrorCodes.ReportPathUnusable, null, "Reports." + field, message);
+        ValidationError Error(string message) => new(ErrorCodes.ReportPathUnusable, null, "Reports." + field, message);
         if (string.IsNullOrWhiteSpace(path))
         {
             return Error("the path is blank; leave it unset for no report.");
@@ -78,7 +80,7 @@ internal static class ReportOptionsValidator
 
     private static ValidationError? CheckResume(string path)
     {
-        ValidationError Error(string message) => new(ReportErrorCodes.ResumeReportUnusable, null, "Reports.ResumeFrom", message);
+        ValidationError Error(string message) => new(ErrorCodes.ResumeReportUnusable, null, "Reports.ResumeFrom", message);
         if (string.IsNullOrWhiteSpace(path))
         {
             return Error("the path is blank; leave it unset to run every leg.");

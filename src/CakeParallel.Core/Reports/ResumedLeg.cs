@@ -1,3 +1,5 @@
+using CakeParallel.Model;
+
 namespace CakeParallel.Reports;
 
 /// <summary>The result of a leg that is not run again because an earlier run's report shows it succeeded.</summary>

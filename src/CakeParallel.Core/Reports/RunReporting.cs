@@ -1,5 +1,6 @@
 using CakeParallel.Scheduling;
 using CakeParallel.Supervision;
+using CakeParallel.Model;
 
 namespace CakeParallel.Reports;
 
@@ -33,7 +34,7 @@ internal sealed class RunReporting
         }
         catch (Exception exception) when (exception is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            throw new InvalidRunException([new ValidationError(ReportErrorCodes.ResumeReportUnusable, null, "Reports.ResumeFrom", exception.Message)]);
+            throw new InvalidRunException([new ValidationError(ErrorCodes.ResumeReportUnusable, null, "Reports.ResumeFrom", exception.Message)]);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CakeParallel.Supervision;
 using Polly;
 using Polly.Retry;
+using CakeParallel.Model;
 
 namespace CakeParallel.Scheduling;
 

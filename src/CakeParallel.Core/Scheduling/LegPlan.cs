@@ -1,3 +1,5 @@
+using CakeParallel.Model;
+
 namespace CakeParallel.Scheduling;
 
 /// <summary>A validated leg, ready to run: its resolved executable and its log file.</summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using CakeParallel.Supervision;
+using CakeParallel.Model;
 
 namespace CakeParallel.Services;
 
@@ -111,12 +112,12 @@ public sealed record CommandProbe : ReadinessProbe
     {
         if (string.IsNullOrWhiteSpace(Executable))
         {
-            yield return new ProbeProblem(CakeParallel.ErrorCodes.ExecutableNotFound, "Executable", "no executable given.");
+            yield return new ProbeProblem(ErrorCodes.ExecutableNotFound, "Executable", "no executable given.");
         }
         else if (ExecutableLocator.Resolve(Executable, service.WorkingDirectory, service.EnvironmentVariables) is null)
         {
             var where = Executable.Contains('/') ? "does not exist or is not executable" : "was not found on PATH";
-            yield return new ProbeProblem(CakeParallel.ErrorCodes.ExecutableNotFound, "Executable", $"'{Executable}' {where}.");
+            yield return new ProbeProblem(ErrorCodes.ExecutableNotFound, "Executable", $"'{Executable}' {where}.");
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CakeParallel.Model;
 
 namespace CakeParallel.Services;
 
@@ -46,12 +47,12 @@ public sealed record HttpProbe(string Url) : ReadinessProbe
     {
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            yield return new ProbeProblem(ServiceErrorCodes.ProbeInvalid, "Url", $"'{Url}' is not an absolute http:// or https:// URL.");
+            yield return new ProbeProblem(ErrorCodes.ServiceProbeInvalid, "Url", $"'{Url}' is not an absolute http:// or https:// URL.");
         }
 
         if (ExpectedStatus is { } status && status is < 100 or > 599)
         {
-            yield return new ProbeProblem(ServiceErrorCodes.ProbeInvalid, "ExpectedStatus", $"must be an HTTP status between 100 and 599, but is {status}.");
+            yield return new ProbeProblem(ErrorCodes.ServiceProbeInvalid, "ExpectedStatus", $"must be an HTTP status between 100 and 599, but is {status}.");
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CakeParallel.Model;
 
 namespace CakeParallel.Services;
 
@@ -29,7 +30,7 @@ public sealed record OutputProbe(string Pattern) : ReadinessProbe
 
         if (error is not null)
         {
-            yield return new ProbeProblem(CakeParallel.ErrorCodes.PatternInvalid, "Pattern", $"'{Pattern}' is not a valid regular expression: {error}");
+            yield return new ProbeProblem(ErrorCodes.PatternInvalid, "Pattern", $"'{Pattern}' is not a valid regular expression: {error}");
         }
     }
 }

@@ -1,4 +1,5 @@
 using CakeParallel.Supervision;
+using CakeParallel.Model;
 
 namespace CakeParallel.Services;
 
@@ -51,7 +52,7 @@ internal sealed class RunServices : IAsyncDisposable
         {
             var cancelled = new ServiceEvent("*", ServiceEventKind.StartFailed, DateTimeOffset.UtcNow, "the run was cancelled while its services were starting")
             {
-                Code = ServiceErrorCodes.StartCancelled,
+                Code = ErrorCodes.ServiceStartCancelled,
             };
             return Failed(cancelled, listener);
         }

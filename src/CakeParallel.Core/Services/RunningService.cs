@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using CakeParallel.Supervision;
+using CakeParallel.Model;
 
 namespace CakeParallel.Services;
 
@@ -165,7 +166,7 @@ public sealed class RunningService : IAsyncDisposable, IDisposable
         ServiceEvent? failure;
         if (Launch() is { } launchError)
         {
-            failure = StartFailure(ServiceErrorCodes.StartFailed, launchError, null);
+            failure = StartFailure(ErrorCodes.ServiceStartFailed, launchError, null);
         }
         else
         {
@@ -175,7 +176,7 @@ public sealed class RunningService : IAsyncDisposable, IDisposable
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                SetStartFailure(StartFailure(ServiceErrorCodes.StartCancelled, $"service '{Name}' was cancelled before it was ready", null));
+                SetStartFailure(StartFailure(ErrorCodes.ServiceStartCancelled, $"service '{Name}' was cancelled before it was ready", null));
                 await ShutdownAsync().ConfigureAwait(false);
                 throw;
             }
@@ -305,7 +306,7 @@ public sealed class RunningService : IAsyncDisposable, IDisposable
                 _state = ServiceState.Died;
                 died = new ServiceEvent(Name, ServiceEventKind.Died, DateTimeOffset.UtcNow, $"service '{Name}' {ExitText()} after it was ready" + LastWords())
                 {
-                    Code = ServiceErrorCodes.Died,
+                    Code = ErrorCodes.ServiceDied,
                     ExitCode = ExitCode,
                     Signal = Signal,
                     OutputTail = OutputTail,
@@ -374,7 +375,7 @@ public sealed class RunningService : IAsyncDisposable, IDisposable
         catch (OperationCanceledException) when (readiness.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             var message = $"service '{Name}' was not ready after {DurationText.Format(Spec.ReadinessTimeout)}" + (lastError is null ? "" : "; last probe error: " + lastError);
-            return StartFailure(ServiceErrorCodes.NotReadyInTime, message, lastError);
+            return StartFailure(ErrorCodes.ServiceNotReadyInTime, message, lastError);
         }
     }
 
@@ -421,11 +422,11 @@ public sealed class RunningService : IAsyncDisposable, IDisposable
         {
             if (_stopRequested)
             {
-                return StartFailure(ServiceErrorCodes.StartCancelled, $"service '{Name}' was stopped before it was ready", null);
+                return StartFailure(ErrorCodes.ServiceStartCancelled, $"service '{Name}' was stopped before it was ready", null);
             }
         }
 
-        return StartFailure(ServiceErrorCodes.StartFailed, $"service '{Name}' {ExitText()} before it was ready" + LastWords(), null);
+        return StartFailure(ErrorCodes.ServiceStartFailed, $"service '{Name}' {ExitText()} before it was ready" + LastWords(), null);
     }
 
     private ServiceEvent StartFailure(string code, string message, string? lastProbeError) =>
@@ -489,7 +490,7 @@ public sealed class RunningService : IAsyncDisposable, IDisposable
             if (_state == ServiceState.Starting)
             {
                 _state = ServiceState.Failed;
-                final = (_startFailure ?? StartFailure(ServiceErrorCodes.StartCancelled, $"service '{Name}' was stopped before it was ready", null)) with
+                final = (_startFailure ?? StartFailure(ErrorCodes.ServiceStartCancelled, $"service '{Name}' was stopped before it was ready", null)) with
                 {
                     ExitCode = ExitCode,
                     Signal = Signal,

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using CakeParallel.Model;
 
 namespace CakeParallel.Services;
 

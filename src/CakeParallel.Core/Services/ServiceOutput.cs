@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CakeParallel.Supervision;
+using CakeParallel.Model;
 
 namespace CakeParallel.Services;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using CakeParallel.Supervision;
 
 namespace CakeParallel.Services;
 
@@ -10,7 +11,7 @@ namespace CakeParallel.Services;
 /// </summary>
 /// <remarks>
 /// The signal handlers stop the services and then let the signal take its course: they never keep the host alive.
-/// A host that cancels the signal itself (<see cref="HostSignalCancellation"/>, MSBuild) carries on without them.
+/// A host that cancels the signal itself (HostSignalCancellation, MSBuild) carries on without them.
 /// </remarks>
 internal static class ServiceReaper
 {

@@ -1,4 +1,5 @@
 using System.Text;
+using CakeParallel.Model;
 
 namespace CakeParallel.Services;
 
@@ -21,7 +22,7 @@ public sealed class ServiceStartException : Exception
     /// <summary>The service's name.</summary>
     public string Service => Failure.Service;
 
-    /// <summary>The error code (<see cref="ServiceErrorCodes"/>).</summary>
+    /// <summary>The error code (<see cref="ErrorCodes"/>).</summary>
     public string? Code => Failure.Code;
 
     private static string FormatMessage(ServiceEvent failure)

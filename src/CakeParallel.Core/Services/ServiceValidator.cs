@@ -1,3 +1,6 @@
+using CakeParallel.Model;
+using CakeParallel.Supervision;
+
 namespace CakeParallel.Services;
 
 /// <summary>
@@ -31,7 +34,7 @@ public static class ServiceValidator
         }
         else if (!names.Add(service.Name))
         {
-            Add(ServiceErrorCodes.DuplicateName, "Name", $"another service is also named '{service.Name}'; service names must be unique.");
+            Add(ErrorCodes.ServiceNameDuplicate, "Name", $"another service is also named '{service.Name}'; service names must be unique.");
         }
 
         var directoryOk = true;

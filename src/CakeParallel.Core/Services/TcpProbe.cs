@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using CakeParallel.Model;
 
 namespace CakeParallel.Services;
 
@@ -36,12 +37,12 @@ public sealed record TcpProbe(string Host, int Port) : ReadinessProbe
     {
         if (string.IsNullOrWhiteSpace(Host))
         {
-            yield return new ProbeProblem(ServiceErrorCodes.ProbeInvalid, "Host", "no host given.");
+            yield return new ProbeProblem(ErrorCodes.ServiceProbeInvalid, "Host", "no host given.");
         }
 
         if (Port is < 1 or > 65535)
         {
-            yield return new ProbeProblem(ServiceErrorCodes.ProbeInvalid, "Port", $"must be between 1 and 65535, but is {Port}.");
+            yield return new ProbeProblem(ErrorCodes.ServiceProbeInvalid, "Port", $"must be between 1 and 65535, but is {Port}.");
         }
     }
 }

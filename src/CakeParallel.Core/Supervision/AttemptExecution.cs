@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using CakeParallel.Model;
 
 namespace CakeParallel.Supervision;
 

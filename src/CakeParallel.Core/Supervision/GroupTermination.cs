@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CakeParallel.Model;
 
 namespace CakeParallel.Supervision;
 

@@ -1,3 +1,5 @@
+using CakeParallel.Model;
+
 namespace CakeParallel.Supervision;
 
 /// <summary>

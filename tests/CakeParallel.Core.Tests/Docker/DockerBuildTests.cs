@@ -1,5 +1,7 @@
 using CakeParallel.Docker;
 using CakeParallel.Matrix;
+using CakeParallel.Model;
+using CakeParallel.Runs;
 
 namespace CakeParallel.Tests.Docker;
 

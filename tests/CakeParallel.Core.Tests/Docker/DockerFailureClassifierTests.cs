@@ -1,4 +1,5 @@
 using CakeParallel.Docker;
+using CakeParallel.Model;
 
 namespace CakeParallel.Tests.Docker;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CakeParallel.Docker;
+using CakeParallel.Runs;
 
 namespace CakeParallel.Tests.Docker;
 

@@ -1,5 +1,6 @@
 using CakeParallel.Docker;
 using CakeParallel.Matrix;
+using CakeParallel.Model;
 
 namespace CakeParallel.Tests.Docker;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CakeParallel.Matrix;
+using CakeParallel.Model;
 
 namespace CakeParallel.Tests.Matrix;
 

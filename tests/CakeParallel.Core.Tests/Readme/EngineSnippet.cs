@@ -1,3 +1,7 @@
+using CakeParallel.Model;
+using CakeParallel.Runs;
+
+
 namespace CakeParallel.Tests.Readme;
 
 /// <summary>The README's engine example, compiled here so it cannot drift from the API (ReadmeTests compares the text).</summary>

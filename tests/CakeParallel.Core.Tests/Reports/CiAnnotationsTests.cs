@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using CakeParallel.Reports;
+using CakeParallel.Model;
+using CakeParallel.Runs;
 
 namespace CakeParallel.Tests.Reports;
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Xml;
 using System.Xml.Linq;
+using CakeParallel.Model;
+using CakeParallel.Runs;
 
 namespace CakeParallel.Tests.Reports;
 

@@ -2,6 +2,8 @@ using System.Xml;
 using System.Xml.Linq;
 using System.Xml.Schema;
 using CakeParallel.Reports;
+using CakeParallel.Model;
+using CakeParallel.Runs;
 
 namespace CakeParallel.Tests.Reports;
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using CakeParallel.Reports;
+using CakeParallel.Model;
+using CakeParallel.Runs;
 
 namespace CakeParallel.Tests.Reports;
 

@@ -1,3 +1,6 @@
+using CakeParallel.Model;
+using CakeParallel.Runs;
+
 namespace CakeParallel.Tests.Reports;
 
 /// <summary>

@@ -1,3 +1,6 @@
+using CakeParallel.Model;
+using CakeParallel.Runs;
+
 namespace CakeParallel.Tests.Reports;
 
 public sealed class ReportValidationTests : IDisposable
@@ -30,11 +33,11 @@ public sealed class ReportValidationTests : IDisposable
         exception.Errors.Select(e => (e.Code, e.Field)).ShouldBe(
         [
             (ErrorCodes.MaxParallelTooSmall, "MaxParallel"),
-            (ReportErrorCodes.ReportPathUnusable, "Reports.ReportFile"),
-            (ReportErrorCodes.ReportPathsCollide, "Reports.MarkdownFile"),
-            (ReportErrorCodes.ReportPathUnusable, "Reports.HtmlFile"),
-            (ReportErrorCodes.AnnotationModeInvalid, "Reports.CiAnnotations"),
-            (ReportErrorCodes.ResumeReportUnusable, "Reports.ResumeFrom"),
+            (ErrorCodes.ReportPathUnusable, "Reports.ReportFile"),
+            (ErrorCodes.ReportPathsCollide, "Reports.MarkdownFile"),
+            (ErrorCodes.ReportPathUnusable, "Reports.HtmlFile"),
+            (ErrorCodes.AnnotationModeInvalid, "Reports.CiAnnotations"),
+            (ErrorCodes.ResumeReportUnusable, "Reports.ResumeFrom"),
         ], ignoreOrder: true);
         exception.Errors.Single(e => e.Field == "Reports.ResumeFrom").Message.ShouldContain("schemaVersion is 99");
         exception.Errors.Single(e => e.Field == "Reports.HtmlFile").Message.ShouldContain("is a file");
@@ -49,7 +52,7 @@ public sealed class ReportValidationTests : IDisposable
             ParallelRunner.RunAsync([Scratch.Sh("leg", "true")], _scratch.Options() with { Reports = new ReportOptions { ResumeFrom = missing } }));
 
         var error = exception.Errors.ShouldHaveSingleItem();
-        error.Code.ShouldBe(ReportErrorCodes.ResumeReportUnusable);
+        error.Code.ShouldBe(ErrorCodes.ResumeReportUnusable);
         error.Message.ShouldContain($"'{missing}' does not exist");
     }
 

@@ -1,4 +1,6 @@
 using CakeParallel.Reports;
+using CakeParallel.Model;
+using CakeParallel.Runs;
 
 namespace CakeParallel.Tests.Reports;
 

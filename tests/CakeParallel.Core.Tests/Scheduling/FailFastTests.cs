@@ -1,3 +1,6 @@
+using CakeParallel.Model;
+using CakeParallel.Runs;
+
 namespace CakeParallel.Tests.Scheduling;
 
 public sealed class FailFastTests : IDisposable

@@ -1,4 +1,6 @@
 using System.Globalization;
+using CakeParallel.Model;
+using CakeParallel.Runs;
 
 namespace CakeParallel.Tests.Scheduling;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CakeParallel.Services;
 using CakeParallel.Supervision;
+using CakeParallel.Model;
 
 namespace CakeParallel.Tests.Services;
 

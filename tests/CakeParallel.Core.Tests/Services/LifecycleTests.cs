@@ -1,5 +1,6 @@
 using CakeParallel.Services;
 using CakeParallel.Supervision;
+using CakeParallel.Model;
 
 namespace CakeParallel.Tests.Services;
 
@@ -55,7 +56,7 @@ public sealed class LifecycleTests : IDisposable
 
         var death = await died.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        death.Code.ShouldBe(ServiceErrorCodes.Died);
+        death.Code.ShouldBe(ErrorCodes.ServiceDied);
         death.ExitCode.ShouldBe(4);
         death.Message.ShouldBe("service 'fragile' exited with code 4 after it was ready: out of memory");
         death.OutputTail.ShouldBe(["up", "out of memory"]);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CakeParallel.Services;
+using CakeParallel.Model;
 
 namespace CakeParallel.Tests.Services;
 
@@ -80,7 +81,7 @@ public sealed class ReadinessTests : IDisposable
 
         // Far below the readiness timeout: the exit itself ends the wait.
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromMinutes(1));
-        failure.Code.ShouldBe(ServiceErrorCodes.StartFailed);
+        failure.Code.ShouldBe(ErrorCodes.ServiceStartFailed);
         failure.Failure.ExitCode.ShouldBe(3);
         failure.Failure.OutputTail.ShouldBe(["starting", "config file missing"]);
         failure.Message.ShouldContain("service 'broken' exited with code 3 before it was ready: config file missing");
@@ -99,7 +100,7 @@ public sealed class ReadinessTests : IDisposable
 
         var failure = await Should.ThrowAsync<ServiceStartException>(() => RunningService.StartAsync(spec));
 
-        failure.Code.ShouldBe(ServiceErrorCodes.NotReadyInTime);
+        failure.Code.ShouldBe(ErrorCodes.ServiceNotReadyInTime);
         failure.Failure.LastProbeError.ShouldStartWith($"TCP connect to 127.0.0.1:{port}: ");
         failure.Message.ShouldContain("service 'silent' was not ready after 2.0 s; last probe error: TCP connect to");
         failure.Failure.Signal.ShouldBe("SIGTERM");

@@ -1,4 +1,6 @@
 using CakeParallel.Services;
+using CakeParallel.Model;
+using CakeParallel.Runs;
 
 namespace CakeParallel.Tests.Services;
 
@@ -48,7 +50,7 @@ public sealed class RunWithServicesTests : IDisposable
 
         result.Legs.Single().Status.ShouldBe(LegStatus.NotStarted);
         result.Legs.Single().FailureReason.ShouldBe("Not started: service 'db' exited with code 1 before it was ready: port in use");
-        result.ServiceEvents.Single().Code.ShouldBe(ServiceErrorCodes.StartFailed);
+        result.ServiceEvents.Single().Code.ShouldBe(ErrorCodes.ServiceStartFailed);
         File.Exists(marker).ShouldBeFalse();
     }
 
@@ -107,7 +109,7 @@ public sealed class RunWithServicesTests : IDisposable
 
         var read = CakeParallel.Reports.JsonRunReport.Read(report);
         read.Legs.Single().Status.ShouldBe(LegStatus.NotStarted);
-        read.ServiceEvents.Single().Code.ShouldBe(ServiceErrorCodes.StartFailed);
+        read.ServiceEvents.Single().Code.ShouldBe(ErrorCodes.ServiceStartFailed);
     }
 
     private sealed class ServiceEventRecorder(List<ServiceEvent> events) : IRunListener

@@ -1,5 +1,6 @@
 using CakeParallel.Services;
 using CakeParallel.Supervision;
+using CakeParallel.Model;
 
 namespace CakeParallel.Tests.Services;
 

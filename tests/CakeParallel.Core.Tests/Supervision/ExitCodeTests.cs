@@ -1,3 +1,6 @@
+using CakeParallel.Model;
+using CakeParallel.Runs;
+
 namespace CakeParallel.Tests.Supervision;
 
 public sealed class ExitCodeTests : IDisposable

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using CakeParallel.Reports;
+using CakeParallel.Model;
 
 namespace CakeParallel.MSBuild.Tests.EndToEnd;
 

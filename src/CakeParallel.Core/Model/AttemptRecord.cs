@@ -1,0 +1,20 @@
+namespace CakeParallel.Model;
+
+/// <summary>What happened in one attempt of a leg, and whether (and why) it was retried.</summary>
+/// <param name="Number">The attempt number, starting at 1.</param>
+/// <param name="StartedAt">Wall-clock start time (UTC).</param>
+/// <param name="Duration">Duration measured on a monotonic clock.</param>
+/// <param name="ExitCode">The exit code; for a process killed by signal N this is 128+N, as a shell reports it. Null when the process could not be started.</param>
+/// <param name="Signal">The name of the signal that killed the process (for example <c>SIGKILL</c>), or <see langword="null"/>.</param>
+/// <param name="Outcome">How the attempt ended.</param>
+/// <param name="Decision">Whether the attempt was followed by a retry, and the reason.</param>
+/// <param name="Detail">One sentence on what happened (for example the first error line), or <see langword="null"/> on success.</param>
+public sealed record AttemptRecord(
+    int Number,
+    DateTimeOffset StartedAt,
+    TimeSpan Duration,
+    int? ExitCode,
+    string? Signal,
+    AttemptOutcome Outcome,
+    RetryDecision Decision,
+    string? Detail);

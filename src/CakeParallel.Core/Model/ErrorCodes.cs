@@ -1,0 +1,141 @@
+namespace CakeParallel.Model;
+
+/// <summary>
+/// The one catalogue of CakeParallel's error codes, by range: <c>CPAR00xx</c> invalid run input;
+/// <c>CPAR01xx</c> leg outcomes; <c>CPAR02xx</c> docker matrix input; <c>CPAR03xx</c> matrix files;
+/// <c>CPAR04xx</c> reports; <c>CPAR05xx</c> services. A new area takes the next free hundred; a code, once
+/// published, keeps its meaning.
+/// </summary>
+public static class ErrorCodes
+{
+    /// <summary>The run has no legs.</summary>
+    public const string NoLegs = "CPAR0001";
+
+    /// <summary>MaxParallel is less than 1.</summary>
+    public const string MaxParallelTooSmall = "CPAR0002";
+
+    /// <summary>A timeout, deadline or grace period is zero or negative.</summary>
+    public const string DurationNotPositive = "CPAR0003";
+
+    /// <summary>Two legs have the same name.</summary>
+    public const string DuplicateLegName = "CPAR0004";
+
+    /// <summary>A leg's executable does not exist or is not executable.</summary>
+    public const string ExecutableNotFound = "CPAR0005";
+
+    /// <summary>A leg's working directory does not exist.</summary>
+    public const string WorkingDirectoryNotFound = "CPAR0006";
+
+    /// <summary>A retry setting is out of range (MaxAttempts below 1, a negative delay).</summary>
+    public const string RetrySettingInvalid = "CPAR0007";
+
+    /// <summary>A RetryOnOutput pattern is not a valid regular expression.</summary>
+    public const string PatternInvalid = "CPAR0008";
+
+    /// <summary>A leg's name is empty or blank.</summary>
+    public const string LegNameEmpty = "CPAR0009";
+
+    /// <summary>A run setting is out of range (termination sequence, tail size, line size).</summary>
+    public const string SettingInvalid = "CPAR0010";
+
+    /// <summary>The log directory cannot be created.</summary>
+    public const string LogDirectoryUnusable = "CPAR0011";
+
+    /// <summary>A leg failed.</summary>
+    public const string LegFailed = "CPAR0101";
+
+    /// <summary>A leg timed out.</summary>
+    public const string LegTimedOut = "CPAR0102";
+
+    /// <summary>A leg was cancelled.</summary>
+    public const string LegCancelled = "CPAR0103";
+
+    /// <summary>A leg never started.</summary>
+    public const string LegNotStarted = "CPAR0104";
+
+    /// <summary>A leg's attempt failed and is retried (a warning, so hosts can suppress it by code).</summary>
+    public const string LegRetried = "CPAR0105";
+
+    /// <summary>The matrix is malformed: an axis without values or declared twice, an exclude naming no axis, legs mixed with axes.</summary>
+    public const string MatrixInvalid = "CPAR0201";
+
+    /// <summary>The matrix expands to no legs.</summary>
+    public const string MatrixEmpty = "CPAR0202";
+
+    /// <summary>A template uses a <c>{PLACEHOLDER}</c> that is not a parameter of the leg, or has unbalanced braces.</summary>
+    public const string PlaceholderUnknown = "CPAR0203";
+
+    /// <summary>A docker leg's build context directory does not exist.</summary>
+    public const string DockerContextNotFound = "CPAR0204";
+
+    /// <summary>A docker leg's Dockerfile does not exist.</summary>
+    public const string DockerfileNotFound = "CPAR0205";
+
+    /// <summary>A tag is not a valid docker image reference.</summary>
+    public const string DockerTagInvalid = "CPAR0206";
+
+    /// <summary>Two legs would write the same tag.</summary>
+    public const string DockerTagDuplicate = "CPAR0207";
+
+    /// <summary>A docker build setting is invalid (an empty build arg name, a secret without a source, a label key that is blank, ...).</summary>
+    public const string DockerSettingInvalid = "CPAR0208";
+
+    /// <summary>A docker secret's source file or environment variable is missing.</summary>
+    public const string DockerSecretUnavailable = "CPAR0209";
+
+    /// <summary>The docker daemon a leg would use is not reachable.</summary>
+    public const string DockerDaemonNotReachable = "CPAR0210";
+
+    /// <summary>The matrix file does not exist or cannot be read.</summary>
+    public const string MatrixFileUnreadable = "CPAR0301";
+
+    /// <summary>The matrix file is not valid JSON.</summary>
+    public const string MatrixFileSyntax = "CPAR0302";
+
+    /// <summary>The matrix file has a key that is not part of the format.</summary>
+    public const string MatrixFileUnknownKey = "CPAR0303";
+
+    /// <summary>A value in the matrix file has the wrong JSON type.</summary>
+    public const string MatrixFileWrongType = "CPAR0304";
+
+    /// <summary>A value in the matrix file has the right type but is out of range or malformed (e.g. a duration).</summary>
+    public const string MatrixFileValueInvalid = "CPAR0305";
+
+    /// <summary>The matrix file lacks a required key.</summary>
+    public const string MatrixFileMissingKey = "CPAR0306";
+
+    // CPAR04xx: reports (invalid report settings are reported with the other input errors; writing failures after the run).
+    /// <summary>A report file path is blank, names a directory, or its folder cannot be created.</summary>
+    public const string ReportPathUnusable = "CPAR0401";
+
+    /// <summary>Two reports are set to the same file.</summary>
+    public const string ReportPathsCollide = "CPAR0402";
+
+    /// <summary>The report to resume from is missing, unreadable, not a CakeParallel report, or of an unsupported schema version.</summary>
+    public const string ResumeReportUnusable = "CPAR0403";
+
+    /// <summary>The CI annotation mode is not one of the defined values.</summary>
+    public const string AnnotationModeInvalid = "CPAR0404";
+
+    /// <summary>A report could not be written after the run (see <c>ReportWriteException</c>); the legs' results stand.</summary>
+    public const string ReportNotWritten = "CPAR0405";
+
+    // CPAR05xx: services (invalid service input otherwise uses the run codes above where the meaning is the same).
+    /// <summary>A readiness probe's settings are invalid (URL, host, port).</summary>
+    public const string ServiceProbeInvalid = "CPAR0501";
+
+    /// <summary>Two services have the same name.</summary>
+    public const string ServiceNameDuplicate = "CPAR0502";
+
+    /// <summary>A service could not be started, or exited before it was ready.</summary>
+    public const string ServiceStartFailed = "CPAR0503";
+
+    /// <summary>A service did not become ready within its readiness timeout and was stopped.</summary>
+    public const string ServiceNotReadyInTime = "CPAR0504";
+
+    /// <summary>A service exited on its own after it was ready.</summary>
+    public const string ServiceDied = "CPAR0505";
+
+    /// <summary>A service was stopped (or its start cancelled) before it was ready.</summary>
+    public const string ServiceStartCancelled = "CPAR0506";
+}

@@ -1,0 +1,50 @@
+namespace CakeParallel.Model;
+
+/// <summary>The outcome of one leg: its status, every attempt, and what is needed to explain a failure at a glance.</summary>
+public sealed record LegResult
+{
+    /// <summary>The leg's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The leg's stable id (see <see cref="LegSpec.Id"/>).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The matrix parameters of the leg (empty for plain legs).</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The final status.</summary>
+    public required LegStatus Status { get; init; }
+
+    /// <summary>Every attempt, in order (empty for legs that never started).</summary>
+    public IReadOnlyList<AttemptRecord> Attempts { get; init; } = [];
+
+    /// <summary>From the first attempt's start to the last attempt's end, retry waits included.</summary>
+    public TimeSpan Duration { get; init; }
+
+    /// <summary>The last attempt's exit code (128+N when killed by signal N), or <see langword="null"/>.</summary>
+    public int? ExitCode { get; init; }
+
+    /// <summary>The signal that killed the last attempt (e.g. <c>SIGKILL</c>), or <see langword="null"/>.</summary>
+    public string? Signal { get; init; }
+
+    /// <summary>The leg's complete log (every attempt, both streams, timestamped), or <see langword="null"/> if it never started.</summary>
+    public string? LogFile { get; init; }
+
+    /// <summary>The last output lines of the last attempt (each line capped), oldest first.</summary>
+    public IReadOnlyList<string> OutputTail { get; init; } = [];
+
+    /// <summary>Why the leg did not succeed, in one sentence; <see langword="null"/> when it succeeded.</summary>
+    public string? FailureReason { get; init; }
+
+    /// <summary>The image id a docker build leg produced, or <see langword="null"/>.</summary>
+    public string? ImageId { get; init; }
+
+    /// <summary>The tags a docker build leg was asked to write (empty for other legs).</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Further facts found after the leg ended, e.g. that a terminated BuildKit build still tagged its image.</summary>
+    public IReadOnlyList<string> Remarks { get; init; } = [];
+
+    /// <summary>The exit code and signal as one short text, e.g. <c>0</c>, <c>3</c> or <c>137 (SIGKILL)</c>; empty when none.</summary>
+    public string ExitDisplay => ExitCode is null ? "" : Signal is null ? ExitCode.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{ExitCode} ({Signal})";
+}

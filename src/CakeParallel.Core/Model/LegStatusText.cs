@@ -1,0 +1,18 @@
+namespace CakeParallel.Model;
+
+/// <summary>Lower-case words for statuses and outcomes, as people read them in logs and reports.</summary>
+public static class LegStatusText
+{
+    /// <summary>E.g. <c>succeeded</c>, <c>timed out</c>, <c>not started</c>.</summary>
+    /// <param name="status">The status.</param>
+    public static string Of(LegStatus status) => status switch
+    {
+        LegStatus.Succeeded => "succeeded",
+        LegStatus.Failed => "failed",
+        LegStatus.TimedOut => "timed out",
+        LegStatus.Cancelled => "cancelled",
+        LegStatus.NotStarted => "not started",
+        LegStatus.Reused => "reused",
+        _ => status.ToString(),
+    };
+}

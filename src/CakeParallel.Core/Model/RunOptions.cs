@@ -1,0 +1,55 @@
+using CakeParallel.Services;
+
+namespace CakeParallel.Model;
+
+/// <summary>How a run is scheduled and supervised. Immutable; derive variants with <c>with</c>.</summary>
+public sealed record RunOptions
+{
+    /// <summary>The most legs running at once (default: the processor count). Must be at least 1.</summary>
+    public int MaxParallel { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// On the first leg that finally fails or times out, start no further legs (they end <see cref="LegStatus.NotStarted"/>)
+    /// and terminate the running ones (<see cref="LegStatus.Cancelled"/>). Default off: every leg runs.
+    /// </summary>
+    public bool FailFast { get; init; }
+
+    /// <summary>
+    /// Background services to start (all ready) before the first leg and stop after the last, on every exit path
+    /// (default none). If one cannot start, no leg starts; what happened to them is in <see cref="RunResult.ServiceEvents"/>.
+    /// </summary>
+    public IReadOnlyList<ServiceSpec> Services { get; init; } = [];
+
+    /// <summary>Timeout of each attempt (default none). Must be positive when set.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Deadline for the whole run, measured from its start (default none). Must be positive when set.</summary>
+    public TimeSpan? Deadline { get; init; }
+
+    /// <summary>How legs are terminated on timeout, fail-fast and cancellation (default: SIGTERM, 10 s, SIGKILL).</summary>
+    public TerminationSequence Termination { get; init; } = TerminationSequence.Default;
+
+    /// <summary>The retry policy of legs that do not set their own (default: no retries).</summary>
+    public RetryPolicy Retry { get; init; } = RetryPolicy.None;
+
+    /// <summary>Where each leg's complete log is written (default: a new folder under the temp directory).</summary>
+    public string? LogDirectory { get; init; }
+
+    /// <summary>How many of a leg's last output lines its result keeps (default 50).</summary>
+    public int OutputTailLines { get; init; } = 50;
+
+    /// <summary>Longer lines are split into pieces of this many bytes (default 64 KiB), so no line is buffered forever.</summary>
+    public int MaxLineBytes { get; init; } = 64 * 1024;
+
+    /// <summary>
+    /// How long the runner keeps reading a leg's output after its main process exited and its group was
+    /// terminated (default 2 s); bounds the wait for a process that escaped the group yet holds the pipe.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Receives the run's events, or <see langword="null"/>.</summary>
+    public IRunListener? Listener { get; init; }
+
+    /// <summary>The reports written when the run ends (also when it failed or was cancelled), and the report to resume from.</summary>
+    public ReportOptions Reports { get; init; } = ReportOptions.None;
+}

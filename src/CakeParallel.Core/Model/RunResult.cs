@@ -1,0 +1,56 @@
+
+namespace CakeParallel.Model;
+
+/// <summary>The outcome of a run: one <see cref="LegResult"/> per leg, in input order, whatever the completion order.</summary>
+public sealed record RunResult
+{
+    /// <summary>Every leg's result, in the order the legs were given.</summary>
+    public required IReadOnlyList<LegResult> Legs { get; init; }
+
+    /// <summary>When the run started (UTC).</summary>
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>
+    /// What happened to the run's <see cref="RunOptions.Services"/>: ready, stopped, and above all a service that
+    /// died while legs were running (<see cref="ServiceEventKind.Died"/>) or could not start. Empty without services.
+    /// </summary>
+    public IReadOnlyList<ServiceEvent> ServiceEvents { get; init; } = [];
+
+    /// <summary>Wall time of the whole run, measured on a monotonic clock.</summary>
+    public required TimeSpan Duration { get; init; }
+
+    /// <summary>True when the run was cancelled by its host (Ctrl+C, MSBuild's Cancel()).</summary>
+    public bool WasCancelled { get; init; }
+
+    /// <summary>A unique, time-ordered id of the run (a version 7 UUID), shown in every report.</summary>
+    public string RunId { get; init; } = Guid.CreateVersion7().ToString();
+
+    /// <summary>The machine the run ran on.</summary>
+    public string Host { get; init; } = Environment.MachineName;
+
+    /// <summary>The settings the run was made with, or <see langword="null"/> when unknown.</summary>
+    public RunSettings? Settings { get; init; }
+
+    /// <summary>True only when every leg succeeded (or was reused from an earlier successful run).</summary>
+    public bool Succeeded => Legs.All(l => l.Status is LegStatus.Succeeded or LegStatus.Reused);
+
+    /// <summary>The legs that did not succeed, in input order.</summary>
+    public IEnumerable<LegResult> Unsuccessful => Legs.Where(l => l.Status is not (LegStatus.Succeeded or LegStatus.Reused));
+
+    /// <summary>How many legs ended with <paramref name="status"/>.</summary>
+    /// <param name="status">The status to count.</param>
+    public int Count(LegStatus status) => Legs.Count(l => l.Status == status);
+
+    /// <summary>Counts per status, e.g. <c>3 succeeded, 1 failed, 1 timed out</c> (zero counts omitted).</summary>
+    public string CountsDisplay
+    {
+        get
+        {
+            var parts = Enum.GetValues<LegStatus>()
+                .Select(s => (Status: s, Count: Count(s)))
+                .Where(c => c.Count > 0)
+                .Select(c => $"{c.Count} {LegStatusText.Of(c.Status)}");
+            return string.Join(", ", parts);
+        }
+    }
+}

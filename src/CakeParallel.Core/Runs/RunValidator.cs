@@ -1,0 +1,200 @@
+using System.Text.RegularExpressions;
+using CakeParallel.Scheduling;
+using CakeParallel.Model;
+using CakeParallel.Supervision;
+
+namespace CakeParallel.Runs;
+
+/// <summary>
+/// Checks a run's legs and options before anything starts and reports every problem at once, each naming the
+/// leg and the field.
+/// </summary>
+public static class RunValidator
+{
+    /// <summary>Every problem in <paramref name="legs"/> and <paramref name="options"/>; empty when the run can start.</summary>
+    /// <param name="legs">The legs.</param>
+    /// <param name="options">The run options.</param>
+    public static IReadOnlyList<ValidationError> Validate(IReadOnlyList<LegSpec> legs, RunOptions options)
+    {
+        var errors = new List<ValidationError>();
+        ValidateOptions(options, errors);
+        errors.AddRange(Services.ServiceValidator.Validate(options.Services));
+        if (legs.Count == 0)
+        {
+            errors.Add(new ValidationError(ErrorCodes.NoLegs, null, "Legs", "the run has no legs; give at least one."));
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var leg in legs)
+        {
+            ValidateLeg(leg, names, errors);
+        }
+
+        return errors;
+    }
+
+    internal static IReadOnlyList<LegPlan> Plan(IReadOnlyList<LegSpec> legs, RunOptions options)
+    {
+        var errors = Validate(legs, options);
+        if (errors.Count > 0)
+        {
+            throw new InvalidRunException(errors);
+        }
+
+        var logDirectory = options.LogDirectory ?? Path.Combine(Path.GetTempPath(), "cakeparallel", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", System.Globalization.CultureInfo.InvariantCulture) + "-" + Environment.ProcessId);
+        try
+        {
+            Directory.CreateDirectory(logDirectory);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidRunException([new ValidationError(ErrorCodes.LogDirectoryUnusable, null, "LogDirectory", $"cannot create '{logDirectory}': {exception.Message}")]);
+        }
+
+        var fileNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var plans = new LegPlan[legs.Count];
+        for (var i = 0; i < legs.Count; i++)
+        {
+            var leg = legs[i];
+            var fileName = SafeFileName(leg.Name);
+            if (!fileNames.Add(fileName))
+            {
+                // Two names that differ only in characters a file name cannot hold: the stable id separates them.
+                fileName = fileName + "-" + leg.Id;
+                fileNames.Add(fileName);
+            }
+
+            var executable = ExecutableLocator.Resolve(leg.Executable, leg.WorkingDirectory, leg.EnvironmentVariables)!;
+            plans[i] = new LegPlan(i, leg, executable, Path.Combine(logDirectory, fileName + ".log"));
+        }
+
+        return plans;
+    }
+
+    private static void ValidateOptions(RunOptions options, List<ValidationError> errors)
+    {
+        if (options.MaxParallel < 1)
+        {
+            errors.Add(new ValidationError(ErrorCodes.MaxParallelTooSmall, null, "MaxParallel", $"must be at least 1, but is {options.MaxParallel}."));
+        }
+
+        CheckPositive(options.Timeout, null, "Timeout", errors);
+        CheckPositive(options.Deadline, null, "Deadline", errors);
+        ValidateRetry(options.Retry, null, "Retry", errors);
+        if (options.Termination.Steps.Count == 0)
+        {
+            errors.Add(new ValidationError(ErrorCodes.SettingInvalid, null, "Termination", "the termination sequence has no steps."));
+        }
+
+        foreach (var step in options.Termination.Steps)
+        {
+            if (!SignalNames.TryGetNumber(step.Signal, out _))
+            {
+                errors.Add(new ValidationError(ErrorCodes.SettingInvalid, null, "Termination", $"'{step.Signal}' is not a signal name."));
+            }
+
+            if (step.Wait < TimeSpan.Zero)
+            {
+                errors.Add(new ValidationError(ErrorCodes.DurationNotPositive, null, "GracePeriod", $"the wait after {step.Signal} must not be negative, but is {step.Wait}."));
+            }
+        }
+
+        if (options.OutputTailLines < 1)
+        {
+            errors.Add(new ValidationError(ErrorCodes.SettingInvalid, null, "OutputTailLines", $"must be at least 1, but is {options.OutputTailLines}."));
+        }
+
+        if (options.MaxLineBytes < 64)
+        {
+            errors.Add(new ValidationError(ErrorCodes.SettingInvalid, null, "MaxLineBytes", $"must be at least 64, but is {options.MaxLineBytes}."));
+        }
+
+        if (options.DrainTimeout < TimeSpan.Zero)
+        {
+            errors.Add(new ValidationError(ErrorCodes.DurationNotPositive, null, "DrainTimeout", "must not be negative."));
+        }
+
+        errors.AddRange(Reports.ReportOptionsValidator.Validate(options.Reports));
+    }
+
+    private static void ValidateLeg(LegSpec leg, HashSet<string> names, List<ValidationError> errors)
+    {
+        var name = leg.Name;
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            errors.Add(new ValidationError(ErrorCodes.LegNameEmpty, name, "Name", "a leg needs a name that is not blank."));
+        }
+        else if (!names.Add(name))
+        {
+            errors.Add(new ValidationError(ErrorCodes.DuplicateLegName, name, "Name", $"another leg is also named '{name}'; leg names must be unique."));
+        }
+
+        var directoryOk = true;
+        if (leg.WorkingDirectory is not null && !Directory.Exists(leg.WorkingDirectory))
+        {
+            directoryOk = false;
+            errors.Add(new ValidationError(ErrorCodes.WorkingDirectoryNotFound, name, "WorkingDirectory", $"directory '{leg.WorkingDirectory}' does not exist."));
+        }
+
+        if (string.IsNullOrWhiteSpace(leg.Executable))
+        {
+            errors.Add(new ValidationError(ErrorCodes.ExecutableNotFound, name, "Executable", "no executable given."));
+        }
+        else if (directoryOk && ExecutableLocator.Resolve(leg.Executable, leg.WorkingDirectory, leg.EnvironmentVariables) is null)
+        {
+            var where = leg.Executable.Contains('/') ? "does not exist or is not executable" : "was not found on PATH";
+            errors.Add(new ValidationError(ErrorCodes.ExecutableNotFound, name, "Executable", $"'{leg.Executable}' {where}."));
+        }
+
+        CheckPositive(leg.Timeout, name, "Timeout", errors);
+        if (leg.Retry is not null)
+        {
+            ValidateRetry(leg.Retry, name, "Retry", errors);
+        }
+    }
+
+    private static void ValidateRetry(RetryPolicy retry, string? leg, string field, List<ValidationError> errors)
+    {
+        if (retry.MaxAttempts < 1)
+        {
+            errors.Add(new ValidationError(ErrorCodes.RetrySettingInvalid, leg, field + ".MaxAttempts", $"must be at least 1 (one attempt, no retry), but is {retry.MaxAttempts}."));
+        }
+
+        if (retry.InitialDelay < TimeSpan.Zero || retry.InitialDelay > TimeSpan.FromDays(1))
+        {
+            errors.Add(new ValidationError(ErrorCodes.RetrySettingInvalid, leg, field + ".InitialDelay", $"must be between 0 and 1 day, but is {retry.InitialDelay}."));
+        }
+
+        if (retry.MaxDelay <= TimeSpan.Zero || retry.MaxDelay < retry.InitialDelay)
+        {
+            errors.Add(new ValidationError(ErrorCodes.RetrySettingInvalid, leg, field + ".MaxDelay", $"must be positive and at least InitialDelay ({retry.InitialDelay}), but is {retry.MaxDelay}."));
+        }
+
+        for (var i = 0; i < retry.RetryOnOutput.Count; i++)
+        {
+            try
+            {
+                _ = new Regex(retry.RetryOnOutput[i], RegexOptions.CultureInvariant);
+            }
+            catch (ArgumentException exception)
+            {
+                errors.Add(new ValidationError(ErrorCodes.PatternInvalid, leg, $"{field}.RetryOnOutput[{i}]", $"'{retry.RetryOnOutput[i]}' is not a valid regular expression: {exception.Message}"));
+            }
+        }
+    }
+
+    private static void CheckPositive(TimeSpan? value, string? leg, string field, List<ValidationError> errors)
+    {
+        if (value is { } v && v <= TimeSpan.Zero)
+        {
+            errors.Add(new ValidationError(ErrorCodes.DurationNotPositive, leg, field, $"must be positive when set, but is {v}."));
+        }
+    }
+
+    private static string SafeFileName(string name)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        var safe = new string(name.Select(c => invalid.Contains(c) || char.IsWhiteSpace(c) ? '_' : c).ToArray());
+        return safe.Length > 100 ? safe[..100] : safe;
+    }
+}
