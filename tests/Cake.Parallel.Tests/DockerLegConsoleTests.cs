@@ -1,6 +1,6 @@
 using Cake.Parallel.Rendering;
 using Cake.Parallel.Tests.Infrastructure;
-using CakeParallel;
+using CakeParallel.Model;
 
 namespace Cake.Parallel.Tests;
 
