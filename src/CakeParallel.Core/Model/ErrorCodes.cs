@@ -41,6 +41,9 @@ public static class ErrorCodes
     /// <summary>The log directory cannot be created.</summary>
     public const string LogDirectoryUnusable = "CPAR0011";
 
+    /// <summary>The machine cannot supervise legs: it is not Linux, or /proc or util-linux setsid is missing.</summary>
+    public const string PlatformUnsupported = "CPAR0012";
+
     /// <summary>A leg failed.</summary>
     public const string LegFailed = "CPAR0101";
 

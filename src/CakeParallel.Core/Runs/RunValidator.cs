@@ -17,6 +17,11 @@ public static class RunValidator
     public static IReadOnlyList<ValidationError> Validate(IReadOnlyList<LegSpec> legs, RunOptions options)
     {
         var errors = new List<ValidationError>();
+        if (PlatformRequirements.Problem() is { } platform)
+        {
+            errors.Add(new ValidationError(ErrorCodes.PlatformUnsupported, null, "platform", platform));
+        }
+
         ValidateOptions(options, errors);
         errors.AddRange(Services.ServiceValidator.Validate(options.Services));
         if (legs.Count == 0)
