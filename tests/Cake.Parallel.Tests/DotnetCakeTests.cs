@@ -43,6 +43,7 @@ public sealed class DotnetCakeTests(AddinFeed feed) : IDisposable
             Task("Default").Does(() => DockerBuildMatrix(new DockerMatrixSettings().WithAxis("n", "1").SetContext(".")));
             RunTarget("Default");
             """);
+        File.WriteAllText(Path.Combine(script.Directory, "Dockerfile"), "FROM scratch\n");
         var socket = Path.Combine(script.Directory, "nothing-serves-this.sock");
 
         using var cake = script.RunWith(new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix://" + socket });
