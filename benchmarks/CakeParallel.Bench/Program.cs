@@ -19,8 +19,8 @@ if (args[0] == "expand")
     var matrix = new MatrixDefinition
     {
         Axes = new[] { "node", "os", "arch", "target" }.Select(n => new MatrixAxis(n, values)).ToArray(),
-        Exclude = [new Dictionary<string, string> { ["node"] = "0", ["os"] = "0" }],
-        Include = [new Dictionary<string, string> { ["node"] = "1", ["experimental"] = "true" }, new Dictionary<string, string> { ["node"] = "extra" }],
+        Exclude = [new Dictionary<string, MatrixValue> { ["node"] = "0", ["os"] = "0" }],
+        Include = [new Dictionary<string, MatrixValue> { ["node"] = "1", ["experimental"] = "true" }, new Dictionary<string, MatrixValue> { ["node"] = "extra" }],
     };
     var best = TimeSpan.MaxValue;
     var count = 0;

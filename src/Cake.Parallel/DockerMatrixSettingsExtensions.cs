@@ -14,14 +14,17 @@ public static class DockerMatrixSettingsExtensions
     public static DockerMatrixSettings WithAxis(this DockerMatrixSettings settings, string name, params string[] values) =>
         Apply(settings, s => s.Matrix = s.Matrix with { Axes = [.. s.Matrix.Axes, new MatrixAxis(name, values)] });
 
-    /// <summary>Adds an include entry: merged into the combinations it matches, or added as a leg of its own.</summary>
+    /// <summary>
+    /// Adds an include entry: merged into the combinations it matches, or added as a leg of its own. Keys name axes
+    /// regardless of case, strings match regardless of case, and numbers by value (<c>12.0</c> matches <c>12</c>).
+    /// </summary>
     /// <param name="settings">The settings.</param>
     /// <param name="parameters">The entry's parameter values.</param>
     /// <returns>The same settings, for chaining.</returns>
     public static DockerMatrixSettings WithInclude(this DockerMatrixSettings settings, IDictionary<string, string> parameters) =>
         Apply(settings, s => s.Matrix = s.Matrix with { Include = [.. s.Matrix.Include, Copy(parameters)] });
 
-    /// <summary>Adds an exclude entry: combinations matching every key of it are removed.</summary>
+    /// <summary>Adds an exclude entry: combinations matching every key of it are removed (matched as for <see cref="WithInclude"/>).</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="parameters">The partial combination to remove.</param>
     /// <returns>The same settings, for chaining.</returns>
@@ -107,8 +110,9 @@ public static class DockerMatrixSettingsExtensions
     public static DockerMatrixSettings SetBaseDirectory(this DockerMatrixSettings settings, DirectoryPath baseDirectory) =>
         Apply(settings, s => s.BaseDirectory = baseDirectory);
 
-    private static IReadOnlyDictionary<string, string> Copy(IDictionary<string, string> parameters) =>
-        new Dictionary<string, string>(parameters, StringComparer.Ordinal);
+    // Text spelled as a number is a number (MatrixValue.FromText), so "12.0" matches an axis value "12" as on GitHub.
+    private static IReadOnlyDictionary<string, MatrixValue> Copy(IDictionary<string, string> parameters) =>
+        parameters.ToDictionary(p => p.Key, p => MatrixValue.FromText(p.Value), StringComparer.Ordinal);
 
     private static IReadOnlyDictionary<string, string> With(IReadOnlyDictionary<string, string> map, string name, string value) =>
         new Dictionary<string, string>(map, StringComparer.Ordinal) { [name] = value };

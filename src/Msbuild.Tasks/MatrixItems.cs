@@ -5,7 +5,8 @@ namespace CakeParallel.MSBuild;
 
 /// <summary>
 /// Reads a matrix given as MSBuild items: <c>Axes</c> (identity = axis name, metadata <c>Values</c> = a
-/// <c>;</c>-list), <c>Include</c> and <c>Exclude</c> (each item's custom metadata = the key/value pairs).
+/// <c>;</c>-list), <c>Include</c> and <c>Exclude</c> (each item's custom metadata = the key/value pairs). Matching
+/// follows GitHub Actions as for a matrix file; object values need a matrix file (metadata names cannot hold a '.').
 /// </summary>
 internal static class MatrixItems
 {
@@ -16,12 +17,13 @@ internal static class MatrixItems
         Exclude = exclude.Select(Pairs).ToArray(),
     };
 
-    private static IReadOnlyDictionary<string, string> Pairs(ITaskItem item)
+    // Values are text; text spelled as a number is a number (MatrixValue.FromText), so "12.0" matches "12" as on GitHub.
+    private static IReadOnlyDictionary<string, MatrixValue> Pairs(ITaskItem item)
     {
-        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var pairs = new Dictionary<string, MatrixValue>(StringComparer.Ordinal);
         foreach (var name in item.CloneCustomMetadata().Keys.Cast<string>().Order(StringComparer.Ordinal))
         {
-            pairs[name] = item.GetMetadata(name);
+            pairs[name] = MatrixValue.FromText(item.GetMetadata(name));
         }
 
         return pairs;

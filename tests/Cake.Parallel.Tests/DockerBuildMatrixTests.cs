@@ -14,7 +14,7 @@ public sealed class DockerBuildMatrixTests(AddinFeed feed) : IDisposable
     {
         foreach (var flavour in new[] { "plain", "salted" })
         {
-            DockerDaemon.Run("image", "rm", "--force", $"{_repository}:{flavour}");
+            TestDocker.Run(["image", "rm", "--force", $"{_repository}:{flavour}"]);
         }
 
         _temp.Dispose();
@@ -23,7 +23,7 @@ public sealed class DockerBuildMatrixTests(AddinFeed feed) : IDisposable
     [SkippableFact]
     public void A_matrix_file_builds_every_leg_through_dotnet_cake_and_reports_image_ids()
     {
-        DockerDaemon.Require();
+        DockerAvailability.Require();
         WriteDockerfile();
         File.WriteAllText(_temp.Combine("matrix.json"), $$"""
             {
@@ -40,8 +40,8 @@ public sealed class DockerBuildMatrixTests(AddinFeed feed) : IDisposable
         cake.Stdout.ShouldMatch(@"\n  Leg +Status +Attempts +Duration +Exit +Image\n");
         foreach (var flavour in new[] { "plain", "salted" })
         {
-            var (exitCode, imageId) = DockerDaemon.Run("image", "inspect", "--format", "{{.Id}}", $"{_repository}:{flavour}");
-            exitCode.ShouldBe(0, imageId);
+            var imageId = TestDocker.ImageId($"{_repository}:{flavour}");
+            imageId.ShouldNotBeNull($"{_repository}:{flavour} was built");
             cake.Stdout.ShouldContain($"IMAGE {flavour} {imageId}");
             cake.Stdout.ShouldMatch($@"\n  {flavour} +succeeded +1 +\S+ \S+ +0 +{imageId["sha256:".Length..][..12]}\n");
             // Docker legs show their steps, not every line, unless the settings choose another output mode.
@@ -52,7 +52,7 @@ public sealed class DockerBuildMatrixTests(AddinFeed feed) : IDisposable
     [SkippableFact]
     public void The_settings_overload_builds_the_matrix_relative_to_the_cake_working_directory()
     {
-        DockerDaemon.Require();
+        DockerAvailability.Require();
         WriteDockerfile();
         var context = new TestCakeContext(_temp.Path);
 
@@ -70,7 +70,7 @@ public sealed class DockerBuildMatrixTests(AddinFeed feed) : IDisposable
     [SkippableFact]
     public void The_matrix_file_overload_writes_reports_and_resuming_reuses_the_built_images()
     {
-        DockerDaemon.Require();
+        DockerAvailability.Require();
         WriteDockerfile();
         File.WriteAllText(_temp.Combine("matrix.json"), $$"""
             {
@@ -118,7 +118,7 @@ public sealed class DockerBuildMatrixTests(AddinFeed feed) : IDisposable
     }
 
     private void WriteDockerfile() => File.WriteAllText(_temp.Combine("Dockerfile"), $"""
-        FROM {DockerDaemon.BaseImage}
+        FROM {DockerBaseImage.Name}
         ARG flavour
         RUN echo "building $flavour" && echo "$flavour" > /flavour.txt
         """);

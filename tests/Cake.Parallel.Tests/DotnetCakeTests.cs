@@ -32,7 +32,7 @@ public sealed class DotnetCakeTests(AddinFeed feed) : IDisposable
         cake.Stdout.ShouldMatch(@"\n  broken +failed +1 +\S+ \S+ +3\n");
         cake.Stdout.ShouldMatch(@"\n  flaky +succeeded +2 +\S+ \S+ +0\n");
         cake.Stdout.ShouldMatch(@"\n  hangs +timed out +1 +\S+ \S+ +143 \(SIGTERM\)\n");
-        ProcessTable.WithMarker(_marker).ShouldBeEmpty(ProcessTable.Describe(ProcessTable.WithMarker(_marker)));
+        ProcessScan.LiveWithMarker(_marker).ShouldBeEmpty(ProcessScan.Describe(ProcessScan.LiveWithMarker(_marker)));
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class DotnetCakeTests(AddinFeed feed) : IDisposable
         cake.Stdout.ShouldNotContain("RESULT ");
         cake.Output.ShouldMatch(@"Error: 2 of 4 parallel legs did not succeed: 'broken' failed: [^\n]*; 'hangs' timed out");
         cake.Stdout.ShouldContain("Parallel run finished in ");
-        ProcessTable.WithMarker(_marker).ShouldBeEmpty(ProcessTable.Describe(ProcessTable.WithMarker(_marker)));
+        ProcessScan.LiveWithMarker(_marker).ShouldBeEmpty(ProcessScan.Describe(ProcessScan.LiveWithMarker(_marker)));
     }
 
     [Fact]
@@ -75,10 +75,10 @@ public sealed class DotnetCakeTests(AddinFeed feed) : IDisposable
         using var script = new CakeScript(feed, CakeScript.FromFile("Scripts/long-legs.cake"));
         using var cake = script.Start($"--marker={_marker}");
         cake.WaitForOutput(o => o.Contains("long-1 running", StringComparison.Ordinal) && o.Contains("long-2 ignores SIGTERM", StringComparison.Ordinal), TimeSpan.FromMinutes(3));
-        ProcessTable.WithMarker(_marker).Count.ShouldBeGreaterThanOrEqualTo(4, "two shells and their sleeps run before the signal");
+        ProcessScan.LiveWithMarker(_marker).Count.ShouldBeGreaterThanOrEqualTo(4, "two shells and their sleeps run before the signal");
 
         var clock = Stopwatch.StartNew();
-        ProcessTable.SignalGroup(cake.Id, "INT");
+        ProcessScan.SignalGroup(cake.Id, "INT");
         var exitCode = cake.WaitForExit(TimeSpan.FromMinutes(1));
 
         exitCode.ShouldNotBe(0, cake.Output);
@@ -89,7 +89,7 @@ public sealed class DotnetCakeTests(AddinFeed feed) : IDisposable
         cake.Stdout.ShouldMatch(@"\n  long-1 +cancelled +1 ");
         cake.Stdout.ShouldMatch(@"\n  queued +not started +0 ");
         cake.Output.ShouldContain("Error: The parallel run was cancelled by SIGINT; 2 cancelled, 1 not started.");
-        ProcessTable.WithMarker(_marker).ShouldBeEmpty(ProcessTable.Describe(ProcessTable.WithMarker(_marker)));
+        ProcessScan.LiveWithMarker(_marker).ShouldBeEmpty(ProcessScan.Describe(ProcessScan.LiveWithMarker(_marker)));
     }
 
     [Fact]

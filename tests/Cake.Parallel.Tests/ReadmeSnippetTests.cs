@@ -93,11 +93,11 @@ public sealed class ReadmeSnippetTests(AddinFeed feed)
     [SkippableFact]
     public void The_docker_matrix_snippet_builds_from_settings_and_from_a_file()
     {
-        DockerDaemon.Require();
+        DockerAvailability.Require();
         using var script = new CakeScript(feed, CakeScript.FromFile("Scripts/readme-docker-matrix.cake"));
         var docker = Directory.CreateDirectory(Path.Combine(script.Directory, "docker")).FullName;
         File.WriteAllText(Path.Combine(docker, "Dockerfile"), $"""
-            FROM {DockerDaemon.BaseImage}
+            FROM {DockerBaseImage.Name}
             ARG variant
             RUN echo "variant $variant" && echo "$variant" > /variant.txt
             """);
@@ -121,14 +121,14 @@ public sealed class ReadmeSnippetTests(AddinFeed feed)
             fromFile.Stdout.ShouldMatch(@"Parallel run finished in [^:]+: 2 succeeded");
             foreach (var tag in tags)
             {
-                DockerDaemon.Run("image", "inspect", tag).ExitCode.ShouldBe(0, tag);
+                TestDocker.Run(["image", "inspect", tag]).ExitCode.ShouldBe(0, tag);
             }
 
-            DockerDaemon.Run("image", "inspect", "--format", "{{index .Config.Labels \"org.opencontainers.image.version\"}}", "cakeparallel-example:full").Output.ShouldBe("full");
+            TestDocker.Output("image", "inspect", "--format", "{{index .Config.Labels \"org.opencontainers.image.version\"}}", "cakeparallel-example:full").ShouldBe("full");
         }
         finally
         {
-            DockerDaemon.Run(["image", "rm", "--force", .. tags]);
+            TestDocker.Run(["image", "rm", "--force", .. tags]);
         }
     }
 

@@ -24,7 +24,7 @@ public sealed class RepositoryBuildTests(AddinFeed feed)
     [SkippableFact]
     public void Demo_builds_the_example_matrix_and_prints_the_summary()
     {
-        DockerDaemon.Require();
+        DockerAvailability.Require();
         using var script = RepositoryScript();
 
         using var cake = script.Run("--target=Demo");

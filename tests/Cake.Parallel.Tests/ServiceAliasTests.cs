@@ -78,10 +78,10 @@ public sealed class ServiceAliasTests(AddinFeed feed)
             """));
         using var cake = script.Start();
         cake.WaitForOutput(o => o.Contains("READY ", StringComparison.Ordinal), TimeSpan.FromMinutes(3));
-        ProcessTable.WithMarker(_marker).ShouldNotBeEmpty();
+        ProcessScan.LiveWithMarker(_marker).ShouldNotBeEmpty();
         IsListening(_port).ShouldBeTrue();
 
-        ProcessTable.SignalGroup(cake.Id, "INT");
+        ProcessScan.SignalGroup(cake.Id, "INT");
         var exitCode = cake.WaitForExit(TimeSpan.FromMinutes(1));
 
         exitCode.ShouldNotBe(0, cake.Output);
@@ -145,7 +145,7 @@ public sealed class ServiceAliasTests(AddinFeed feed)
         {{body}}
         """;
 
-    private void NoProcessLeft() => ProcessTable.WithMarker(_marker).ShouldBeEmpty(ProcessTable.Describe(ProcessTable.WithMarker(_marker)));
+    private void NoProcessLeft() => ProcessScan.LiveWithMarker(_marker).ShouldBeEmpty(ProcessScan.Describe(ProcessScan.LiveWithMarker(_marker)));
 
     private static int FreePort() => CakeParallel.Testing.LoopbackPorts.Free();
 

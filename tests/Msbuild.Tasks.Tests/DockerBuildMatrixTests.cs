@@ -40,8 +40,8 @@ public sealed class DockerBuildMatrixTests : IDisposable
     [Fact]
     public void Every_problem_of_a_matrix_file_is_reported_with_its_code_and_json_path()
     {
-        File.WriteAllText(_temp.File("matrix.json"), """{ "matrix": { "v": ["1"] }, "build": { "tags": [3], "nocache": true } }""");
-        var task = new DockerBuildMatrix { BuildEngine = _engine, MatrixFile = _temp.File("matrix.json") };
+        File.WriteAllText(_temp.Combine("matrix.json"), """{ "matrix": { "v": ["1"] }, "build": { "tags": [3], "nocache": true } }""");
+        var task = new DockerBuildMatrix { BuildEngine = _engine, MatrixFile = _temp.Combine("matrix.json") };
 
         TaskRun.Execute(task, _engine).Result.ShouldBeFalse();
 
@@ -54,7 +54,7 @@ public sealed class DockerBuildMatrixTests : IDisposable
     public void Axes_items_build_one_image_per_leg_with_image_id_tags_and_parameters_as_metadata()
     {
         using var docker = new DockerTestEnvironment();
-        File.WriteAllText(_temp.File("Dockerfile"), $"FROM {DockerTestEnvironment.BaseImage}\nARG flavour\nRUN echo \"built $flavour\" # {docker.Repository}\n");
+        File.WriteAllText(_temp.Combine("Dockerfile"), $"FROM {DockerTestEnvironment.BaseImage}\nARG flavour\nRUN echo \"built $flavour\" # {docker.Repository}\n");
         var task = new DockerBuildMatrix
         {
             BuildEngine = _engine,
@@ -63,7 +63,7 @@ public sealed class DockerBuildMatrixTests : IDisposable
             Context = _temp.Path,
             Tags = [docker.Repository + ":{flavour}"],
             MaxParallel = 2,
-            LogDirectory = _temp.File("logs"),
+            LogDirectory = _temp.Combine("logs"),
         };
 
         var (result, executeThread) = TaskRun.Execute(task, _engine);
@@ -85,7 +85,7 @@ public sealed class DockerBuildMatrixTests : IDisposable
     public void A_matrix_resumed_from_its_report_builds_only_the_failed_leg_again_and_keeps_the_reused_image()
     {
         using var docker = new DockerTestEnvironment();
-        var dockerfile = _temp.File("Dockerfile");
+        var dockerfile = _temp.Combine("Dockerfile");
         File.WriteAllText(dockerfile, $"FROM {DockerTestEnvironment.BaseImage}\nARG flavour\nRUN test \"$flavour\" != spicy # {docker.Repository}\n");
         DockerBuildMatrix Matrix(RecordingBuildEngine engine, string? resumeFrom) => new()
         {
@@ -94,8 +94,8 @@ public sealed class DockerBuildMatrixTests : IDisposable
             Context = _temp.Path,
             Tags = [docker.Repository + ":{flavour}"],
             MaxParallel = 2,
-            LogDirectory = _temp.File("logs"),
-            ReportFile = _temp.File("images.json"),
+            LogDirectory = _temp.Combine("logs"),
+            ReportFile = _temp.Combine("images.json"),
             ResumeFrom = resumeFrom,
             CiAnnotations = "Off",
         };
@@ -109,7 +109,7 @@ public sealed class DockerBuildMatrixTests : IDisposable
         // The fixed Dockerfile would give 'plain' a new image id if it were built again.
         File.WriteAllText(dockerfile, $"FROM {DockerTestEnvironment.BaseImage}\nARG flavour\nRUN echo \"fixed $flavour\" # {docker.Repository}\n");
         var resumed = new RecordingBuildEngine();
-        var second = Matrix(resumed, _temp.File("images.json"));
+        var second = Matrix(resumed, _temp.Combine("images.json"));
         TaskRun.Execute(second, resumed).Result.ShouldBeTrue(string.Join(Environment.NewLine, resumed.Errors.Select(e => e.Message)));
 
         second.Results.Select(r => r.GetMetadata("Status")).ShouldBe(["Reused", "Succeeded"]);
@@ -119,6 +119,6 @@ public sealed class DockerBuildMatrixTests : IDisposable
         second.Results[1].GetMetadata("ImageId").ShouldBe(DockerTestEnvironment.ImageId(docker.Repository + ":spicy"));
         resumed.Messages.ShouldNotContain(m => m.Message!.StartsWith("[plain] started", StringComparison.Ordinal));
         resumed.Messages.ShouldContain(m => m.Message!.StartsWith("[spicy] ") && m.Message.Contains("fixed spicy"));
-        JsonRunReport.Read(_temp.File("images.json")).Legs.Select(l => (l.Name, l.Status)).ShouldBe([("plain", LegStatus.Reused), ("spicy", LegStatus.Succeeded)]);
+        JsonRunReport.Read(_temp.Combine("images.json")).Legs.Select(l => (l.Name, l.Status)).ShouldBe([("plain", LegStatus.Reused), ("spicy", LegStatus.Succeeded)]);
     }
 }

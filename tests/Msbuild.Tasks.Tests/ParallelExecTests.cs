@@ -71,7 +71,7 @@ public sealed class ParallelExecTests : IDisposable
     [Fact]
     public void A_retried_leg_logs_one_coded_warning_per_retry_and_succeeds()
     {
-        var counter = _temp.File("attempts");
+        var counter = _temp.Combine("attempts");
         var script = $"echo x >> '{counter}'; [ $(wc -l < '{counter}') -ge 3 ] || {{ echo 'registry: connection reset' >&2; exit 75; }}";
         var task = NewTask(Shell("flaky", script));
         task.MaxAttempts = 4;
@@ -124,14 +124,14 @@ public sealed class ParallelExecTests : IDisposable
     [Fact]
     public void Invalid_input_is_reported_all_at_once_with_codes_naming_leg_and_field_and_nothing_starts()
     {
-        var marker = _temp.File("started");
+        var marker = _temp.Combine("started");
         var touch = $"touch '{marker}'";
         var task = NewTask(
             Shell("both", touch).With("Executable", "/bin/true"),
             new TaskItem("neither"),
             Shell("bad-timeout", touch).With("Timeout", "soon"),
             Shell("zero-attempts", touch).With("MaxAttempts", "0"),
-            Shell("no-dir", touch).With("WorkingDirectory", _temp.File("missing")),
+            Shell("no-dir", touch).With("WorkingDirectory", _temp.Combine("missing")),
             Shell("bad-env", touch).With("EnvironmentVariables", "JUSTANAME"),
             Leg("no-program", "no-such-program-cpar"),
             Shell("twice", touch),
@@ -161,7 +161,7 @@ public sealed class ParallelExecTests : IDisposable
     [Fact]
     public void Arguments_are_a_semicolon_list_passed_as_argv_with_escaped_semicolons_kept()
     {
-        var output = _temp.File("argv");
+        var output = _temp.Combine("argv");
 
         // TaskItem metadata is given in escaped form, as MSBuild passes it: %3B is a literal ';'.
         var task = NewTask(Leg("argv", "/bin/sh").With("Arguments", $"-c;printf '<%25s>' \"$@\" > '{output}';sh;a%3Bb;two words; lead"));
@@ -174,7 +174,7 @@ public sealed class ParallelExecTests : IDisposable
     [Fact]
     public void Environment_variables_come_from_the_task_and_the_leg_with_the_leg_winning()
     {
-        var output = _temp.File("env");
+        var output = _temp.Combine("env");
         var task = NewTask(Shell("env", $"echo \"$SHARED|$OWN|$BOTH\" > '{output}'").With("EnvironmentVariables", "OWN=x%3By;BOTH=leg"));
         task.EnvironmentVariables = ["SHARED=s=1", "BOTH=task"];
 
@@ -190,12 +190,12 @@ public sealed class ParallelExecTests : IDisposable
         try
         {
             var task = NewTask(Shell("where", "pwd").With("WorkingDirectory", "cpar-sub-" + Environment.ProcessId));
-            task.LogDirectory = Path.GetRelativePath(Directory.GetCurrentDirectory(), _temp.File("logs"));
+            task.LogDirectory = Path.GetRelativePath(Directory.GetCurrentDirectory(), _temp.Combine("logs"));
 
             TaskRun.Execute(task, _engine).Result.ShouldBeTrue();
 
             _engine.Messages.ShouldContain(m => m.Message == $"[where] {Directory.GetCurrentDirectory()}/cpar-sub-{Environment.ProcessId}");
-            task.Results[0].GetMetadata("LogFile").ShouldBe(_temp.File("logs/where.log"));
+            task.Results[0].GetMetadata("LogFile").ShouldBe(_temp.Combine("logs/where.log"));
         }
         finally
         {
@@ -206,7 +206,7 @@ public sealed class ParallelExecTests : IDisposable
     [Fact]
     public void Result_metadata_keeps_semicolons_percent_and_dollar_literally()
     {
-        var logs = _temp.File("logs;50%$HOME");
+        var logs = _temp.Combine("logs;50%$HOME");
         var task = NewTask(Shell("a;b%c$d", "echo 'boom;50%$HOME' >&2; exit 1"));
         task.Commands[0].ItemSpec.ShouldBe("a;b%c$d");
         task.LogDirectory = logs;
@@ -232,15 +232,15 @@ public sealed class ParallelExecTests : IDisposable
             Shell("queued", "sleep 303").With("EnvironmentVariables", "CPAR_MARKER=" + marker));
         task.MaxParallel = 2;
         task.GracePeriod = 2000;
-        task.ReportFile = _temp.File("cancelled.json");
+        task.ReportFile = _temp.Combine("cancelled.json");
 
         var run = TaskRun.Start(task, _engine);
-        (await LegProcesses.WaitForAtLeastAsync(marker, 4, TimeSpan.FromSeconds(30))).Count.ShouldBeGreaterThanOrEqualTo(4, "legs one (sh and two sleeps) and two must both run");
+        (await ProcessScan.WaitForAtLeastAsync(marker, 4, TimeSpan.FromSeconds(30))).Count.ShouldBeGreaterThanOrEqualTo(4, "legs one (sh and two sleeps) and two must both run");
         task.Cancel();
         var result = run.Wait(TimeSpan.FromSeconds(30));
 
         result.ShouldBeFalse();
-        LegProcesses.WithMarker(marker).ShouldBeEmpty();
+        ProcessScan.LiveWithMarker(marker).ShouldBeEmpty();
         _engine.Errors.Select(e => e.Code).ShouldBe(["CPAR0103", "CPAR0103", "CPAR0104"], ignoreOrder: true);
         task.Results.Select(r => r.GetMetadata("Status")).ShouldBe(["Cancelled", "Cancelled", "NotStarted"]);
         JsonRunReport.Read(task.ReportFile).WasCancelled.ShouldBeTrue("the report is written also when the build is cancelled");
@@ -253,7 +253,7 @@ public sealed class ParallelExecTests : IDisposable
     {
         BuildEngine = _engine,
         Commands = commands,
-        LogDirectory = _temp.File("logs"),
+        LogDirectory = _temp.Combine("logs"),
     };
 
     private MessageImportance ImportanceOf(string prefix, bool skipLow = false) =>

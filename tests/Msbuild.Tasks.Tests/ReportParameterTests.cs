@@ -25,15 +25,15 @@ public sealed class ReportParameterTests : IDisposable
 
         TaskRun.Execute(task, _engine).Result.ShouldBeFalse();
 
-        var report = JsonRunReport.Read(_temp.File("reports/run.json"));
+        var report = JsonRunReport.Read(_temp.Combine("reports/run.json"));
         report.Legs.Select(l => (l.Name, l.Status)).ShouldBe([("ok", LegStatus.Succeeded), ("broken", LegStatus.Failed)]);
         report.Legs[1].ExitCode.ShouldBe(2);
         report.Legs.Select(l => l.Id).ShouldBe(task.Results.Select(r => r.GetMetadata("Id")));
-        var testcases = XDocument.Load(_temp.File("reports/junit.xml")).Descendants("testcase").ToArray();
+        var testcases = XDocument.Load(_temp.Combine("reports/junit.xml")).Descendants("testcase").ToArray();
         testcases.Select(t => (string?)t.Attribute("name")).ShouldBe(["ok", "broken"]);
         testcases[1].Element("failure").ShouldNotBeNull().Value.ShouldContain("fatal: no space");
-        File.ReadAllText(_temp.File("reports/summary.md")).ShouldContain("broken");
-        File.ReadAllText(_temp.File("reports/timeline.html")).ShouldContain("<svg");
+        File.ReadAllText(_temp.Combine("reports/summary.md")).ShouldContain("broken");
+        File.ReadAllText(_temp.Combine("reports/timeline.html")).ShouldContain("<svg");
         _engine.Errors.Select(e => e.Code).ShouldBe(["CPAR0101"]);
     }
 
@@ -73,14 +73,14 @@ public sealed class ReportParameterTests : IDisposable
     [Fact]
     public void Invalid_report_parameters_are_coded_errors_naming_the_parameter_and_nothing_starts()
     {
-        var marker = _temp.File("started");
-        File.WriteAllText(_temp.File("not-a-report.json"), """{ "hello": "world" }""");
+        var marker = _temp.Combine("started");
+        File.WriteAllText(_temp.Combine("not-a-report.json"), """{ "hello": "world" }""");
         var task = NewTask(Shell("leg", $"touch '{marker}'"));
         task.CiAnnotations = "Jenkins";
         task.ReportFile = _temp.Path;
         task.JUnitFile = Relative("same.xml");
-        task.HtmlFile = _temp.File("same.xml");
-        task.ResumeFrom = _temp.File("not-a-report.json");
+        task.HtmlFile = _temp.Combine("same.xml");
+        task.ResumeFrom = _temp.Combine("not-a-report.json");
 
         var (result, _) = TaskRun.Execute(task, _engine);
 
@@ -99,8 +99,8 @@ public sealed class ReportParameterTests : IDisposable
     [Fact]
     public void ResumeFrom_runs_only_the_legs_that_did_not_succeed_and_reports_the_others_as_Reused()
     {
-        string Counted(string leg, string then) => $"echo run >> '{_temp.File(leg + ".runs")}'; {then}";
-        var fixedMarker = _temp.File("fixed");
+        string Counted(string leg, string then) => $"echo run >> '{_temp.Combine(leg + ".runs")}'; {then}";
+        var fixedMarker = _temp.Combine("fixed");
         ParallelExec Run(string? resumeFrom)
         {
             var task = NewTask(
@@ -109,7 +109,7 @@ public sealed class ReportParameterTests : IDisposable
                 Shell("slow", Counted("slow", $"test -e '{fixedMarker}' || sleep 30")).With("Timeout", "300"),
                 Shell("also-ok", Counted("also-ok", "true")));
             task.GracePeriod = 1000;
-            task.ReportFile = _temp.File("run.json");
+            task.ReportFile = _temp.Combine("run.json");
             task.ResumeFrom = resumeFrom;
             task.CiAnnotations = "Off";
             return task;
@@ -120,7 +120,7 @@ public sealed class ReportParameterTests : IDisposable
         first.Results.Select(r => r.GetMetadata("Status")).ShouldBe(["Succeeded", "Failed", "TimedOut", "Succeeded"]);
         File.WriteAllText(fixedMarker, "");
 
-        var second = Run(_temp.File("run.json"));
+        var second = Run(_temp.Combine("run.json"));
         var resumed = new RecordingBuildEngine();
         second.BuildEngine = resumed;
         TaskRun.Execute(second, resumed).Result.ShouldBeTrue(string.Join(Environment.NewLine, resumed.Errors.Select(e => e.Message)));
@@ -128,7 +128,7 @@ public sealed class ReportParameterTests : IDisposable
         second.Results.Select(r => r.GetMetadata("Status")).ShouldBe(["Reused", "Succeeded", "Succeeded", "Reused"]);
         foreach (var (leg, runs) in new[] { ("ok", 1), ("broken", 2), ("slow", 2), ("also-ok", 1) })
         {
-            File.ReadAllLines(_temp.File(leg + ".runs")).Length.ShouldBe(runs, leg);
+            File.ReadAllLines(_temp.Combine(leg + ".runs")).Length.ShouldBe(runs, leg);
         }
 
         var ok = second.Results[0];
@@ -138,17 +138,17 @@ public sealed class ReportParameterTests : IDisposable
         resumed.Messages.ShouldContain(m => m.Message!.StartsWith("[ok] not run again, reused: succeeded in run ", StringComparison.Ordinal));
         resumed.Messages.ShouldNotContain(m => m.Message!.StartsWith("[ok] started", StringComparison.Ordinal));
         resumed.Messages.ShouldContain(m => m.Message!.StartsWith("ParallelExec: 4 legs in", StringComparison.Ordinal) && m.Message.EndsWith(": 2 succeeded, 2 reused", StringComparison.Ordinal));
-        JsonRunReport.Read(_temp.File("run.json")).Legs.Select(l => l.Status).ShouldBe([LegStatus.Reused, LegStatus.Succeeded, LegStatus.Succeeded, LegStatus.Reused]);
+        JsonRunReport.Read(_temp.Combine("run.json")).Legs.Select(l => l.Status).ShouldBe([LegStatus.Reused, LegStatus.Succeeded, LegStatus.Succeeded, LegStatus.Reused]);
     }
 
     [Fact]
     public void A_report_that_cannot_be_written_is_a_coded_error_and_Results_are_still_set()
     {
         // The report's folder is fine when the run starts; the leg then puts a file in its place.
-        var blocked = _temp.File("blocked");
+        var blocked = _temp.Combine("blocked");
         var task = NewTask(Shell("leg", $"touch '{blocked}'"));
         task.ReportFile = Path.Combine(blocked, "run.json");
-        task.JUnitFile = _temp.File("junit.xml");
+        task.JUnitFile = _temp.Combine("junit.xml");
         task.CiAnnotations = "GitHubActions";
 
         var (result, executeThread) = TaskRun.Execute(task, _engine);
@@ -159,7 +159,7 @@ public sealed class ReportParameterTests : IDisposable
         error.Message.ShouldStartWith($"report not written: ReportFile '{task.ReportFile}': ");
         error.File.ShouldBe("/src/consumer.proj");
         task.Results.ShouldHaveSingleItem().GetMetadata("Status").ShouldBe("Succeeded");
-        File.Exists(_temp.File("junit.xml")).ShouldBeTrue("the other reports are still written");
+        File.Exists(_temp.Combine("junit.xml")).ShouldBeTrue("the other reports are still written");
         _engine.Messages.ShouldContain(m => m.Message!.StartsWith("ParallelExec: 1 leg in", StringComparison.Ordinal));
         _engine.Events.ShouldAllBe(e => e.ThreadId == executeThread && !e.AfterExecuteReturned);
         _engine.ReacquireCount.ShouldBe(1);
@@ -169,9 +169,9 @@ public sealed class ReportParameterTests : IDisposable
     {
         BuildEngine = _engine,
         Commands = commands,
-        LogDirectory = _temp.File("logs"),
+        LogDirectory = _temp.Combine("logs"),
     };
 
     // MSBuild runs a task with the project directory as the current directory; the test host's stands in for it.
-    private string Relative(string name) => Path.GetRelativePath(Directory.GetCurrentDirectory(), _temp.File(name));
+    private string Relative(string name) => Path.GetRelativePath(Directory.GetCurrentDirectory(), _temp.Combine(name));
 }

@@ -176,7 +176,14 @@ internal sealed class DockerLegBuilder(
         var explicitNames = new HashSet<string>(templates.BuildArgs.Select(a => a.Name), StringComparer.Ordinal);
         if (_build.PassAxesAsBuildArgs)
         {
-            args.AddRange(parameters.Where(p => !explicitNames.Contains(p.Key)).Select(p => (p.Key, p.Value)));
+            // An object value's path (node.version) cannot be referenced in a Dockerfile, so its build arg is node_version.
+            var parameterArgs = parameters.Select(p => (Name: p.Key.Replace('.', '_'), p.Key, p.Value)).Where(a => !explicitNames.Contains(a.Name)).ToArray();
+            foreach (var clash in parameterArgs.GroupBy(a => a.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            {
+                Error(ErrorCodes.DockerSettingInvalid, "build.passAxesAsBuildArgs", $"parameters {string.Join(" and ", clash.Select(a => $"'{a.Key}'"))} would both be build arg '{clash.Key}'; rename one, or set that build arg explicitly.");
+            }
+
+            args.AddRange(parameterArgs.Select(a => (a.Name, a.Value)));
         }
 
         foreach (var (argName, template) in templates.BuildArgs)

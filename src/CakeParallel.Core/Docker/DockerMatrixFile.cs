@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using CakeParallel.Model;
 
@@ -10,23 +11,28 @@ namespace CakeParallel.Docker;
 /// </summary>
 public static class DockerMatrixFile
 {
-    private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    // A key given twice is an error, never "the last one silently wins".
+    private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false };
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Loads <paramref name="path"/>; relative paths in the file are resolved against the file's folder.</summary>
     /// <param name="path">The matrix file.</param>
     /// <exception cref="InvalidRunException">The file cannot be read, is not JSON, or has unknown keys, wrong types or bad values; every problem is listed with its JSON path.</exception>
     public static DockerMatrix Load(string path)
     {
-        string json;
+        byte[] bytes;
         var fullPath = Path.GetFullPath(path);
         try
         {
-            json = File.ReadAllText(fullPath);
+            bytes = File.ReadAllBytes(fullPath);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             throw new InvalidRunException([new ValidationError(ErrorCodes.MatrixFileUnreadable, null, fullPath, $"cannot read the matrix file: {exception.Message}")]);
         }
+
+        var json = Decode(bytes, fullPath);
 
         return Parse(json, Path.GetDirectoryName(fullPath)!, fullPath);
     }
@@ -47,8 +53,7 @@ public static class DockerMatrixFile
         }
         catch (JsonException exception)
         {
-            var position = exception.LineNumber is { } line ? $" (line {line + 1}, column {exception.BytePositionInLine + 1})" : "";
-            throw new InvalidRunException([new ValidationError(ErrorCodes.MatrixFileSyntax, null, "$", $"not valid JSON{where}{position}: {exception.Message}")]);
+            throw new InvalidRunException([new ValidationError(ErrorCodes.MatrixFileSyntax, null, "$", $"not valid JSON{where}{Position(json, exception)}: {Reason(exception)}")]);
         }
 
         using (document)
@@ -63,5 +68,44 @@ public static class DockerMatrixFile
 
             return matrix!;
         }
+    }
+
+    /// <summary>Where the syntax error is, 1-based, with the column counted in characters (the exception counts bytes of UTF-8).</summary>
+    /// <summary>The file's text; invalid UTF-8 is an error naming its byte offset, never a silent U+FFFD.</summary>
+    private static string Decode(byte[] bytes, string fullPath)
+    {
+        var start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+        try
+        {
+            return StrictUtf8.GetString(bytes, start, bytes.Length - start);
+        }
+        catch (DecoderFallbackException)
+        {
+            // Stops at the first invalid sequence; what it read before that is the offset.
+            System.Text.Unicode.Utf8.ToUtf16(bytes.AsSpan(start), new char[bytes.Length], out var read, out _, replaceInvalidSequences: false);
+            var valid = start + read;
+
+            throw new InvalidRunException([new ValidationError(ErrorCodes.MatrixFileSyntax, null, "$", $"'{fullPath}' is not valid UTF-8: invalid byte 0x{bytes[valid]:X2} at byte offset {valid}.")]);
+        }
+    }
+
+    private static string Position(string json, JsonException exception)
+    {
+        if (exception.LineNumber is not { } line || exception.BytePositionInLine is not { } bytes)
+        {
+            return "";
+        }
+
+        var lines = json.Split('\n');
+        var text = line < lines.Length ? Encoding.UTF8.GetBytes(lines[line]) : [];
+        var column = Encoding.UTF8.GetCharCount(text, 0, (int)Math.Min(bytes, text.Length)) + 1;
+        return $" (line {line + 1}, column {column})";
+    }
+
+    /// <summary>The exception's message without the 0-based position it appends (the message already says where, 1-based).</summary>
+    private static string Reason(JsonException exception)
+    {
+        var at = exception.Message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return at < 0 ? exception.Message : exception.Message[..at];
     }
 }

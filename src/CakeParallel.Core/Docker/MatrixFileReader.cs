@@ -10,6 +10,18 @@ namespace CakeParallel.Docker;
 /// </summary>
 internal sealed class MatrixFileReader
 {
+    private static readonly string[] RootKeys = ["matrix", "build", "$schema"];
+    private static readonly string[] EntryListKeys = ["include", "exclude"];
+    private static readonly string[] SecretKeys = ["id", "src", "env"];
+
+    private static readonly string[] BuildSettingKeys =
+    [
+        "context", "dockerfile", "target", "platform", "buildArgs", "passAxesAsBuildArgs", "tags", "labels", "cacheFrom", "cacheTo", "noCache", "pull",
+        "network", "secrets", "extraArguments", "docker", "dockerHost", "dockerContext", "buildKit", "environment", "legName", "removeLateTags", "lateTagWatch",
+    ];
+
+    private static readonly string[] RunSettingKeys = ["maxParallel", "timeout", "retries", "failFast"];
+
     private readonly List<ValidationError> _errors = [];
 
     public IReadOnlyList<ValidationError> Errors => _errors;
@@ -37,7 +49,7 @@ internal sealed class MatrixFileReader
                     result = ReadBuild(property.Value, path, result);
                     break;
                 default:
-                    Unknown(path, "'matrix', 'build' or '$schema'");
+                    Unknown(path, property.Name, RootKeys, "'matrix', 'build' or '$schema'");
                     break;
             }
         }
@@ -63,22 +75,27 @@ internal sealed class MatrixFileReader
         }
 
         var axes = new List<MatrixAxis>();
-        IReadOnlyList<IReadOnlyDictionary<string, string>> include = [], exclude = [];
+        IReadOnlyList<IReadOnlyDictionary<string, MatrixValue>> include = [], exclude = [];
         foreach (var property in element.EnumerateObject())
         {
             var itemPath = path + "." + property.Name;
             switch (property.Name)
             {
                 case "include":
-                    include = Expect(property.Value, itemPath, JsonValueKind.Array, "an array of objects") ? ReadObjectList(property.Value, itemPath) : [];
+                    include = Expect(property.Value, itemPath, JsonValueKind.Array, "an array of objects") ? ReadEntries(property.Value, itemPath, "an include with no keys adds nothing (GitHub: \"Matrix include mapping does not contain any values\")") : [];
                     break;
                 case "exclude":
-                    exclude = Expect(property.Value, itemPath, JsonValueKind.Array, "an array of objects") ? ReadObjectList(property.Value, itemPath) : [];
+                    exclude = Expect(property.Value, itemPath, JsonValueKind.Array, "an array of objects") ? ReadEntries(property.Value, itemPath, "an exclude with no keys would remove every combination (GitHub: \"Matrix exclude filter must not be empty\")") : [];
                     break;
                 default:
-                    if (Expect(property.Value, itemPath, JsonValueKind.Array, "an array of values (an axis)"))
+                    if (LooksLikeMisspeltEntryList(property))
                     {
-                        axes.Add(new MatrixAxis(property.Name, ReadScalarList(property.Value, itemPath)));
+                        // Objects are valid axis values, so "inlcude": [{...}] would otherwise silently become an axis.
+                        Unknown(itemPath, property.Name, EntryListKeys, "'include', 'exclude' or an axis name");
+                    }
+                    else if (Expect(property.Value, itemPath, JsonValueKind.Array, "an array of values (an axis)"))
+                    {
+                        axes.Add(new MatrixAxis(property.Name, ReadValueList(property.Value, itemPath)));
                     }
 
                     break;
@@ -125,12 +142,12 @@ internal sealed class MatrixFileReader
                 case "legName": build = build with { LegName = String(value, p) }; break;
                 case "removeLateTags": build = build with { RemoveLateTags = Bool(value, p) ?? false }; break;
                 case "lateTagWatch": build = build with { LateTagWatch = Duration(value, p, allowZero: true) ?? build.LateTagWatch }; break;
-                case "maxParallel": matrix = matrix with { MaxParallel = Int(value, p, minimum: 1) }; break;
+                case "maxParallel": matrix = matrix with { MaxParallel = Int(value, p, minimum: 1, maximum: 100_000) }; break;
                 case "timeout": matrix = matrix with { Timeout = Duration(value, p, allowZero: false) }; break;
-                case "retries": matrix = matrix with { Retries = Int(value, p, minimum: 0) }; break;
+                case "retries": matrix = matrix with { Retries = Int(value, p, minimum: 0, maximum: 100) }; break;
                 case "failFast": matrix = matrix with { FailFast = Bool(value, p) }; break;
                 default:
-                    Unknown(p, "a docker build setting (context, dockerfile, target, platform, buildArgs, passAxesAsBuildArgs, tags, labels, cacheFrom, cacheTo, noCache, pull, network, secrets, extraArguments, docker, dockerHost, dockerContext, buildKit, environment, legName, removeLateTags, lateTagWatch) or a run setting (maxParallel, timeout, retries, failFast)");
+                    Unknown(p, property.Name, [.. BuildSettingKeys, .. RunSettingKeys], $"a docker build setting ({string.Join(", ", BuildSettingKeys)}) or a run setting ({string.Join(", ", RunSettingKeys)})");
                     break;
             }
         }
@@ -164,7 +181,7 @@ internal sealed class MatrixFileReader
                     case "id": id = String(property.Value, p); break;
                     case "src": source = String(property.Value, p); break;
                     case "env": environment = String(property.Value, p); break;
-                    default: Unknown(p, "'id', 'src' or 'env' (secret values do not belong in a file)"); break;
+                    default: Unknown(p, property.Name, SecretKeys, "'id', 'src' or 'env' (secret values do not belong in a file)"); break;
                 }
             }
 
@@ -178,6 +195,111 @@ internal sealed class MatrixFileReader
         }
 
         return secrets;
+    }
+
+    /// <summary>A key near 'include' or 'exclude' whose value is a list of objects: a misspelling, not an axis.</summary>
+    private static bool LooksLikeMisspeltEntryList(JsonProperty property) =>
+        NearestKey.Find(property.Name, EntryListKeys) is not null
+        && property.Value.ValueKind == JsonValueKind.Array
+        && property.Value.GetArrayLength() > 0
+        && property.Value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.Object);
+
+    private List<IReadOnlyDictionary<string, MatrixValue>> ReadEntries(JsonElement array, string path, string emptyMessage)
+    {
+        var list = new List<IReadOnlyDictionary<string, MatrixValue>>();
+        var index = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            var itemPath = $"{path}[{index++}]";
+            if (!Expect(item, itemPath, JsonValueKind.Object, "an object of parameter values"))
+            {
+                continue;
+            }
+
+            if (ReadProperties(item, itemPath) is { } properties)
+            {
+                if (properties.Count == 0)
+                {
+                    _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, itemPath, emptyMessage + "."));
+                }
+
+                list.Add(new OrderedDictionary<string, MatrixValue>(properties, StringComparer.Ordinal));
+            }
+        }
+
+        return list;
+    }
+
+    private List<MatrixValue> ReadValueList(JsonElement array, string path)
+    {
+        var list = new List<MatrixValue>();
+        var index = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            if (Value(item, $"{path}[{index++}]") is { } value)
+            {
+                list.Add(value);
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>A string, number (spelling kept), boolean, or object of such values.</summary>
+    private MatrixValue? Value(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return MatrixValue.String(element.GetString()!);
+            case JsonValueKind.Number:
+                return MatrixValue.Number(element.GetRawText());
+            case JsonValueKind.True or JsonValueKind.False:
+                return MatrixValue.Boolean(element.GetBoolean());
+            case JsonValueKind.Object:
+                if (ReadProperties(element, path) is not { } properties)
+                {
+                    return null;
+                }
+
+                if (properties.Count == 0)
+                {
+                    _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, "an object value needs at least one key."));
+                    return null;
+                }
+
+                return MatrixValue.Object(properties);
+            default:
+                WrongType(element, path, "a string, number, boolean or object");
+                return null;
+        }
+    }
+
+    /// <summary>An object's values in order; <see langword="null"/> when a value is wrong or two keys differ only in case (keys ignore case, as in GitHub Actions).</summary>
+    private List<KeyValuePair<string, MatrixValue>>? ReadProperties(JsonElement element, string path)
+    {
+        var properties = new List<KeyValuePair<string, MatrixValue>>();
+        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var valid = true;
+        foreach (var property in element.EnumerateObject())
+        {
+            var propertyPath = path + "." + property.Name;
+            if (!keys.Add(property.Name))
+            {
+                _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, propertyPath, $"'{property.Name}' is given twice in this object (keys ignore case)."));
+                valid = false;
+            }
+            else if (Value(property.Value, propertyPath) is { } value)
+            {
+                properties.Add(new(property.Name, value));
+            }
+            else
+            {
+                valid = false;
+            }
+        }
+
+        return valid ? properties : null;
     }
 
     private List<IReadOnlyDictionary<string, string>> ReadObjectList(JsonElement array, string path)
@@ -199,21 +321,6 @@ internal sealed class MatrixFileReader
                 }
 
                 list.Add(parameters);
-            }
-        }
-
-        return list;
-    }
-
-    private List<string> ReadScalarList(JsonElement array, string path)
-    {
-        var list = new List<string>();
-        var index = 0;
-        foreach (var item in array.EnumerateArray())
-        {
-            if (Scalar(item, $"{path}[{index++}]") is { } value)
-            {
-                list.Add(value);
             }
         }
 
@@ -284,19 +391,21 @@ internal sealed class MatrixFileReader
         return null;
     }
 
-    private int? Int(JsonElement element, string path, int minimum)
+    private int? Int(JsonElement element, string path, int minimum, int maximum)
     {
-        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out var value))
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetDecimal(out var number) || number != decimal.Truncate(number))
         {
             WrongType(element, path, "a whole number");
             return null;
         }
 
-        if (value < minimum)
+        if (number < minimum || number > maximum)
         {
-            _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"must be at least {minimum}, but is {value}."));
+            _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"must be between {minimum} and {maximum}, but is {element.GetRawText()}."));
             return null;
         }
+
+        var value = (int)number;
 
         return value;
     }
@@ -306,7 +415,7 @@ internal sealed class MatrixFileReader
         TimeSpan? duration;
         if (element.ValueKind == JsonValueKind.Number)
         {
-            duration = element.TryGetDouble(out var seconds) && seconds is >= 0 and < 1e7 ? TimeSpan.FromSeconds(seconds) : null;
+            duration = element.TryGetDouble(out var seconds) && seconds is >= 0 and <= DurationParser.MaxSeconds ? TimeSpan.FromSeconds(seconds) : null;
         }
         else if (element.ValueKind == JsonValueKind.String)
         {
@@ -320,7 +429,7 @@ internal sealed class MatrixFileReader
 
         if (duration is null)
         {
-            _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"{element.GetRawText()} is not a duration; write seconds as a number, or text like \"90s\", \"5m\", \"1h30m\", \"500ms\"."));
+            _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"{element.GetRawText()} is not a duration of at most 365 days; write seconds as a number, or text like \"90s\", \"5m\", \"1h30m\", \"500ms\"."));
             return null;
         }
 
@@ -350,8 +459,11 @@ internal sealed class MatrixFileReader
         return null;
     }
 
-    private void Unknown(string path, string expected) =>
-        _errors.Add(new ValidationError(ErrorCodes.MatrixFileUnknownKey, null, path, $"unknown key; expected {expected}."));
+    private void Unknown(string path, string key, IReadOnlyList<string> known, string expected)
+    {
+        var message = NearestKey.Find(key, known) is { } near ? $"unknown key; did you mean '{near}'? Expected {expected}." : $"unknown key; expected {expected}.";
+        _errors.Add(new ValidationError(ErrorCodes.MatrixFileUnknownKey, null, path, message));
+    }
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

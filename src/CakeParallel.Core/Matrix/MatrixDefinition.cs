@@ -13,11 +13,18 @@ public sealed record MatrixDefinition
     /// <summary>The axes in declaration order; the first axis varies slowest.</summary>
     public IReadOnlyList<MatrixAxis> Axes { get; init; } = [];
 
-    /// <summary>Objects merged into matching combinations, or added as combinations of their own (applied after <see cref="Exclude"/>).</summary>
-    public IReadOnlyList<IReadOnlyDictionary<string, string>> Include { get; init; } = [];
+    /// <summary>
+    /// Objects merged into matching combinations, or added as combinations of their own (applied after
+    /// <see cref="Exclude"/>). Keys that name an axis (regardless of case) select the combinations, compared with
+    /// <see cref="MatrixValue"/>'s matching rule; the other keys are added.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, MatrixValue>> Include { get; init; } = [];
 
-    /// <summary>Partial combinations to remove from the product: a combination goes when it matches every key of one of them.</summary>
-    public IReadOnlyList<IReadOnlyDictionary<string, string>> Exclude { get; init; } = [];
+    /// <summary>
+    /// Partial combinations to remove from the product: a combination goes when it matches every key of one of them
+    /// (keys name axes regardless of case; values match by <see cref="MatrixValue"/>'s rule).
+    /// </summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, MatrixValue>> Exclude { get; init; } = [];
 
     /// <summary>An explicit list of legs, each a set of parameters; used instead of axes, include and exclude.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, string>> Legs { get; init; } = [];

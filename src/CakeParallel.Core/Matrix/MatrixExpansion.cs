@@ -2,16 +2,20 @@ using CakeParallel.Model;
 
 namespace CakeParallel.Matrix;
 
-/// <summary>Expands a <see cref="MatrixDefinition"/> into legs with exactly the GitHub Actions rules.</summary>
+/// <summary>
+/// Expands a <see cref="MatrixDefinition"/> into legs with GitHub Actions' rules (docs/matrix-file.md lists where
+/// and why this differs from GitHub).
+/// </summary>
 public static class MatrixExpansion
 {
     /// <summary>
     /// The legs of <paramref name="matrix"/>, each a parameter set whose keys are in axis order followed by keys
     /// added by includes: first the product of the axes (first axis slowest) without the excluded combinations,
-    /// then the includes that matched no combination, in order.
+    /// then the includes that matched no combination, in order. A key that names an axis is spelled as the axis
+    /// declares it; an object value gives one parameter per key, named by its path (<c>node.version</c>).
     /// </summary>
     /// <param name="matrix">The matrix.</param>
-    /// <exception cref="InvalidRunException">The matrix is malformed (see <see cref="MatrixValidator.Validate"/>).</exception>
+    /// <exception cref="InvalidRunException">The matrix is malformed (see <see cref="MatrixValidator.Validate"/>), or two of a leg's parameters get the same name.</exception>
     public static IReadOnlyList<IReadOnlyDictionary<string, string>> Expand(MatrixDefinition matrix)
     {
         var errors = MatrixValidator.Validate(matrix);
@@ -25,18 +29,23 @@ public static class MatrixExpansion
             return matrix.Legs.Select(Copy).ToArray();
         }
 
-        var combinations = Product(matrix.Axes, matrix.Exclude);
-        var added = new List<OrderedDictionary<string, string>>();
+        var axes = new Axes(matrix.Axes);
+        var exclude = matrix.Exclude.Select(e => Split(e, axes).Filter).ToArray();
+        var combinations = Product(axes, exclude);
+        var added = new List<IReadOnlyDictionary<string, MatrixValue>>();
         foreach (var include in matrix.Include)
         {
+            var (filter, extras) = Split(include, axes);
             var merged = false;
             foreach (var combination in combinations)
             {
-                if (AgreesOnAxes(include, combination.Original))
+                if (filter.Matches(combination.Indexes))
                 {
-                    foreach (var (key, value) in include)
+                    // Keys ignore case: a later include's "TAG" overwrites an earlier "tag", which keeps its spelling.
+                    combination.Extras ??= new OrderedDictionary<string, MatrixValue>(StringComparer.OrdinalIgnoreCase);
+                    foreach (var (key, value) in extras)
                     {
-                        combination.Values[key] = value;
+                        combination.Extras[key] = value;
                     }
 
                     merged = true;
@@ -46,17 +55,45 @@ public static class MatrixExpansion
             if (!merged)
             {
                 // Legs added by an include are never merge targets for later includes (GitHub's rule).
-                added.Add(Copy(include));
+                added.Add(include);
             }
         }
 
         var legs = new List<IReadOnlyDictionary<string, string>>(combinations.Count + added.Count);
-        legs.AddRange(combinations.Select(c => c.Values));
-        legs.AddRange(added);
+        foreach (var combination in combinations)
+        {
+            var leg = new OrderedDictionary<string, string>(axes.Count + (combination.Extras?.Count ?? 0), StringComparer.Ordinal);
+            for (var a = 0; a < axes.Count; a++)
+            {
+                foreach (var (key, text) in axes.Parameters[a][combination.Indexes[a]])
+                {
+                    Add(leg, key, text);
+                }
+            }
+
+            foreach (var (key, value) in combination.Extras ?? Enumerable.Empty<KeyValuePair<string, MatrixValue>>())
+            {
+                Flatten(leg, key, value);
+            }
+
+            legs.Add(leg);
+        }
+
+        foreach (var include in added)
+        {
+            var leg = new OrderedDictionary<string, string>(include.Count, StringComparer.Ordinal);
+            foreach (var (key, value) in include)
+            {
+                Flatten(leg, axes.Index.TryGetValue(key, out var a) ? axes.Names[a] : key, value);
+            }
+
+            legs.Add(leg);
+        }
+
         return legs;
     }
 
-    private static List<Combination> Product(IReadOnlyList<MatrixAxis> axes, IReadOnlyList<IReadOnlyDictionary<string, string>> exclude)
+    private static List<Combination> Product(Axes axes, Filter[] exclude)
     {
         var combinations = new List<Combination>();
         if (axes.Count == 0)
@@ -65,28 +102,16 @@ public static class MatrixExpansion
         }
 
         var indexes = new int[axes.Count];
-        var current = new string[axes.Count];
         while (true)
         {
-            for (var a = 0; a < axes.Count; a++)
+            if (!Excluded(exclude, indexes))
             {
-                current[a] = axes[a].Values[indexes[a]];
-            }
-
-            if (!exclude.Any(e => Matches(e, axes, current)))
-            {
-                var values = new OrderedDictionary<string, string>(axes.Count, StringComparer.Ordinal);
-                for (var a = 0; a < axes.Count; a++)
-                {
-                    values.Add(axes[a].Name, current[a]);
-                }
-
-                combinations.Add(new Combination(values, (string[])current.Clone(), axes));
+                combinations.Add(new Combination((int[])indexes.Clone()));
             }
 
             // Odometer step: the last axis varies fastest.
             var axis = axes.Count - 1;
-            while (axis >= 0 && ++indexes[axis] == axes[axis].Values.Count)
+            while (axis >= 0 && ++indexes[axis] == axes.Values[axis].Count)
             {
                 indexes[axis] = 0;
                 axis--;
@@ -99,30 +124,67 @@ public static class MatrixExpansion
         }
     }
 
-    private static bool Matches(IReadOnlyDictionary<string, string> exclude, IReadOnlyList<MatrixAxis> axes, string[] current)
+    private static bool Excluded(Filter[] exclude, int[] indexes)
     {
-        for (var a = 0; a < axes.Count; a++)
+        foreach (var filter in exclude)
         {
-            if (exclude.TryGetValue(axes[a].Name, out var value) && !string.Equals(value, current[a], StringComparison.Ordinal))
+            if (filter.Matches(indexes))
             {
-                return false;
+                return true;
             }
         }
 
-        return true;
+        return false;
     }
 
-    private static bool AgreesOnAxes(IReadOnlyDictionary<string, string> include, OriginalValues original)
+    /// <summary>An include's or exclude's keys that name axes (the filter), and the others (added to matched legs).</summary>
+    private static (Filter Filter, List<KeyValuePair<string, MatrixValue>> Extras) Split(IReadOnlyDictionary<string, MatrixValue> entry, Axes axes)
     {
-        foreach (var (key, value) in include)
+        var constraints = new List<(int Axis, bool[] Matches)>();
+        var extras = new List<KeyValuePair<string, MatrixValue>>();
+        foreach (var pair in entry)
         {
-            if (original.TryGet(key, out var originalValue) && !string.Equals(originalValue, value, StringComparison.Ordinal))
+            if (axes.Index.TryGetValue(pair.Key, out var a))
             {
-                return false;
+                // Each axis value is compared with the entry once, not once per combination.
+                var values = axes.Values[a];
+                var matches = new bool[values.Count];
+                for (var v = 0; v < values.Count; v++)
+                {
+                    matches[v] = values[v].Matches(pair.Value);
+                }
+
+                constraints.Add((a, matches));
+            }
+            else
+            {
+                extras.Add(pair);
             }
         }
 
-        return true;
+        return (new Filter([.. constraints]), extras);
+    }
+
+    private static void Flatten(OrderedDictionary<string, string> leg, string key, MatrixValue value)
+    {
+        if (value.Kind != MatrixValueKind.Object)
+        {
+            Add(leg, key, value.Text);
+            return;
+        }
+
+        foreach (var (name, child) in value.Properties)
+        {
+            Flatten(leg, key + "." + name, child);
+        }
+    }
+
+    private static void Add(OrderedDictionary<string, string> leg, string key, string text)
+    {
+        if (!leg.TryAdd(key, text))
+        {
+            throw new InvalidRunException([new ValidationError(ErrorCodes.MatrixInvalid, null, key, $"two values of one leg are both named '{key}' (an object's 'a.b' path and a key spelled 'a.b'); rename one.")]);
+        }
     }
 
     private static OrderedDictionary<string, string> Copy(IReadOnlyDictionary<string, string> parameters)
@@ -136,29 +198,62 @@ public static class MatrixExpansion
         return copy;
     }
 
-    /// <summary>A base combination: its current values, and the original axis values that includes may not change.</summary>
-    private sealed class Combination(OrderedDictionary<string, string> values, string[] original, IReadOnlyList<MatrixAxis> axes)
+    /// <summary>The axes, indexed for expansion: names by key (ignoring case), and each value's leg parameters computed once.</summary>
+    private sealed class Axes
     {
-        public OrderedDictionary<string, string> Values { get; } = values;
+        public Axes(IReadOnlyList<MatrixAxis> axes)
+        {
+            Count = axes.Count;
+            Names = axes.Select(a => a.Name).ToArray();
+            Values = axes.Select(a => a.Values).ToArray();
+            Index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            Parameters = new KeyValuePair<string, string>[Count][][];
+            for (var a = 0; a < Count; a++)
+            {
+                Index[Names[a]] = a;
+                Parameters[a] = Values[a].Select(v =>
+                {
+                    var parameters = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+                    Flatten(parameters, Names[a], v);
+                    return parameters.ToArray();
+                }).ToArray();
+            }
+        }
 
-        public OriginalValues Original { get; } = new(original, axes);
+        public int Count { get; }
+
+        public string[] Names { get; }
+
+        public IReadOnlyList<MatrixValue>[] Values { get; }
+
+        public Dictionary<string, int> Index { get; }
+
+        /// <summary>[axis][value]: the leg parameters the value gives (one for a scalar, one per leaf for an object).</summary>
+        public KeyValuePair<string, string>[][][] Parameters { get; }
     }
 
-    private readonly struct OriginalValues(string[] values, IReadOnlyList<MatrixAxis> axes)
+    /// <summary>The axis constraints of an include or exclude: for each axis it names, which of the axis values match.</summary>
+    private sealed class Filter((int Axis, bool[] Matches)[] constraints)
     {
-        public bool TryGet(string key, out string value)
+        public bool Matches(int[] indexes)
         {
-            for (var a = 0; a < axes.Count; a++)
+            foreach (var (axis, matches) in constraints)
             {
-                if (string.Equals(axes[a].Name, key, StringComparison.Ordinal))
+                if (!matches[indexes[axis]])
                 {
-                    value = values[a];
-                    return true;
+                    return false;
                 }
             }
 
-            value = "";
-            return false;
+            return true;
         }
+    }
+
+    /// <summary>A base combination: the index of its value on each axis, and the values includes added to it.</summary>
+    private sealed class Combination(int[] indexes)
+    {
+        public int[] Indexes { get; } = indexes;
+
+        public OrderedDictionary<string, MatrixValue>? Extras { get; set; }
     }
 }

@@ -15,7 +15,8 @@ public static class MatrixValidator
             errors.Add(Error("Legs", "an explicit list of legs cannot be combined with axes, include or exclude; give one or the other."));
         }
 
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        // Keys match axes regardless of case (as in GitHub Actions), so two axes may not differ only in case.
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < matrix.Axes.Count; i++)
         {
             var axis = matrix.Axes[i];
@@ -25,7 +26,7 @@ public static class MatrixValidator
             }
             else if (!names.Add(axis.Name))
             {
-                errors.Add(Error($"Axes[{i}].Name", $"axis '{axis.Name}' is declared twice."));
+                errors.Add(Error($"Axes[{i}].Name", $"axis '{axis.Name}' is declared twice (axis names ignore case)."));
             }
 
             if (axis.Values.Count == 0)
@@ -33,12 +34,16 @@ public static class MatrixValidator
                 errors.Add(Error($"Axes[{i}].Values", $"axis '{axis.Name}' has no values; give at least one."));
             }
 
-            var values = new HashSet<string>(StringComparer.Ordinal);
+            var values = new HashSet<MatrixValue>();
             foreach (var value in axis.Values)
             {
                 if (!values.Add(value))
                 {
                     errors.Add(Error($"Axes[{i}].Values", $"axis '{axis.Name}' lists the value '{value}' twice."));
+                }
+                else if (value.Kind == MatrixValueKind.Object && value.Properties.Count == 0)
+                {
+                    errors.Add(Error($"Axes[{i}].Values", $"axis '{axis.Name}' has an object value without keys; give it at least one."));
                 }
             }
         }
@@ -47,13 +52,15 @@ public static class MatrixValidator
         {
             if (matrix.Exclude[i].Count == 0)
             {
-                errors.Add(Error($"Exclude[{i}]", "an empty exclude would remove every combination."));
+                errors.Add(Error($"Exclude[{i}]", "an empty exclude would remove every combination (GitHub: \"Matrix exclude filter must not be empty\")."));
             }
 
             foreach (var key in matrix.Exclude[i].Keys.Where(k => !names.Contains(k)))
             {
-                errors.Add(Error($"Exclude[{i}].{key}", $"'{key}' is not an axis of the matrix; exclude can only name axes."));
+                errors.Add(Error($"Exclude[{i}].{key}", $"'{key}' is not an axis of the matrix; exclude can only name axes{NearestKey.Suggestion(key, names)}."));
             }
+
+            KeysDistinctIgnoringCase(matrix.Exclude[i], $"Exclude[{i}]", errors);
         }
 
         for (var i = 0; i < matrix.Legs.Count; i++)
@@ -66,13 +73,29 @@ public static class MatrixValidator
 
         for (var i = 0; i < matrix.Include.Count; i++)
         {
+            if (matrix.Include[i].Count == 0)
+            {
+                errors.Add(Error($"Include[{i}]", "an empty include adds nothing (GitHub: \"Matrix include mapping does not contain any values\")."));
+            }
+
             foreach (var key in matrix.Include[i].Keys.Where(string.IsNullOrWhiteSpace))
             {
                 errors.Add(Error($"Include[{i}]", $"parameter name '{key}' is blank."));
             }
+
+            KeysDistinctIgnoringCase(matrix.Include[i], $"Include[{i}]", errors);
         }
 
         return errors;
+    }
+
+    private static void KeysDistinctIgnoringCase(IReadOnlyDictionary<string, MatrixValue> entry, string field, List<ValidationError> errors)
+    {
+        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var key in entry.Keys.Where(k => !keys.Add(k)))
+        {
+            errors.Add(Error($"{field}.{key}", $"'{key}' is given twice (keys ignore case)."));
+        }
     }
 
     private static ValidationError Error(string field, string message) => new(ErrorCodes.MatrixInvalid, null, field, message);

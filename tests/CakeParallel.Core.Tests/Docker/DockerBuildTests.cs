@@ -61,8 +61,8 @@ public sealed class DockerBuildTests : IDisposable
             Matrix = new MatrixDefinition
             {
                 Axes = [new MatrixAxis("node", ["18", "20", "22"]), new MatrixAxis("os", ["alpine", "debian"])],
-                Exclude = [new Dictionary<string, string> { ["node"] = "18", ["os"] = "debian" }],
-                Include = [new Dictionary<string, string> { ["node"] = "16", ["os"] = "alpine" }],
+                Exclude = [new Dictionary<string, MatrixValue> { ["node"] = "18", ["os"] = "debian" }],
+                Include = [new Dictionary<string, MatrixValue> { ["node"] = "16", ["os"] = "alpine" }],
             },
             Build = new DockerBuildSettings
             {

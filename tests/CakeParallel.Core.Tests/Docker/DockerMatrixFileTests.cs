@@ -64,7 +64,8 @@ public sealed class DockerMatrixFileTests : IDisposable
         var matrix = DockerMatrixFile.Load(path);
 
         matrix.BaseDirectory.ShouldBe(_scratch.Directory);
-        matrix.Matrix.Axes.ShouldBe([new MatrixAxis("node", ["18", "20"]), new MatrixAxis("os", ["alpine", "debian"])], ignoreOrder: false, comparer: new AxisComparer());
+        // JSON keeps the kinds: 18 is a number, "20" a string (they still match 18 and 20 by value).
+        matrix.Matrix.Axes.ShouldBe([new MatrixAxis("node", [MatrixValue.Number("18"), MatrixValue.String("20")]), new MatrixAxis("os", ["alpine", "debian"])], ignoreOrder: false, comparer: new AxisComparer());
         MatrixExpansion.Expand(matrix.Matrix).Select(l => string.Join(",", l.Values)).ShouldBe(["18,alpine", "20,alpine", "20,debian", "22,alpine,true"]);
         var build = matrix.Build;
         build.Context.ShouldBe("images/{os}");
@@ -112,7 +113,7 @@ public sealed class DockerMatrixFileTests : IDisposable
     {
         var path = Write("""
         {
-          "matrix": { "node": "20", "os": ["alpine", { "x": 1 }], "include": {} },
+          "matrix": { "node": "20", "os": ["alpine", [1]], "include": {} },
           "build": { "tags": ["a", 3], "context": 1, "nocache": true, "timeout": "soon", "maxParallel": 0, "secrets": [{ "id": "s", "value": "x" }] },
           "extra": 1
         }
@@ -147,6 +148,96 @@ public sealed class DockerMatrixFileTests : IDisposable
             .Errors.Single().Code.ShouldBe(ErrorCodes.MatrixFileUnreadable);
     }
 
+    [Fact]
+    public void ObjectValuedAxisEntriesFillPathPlaceholdersBuildArgsAndLegNames()
+    {
+        // GitHub Actions documents object entries: node: [{version: 14}, {version: 20, env: ...}] read as matrix.node.version.
+        File.WriteAllText(_scratch.PathOf("Dockerfile"), "FROM scratch\n");
+        var matrix = DockerMatrixFile.Load(Write("""
+        {
+          "matrix": {
+            "node": [{ "version": 14 }, { "version": 20, "env": "NODE_OPTIONS=--max-old-space-size=4096" }],
+            "os": ["alpine"],
+            "include": [{ "node": { "Version": 20.0 }, "lts": true }]
+          },
+          "build": { "tags": ["app:{node.version}-{os}"], "legName": "node{node.version}" }
+        }
+        """));
+
+        var legs = DockerMatrixPlanner.Plan(matrix, _scratch.Directory);
+
+        legs.Select(l => l.Name).ShouldBe(["node14", "node20"]);
+        legs[1].Parameters.ShouldBe(new Dictionary<string, string> { ["node.version"] = "20", ["node.env"] = "NODE_OPTIONS=--max-old-space-size=4096", ["os"] = "alpine", ["lts"] = "true" });
+        legs[1].Id.ShouldBe(LegId.FromParameters(legs[1].Parameters));
+        // A Dockerfile cannot reference ${node.version}, so the path's build arg is node_version.
+        string.Join(" ", legs[1].Arguments).ShouldContain("--build-arg node_version=20 --build-arg node_env=NODE_OPTIONS=--max-old-space-size=4096 --build-arg os=alpine --build-arg lts=true");
+        legs[1].Arguments.ShouldContain("app:20-alpine");
+    }
+
+    [Fact]
+    public void IncludeAndExcludeFollowGitHubsMatchingAndRejectEmptyEntries()
+    {
+        var matrix = DockerMatrixFile.Parse("""
+        {
+          "matrix": {
+            "os": ["ubuntu-latest", "windows-latest"],
+            "version": [12, 14],
+            "exclude": [{ "OS": "Windows-Latest", "version": "14" }],
+            "include": [{ "os": "UBUNTU-LATEST", "version": 12.0, "shell": "bash" }, { "OS": "macos-latest", "Version": 14 }]
+          },
+          "build": { "legName": "{os}-{version}" }
+        }
+        """, _scratch.Directory);
+
+        // GitHub: 'Windows-Latest' == 'windows-latest', matrix['OS'] is matrix.os, '14' == 14 and 12.0 == 12.
+        MatrixExpansion.Expand(matrix.Matrix).Select(l => string.Join(",", l.Select(p => $"{p.Key}={p.Value}"))).ShouldBe(
+            ["os=ubuntu-latest,version=12,shell=bash", "os=ubuntu-latest,version=14", "os=windows-latest,version=12", "os=macos-latest,version=14"]);
+        // The include that became a leg of its own spells its keys as the axes do: placeholders and build args find them.
+        File.WriteAllText(_scratch.PathOf("Dockerfile"), "FROM scratch\n");
+        var added = DockerMatrixPlanner.Plan(matrix, _scratch.Directory)[3];
+        added.Name.ShouldBe("macos-latest-14");
+        string.Join(" ", added.Arguments).ShouldContain("--build-arg os=macos-latest --build-arg version=14");
+
+        var error = Should.Throw<InvalidRunException>(() => DockerMatrixFile.Parse("""{ "matrix": { "os": ["a"], "include": [{}], "exclude": [{}] } }""", _scratch.Directory));
+
+        // GitHub: "Matrix include mapping does not contain any values", "Matrix exclude filter must not be empty".
+        error.Errors.Select(e => $"{e.Code} {e.Field}").ShouldBe(["CPAR0305 $.matrix.include[0]", "CPAR0305 $.matrix.exclude[0]"]);
+    }
+
+    [Fact]
+    public void AnUnknownKeySuggestsTheNearestKnownKey()
+    {
+        var error = Should.Throw<InvalidRunException>(() => DockerMatrixFile.Parse("""
+        {
+          "matrx": { "os": ["a"], "inlcude": [{ "os": "b" }] },
+          "build": { "nocache": true, "tag": "x", "zzzzzz": 1 }
+        }
+        """, _scratch.Directory));
+
+        error.Errors.Select(e => $"{e.Code} {e.Field}: {e.Message}").ShouldBe(
+        [
+            "CPAR0303 $.matrx: unknown key; did you mean 'matrix'? Expected 'matrix', 'build' or '$schema'.",
+            "CPAR0303 $.build.nocache: unknown key; did you mean 'noCache'? Expected " + BuildKeys + ".",
+            "CPAR0303 $.build.tag: unknown key; did you mean 'tags'? Expected " + BuildKeys + ".",
+            "CPAR0303 $.build.zzzzzz: unknown key; expected " + BuildKeys + ".",
+            "CPAR0306 $.matrix: the file has no 'matrix'; give axes (an object) or a list of legs (an array).",
+        ]);
+        // Objects are axis values, so a misspelt include must not silently become an axis.
+        Should.Throw<InvalidRunException>(() => DockerMatrixFile.Parse("""{ "matrix": { "os": ["a"], "inlcude": [{ "os": "b" }] } }""", _scratch.Directory))
+            .Errors.Single().Message.ShouldStartWith("unknown key; did you mean 'include'?");
+    }
+
+    [Fact]
+    public void AJsonSyntaxErrorNamesItsLocationOnceCountedInCharacters()
+    {
+        var error = Should.Throw<InvalidRunException>(() => DockerMatrixFile.Load(Write("{\n  \"é\": [1 2]\n}")));
+
+        var message = error.Errors.Single().Message;
+        message.ShouldStartWith($"not valid JSON in '{_scratch.PathOf("matrix.json")}' (line 2, column 11): ");
+        message.ShouldNotContain("LineNumber");
+        message.ShouldNotContain("BytePosition");
+    }
+
     [Theory]
     [InlineData("90", 90)]
     [InlineData("\"90s\"", 90)]
@@ -160,6 +251,8 @@ public sealed class DockerMatrixFileTests : IDisposable
 
         matrix.Timeout.ShouldBe(TimeSpan.FromSeconds(seconds));
     }
+
+    private const string BuildKeys = "a docker build setting (context, dockerfile, target, platform, buildArgs, passAxesAsBuildArgs, tags, labels, cacheFrom, cacheTo, noCache, pull, network, secrets, extraArguments, docker, dockerHost, dockerContext, buildKit, environment, legName, removeLateTags, lateTagWatch) or a run setting (maxParallel, timeout, retries, failFast)";
 
     private sealed class AxisComparer : IEqualityComparer<MatrixAxis>
     {

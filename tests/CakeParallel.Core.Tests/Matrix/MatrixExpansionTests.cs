@@ -6,7 +6,10 @@ namespace CakeParallel.Tests.Matrix;
 
 public sealed class MatrixExpansionTests
 {
-    private static Dictionary<string, string> P(params string[] pairs) =>
+    private static Dictionary<string, MatrixValue> P(params string[] pairs) =>
+        pairs.Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => MatrixValue.FromText(p[1]));
+
+    private static Dictionary<string, string> Leg(params string[] pairs) =>
         pairs.Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
 
     private static string Show(IReadOnlyDictionary<string, string> leg) => string.Join(", ", leg.Select(p => $"{p.Key}: {p.Value}"));
@@ -83,7 +86,7 @@ public sealed class MatrixExpansionTests
     [Fact]
     public void ExplicitLegsAreKeptInOrder()
     {
-        var matrix = MatrixDefinition.FromLegs([P("b=2", "a=1"), P("a=3")]);
+        var matrix = MatrixDefinition.FromLegs([Leg("b=2", "a=1"), Leg("a=3")]);
 
         MatrixExpansion.Expand(matrix).Select(Show).ShouldBe(["b: 2, a: 1", "a: 3"]);
     }
@@ -101,9 +104,9 @@ public sealed class MatrixExpansionTests
     {
         var matrix = new MatrixDefinition
         {
-            Axes = [new MatrixAxis("a", []), new MatrixAxis("a", ["1", "1"])],
+            Axes = [new MatrixAxis("a", Array.Empty<MatrixValue>()), new MatrixAxis("A", ["1", "1"])],
             Exclude = [P("nope=1")],
-            Legs = [P("a=1")],
+            Legs = [Leg("a=1")],
         };
 
         var error = Should.Throw<InvalidRunException>(() => MatrixExpansion.Expand(matrix));

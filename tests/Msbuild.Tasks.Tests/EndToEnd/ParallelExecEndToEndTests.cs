@@ -94,13 +94,13 @@ public sealed class ParallelExecEndToEndTests(TaskPackageFeed feed)
 
         using (var build = consumer.Start("RunLegs"))
         {
-            var running = await LegProcesses.WaitForAtLeastAsync(marker, 4, TimeSpan.FromMinutes(2));
+            var running = await ProcessScan.WaitForAtLeastAsync(marker, 4, TimeSpan.FromMinutes(2));
             running.Count.ShouldBeGreaterThanOrEqualTo(4, "legs 'tree' (sh and two sleeps) and 'single' should be running; log:\n" + ReadLog(consumer));
 
             (await DotnetCommand.SendSignalAsync(build.Id, "INT")).ShouldBe(0);
             var result = await build.WaitAsync(TimeSpan.FromSeconds(60));
 
-            LegProcesses.WithMarker(marker).ShouldBeEmpty("no leg process may survive Ctrl+C");
+            ProcessScan.LiveWithMarker(marker).ShouldBeEmpty("no leg process may survive Ctrl+C");
             result.ExitCode.ShouldNotBe(0, result.ToString());
         }
 

@@ -140,7 +140,7 @@ public sealed class ServiceEndToEndTests(TaskPackageFeed feed)
 
         using (var build = consumer.Start("Long"))
         {
-            (await LegProcesses.WaitForAtLeastAsync(_marker, 1, TimeSpan.FromMinutes(2))).ShouldNotBeEmpty();
+            (await ProcessScan.WaitForAtLeastAsync(_marker, 1, TimeSpan.FromMinutes(2))).ShouldNotBeEmpty();
             await WaitUntilAsync(() => IsListening(_port), TimeSpan.FromMinutes(1));
 
             (await DotnetCommand.SendSignalAsync(build.Id, "INT")).ShouldBe(0);
@@ -161,7 +161,7 @@ public sealed class ServiceEndToEndTests(TaskPackageFeed feed)
         </StartService>
         """;
 
-    private void NoServiceProcessLeft() => LegProcesses.WithMarker(_marker).ShouldBeEmpty("no service process may survive the build");
+    private void NoServiceProcessLeft() => ProcessScan.LiveWithMarker(_marker).ShouldBeEmpty("no service process may survive the build");
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit)
     {

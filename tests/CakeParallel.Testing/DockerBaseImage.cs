@@ -5,9 +5,9 @@ namespace CakeParallel.Testing;
 /// <summary>
 /// The base image every docker test builds on, <c>local/busybox:1</c>, made when missing by the docker example's
 /// own <c>examples/docker-matrix/prepare-base-image.sh</c>: one recipe for the example and all three test projects,
-/// so the image has the same commands whichever test run makes it first. Shared as a linked source file.
+/// so the image has the same commands whichever test run makes it first.
 /// </summary>
-internal static class DockerBaseImage
+public static class DockerBaseImage
 {
     public const string Name = "local/busybox:1";
 

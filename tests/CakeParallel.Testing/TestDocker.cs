@@ -1,11 +1,15 @@
 using System.Diagnostics;
 
-namespace CakeParallel.Tests.Docker;
+namespace CakeParallel.Testing;
 
 /// <summary>Plain docker client calls for test setup and assertions.</summary>
-internal static class TestDocker
+public static class TestDocker
 {
-    public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
+    public sealed record Result(int ExitCode, string StandardOutput, string StandardError)
+    {
+        /// <summary>Both streams, stdout first.</summary>
+        public string Output => (StandardOutput + StandardError).Trim();
+    }
 
     public static Result Run(IEnumerable<string> arguments, TimeSpan? limit = null, string? standardInputFile = null)
     {
@@ -42,4 +46,11 @@ internal static class TestDocker
     }
 
     public static bool ImageExists(string reference) => Run(["image", "inspect", reference]).ExitCode == 0;
+
+    /// <summary>The id of <paramref name="reference"/>, or <see langword="null"/> when there is no such image.</summary>
+    public static string? ImageId(string reference)
+    {
+        var inspect = Run(["image", "inspect", "--format", "{{.Id}}", reference]);
+        return inspect.ExitCode == 0 ? inspect.StandardOutput.Trim() : null;
+    }
 }

@@ -5,9 +5,9 @@ namespace CakeParallel.Testing;
 
 /// <summary>
 /// Loopback ports for tests of services: a free one to give a server, and whether one is being listened on.
-/// Shared by the test projects as a linked source file (tests/Shared).
+///
 /// </summary>
-internal static class LoopbackPorts
+public static class LoopbackPorts
 {
     public static int Free()
     {

@@ -1,4 +1,4 @@
-namespace CakeParallel.Tests.Docker;
+namespace CakeParallel.Testing;
 
 /// <summary>The two builders on this kind of machine: the classic builder of the 28.x client, and BuildKit through the 20.10 client.</summary>
 public sealed record DockerBuilder(string Name, string Executable, bool BuildKit)

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using CakeParallel.Model;
+
+namespace CakeParallel.Supervision;
+
+/// <summary>
+/// A small <c>/bin/sh</c> process that outlives the runner to end what the runner started if the runner dies
+/// (SIGKILL, a crash, an out-of-memory kill), when no code of the runner can run any more.
+/// </summary>
+/// <remarks>
+/// One keeper per runner process, started with the first supervised process, in a session of its own (so a
+/// terminal's Ctrl+C or hang-up does not reach it). The runner tells it, through the keeper's stdin, each process
+/// group as it starts (<c>+ PGID</c>) and ends (<c>- PGID</c>). Every supervised process also carries the
+/// runner's marker in its environment (<see cref="MarkerVariable"/>), which its descendants inherit even when they
+/// leave the group. When the pipe closes — which the kernel does when the runner dies, however it dies — the keeper
+/// applies the termination sequence to every group still listed and to every process that carries the marker,
+/// then exits. On a normal exit nothing is listed and nothing carries the marker any more, so it has nothing to do.
+/// </remarks>
+internal sealed class RunnerKeeper
+{
+    /// <summary>The environment variable that marks every process this runner started, and their descendants.</summary>
+    public const string MarkerVariable = "CAKEPARALLEL_RUNNER";
+
+    // $1: the marker assignment; the rest: the default termination steps (signal number, wait in ms) for marked
+    // processes outside any listed group. Each "+" line lists a group with its own steps. The keeper ignores the
+    // signals a terminal or a dying parent sends, reads until the pipe closes, then ends everything at once.
+    private const string Script = """
+        exec >/dev/null 2>&1
+        trap '' INT HUP TERM QUIT PIPE
+        set -f
+        marker=$1; shift; defaults="$*"; entries=""
+        while read -r op arg steps; do
+          case "$op" in
+            +) entries="$entries|$arg $steps" ;;
+            -) kept=""; IFS='|'; for e in $entries; do [ -n "$e" ] && [ "${e%% *}" != "$arg" ] && kept="$kept|$e"; done; IFS=' '; entries=$kept ;;
+          esac
+        done
+        end() {
+          target=$1; shift
+          while [ $# -ge 2 ]; do
+            kill -$1 $target 2>/dev/null
+            waited=0
+            while kill -0 $target 2>/dev/null && [ $waited -lt $2 ]; do sleep 0.05; waited=$((waited + 50)); done
+            kill -0 $target 2>/dev/null || return 0
+            shift 2
+          done
+        }
+        IFS='|'; for e in $entries; do IFS=' '; [ -n "$e" ] && end -$e & IFS='|'; done
+        unset IFS; set +f
+        for f in $(grep -lsaF "$marker" /proc/[0-9]*/environ); do
+          p=${f#/proc/}; end ${p%/environ} $defaults &
+        done
+        wait
+        """;
+
+    private static readonly Lazy<RunnerKeeper> Instance = new(() => new RunnerKeeper(TerminationSequence.Default));
+
+    private readonly Lock _gate = new();
+    private readonly StreamWriter? _commands;
+
+    private RunnerKeeper(TerminationSequence termination)
+    {
+        Marker = Guid.NewGuid().ToString("N");
+        try
+        {
+            var startInfo = ProcessGroupPlatform.Current.CreateStartInfo("/bin/sh", ["-c", Script, "cakeparallel-keeper", MarkerVariable + "=" + Marker, .. Steps(termination)]);
+            startInfo.Environment.Remove(MarkerVariable);
+            var process = Process.Start(startInfo)!;
+            process.StandardOutput.Close();
+            process.StandardError.Close();
+            _commands = new StreamWriter(process.StandardInput.BaseStream, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
+            Problem = null;
+        }
+        catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or InvalidOperationException or PlatformNotSupportedException)
+        {
+            // Without a keeper the runner still ends everything it started while it lives; only its death is unguarded.
+            Problem = "the keeper that ends the legs if the runner dies could not start: " + exception.Message;
+        }
+    }
+
+    /// <summary>The runner process's keeper, started on first use.</summary>
+    public static RunnerKeeper Current => Instance.Value;
+
+    /// <summary>The value of <see cref="MarkerVariable"/> in every process this runner starts.</summary>
+    public string Marker { get; }
+
+    /// <summary>Why there is no keeper, or <see langword="null"/> when it runs.</summary>
+    public string? Problem { get; }
+
+    /// <summary>Lists a process group the keeper must end, with <paramref name="termination"/>, if the runner dies.</summary>
+    public void Watch(int groupId, TerminationSequence termination) =>
+        Send("+ " + groupId.ToString(CultureInfo.InvariantCulture) + " " + string.Join(' ', Steps(termination)));
+
+    /// <summary>Removes a group that has ended.</summary>
+    public void Forget(int groupId) => Send("- " + groupId.ToString(CultureInfo.InvariantCulture));
+
+    private static IEnumerable<string> Steps(TerminationSequence termination)
+    {
+        foreach (var step in termination.Steps)
+        {
+            SignalNames.TryGetNumber(step.Signal, out var number);
+            yield return number.ToString(CultureInfo.InvariantCulture);
+            yield return ((long)step.Wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    private void Send(string command)
+    {
+        if (_commands is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            try
+            {
+                _commands.Write(command + "\n");
+            }
+            catch (IOException)
+            {
+                // The keeper is gone (killed by hand); the runner itself still ends what it started.
+            }
+        }
+    }
+}
