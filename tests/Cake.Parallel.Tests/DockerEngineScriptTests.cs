@@ -15,7 +15,7 @@ public sealed class DockerEngineScriptTests : IDisposable
     [SkippableFact]
     public void Start_serves_an_unserved_socket_with_a_daemon_of_its_own_and_stop_ends_only_that_one()
     {
-        DockerDaemon.Require();
+        DockerAvailability.Require();
         Skip.If(Environment.UserName != "root", "starting a dockerd needs root");
         var socket = _temp.Combine("docker.sock");
         var state = _temp.Combine("state");
@@ -41,7 +41,7 @@ public sealed class DockerEngineScriptTests : IDisposable
             Directory.Exists("/proc/" + pid).ShouldBeFalse("the daemon it started has exited");
             Directory.Exists("/sys/class/net/" + bridge).ShouldBeFalse("its bridge is gone");
             Docker(environment, "info").ExitCode.ShouldNotBe(0);
-            DockerDaemon.Run("info").ExitCode.ShouldBe(0, "the machine's own daemon still answers");
+            TestDocker.Run(["info"]).ExitCode.ShouldBe(0, "the machine's own daemon still answers");
         }
         finally
         {
