@@ -63,7 +63,7 @@ start_daemon() {
   fi
   command -v dockerd >/dev/null 2>&1 || fail "no Docker daemon answers at unix://$socket and dockerd is not installed: run 'apt-get install -y docker.io' (as root) and run the command again."
   if [ -n "$no_root" ]; then
-    fail "no Docker daemon answers at unix://$socket and starting one needs root: run 'sudo systemctl start docker' (or 'sudo dockerd &'), make sure you may use its socket ('sudo usermod -aG docker $USER', then log in again), and run the command again."
+    fail "no Docker daemon answers at unix://$socket and starting one needs root: as root, run 'systemctl start docker' (or 'dockerd &') and 'usermod -aG docker $(id -un)', log in again, and run the command again."
   fi
 
   mkdir -p "$state"

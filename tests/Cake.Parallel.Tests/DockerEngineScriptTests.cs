@@ -58,6 +58,47 @@ public sealed class DockerEngineScriptTests : IDisposable
         stop.Output.ShouldBeEmpty();
     }
 
+    [SkippableFact]
+    public void Without_root_or_sudo_it_says_in_one_sentence_what_to_run()
+    {
+        Skip.If(Environment.UserName != "root" || File.Exists("/usr/bin/sudo"), "needs root to become a user without sudo");
+        var environment = new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix://" + _temp.Combine("nobody.sock") };
+
+        using var install = Script(environment, ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], "install", "sl");
+        using var start = Script(environment, ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], "start", _temp.Combine("state"));
+
+        install.ExitCode.ShouldBe(1, install.Output);
+        install.Output.Trim().ShouldBe("""docker-engine: installing sl needs root: run 'su -c "apt-get update && apt-get install -y sl"' and run the command again.""");
+        start.ExitCode.ShouldBe(1, start.Output);
+        start.Output.Trim().ShouldBe($"docker-engine: no Docker daemon answers at unix://{_temp.Combine("nobody.sock")} and starting one needs root: as root, run 'systemctl start docker' (or 'dockerd &') and 'usermod -aG docker nobody', log in again, and run the command again.");
+    }
+
+    [Fact]
+    public void Without_apt_get_it_says_in_one_sentence_what_to_install()
+    {
+        // A PATH with only what the script itself needs, so neither apt-get nor dpkg's database answers.
+        var bin = Directory.CreateDirectory(_temp.Combine("bin")).FullName;
+        foreach (var tool in new[] { "/usr/bin/bash", "/usr/bin/id", "/usr/bin/grep" })
+        {
+            File.CreateSymbolicLink(Path.Combine(bin, Path.GetFileName(tool)), tool);
+        }
+
+        using var install = Script(new Dictionary<string, string?> { ["PATH"] = bin }, [], "install", "docker.io");
+
+        install.ExitCode.ShouldBe(1, install.Output);
+        install.Output.Trim().ShouldBe("docker-engine: this machine has no apt-get: install docker.io (Docker Engine and a static busybox) with its package manager, start dockerd, and run the command again.");
+    }
+
+    private static ChildProcess Script(IReadOnlyDictionary<string, string?> environment, string[] prefix, params string[] arguments)
+    {
+        var script = Path.Combine(RepositoryRoot.Path, "build", "docker-engine.sh");
+        var process = prefix.Length == 0
+            ? ChildProcess.Start(script, arguments, RepositoryRoot.Path, environment)
+            : ChildProcess.Start(prefix[0], [.. prefix[1..], "env", .. environment.Select(e => $"{e.Key}={e.Value}"), script, .. arguments], "/", null);
+        process.WaitForExit(TimeSpan.FromMinutes(1));
+        return process;
+    }
+
     private static ChildProcess Script(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var process = ChildProcess.Start(Path.Combine(RepositoryRoot.Path, "build", "docker-engine.sh"), arguments, RepositoryRoot.Path, environment);
