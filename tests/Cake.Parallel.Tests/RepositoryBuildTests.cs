@@ -40,7 +40,7 @@ public sealed class RepositoryBuildTests(AddinFeed feed)
         cake.Stdout.ShouldNotContain("DEPRECATED", Case.Sensitive, "docker's banner is folded on the console");
         cake.Stdout.Split('\n').Length.ShouldBeLessThanOrEqualTo(60, "six docker legs fit a screen: steps, not every line");
         var legLog = File.ReadAllText(Path.Combine(script.Directory, "artifacts", "demo", "logs", "node23-alpine.log"));
-        legLog.ShouldMatch(@"Step 14/14|\[\d+/\d+\] LABEL", "the leg log keeps every line of the build");
+        legLog.ShouldMatch(@"Step 14/14|\[\d+/\d+\] RUN", "the leg log keeps every line of the build");
         File.ReadAllText(timeline).ShouldContain("node23-alpine");
         File.Exists(Path.Combine(script.Directory, "artifacts", "demo", "report.json")).ShouldBeTrue();
     }
