@@ -247,7 +247,7 @@ internal sealed class CakeRunRenderer : IRunListener, IDisposable
 
         public int Dropped { get; private set; }
 
-        public string? Current { get; private set; }
+        public BuildStep? Current { get; private set; }
 
         public DateTimeOffset StartedAt { get; private set; }
 
@@ -271,7 +271,7 @@ internal sealed class CakeRunRenderer : IRunListener, IDisposable
             Dropped = 0;
         }
 
-        public void Start(string step, DateTimeOffset now)
+        public void Start(BuildStep step, DateTimeOffset now)
         {
             Current = step;
             StartedAt = now;

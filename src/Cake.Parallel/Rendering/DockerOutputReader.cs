@@ -12,8 +12,8 @@ internal sealed partial class DockerOutputReader
 {
     private bool _inBanner;
 
-    /// <summary>The build step the leg is at, e.g. <c>3/14 RUN make</c>; <see langword="null"/> before the first.</summary>
-    public string? CurrentStep { get; private set; }
+    /// <summary>The build step the leg is at; <see langword="null"/> before the first.</summary>
+    public BuildStep? CurrentStep { get; private set; }
 
     /// <summary>
     /// Reads <paramref name="text"/>: returns false when the line belongs to a folded banner (the console skips it),
@@ -53,7 +53,7 @@ internal sealed partial class DockerOutputReader
 
         if (step.Success)
         {
-            CurrentStep = $"{step.Groups["number"].Value}/{step.Groups["count"].Value} {step.Groups["instruction"].Value.Trim()}";
+            CurrentStep = new BuildStep($"{step.Groups["number"].Value}/{step.Groups["count"].Value}", step.Groups["instruction"].Value.Trim());
             startsStep = true;
         }
 
@@ -69,4 +69,10 @@ internal sealed partial class DockerOutputReader
     // BuildKit's plain progress names each vertex once with its position in its stage: "#7 [build 2/5] RUN make".
     [GeneratedRegex(@"^#\d+ \[(?:[^\]]*\s)?(?<number>\d+)/(?<count>\d+)\] (?<instruction>.*)$")]
     private static partial Regex BuildKitStep();
+}
+
+/// <summary>A docker build step: its position, e.g. <c>3/14</c>, and its instruction, e.g. <c>RUN make</c>.</summary>
+internal sealed record BuildStep(string Position, string Instruction)
+{
+    public override string ToString() => Position + " " + Instruction;
 }

@@ -59,7 +59,7 @@ internal sealed partial class ProgressBoard : IRunListener
         if (_running.TryGetValue(leg.Name, out var running) && running.Reader.Read(line.Text, out var startsStep))
         {
             // A line inside a step says which step it belongs to; the step's own line says it already.
-            var shown = startsStep || running.Reader.CurrentStep is not { } step ? line.Text : $"[{step.Split(' ')[0]}] {line.Text}";
+            var shown = startsStep || running.Reader.CurrentStep is not { } step ? line.Text : $"[{step.Position}] {line.Text}";
             _running[leg.Name] = running with { LastLine = shown };
         }
     });
