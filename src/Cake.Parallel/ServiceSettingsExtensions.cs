@@ -1,5 +1,5 @@
 using Cake.Core.IO;
-using CakeParallel.Services;
+using CakeParallel.Model;
 
 namespace Cake.Parallel;
 

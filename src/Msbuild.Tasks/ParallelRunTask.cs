@@ -159,7 +159,7 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         }
 
         var log = new DeferredTaskLog();
-        options = options with { Listener = new RunEventMessages(diagnostics, log) };
+        options = options with { Listener = new RunEventMessages(diagnostics, log, options.Retry.MaxAttempts) };
         var engine3 = BuildEngine as IBuildEngine3;
         engine3?.Yield();
         RunResult result;
@@ -268,12 +268,9 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     {
         var cancelled = result.WasCancelled ? " (cancelled)" : "";
         diagnostics.Message(MessageImportance.High, $"{GetType().Name}: {result.Legs.Count} leg{(result.Legs.Count == 1 ? "" : "s")} in {DurationText.Format(result.Duration)}{cancelled}: {result.CountsDisplay}");
-        var width = result.Legs.Max(l => l.Name.Length);
-        foreach (var leg in result.Legs)
+        foreach (var line in RunSummary.TableLines(result))
         {
-            var exit = leg.ExitDisplay.Length > 0 ? $"  exit {leg.ExitDisplay}" : "";
-            var attempts = leg.Attempts.Count > 1 ? $"  {leg.Attempts.Count} attempts" : "";
-            diagnostics.Message(MessageImportance.High, $"  {leg.Name.PadRight(width)}  {LegStatusText.Of(leg.Status),-11} {DurationText.Format(leg.Duration),8}{exit}{attempts}");
+            diagnostics.Message(MessageImportance.High, "  " + line);
         }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Build.Framework;
 using CakeParallel.Model;
+using CakeParallel.Reports;
 
 namespace CakeParallel.MSBuild;
 
@@ -8,7 +9,10 @@ namespace CakeParallel.MSBuild;
 /// low importance, a coded warning per retry and a coded error per leg that did not succeed. Events arrive on
 /// the engine's threads and are posted to the <see cref="DeferredTaskLog"/> drained by <c>Execute</c>.
 /// </summary>
-internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTaskLog log) : IRunListener
+/// <param name="diagnostics">Where the entries go.</param>
+/// <param name="log">The queue Execute drains.</param>
+/// <param name="defaultMaxAttempts">The attempts of legs without a retry policy of their own.</param>
+internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTaskLog log, int defaultMaxAttempts) : IRunListener
 {
     private const int TailLinesInErrors = 5;
 
@@ -26,8 +30,7 @@ internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTask
 
     public void RetryScheduled(LegSpec leg, AttemptRecord attempt)
     {
-        var delay = attempt.Decision.Delay is { } d ? " in " + DurationText.Format(d) : "";
-        var text = $"leg '{leg.Name}' attempt {attempt.Number} failed ({attempt.Detail}); retrying{delay}: {attempt.Decision.Reason}.";
+        var text = $"leg '{leg.Name}' {AttemptText.Retry(attempt, leg.Retry?.MaxAttempts ?? defaultMaxAttempts)}.";
         log.Post(() => diagnostics.Warning(ErrorCodes.LegRetried, text));
     }
 
@@ -36,28 +39,20 @@ internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTask
         if (result.Status is LegStatus.Reused)
         {
             // The duration is the earlier run's; the engine's remark says which run that was.
-            var origin = result.Remarks.LastOrDefault(r => r.StartsWith("reused: ", StringComparison.Ordinal)) ?? "reused: succeeded in an earlier run";
-            var reused = $"[{result.Name}] not run again, {origin}";
+            var reused = $"[{result.Name}] not run again, {LegText.ReusedFrom(result)}";
             log.Post(() => diagnostics.Message(MessageImportance.Normal, reused));
             return;
         }
 
         if (result.Status is LegStatus.Succeeded)
         {
-            var attempts = result.Attempts.Count > 1 ? $" after {result.Attempts.Count} attempts" : "";
-            var text = $"[{result.Name}] {LegStatusText.Of(result.Status)} in {DurationText.Format(result.Duration)}{attempts}";
+            var text = $"[{result.Name}] {LegText.Completion(result)}";
             log.Post(() => diagnostics.Message(MessageImportance.Normal, text));
             return;
         }
 
-        var code = result.Status switch
-        {
-            LegStatus.TimedOut => ErrorCodes.LegTimedOut,
-            LegStatus.Cancelled => ErrorCodes.LegCancelled,
-            LegStatus.NotStarted => ErrorCodes.LegNotStarted,
-            _ => ErrorCodes.LegFailed,
-        };
-        var message = $"leg '{result.Name}' {LegStatusText.Of(result.Status)}: {result.FailureReason}" + (result.LogFile is null ? "" : $" (log: {result.LogFile})");
+        var code = LegText.ErrorCode(result.Status)!;
+        var message = $"leg '{result.Name}' {LegStatusText.Of(result.Status)}: {LegText.Reason(result)}" + (result.LogFile is null ? "" : $" (log: {result.LogFile})");
         var tail = result.Status is LegStatus.Failed or LegStatus.TimedOut
             ? result.OutputTail.Skip(Math.Max(0, result.OutputTail.Count - TailLinesInErrors)).ToArray()
             : [];

@@ -4,9 +4,11 @@ using CakeParallel.Runs;
 using CakeParallel.Supervision;
 
 // Modes:
-//   long-legs <count> <log-dir>   runs <count> legs that sleep for 1000 s (each with a background grandchild), with
-//                                 host signals turned into cancellation; prints "legs running" once all started,
-//                                 then a summary line per leg when the run ends.
+//   long-legs <count> <log-dir> [with-service]
+//                                 runs <count> legs that sleep for 1000 s (each with a background grandchild and,
+//                                 with-service, a service that sleeps too), with host signals turned into
+//                                 cancellation; prints "legs running" once all started, then a summary line per leg
+//                                 when the run ends.
 //   flood <bytes> <log-dir>       runs one leg that writes <bytes> of output, then prints "peak-rss-kb <n>".
 var mode = args[0];
 var logDirectory = args[2];
@@ -22,6 +24,7 @@ if (mode == "long-legs")
         MaxParallel = count,
         LogDirectory = logDirectory,
         Termination = TerminationSequence.WithGracePeriod(TimeSpan.FromSeconds(5)),
+        Services = args.Length > 3 && args[3] == "with-service" ? [ServiceSpec.Shell("sleeper", "sleep 1000 & sleep 1000")] : [],
         Listener = new StartCounter(() =>
         {
             if (++started == count)

@@ -1,5 +1,6 @@
 using Cake.Core.Diagnostics;
 using CakeParallel.Model;
+using CakeParallel.Reports;
 
 namespace Cake.Parallel.Rendering;
 
@@ -136,9 +137,7 @@ internal sealed class CakeRunRenderer : IRunListener, IDisposable
         lock (_gate)
         {
             ReplayFailedAttempt(leg.Name);
-            var delay = attempt.Decision.Delay is { } d ? DurationText.Format(d) : "no delay";
-            Status(leg.Name, Verbosity.Minimal, LogLevel.Warning,
-                $"attempt {attempt.Number} of {MaxAttempts(leg)} {AttemptText.Outcome(attempt)}; retrying in {delay} ({attempt.Decision.Reason})");
+            Status(leg.Name, Verbosity.Minimal, LogLevel.Warning, AttemptText.Retry(attempt, MaxAttempts(leg)));
         }
     }
 
@@ -155,7 +154,7 @@ internal sealed class CakeRunRenderer : IRunListener, IDisposable
                 }
             }
 
-            if (result.Status is LegStatus.Failed or LegStatus.TimedOut or LegStatus.Cancelled)
+            if (LegText.IsFailure(result.Status))
             {
                 ReplayFailedAttempt(result.Name);
             }
@@ -168,7 +167,15 @@ internal sealed class CakeRunRenderer : IRunListener, IDisposable
                 LegStatus.Failed or LegStatus.TimedOut => LogLevel.Error,
                 _ => LogLevel.Warning,
             };
-            Status(result.Name, Verbosity.Minimal, level, AttemptText.Completion(result));
+            var completion = LegText.Completion(result);
+            if (LegText.IsFailure(result.Status))
+            {
+                // A failure stands out in a long log: its status word in capitals, e.g. "FAILED after 2 attempts in 3.0 s".
+                var status = LegStatusText.Of(result.Status);
+                completion = status.ToUpperInvariant() + completion[status.Length..];
+            }
+
+            Status(result.Name, Verbosity.Minimal, level, completion);
             if (result.Status == LegStatus.Reused)
             {
                 // Which run the result comes from (its id, start and host), for tracing a reused result back.

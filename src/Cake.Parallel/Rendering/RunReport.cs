@@ -1,5 +1,6 @@
 using Cake.Core.Diagnostics;
 using CakeParallel.Model;
+using CakeParallel.Reports;
 
 namespace Cake.Parallel.Rendering;
 
@@ -8,7 +9,7 @@ internal static class RunReport
 {
     public static void Write(ICakeLog log, RunResult run, LegPalette palette)
     {
-        foreach (var leg in run.Legs.Where(l => l.Status is LegStatus.Failed or LegStatus.TimedOut or LegStatus.Cancelled))
+        foreach (var leg in run.Legs.Where(l => LegText.IsFailure(l.Status)))
         {
             log.WriteText(Verbosity.Minimal, LogLevel.Information, "");
             log.WriteText(Verbosity.Minimal, LogLevel.Error,
@@ -38,7 +39,7 @@ internal static class RunReport
         log.WriteText(Verbosity.Minimal, LogLevel.Information, "");
         var cancelled = run.WasCancelled ? " (cancelled)" : "";
         log.WriteText(Verbosity.Minimal, LogLevel.Information, $"Parallel run{cancelled} finished in {DurationText.Format(run.Duration)}: {run.CountsDisplay}");
-        foreach (var line in SummaryTable.Lines(run))
+        foreach (var line in RunSummary.TableLines(run))
         {
             log.WriteText(Verbosity.Minimal, LogLevel.Information, "  " + line);
         }

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text;
 using CakeParallel.Model;
+using CakeParallel.Supervision;
 
 namespace CakeParallel.Docker;
 
@@ -15,62 +15,53 @@ internal sealed record DockerCliResult(int ExitCode, string StandardOutput, stri
     private static string? LastLine(string text) => text.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0);
 }
 
-/// <summary>Runs short docker client commands (version, inspect, ps, rm) for checks around the legs, with a time limit.</summary>
+/// <summary>
+/// Runs short docker client commands (version, inspect, ps, rm) for checks around the legs, each as a supervised
+/// process in a group of its own, terminated when it does not answer in time.
+/// </summary>
 internal static class DockerCli
 {
+    // A client call that overruns has nothing to save: a short grace period, then SIGKILL.
+    private static readonly TerminationSequence Termination = TerminationSequence.Parse("TERM,500,KILL,2000");
+
     public static async Task<DockerCliResult> RunAsync(DockerEndpoint endpoint, IEnumerable<string> arguments, TimeSpan limit, CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(endpoint.Executable)
+        var command = new ProcessCommand(endpoint.Executable, [.. endpoint.GlobalArguments, .. arguments])
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
+            Environment = endpoint.Environment,
+            Termination = Termination,
         };
-        foreach (var argument in endpoint.GlobalArguments.Concat(arguments))
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in endpoint.Environment)
-        {
-            if (value is null)
-            {
-                startInfo.Environment.Remove(key);
-            }
-            else
-            {
-                startInfo.Environment[key] = value;
-            }
-        }
-
-        using var process = new Process { StartInfo = startInfo };
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        SupervisedProcess process;
         try
         {
-            process.Start();
+            process = SupervisedProcess.Start(command, (stream, line) =>
+            {
+                var text = stream == OutputStream.Stdout ? stdout : stderr;
+                lock (text)
+                {
+                    text.Append(line).Append('\n');
+                }
+            });
         }
-        catch (System.ComponentModel.Win32Exception exception)
+        catch (ProcessStartException exception)
         {
-            return new DockerCliResult(127, "", $"cannot run '{endpoint.Executable}': {exception.Message}");
+            return new DockerCliResult(127, "", exception.Message);
         }
 
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(limit);
-        try
+        using (process)
         {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            var why = cancellationToken.IsCancellationRequested ? "cancelled" : $"no answer within {DurationText.Format(limit)}";
-            return new DockerCliResult(124, await stdout.ConfigureAwait(false), new StringBuilder(await stderr.ConfigureAwait(false)).Append('\n').Append(why).ToString());
-        }
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(limit);
+            var exit = await process.WaitAsync(timeout.Token).ConfigureAwait(false);
+            if (exit.Termination is not null)
+            {
+                var why = cancellationToken.IsCancellationRequested ? "cancelled" : $"no answer within {DurationText.Format(limit)}";
+                return new DockerCliResult(124, stdout.ToString(), stderr.Append(why).ToString());
+            }
 
-        return new DockerCliResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+            return new DockerCliResult(exit.ExitCode, stdout.ToString(), stderr.ToString());
+        }
     }
 }

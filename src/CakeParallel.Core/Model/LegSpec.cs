@@ -75,5 +75,17 @@ public sealed record LegSpec
     public ILegInspector? Inspector { get; init; }
 
     /// <summary>The argv as one display string with <see cref="SecretValues"/> masked (for logs only; never executed by a shell).</summary>
-    public string DisplayCommand => new SecretMask(SecretValues).Apply(CommandLineDisplay.Format(Executable, Arguments));
+    public string DisplayCommand => new ProcessCommand(Executable, Arguments) { SecretValues = SecretValues }.DisplayText;
+
+    /// <summary>The process one attempt runs, supervised as <paramref name="options"/> say.</summary>
+    internal ProcessCommand ToCommand(RunOptions options) => new(Executable, Arguments)
+    {
+        WorkingDirectory = WorkingDirectory,
+        Environment = EnvironmentVariables,
+        SecretValues = SecretValues,
+        Termination = options.Termination,
+        MaxLineBytes = options.MaxLineBytes,
+        DrainTimeout = options.DrainTimeout,
+        TailLines = options.OutputTailLines,
+    };
 }

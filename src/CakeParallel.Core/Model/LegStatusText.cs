@@ -15,4 +15,15 @@ public static class LegStatusText
         LegStatus.Reused => "reused",
         _ => status.ToString(),
     };
+
+    /// <summary>E.g. <c>succeeded</c>, <c>failed</c>, <c>timed out</c>, <c>cancelled</c>: the same words as the statuses.</summary>
+    /// <param name="outcome">The outcome of an attempt.</param>
+    public static string Of(AttemptOutcome outcome) => outcome switch
+    {
+        AttemptOutcome.Succeeded => "succeeded",
+        AttemptOutcome.Failed => "failed",
+        AttemptOutcome.TimedOut => "timed out",
+        AttemptOutcome.Cancelled => "cancelled",
+        _ => outcome.ToString(),
+    };
 }

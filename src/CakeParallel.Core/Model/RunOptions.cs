@@ -1,5 +1,3 @@
-using CakeParallel.Services;
-
 namespace CakeParallel.Model;
 
 /// <summary>How a run is scheduled and supervised. Immutable; derive variants with <c>with</c>.</summary>
@@ -46,6 +44,13 @@ public sealed record RunOptions
     /// terminated (default 2 s); bounds the wait for a process that escaped the group yet holds the pipe.
     /// </summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Whether an attempt that exits 0 but left processes behind outside its group (<c>setsid cmd &amp;</c>, a
+    /// double fork) fails. Either way those processes are terminated when the attempt ends and the leg's
+    /// <see cref="LegResult.Remarks"/> say so (default <see langword="false"/>: a remark only).
+    /// </summary>
+    public bool FailOnEscapedProcesses { get; init; }
 
     /// <summary>Receives the run's events, or <see langword="null"/>.</summary>
     public IRunListener? Listener { get; init; }

@@ -1,5 +1,4 @@
 using System.Text;
-using CakeParallel.Model;
 
 namespace CakeParallel.Reports;
 
@@ -8,44 +7,24 @@ namespace CakeParallel.Reports;
 /// Azure has no way to switch command processing off, so replayed output lines that contain a command prefix
 /// get a space after its <c>##</c>, which keeps them readable but inert.
 /// </summary>
-internal static class AzureLoggingCommands
+internal sealed class AzureLoggingCommands : ICiDialect
 {
-    public static IReadOnlyList<string> Lines(RunResult result)
+    public IEnumerable<string> Lines(CiAnnotation annotation)
     {
-        var lines = new List<string>();
-        foreach (var leg in result.Legs)
+        yield return $"##vso[task.logissue type={(annotation.IsError ? "error" : "warning")};code={annotation.Code};]{Data(annotation.Title + ": " + annotation.Message)}";
+        if (annotation.OutputTail.Count == 0)
         {
-            if (leg.Status == LegStatus.NotStarted)
-            {
-                lines.Add($"##vso[task.logissue type=warning;code={ErrorCodes.LegNotStarted};]{Data(CiAnnotations.Title(leg) + ": " + CiAnnotations.Message(leg))}");
-                continue;
-            }
-
-            if (!CiAnnotations.IsError(leg))
-            {
-                continue;
-            }
-
-            lines.Add($"##vso[task.logissue type=error;code={Code(leg.Status)};]{Data(CiAnnotations.Title(leg) + ": " + CiAnnotations.Message(leg))}");
-            if (leg.OutputTail.Count == 0)
-            {
-                continue;
-            }
-
-            lines.Add("##[group]" + Inert(ReportText.OneLine(CiAnnotations.GroupTitle(leg))));
-            lines.AddRange(leg.OutputTail.Select(l => Inert(ReportText.OneLine(l))));
-            lines.Add("##[endgroup]");
+            yield break;
         }
 
-        return lines;
-    }
+        yield return "##[group]" + Inert(ReportText.OneLine(annotation.OutputTitle));
+        foreach (var line in annotation.OutputTail)
+        {
+            yield return Inert(ReportText.OneLine(line));
+        }
 
-    private static string Code(LegStatus status) => status switch
-    {
-        LegStatus.TimedOut => ErrorCodes.LegTimedOut,
-        LegStatus.Cancelled => ErrorCodes.LegCancelled,
-        _ => ErrorCodes.LegFailed,
-    };
+        yield return "##[endgroup]";
+    }
 
     /// <summary>A command's message: <c>%</c> becomes <c>%AZP25</c>, CR and LF <c>%0D</c> and <c>%0A</c> (the agent's own escaping).</summary>
     public static string Data(string value) => new StringBuilder(value)

@@ -60,29 +60,53 @@ public static class CiAnnotations
     /// <param name="result">The run's result.</param>
     /// <param name="mode">Auto (detect from <paramref name="environment"/>), off, or a named system.</param>
     /// <param name="environment">The environment; <see langword="null"/> reads the process's environment.</param>
-    public static IReadOnlyList<string> Lines(RunResult result, CiAnnotationMode mode, IReadOnlyDictionary<string, string?>? environment = null) =>
-        Select(mode, environment) switch
-        {
-            CiSystem.GitHubActions => GitHubWorkflowCommands.Lines(result),
-            CiSystem.AzurePipelines => AzureLoggingCommands.Lines(result),
-            CiSystem.TeamCity => TeamCityServiceMessages.Lines(result),
-            _ => [],
-        };
-
-    /// <summary>The legs annotated as errors: failed, timed out or cancelled.</summary>
-    internal static bool IsError(LegResult leg) => leg.Status is LegStatus.Failed or LegStatus.TimedOut or LegStatus.Cancelled;
-
-    /// <summary>The one-line title of a leg's annotation, e.g. <c>CakeParallel: leg 'linux-arm64' timed out</c>.</summary>
-    internal static string Title(LegResult leg) => $"CakeParallel: leg '{leg.Name}' {LegStatusText.Of(leg.Status)}";
-
-    /// <summary>The annotation's message: the reason, and where the full log is.</summary>
-    internal static string Message(LegResult leg)
+    public static IReadOnlyList<string> Lines(RunResult result, CiAnnotationMode mode, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var message = leg.FailureReason ?? LegStatusText.Of(leg.Status);
-        return leg.LogFile is null ? message : $"{message}\nFull log: {leg.LogFile}";
+        ICiDialect? dialect = Select(mode, environment) switch
+        {
+            CiSystem.GitHubActions => new GitHubWorkflowCommands(),
+            CiSystem.AzurePipelines => new AzureLoggingCommands(),
+            CiSystem.TeamCity => new TeamCityServiceMessages(),
+            _ => null,
+        };
+        return dialect is null ? [] : result.Legs.Select(Of).OfType<CiAnnotation>().SelectMany(dialect.Lines).ToArray();
     }
 
-    /// <summary>The title of the group replaying a leg's output.</summary>
-    internal static string GroupTitle(LegResult leg) =>
-        $"{leg.Name}: {LegStatusText.Of(leg.Status)} (last {leg.OutputTail.Count} output lines)";
+    /// <summary>The annotation of a leg: a warning when it never started, an error when it failed, timed out or was cancelled, else none.</summary>
+    private static CiAnnotation? Of(LegResult leg)
+    {
+        if (leg.Status != LegStatus.NotStarted && !LegText.IsFailure(leg.Status))
+        {
+            return null;
+        }
+
+        var title = $"CakeParallel: leg '{leg.Name}' {LegStatusText.Of(leg.Status)}";
+        var reason = LegText.Reason(leg);
+        var message = leg.LogFile is null ? reason : $"{reason}\nFull log: {leg.LogFile}";
+        return new CiAnnotation(
+            IsError: leg.Status != LegStatus.NotStarted,
+            Code: LegText.ErrorCode(leg.Status)!,
+            LegId: leg.Id,
+            Title: title,
+            Message: message,
+            OutputTitle: $"{leg.Name}: {LegStatusText.Of(leg.Status)} (last {leg.OutputTail.Count} output lines)",
+            OutputTail: leg.Status == LegStatus.NotStarted ? [] : leg.OutputTail);
+    }
+}
+
+/// <summary>One leg's annotation, before a CI system's syntax and escaping.</summary>
+/// <param name="IsError">An error (the leg failed, timed out or was cancelled) or a warning (it never started).</param>
+/// <param name="Code">The leg's error code, e.g. <c>CPAR0101</c>.</param>
+/// <param name="LegId">The leg's stable id, for systems that track a problem across builds.</param>
+/// <param name="Title">One line, e.g. <c>CakeParallel: leg 'linux-arm64' timed out</c>.</param>
+/// <param name="Message">The reason, and where the full log is (may span lines).</param>
+/// <param name="OutputTitle">The title of the group replaying the leg's last output.</param>
+/// <param name="OutputTail">The output to replay (empty: no group).</param>
+internal sealed record CiAnnotation(bool IsError, string Code, string LegId, string Title, string Message, string OutputTitle, IReadOnlyList<string> OutputTail);
+
+/// <summary>A CI system's syntax for an annotation: its commands, its escaping, and how replayed output stays inert.</summary>
+internal interface ICiDialect
+{
+    /// <summary>The lines that annotate one leg in this CI system's log.</summary>
+    IEnumerable<string> Lines(CiAnnotation annotation);
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using CakeParallel.Model;
 
 namespace CakeParallel.Reports;
 
@@ -7,40 +6,27 @@ namespace CakeParallel.Reports;
 /// GitHub Actions workflow commands: <c>::error title=…::message</c>, <c>::group::</c>/<c>::endgroup::</c>, and
 /// <c>::stop-commands::</c> around replayed output so a line like <c>::error::</c> in a leg's log stays text.
 /// </summary>
-internal static class GitHubWorkflowCommands
+internal sealed class GitHubWorkflowCommands : ICiDialect
 {
-    public static IReadOnlyList<string> Lines(RunResult result)
+    public IEnumerable<string> Lines(CiAnnotation annotation)
     {
-        var lines = new List<string>();
-        foreach (var leg in result.Legs)
+        yield return $"::{(annotation.IsError ? "error" : "warning")} title={Property(annotation.Title)}::{Data(annotation.Message)}";
+        if (annotation.OutputTail.Count == 0)
         {
-            if (leg.Status == LegStatus.NotStarted)
-            {
-                lines.Add($"::warning title={Property(CiAnnotations.Title(leg))}::{Data(CiAnnotations.Message(leg))}");
-                continue;
-            }
-
-            if (!CiAnnotations.IsError(leg))
-            {
-                continue;
-            }
-
-            lines.Add($"::error title={Property(CiAnnotations.Title(leg))}::{Data(CiAnnotations.Message(leg))}");
-            if (leg.OutputTail.Count == 0)
-            {
-                continue;
-            }
-
-            lines.Add("::group::" + Data(CiAnnotations.GroupTitle(leg)));
-            // A token no output can know: commands stay off until it is echoed back.
-            var token = "cakeparallel-" + Guid.NewGuid().ToString("N");
-            lines.Add("::stop-commands::" + token);
-            lines.AddRange(leg.OutputTail.Select(ReportText.OneLine));
-            lines.Add($"::{token}::");
-            lines.Add("::endgroup::");
+            yield break;
         }
 
-        return lines;
+        yield return "::group::" + Data(annotation.OutputTitle);
+        // A token no output can know: commands stay off until it is echoed back.
+        var token = "cakeparallel-" + Guid.NewGuid().ToString("N");
+        yield return "::stop-commands::" + token;
+        foreach (var line in annotation.OutputTail)
+        {
+            yield return ReportText.OneLine(line);
+        }
+
+        yield return $"::{token}::";
+        yield return "::endgroup::";
     }
 
     /// <summary>A command's message: <c>%</c>, CR and LF are percent-encoded.</summary>

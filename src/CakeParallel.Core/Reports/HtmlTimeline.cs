@@ -51,7 +51,7 @@ public static class HtmlTimeline
                 Fact(html, "Deadline", DurationText.Format(d));
             }
 
-            Fact(html, "Default attempts", s.Retry.MaxAttempts == 1 ? "1 (no retry)" : $"up to {s.Retry.MaxAttempts}");
+            Fact(html, "Attempts per leg", AttemptsFact(s));
             Fact(html, "Termination", s.Termination);
         }
 
@@ -81,10 +81,10 @@ public static class HtmlTimeline
 
     private static void LegRows(StringBuilder html, LegResult leg)
     {
-        var c = CultureInfo.InvariantCulture;
+        var row = RunSummary.Row(leg);
         var status = TimelineChart.StatusClass(leg.Status);
         html.Append("<tr class=\"leg status-").Append(status).Append("\"><td><span class=\"pill status-").Append(status).Append("\">")
-            .Append(LegStatusText.Of(leg.Status)).Append("</span></td><td><b>").Append(E(leg.Name)).Append("</b>");
+            .Append(row.StatusText).Append("</span></td><td><b>").Append(E(leg.Name)).Append("</b>");
         if (leg.Parameters.Count > 0)
         {
             html.Append("<div class=\"params\">");
@@ -97,12 +97,12 @@ public static class HtmlTimeline
         }
 
         html.Append("<div class=\"id\">id ").Append(E(leg.Id)).Append("</div></td>")
-            .Append("<td class=\"num\">").Append(leg.Attempts.Count > 0 ? DurationText.Format(leg.Duration) : "–").Append("</td>")
-            .Append("<td class=\"num\">").Append(leg.Attempts.Count.ToString(c)).Append("</td>")
-            .Append("<td class=\"num\">").Append(E(leg.ExitDisplay)).Append("</td><td>");
+            .Append("<td class=\"num\">").Append(Cell(row.Duration)).Append("</td>")
+            .Append("<td class=\"num\">").Append(Cell(row.Attempts)).Append("</td>")
+            .Append("<td class=\"num\">").Append(Cell(row.Exit)).Append("</td><td>");
         if (leg.ImageId is { } image)
         {
-            html.Append("<code title=\"").Append(E(image)).Append("\">").Append(E(MarkdownSummary.ShortImageId(image))).Append("</code>");
+            html.Append("<code title=\"").Append(E(image)).Append("\">").Append(E(row.Image)).Append("</code>");
             foreach (var tag in leg.Tags)
             {
                 html.Append("<div class=\"tag\">").Append(E(tag)).Append("</div>");
@@ -111,7 +111,7 @@ public static class HtmlTimeline
 
         html.Append("</td><td>").Append(E(leg.FailureReason ?? "")).Append("</td></tr>\n");
 
-        var unsuccessful = leg.Status is LegStatus.Failed or LegStatus.TimedOut or LegStatus.Cancelled;
+        var unsuccessful = LegText.IsFailure(leg.Status);
         if (unsuccessful || leg.Remarks.Count > 0 || leg.Attempts.Count > 1)
         {
             html.Append("<tr class=\"more\"><td></td><td colspan=\"6\"><details").Append(unsuccessful ? " open=\"open\"" : "").Append("><summary>")
@@ -145,6 +145,16 @@ public static class HtmlTimeline
 
             html.Append("</details></td></tr>\n");
         }
+    }
+
+    // An empty cell (nothing of the leg ran in this run) shows a dash.
+    private static string Cell(string text) => text.Length == 0 ? "–" : E(text);
+
+    /// <summary>The attempts the legs were allowed, e.g. <c>up to 3</c>, or <c>1 (no retry)</c>.</summary>
+    private static string AttemptsFact(RunSettings settings)
+    {
+        var attempts = settings.Retry.MaxAttempts == 1 ? "1 (no retry)" : $"up to {settings.Retry.MaxAttempts.ToString(CultureInfo.InvariantCulture)}";
+        return settings.RetryVariesByLeg ? $"set per leg ({attempts} where not set)" : attempts;
     }
 
     private static void Fact(StringBuilder html, string name, string value) =>

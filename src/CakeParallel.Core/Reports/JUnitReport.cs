@@ -20,7 +20,7 @@ public static class JUnitReport
     /// <param name="result">The run's result.</param>
     public static string Render(RunResult result)
     {
-        var failures = result.Legs.Count(l => l.Status is LegStatus.Failed or LegStatus.TimedOut or LegStatus.Cancelled);
+        var failures = result.Legs.Count(l => LegText.IsFailure(l.Status));
         var skipped = result.Count(LegStatus.NotStarted);
         var time = Seconds(result.Duration);
         // A stable suite name: CI test tabs track a testcase across builds by suite, class and name; the run id is a property.
@@ -133,12 +133,7 @@ public static class JUnitReport
         return leg.FailureReason is { Length: > 0 } reason ? $"{status}: {reason}" : status;
     }
 
-    private static string FailureType(LegStatus status) => status switch
-    {
-        LegStatus.TimedOut => ErrorCodes.LegTimedOut + " timed out",
-        LegStatus.Cancelled => ErrorCodes.LegCancelled + " cancelled",
-        _ => ErrorCodes.LegFailed + " failed",
-    };
+    private static string FailureType(LegStatus status) => LegText.ErrorCode(status) + " " + LegStatusText.Of(status);
 
     private static string FailureBody(LegResult leg)
     {

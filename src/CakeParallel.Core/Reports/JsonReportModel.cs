@@ -1,16 +1,18 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using CakeParallel.Model;
 
 namespace CakeParallel.Reports;
 
-// The JSON report's shape, version 1 (docs/report-schema.md). Durations are seconds with millisecond precision,
-// times are ISO 8601 with offset, enums are camelCase strings. Readers ignore unknown properties, so later
-// versions may add fields without breaking older readers.
+// The JSON report's shape (docs/report-schema.md), owned here and nowhere else: each record names its fields once
+// and maps itself to and from the engine's model. Durations are seconds with millisecond precision, times are
+// ISO 8601 with offset, enums are camelCase strings. The rule for additions: a new field is optional (a default
+// here, so reports written before it still read) and does not change SchemaVersion; readers ignore unknown fields.
 
 /// <summary>The document root.</summary>
-internal sealed class JsonReportDocument
+internal sealed record JsonReportDocument
 {
-    [JsonRequired] public int SchemaVersion { get; init; }
+    [JsonRequired] public required int SchemaVersion { get; init; }
 
     public JsonTool? Tool { get; init; }
 
@@ -18,11 +20,11 @@ internal sealed class JsonReportDocument
 
     public string Host { get; init; } = "";
 
-    [JsonRequired] public DateTimeOffset StartedAt { get; init; }
+    [JsonRequired] public required DateTimeOffset StartedAt { get; init; }
 
     public DateTimeOffset EndedAt { get; init; }
 
-    [JsonRequired] public double DurationSeconds { get; init; }
+    [JsonRequired] public required double DurationSeconds { get; init; }
 
     public bool Succeeded { get; init; }
 
@@ -34,14 +36,44 @@ internal sealed class JsonReportDocument
 
     [JsonRequired] public required List<JsonLeg> Legs { get; init; }
 
-    public List<JsonServiceEvent> Services { get; init; } = [];
+    [JsonPropertyName("services")] public List<JsonServiceEvent> ServiceEvents { get; init; } = [];
+
+    public static JsonReportDocument From(RunResult run, int schemaVersion, string toolVersion) => new()
+    {
+        SchemaVersion = schemaVersion,
+        Tool = new JsonTool("CakeParallel", toolVersion),
+        RunId = run.RunId,
+        Host = run.Host,
+        StartedAt = run.StartedAt,
+        // From the rounded duration, so endedAt - startedAt is exactly durationSeconds, also after a round trip.
+        EndedAt = run.StartedAt + TimeSpan.FromSeconds(JsonSeconds.Of(run.Duration)),
+        DurationSeconds = JsonSeconds.Of(run.Duration),
+        Succeeded = run.Succeeded,
+        WasCancelled = run.WasCancelled,
+        Settings = run.Settings is { } settings ? JsonSettings.From(settings) : null,
+        Counts = Enum.GetValues<LegStatus>().ToDictionary(s => JsonNamingPolicy.CamelCase.ConvertName(s.ToString()), run.Count),
+        Legs = [.. run.Legs.Select(JsonLeg.From)],
+        ServiceEvents = [.. run.ServiceEvents.Select(JsonServiceEvent.From)],
+    };
+
+    public RunResult ToModel() => new()
+    {
+        RunId = RunId,
+        Host = Host,
+        StartedAt = StartedAt,
+        Duration = TimeSpan.FromSeconds(DurationSeconds),
+        WasCancelled = WasCancelled,
+        Settings = Settings?.ToModel(),
+        Legs = [.. Legs.Select(l => l.ToModel())],
+        ServiceEvents = [.. ServiceEvents.Select(e => e.ToModel())],
+    };
 }
 
 /// <summary>What wrote the report.</summary>
 internal sealed record JsonTool(string Name, string Version);
 
 /// <summary>The run's settings.</summary>
-internal sealed class JsonSettings
+internal sealed record JsonSettings
 {
     public int MaxParallel { get; init; }
 
@@ -54,10 +86,30 @@ internal sealed class JsonSettings
     public string Termination { get; init; } = "";
 
     public JsonRetryPolicy Retry { get; init; } = new();
+
+    /// <summary>Added in 0.2.0 (schema version 1 still): absent in earlier reports, which read as false.</summary>
+    public bool RetryVariesByLeg { get; init; }
+
+    public static JsonSettings From(RunSettings settings) => new()
+    {
+        MaxParallel = settings.MaxParallel,
+        FailFast = settings.FailFast,
+        TimeoutSeconds = JsonSeconds.Of(settings.Timeout),
+        DeadlineSeconds = JsonSeconds.Of(settings.Deadline),
+        Termination = settings.Termination,
+        Retry = JsonRetryPolicy.From(settings.Retry),
+        RetryVariesByLeg = settings.RetryVariesByLeg,
+    };
+
+    public RunSettings ToModel() =>
+        new(MaxParallel, FailFast, JsonSeconds.Time(TimeoutSeconds), JsonSeconds.Time(DeadlineSeconds), Termination, Retry.ToModel())
+        {
+            RetryVariesByLeg = RetryVariesByLeg,
+        };
 }
 
-/// <summary>The default retry policy.</summary>
-internal sealed class JsonRetryPolicy
+/// <summary>The retry policy the legs ran with.</summary>
+internal sealed record JsonRetryPolicy
 {
     public int MaxAttempts { get; init; } = 1;
 
@@ -72,10 +124,32 @@ internal sealed class JsonRetryPolicy
     public List<string> RetryOnOutput { get; init; } = [];
 
     public bool RetryOnTimeout { get; init; }
+
+    public static JsonRetryPolicy From(RetryPolicy policy) => new()
+    {
+        MaxAttempts = policy.MaxAttempts,
+        InitialDelaySeconds = JsonSeconds.Of(policy.InitialDelay),
+        MaxDelaySeconds = JsonSeconds.Of(policy.MaxDelay),
+        UseJitter = policy.UseJitter,
+        RetryOnExitCodes = [.. policy.RetryOnExitCodes],
+        RetryOnOutput = [.. policy.RetryOnOutput],
+        RetryOnTimeout = policy.RetryOnTimeout,
+    };
+
+    public RetryPolicy ToModel() => new()
+    {
+        MaxAttempts = MaxAttempts,
+        InitialDelay = TimeSpan.FromSeconds(InitialDelaySeconds),
+        MaxDelay = TimeSpan.FromSeconds(MaxDelaySeconds),
+        UseJitter = UseJitter,
+        RetryOnExitCodes = RetryOnExitCodes,
+        RetryOnOutput = RetryOnOutput,
+        RetryOnTimeout = RetryOnTimeout,
+    };
 }
 
 /// <summary>One leg.</summary>
-internal sealed class JsonLeg
+internal sealed record JsonLeg
 {
     [JsonRequired] public required string Id { get; init; }
 
@@ -83,7 +157,7 @@ internal sealed class JsonLeg
 
     public Dictionary<string, string> Parameters { get; init; } = [];
 
-    [JsonRequired] public LegStatus Status { get; init; }
+    [JsonRequired] public required LegStatus Status { get; init; }
 
     public double DurationSeconds { get; init; }
 
@@ -104,10 +178,46 @@ internal sealed class JsonLeg
     public List<string> OutputTail { get; init; } = [];
 
     public List<JsonAttempt> Attempts { get; init; } = [];
+
+    public static JsonLeg From(LegResult leg) => new()
+    {
+        Id = leg.Id,
+        Name = leg.Name,
+        Parameters = new Dictionary<string, string>(leg.Parameters),
+        Status = leg.Status,
+        DurationSeconds = JsonSeconds.Of(leg.Duration),
+        ExitCode = leg.ExitCode,
+        Signal = leg.Signal,
+        FailureReason = leg.FailureReason,
+        LogFile = leg.LogFile,
+        ImageId = leg.ImageId,
+        Tags = [.. leg.Tags],
+        Remarks = [.. leg.Remarks],
+        OutputTail = [.. leg.OutputTail],
+        Attempts = [.. leg.Attempts.Select(JsonAttempt.From)],
+    };
+
+    public LegResult ToModel() => new()
+    {
+        Id = Id,
+        Name = Name,
+        Parameters = Parameters,
+        Status = Status,
+        Duration = TimeSpan.FromSeconds(DurationSeconds),
+        ExitCode = ExitCode,
+        Signal = Signal,
+        FailureReason = FailureReason,
+        LogFile = LogFile,
+        ImageId = ImageId,
+        Tags = Tags,
+        Remarks = Remarks,
+        OutputTail = OutputTail,
+        Attempts = [.. Attempts.Select(a => a.ToModel())],
+    };
 }
 
 /// <summary>One attempt of a leg.</summary>
-internal sealed class JsonAttempt
+internal sealed record JsonAttempt
 {
     public int Number { get; init; }
 
@@ -124,10 +234,32 @@ internal sealed class JsonAttempt
     public string? Detail { get; init; }
 
     public JsonRetryDecision Retry { get; init; } = new();
+
+    public static JsonAttempt From(AttemptRecord attempt) => new()
+    {
+        Number = attempt.Number,
+        StartedAt = attempt.StartedAt,
+        DurationSeconds = JsonSeconds.Of(attempt.Duration),
+        ExitCode = attempt.ExitCode,
+        Signal = attempt.Signal,
+        Outcome = attempt.Outcome,
+        Detail = attempt.Detail,
+        Retry = new JsonRetryDecision { WillRetry = attempt.Decision.WillRetry, Reason = attempt.Decision.Reason, DelaySeconds = JsonSeconds.Of(attempt.Decision.Delay) },
+    };
+
+    public AttemptRecord ToModel() => new(
+        Number,
+        StartedAt,
+        TimeSpan.FromSeconds(DurationSeconds),
+        ExitCode,
+        Signal,
+        Outcome,
+        new RetryDecision(Retry.WillRetry, Retry.Reason, JsonSeconds.Time(Retry.DelaySeconds)),
+        Detail);
 }
 
 /// <summary>Whether an attempt was retried, and why.</summary>
-internal sealed class JsonRetryDecision
+internal sealed record JsonRetryDecision
 {
     public bool WillRetry { get; init; }
 
@@ -137,7 +269,7 @@ internal sealed class JsonRetryDecision
 }
 
 /// <summary>One event of a run's background service (start failure, death while legs ran, ready, stopped).</summary>
-internal sealed class JsonServiceEvent
+internal sealed record JsonServiceEvent
 {
     public string Service { get; init; } = "";
 
@@ -158,4 +290,52 @@ internal sealed class JsonServiceEvent
     public string? LogFile { get; init; }
 
     public List<string> OutputTail { get; init; } = [];
+
+    public static JsonServiceEvent From(ServiceEvent e) => new()
+    {
+        Service = e.Service,
+        Kind = e.Kind,
+        Timestamp = e.Timestamp,
+        Message = e.Message,
+        Code = e.Code,
+        ExitCode = e.ExitCode,
+        Signal = e.Signal,
+        LastProbeError = e.LastProbeError,
+        LogFile = e.LogFile,
+        OutputTail = [.. e.OutputTail],
+    };
+
+    public ServiceEvent ToModel() => new(Service, Kind, Timestamp, Message)
+    {
+        Code = Code,
+        ExitCode = ExitCode,
+        Signal = Signal,
+        LastProbeError = LastProbeError,
+        LogFile = LogFile,
+        OutputTail = OutputTail,
+    };
 }
+
+/// <summary>Durations as the report writes them: seconds, millisecond precision (enough for people and CI, and stable in a round trip).</summary>
+internal static class JsonSeconds
+{
+    public static double Of(TimeSpan duration) => Math.Round(duration.TotalSeconds, 3);
+
+    public static double? Of(TimeSpan? duration) => duration is { } d ? Of(d) : null;
+
+    public static TimeSpan? Time(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
+}
+
+/// <summary>Enumerations as camelCase strings; numbers are refused.</summary>
+internal sealed class CamelCaseEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
+    where TEnum : struct, Enum;
+
+/// <summary>The report's serializer, generated at compile time from the records above.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    RespectNullableAnnotations = true,
+    Converters = [typeof(CamelCaseEnumConverter<LegStatus>), typeof(CamelCaseEnumConverter<AttemptOutcome>), typeof(CamelCaseEnumConverter<ServiceEventKind>)])]
+[JsonSerializable(typeof(JsonReportDocument))]
+internal sealed partial class JsonReportContext : JsonSerializerContext;

@@ -52,20 +52,20 @@ public static class MarkdownSummary
         md.Append("\n\n");
         md.Append("| | Leg | Status | Duration | Attempts | Exit | Image |\n");
         md.Append("| :-: | --- | --- | ---: | ---: | ---: | --- |\n");
-        foreach (var leg in result.Legs)
+        foreach (var (leg, row) in result.Legs.Zip(RunSummary.Rows(result)))
         {
             md.Append("| ").Append(Icon(leg.Status))
               .Append(" | ").Append(LegCell(leg))
-              .Append(" | ").Append(LegStatusText.Of(leg.Status))
-              .Append(" | ").Append(leg.Attempts.Count > 0 ? DurationText.Format(leg.Duration) : "–")
-              .Append(" | ").Append(leg.Attempts.Count.ToString(c))
-              .Append(" | ").Append(Escape(leg.ExitDisplay))
-              .Append(" | ").Append(leg.ImageId is { } image ? "`" + ShortImageId(image) + "`" : "")
+              .Append(" | ").Append(row.StatusText)
+              .Append(" | ").Append(Cell(row.Duration))
+              .Append(" | ").Append(Cell(row.Attempts))
+              .Append(" | ").Append(Cell(row.Exit))
+              .Append(" | ").Append(row.Image.Length > 0 ? "`" + row.Image + "`" : "")
               .Append(" |\n");
         }
 
         var budget = DetailsBudget;
-        foreach (var leg in result.Legs.Where(l => l.Status is LegStatus.Failed or LegStatus.TimedOut or LegStatus.Cancelled))
+        foreach (var leg in result.Legs.Where(l => LegText.IsFailure(l.Status)))
         {
             var details = Details(leg);
             if (details.Length > budget)
@@ -85,7 +85,7 @@ public static class MarkdownSummary
     {
         var text = new StringBuilder();
         text.Append("<details><summary>").Append(Icon(leg.Status)).Append(" <b>").Append(Html(leg.Name)).Append("</b>: ")
-            .Append(Html(leg.FailureReason ?? LegStatusText.Of(leg.Status))).Append("</summary>\n\n");
+            .Append(Html(LegText.Reason(leg))).Append("</summary>\n\n");
         var lines = leg.OutputTail.Skip(Math.Max(0, leg.OutputTail.Count - TailLines))
             .Select(l => ReportText.Clean(l).Replace("\r", "", StringComparison.Ordinal))
             .Select(l => l.Length > MaxLineLength ? l[..MaxLineLength] + " …" : l)
@@ -133,14 +133,8 @@ public static class MarkdownSummary
         _ => "⏭️",
     };
 
-    /// <summary>An image id as people compare them: <c>sha256:</c> and the first 12 hex digits.</summary>
-    internal static string ShortImageId(string imageId)
-    {
-        var colon = imageId.IndexOf(':', StringComparison.Ordinal);
-        var hex = colon >= 0 ? imageId[(colon + 1)..] : imageId;
-        var prefix = colon >= 0 ? imageId[..(colon + 1)] : "";
-        return prefix + (hex.Length > 12 ? hex[..12] : hex);
-    }
+    // An empty cell (nothing of the leg ran in this run) shows a dash.
+    private static string Cell(string text) => text.Length == 0 ? "–" : Escape(text);
 
     private static int LongestBacktickRun(string line)
     {

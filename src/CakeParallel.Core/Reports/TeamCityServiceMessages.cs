@@ -1,5 +1,4 @@
 using System.Text;
-using CakeParallel.Model;
 
 namespace CakeParallel.Reports;
 
@@ -8,45 +7,38 @@ namespace CakeParallel.Reports;
 /// track and mute it), <c>blockOpened</c>/<c>blockClosed</c> around the replayed output, each replayed line sent as
 /// an escaped <c>message</c> so it can never be read as a service message itself.
 /// </summary>
-internal static class TeamCityServiceMessages
+internal sealed class TeamCityServiceMessages : ICiDialect
 {
     // TeamCity ignores longer build problem descriptions.
     private const int MaxDescription = 4000;
 
-    public static IReadOnlyList<string> Lines(RunResult result)
+    public IEnumerable<string> Lines(CiAnnotation annotation)
     {
-        var lines = new List<string>();
-        foreach (var leg in result.Legs)
+        var description = annotation.Title + ": " + annotation.Message;
+        if (!annotation.IsError)
         {
-            if (leg.Status == LegStatus.NotStarted)
-            {
-                lines.Add($"##teamcity[message text='{Value(CiAnnotations.Title(leg) + ": " + CiAnnotations.Message(leg))}' status='WARNING']");
-                continue;
-            }
-
-            if (!CiAnnotations.IsError(leg))
-            {
-                continue;
-            }
-
-            if (leg.OutputTail.Count > 0)
-            {
-                var block = Value(CiAnnotations.GroupTitle(leg));
-                lines.Add($"##teamcity[blockOpened name='{block}']");
-                lines.AddRange(leg.OutputTail.Select(l => $"##teamcity[message text='{Value(l)}' status='NORMAL']"));
-                lines.Add($"##teamcity[blockClosed name='{block}']");
-            }
-
-            var description = CiAnnotations.Title(leg) + ": " + CiAnnotations.Message(leg);
-            if (description.Length > MaxDescription)
-            {
-                description = description[..(MaxDescription - 1)] + "…";
-            }
-
-            lines.Add($"##teamcity[buildProblem description='{Value(description)}' identity='cakeparallel-{Value(leg.Id)}']");
+            yield return $"##teamcity[message text='{Value(description)}' status='WARNING']";
+            yield break;
         }
 
-        return lines;
+        if (annotation.OutputTail.Count > 0)
+        {
+            var block = Value(annotation.OutputTitle);
+            yield return $"##teamcity[blockOpened name='{block}']";
+            foreach (var line in annotation.OutputTail)
+            {
+                yield return $"##teamcity[message text='{Value(line)}' status='NORMAL']";
+            }
+
+            yield return $"##teamcity[blockClosed name='{block}']";
+        }
+
+        if (description.Length > MaxDescription)
+        {
+            description = description[..(MaxDescription - 1)] + "…";
+        }
+
+        yield return $"##teamcity[buildProblem description='{Value(description)}' identity='cakeparallel-{Value(annotation.LegId)}']";
     }
 
     /// <summary>An attribute value: <c>|</c>, <c>'</c>, <c>[</c>, <c>]</c>, line breaks and Unicode line separators get TeamCity's <c>|</c> escapes.</summary>

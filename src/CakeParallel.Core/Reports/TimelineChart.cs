@@ -97,7 +97,7 @@ internal static class TimelineChart
 
         if (leg.Status == LegStatus.Reused)
         {
-            var origin = leg.Remarks.FirstOrDefault(r => r.StartsWith(ResumedLeg.RemarkPrefix, StringComparison.Ordinal)) ?? "reused: succeeded in an earlier run";
+            var origin = LegText.ReusedFrom(leg)!;
             svg.Append(CultureInfo.InvariantCulture, $"<text class=\"note\" x=\"{N(ChartLeft + 4)}\" y=\"{N(mid + 4)}\">{Text(origin)}<title>{Text(string.Join("\n", leg.Remarks))}</title></text>\n");
         }
         else if (leg.Attempts.Count == 0)
@@ -109,7 +109,8 @@ internal static class TimelineChart
             var firstStart = Offset(result, leg.Attempts[0]);
             if (firstStart > 0)
             {
-                svg.Append(CultureInfo.InvariantCulture, $"<line class=\"queued\" x1=\"{N(scale.X(0))}\" y1=\"{N(mid)}\" x2=\"{N(scale.X(firstStart))}\" y2=\"{N(mid)}\"><title>{Text($"{leg.Name}: started {DurationText.Format(TimeSpan.FromSeconds(firstStart))} after the run (waiting for a free slot)")}</title></line>\n");
+                var why = WaitedForSlot(result, leg, firstStart) ? " (waiting for a slot)" : "";
+                svg.Append(CultureInfo.InvariantCulture, $"<line class=\"queued\" x1=\"{N(scale.X(0))}\" y1=\"{N(mid)}\" x2=\"{N(scale.X(firstStart))}\" y2=\"{N(mid)}\"><title>{Text($"{leg.Name}: started {DurationText.Format(TimeSpan.FromSeconds(firstStart))} after the run{why}")}</title></line>\n");
             }
 
             for (var i = 0; i < leg.Attempts.Count; i++)
@@ -135,6 +136,36 @@ internal static class TimelineChart
         }
 
         svg.Append("</g>\n");
+    }
+
+    /// <summary>
+    /// Whether a leg waited for a slot: every slot was held by other legs' attempts at some moment before it started.
+    /// Legs queue from the run's start, so a leg that started late while a slot was free all along was only being
+    /// spawned (or waiting for services), not waiting for a slot.
+    /// </summary>
+    private static bool WaitedForSlot(RunResult result, LegResult leg, double start)
+    {
+        if (result.Settings?.MaxParallel is not { } limit)
+        {
+            return false;
+        }
+
+        var changes = result.Legs.Where(l => !ReferenceEquals(l, leg) && l.Status != LegStatus.Reused)
+            .SelectMany(l => l.Attempts)
+            .SelectMany(a => new[] { (T: Offset(result, a), Delta: 1), (T: Offset(result, a) + a.Duration.TotalSeconds, Delta: -1) })
+            .Where(c => c.T < start)
+            .OrderBy(c => c.T).ThenBy(c => c.Delta);
+        var held = 0;
+        foreach (var change in changes)
+        {
+            held += change.Delta;
+            if (held >= limit)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void RetryWait(StringBuilder svg, LegResult leg, AttemptRecord attempt, double from, double to, double barTop, Scale scale)
@@ -214,15 +245,7 @@ internal static class TimelineChart
         var c = CultureInfo.InvariantCulture;
         var title = new StringBuilder();
         title.Append(leg.Name).Append(" — attempt ").Append(attempt.Number.ToString(c)).Append(" of ").Append(leg.Attempts.Count.ToString(c)).Append('\n');
-        title.Append(AttemptText.Outcome(attempt.Outcome)).Append(" after ").Append(DurationText.Format(attempt.Duration));
-        if (attempt.ExitCode is { } code)
-        {
-            title.Append(", exit ").Append(code.ToString(c));
-            if (attempt.Signal is { } signal)
-            {
-                title.Append(" (").Append(signal).Append(')');
-            }
-        }
+        title.Append(AttemptText.Ending(attempt));
 
         title.Append("\nstarted at +").Append(DurationText.Format(TimeSpan.FromSeconds(Offset(result, attempt))))
              .Append(" (").Append(attempt.StartedAt.UtcDateTime.ToString("HH:mm:ss.fff", c)).Append(" UTC)");

@@ -89,7 +89,7 @@ public static class ParallelRunner
             StartedAt = startedAt,
             Duration = clock.Elapsed,
             WasCancelled = stop.Cause == StopCause.HostCancelled,
-            Settings = RunSettings.Of(options),
+            Settings = RunSettings.Of(options, legs),
             ServiceEvents = services.Events,
         };
         listener.Send(run, static (l, r) => l.RunCompleted(r));

@@ -10,6 +10,7 @@ namespace CakeParallel.Scheduling;
 internal sealed class LegExecution(LegPlan plan, RunOptions options, SlotGate slots, RunStop stop, ListenerGate listener)
 {
     private readonly List<AttemptRecord> _attempts = [];
+    private readonly List<string> _remarks = [];
     private IReadOnlyList<string> _lastTail = [];
 
     /// <summary>Runs the leg; the caller has already acquired a slot for the first attempt.</summary>
@@ -86,9 +87,8 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, SlotGate sl
         log.WriteNote($"attempt {number} started");
         listener.Send((leg, number, plan.LogFile), static (l, s) => l.AttemptStarted(s.leg, s.number, s.LogFile));
 
-        var tail = new OutputTail(options.OutputTailLines);
-        var output = new AttemptOutput(leg, log, tail, listener);
-        var run = await AttemptExecution.RunAsync(leg, plan.ResolvedExecutable, output, log, options, timeout, stop).ConfigureAwait(false);
+        var command = leg.ToCommand(options) with { Executable = plan.ResolvedExecutable };
+        var run = await AttemptExecution.RunAsync(command, new AttemptOutput(leg, log, listener), log, timeout, stop, options.FailOnEscapedProcesses).ConfigureAwait(false);
 
         var record = new AttemptRecord(number, run.StartedAt, run.Duration, run.ExitCode, run.Signal, run.Outcome, RetryDecision.NotNeeded, run.Outcome == AttemptOutcome.Succeeded ? null : run.Detail);
         if (run.Outcome != AttemptOutcome.Succeeded)
@@ -100,6 +100,10 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, SlotGate sl
 
         _attempts.Add(record);
         _lastTail = run.Tail;
+        if (run.Remark is not null)
+        {
+            _remarks.Add($"attempt {number}: {run.Remark}");
+        }
         return record;
     }
 
@@ -161,6 +165,7 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, SlotGate sl
             Signal = last.Signal,
             LogFile = plan.LogFile,
             OutputTail = _lastTail,
+            Remarks = _remarks.ToArray(),
             FailureReason = reason,
         };
     }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using CakeParallel.Supervision;
 
 namespace CakeParallel.Services;
 
@@ -15,11 +14,11 @@ namespace CakeParallel.Services;
 /// </remarks>
 internal static class ServiceReaper
 {
-    private static readonly ConcurrentDictionary<RunningService, byte> Live = new();
+    private static readonly ConcurrentDictionary<ServiceLifecycle, byte> Live = new();
     private static readonly Lock Gate = new();
     private static PosixSignalRegistration[]? _registrations;
 
-    public static void Track(RunningService service)
+    public static void Track(ServiceLifecycle service)
     {
         Live.TryAdd(service, 0);
         lock (Gate)
@@ -39,7 +38,7 @@ internal static class ServiceReaper
         }
     }
 
-    public static void Forget(RunningService service) => Live.TryRemove(service, out _);
+    public static void Forget(ServiceLifecycle service) => Live.TryRemove(service, out _);
 
     private static void StopAll()
     {

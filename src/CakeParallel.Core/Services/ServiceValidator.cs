@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CakeParallel.Model;
 using CakeParallel.Supervision;
 
@@ -78,10 +79,74 @@ public static class ServiceValidator
                 CheckPositive(timeout, field + ".Timeout", Add);
             }
 
-            foreach (var problem in probe.Problems(service))
+            foreach (var (code, probeField, message) in ProbeProblems(probe, service))
             {
-                Add(problem.Code, field + "." + problem.Field, problem.Message);
+                Add(code, field + "." + probeField, message);
             }
+        }
+    }
+
+    /// <summary>Problems with a probe's settings, each with the field (relative to the probe) at fault.</summary>
+    private static IEnumerable<(string Code, string Field, string Message)> ProbeProblems(ReadinessProbe probe, ServiceSpec service)
+    {
+        switch (probe)
+        {
+            case HttpProbe http:
+                if (!Uri.TryCreate(http.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                {
+                    yield return (ErrorCodes.ServiceProbeInvalid, "Url", $"'{http.Url}' is not an absolute http:// or https:// URL.");
+                }
+
+                if (http.ExpectedStatus is { } status && status is < 100 or > 599)
+                {
+                    yield return (ErrorCodes.ServiceProbeInvalid, "ExpectedStatus", $"must be an HTTP status between 100 and 599, but is {status}.");
+                }
+
+                break;
+            case TcpProbe tcp:
+                if (string.IsNullOrWhiteSpace(tcp.Host))
+                {
+                    yield return (ErrorCodes.ServiceProbeInvalid, "Host", "no host given.");
+                }
+
+                if (tcp.Port is < 1 or > 65535)
+                {
+                    yield return (ErrorCodes.ServiceProbeInvalid, "Port", $"must be between 1 and 65535, but is {tcp.Port}.");
+                }
+
+                break;
+            case CommandProbe command:
+                if (string.IsNullOrWhiteSpace(command.Executable))
+                {
+                    yield return (ErrorCodes.ExecutableNotFound, "Executable", "no executable given.");
+                }
+                else if (ExecutableLocator.Resolve(command.Executable, service.WorkingDirectory, service.EnvironmentVariables) is null)
+                {
+                    var where = command.Executable.Contains('/') ? "does not exist or is not executable" : "was not found on PATH";
+                    yield return (ErrorCodes.ExecutableNotFound, "Executable", $"'{command.Executable}' {where}.");
+                }
+
+                break;
+            case OutputProbe output:
+                if (PatternError(output.Pattern) is { } error)
+                {
+                    yield return (ErrorCodes.PatternInvalid, "Pattern", $"'{output.Pattern}' is not a valid regular expression: {error}");
+                }
+
+                break;
+        }
+    }
+
+    private static string? PatternError(string pattern)
+    {
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.CultureInvariant);
+            return null;
+        }
+        catch (ArgumentException exception)
+        {
+            return exception.Message;
         }
     }
 

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using CakeParallel.Model;
 
 namespace CakeParallel.Supervision;
@@ -23,71 +21,35 @@ internal sealed record AttemptRun(
     AttemptOutcome Outcome,
     StopCause StopCause,
     string Detail,
-    IReadOnlyList<string> Tail);
+    IReadOnlyList<string> Tail,
+    string? Remark = null);
 
 /// <summary>
-/// Runs one attempt of a leg as the leader of its own process group: stdin closed, both output streams read
-/// concurrently, terminated with the termination sequence when stopped, and never leaving a group member alive.
+/// Runs one attempt of a leg as a <see cref="SupervisedProcess"/>: terminated with the termination sequence when
+/// it times out or the run stops, and never leaving a group member alive.
 /// </summary>
 internal static class AttemptExecution
 {
-    public static async Task<AttemptRun> RunAsync(
-        LegSpec leg,
-        string resolvedExecutable,
-        AttemptOutput output,
-        LegLog log,
-        RunOptions options,
-        TimeSpan? timeout,
-        RunStop stop)
+    public static async Task<AttemptRun> RunAsync(ProcessCommand command, AttemptOutput output, LegLog log, TimeSpan? timeout, RunStop stop, bool failOnEscapedProcesses)
     {
-        var platform = ProcessGroupPlatform.Current;
-        var startInfo = platform.CreateStartInfo(resolvedExecutable, leg.Arguments);
-        if (leg.WorkingDirectory is not null)
-        {
-            startInfo.WorkingDirectory = leg.WorkingDirectory;
-        }
-
-        foreach (var (key, value) in leg.EnvironmentVariables)
-        {
-            if (value is null)
-            {
-                startInfo.Environment.Remove(key);
-            }
-            else
-            {
-                startInfo.Environment[key] = value;
-            }
-        }
-
-        var startedAt = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
-        using var process = new Process { StartInfo = startInfo };
+        SupervisedProcess process;
         try
         {
-            process.Start();
+            process = SupervisedProcess.Start(command, output.Write);
         }
-        catch (Exception exception) when (exception is Win32Exception or InvalidOperationException)
+        catch (ProcessStartException exception)
         {
-            var detail = $"could not start '{leg.Executable}': {exception.Message}";
-            log.WriteNote(detail);
-            return new AttemptRun(startedAt, clock.Elapsed, null, null, AttemptOutcome.Failed, StopCause.None, detail, output.Tail.Snapshot());
+            log.WriteNote(exception.Message);
+            return new AttemptRun(DateTimeOffset.UtcNow, TimeSpan.Zero, null, null, AttemptOutcome.Failed, StopCause.None, exception.Message, []);
         }
 
-        var groupId = process.Id;
-        process.StandardInput.Close();
-        using var drain = new CancellationTokenSource();
-        var pumps = Task.WhenAll(
-            LineSplitter.PumpAsync(process.StandardOutput.BaseStream, options.MaxLineBytes, (ReadOnlySpan<char> line) => output.Write(OutputStream.Stdout, line), drain.Token),
-            LineSplitter.PumpAsync(process.StandardError.BaseStream, options.MaxLineBytes, (ReadOnlySpan<char> line) => output.Write(OutputStream.Stderr, line), drain.Token));
-
+        using var _ = process;
         using var timeoutSource = timeout is { } t ? new CancellationTokenSource(t) : null;
         using var stopOrTimeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, timeoutSource?.Token ?? CancellationToken.None);
-
         var cause = StopCause.None;
-        TerminationReport termination = TerminationReport.NothingToDo;
         try
         {
-            await process.WaitForExitAsync(stopOrTimeout.Token).ConfigureAwait(false);
+            await process.Exited.WaitAsync(stopOrTimeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -97,72 +59,29 @@ internal static class AttemptExecution
         if (!process.HasExited)
         {
             cause = timeoutSource?.IsCancellationRequested == true ? StopCause.AttemptTimeout : stop.Cause;
-            log.WriteNote($"terminating process group {groupId} ({Describe(cause, timeout, stop)}): {options.Termination}");
-            termination = await GroupTermination.TerminateAsync(platform, groupId, options.Termination, () => process.HasExited).ConfigureAwait(false);
+            log.WriteNote($"terminating process group {process.ProcessId} ({Describe(cause, timeout, stop)}): {command.Termination}");
+            await process.TerminateAsync().ConfigureAwait(false);
         }
 
-        await process.WaitForExitAsync().ConfigureAwait(false);
-
-        // The leg ends when its main process ends; whatever it left behind in its group goes too.
-        var leftovers = await GroupTermination.TerminateAsync(platform, groupId, options.Termination).ConfigureAwait(false);
-        if (leftovers.LastSignal is not null)
-        {
-            log.WriteNote($"terminated processes the leg left in its group; {leftovers.Describe()}");
-        }
-
-        var exitCode = process.ExitCode;
-        var duration = clock.Elapsed;
-        if (!await DrainAsync(pumps, drain, options.DrainTimeout).ConfigureAwait(false))
-        {
-            log.WriteNote($"stopped reading output after {DurationText.Format(options.DrainTimeout)}: a process outside the leg's group still holds its pipe");
-        }
-
-        var signal = SignalNames.FromExitCode(exitCode);
+        var exit = await process.Exited.ConfigureAwait(false);
+        log.WriteGroupNotes(exit, command.DrainTimeout, "leg");
         var outcome = cause switch
         {
             StopCause.AttemptTimeout or StopCause.RunDeadline => AttemptOutcome.TimedOut,
             StopCause.FailFast or StopCause.HostCancelled => AttemptOutcome.Cancelled,
-            _ => exitCode == 0 ? AttemptOutcome.Succeeded : AttemptOutcome.Failed,
+            _ when exit.ExitCode == 0 && failOnEscapedProcesses && exit.Escaped is not null => AttemptOutcome.Failed,
+            _ => exit.ExitCode == 0 ? AttemptOutcome.Succeeded : AttemptOutcome.Failed,
         };
 
-        var exitText = signal is null ? $"exited with code {exitCode}" : $"was killed by {signal} (exit code {exitCode})";
         var detailText = outcome switch
         {
             AttemptOutcome.Succeeded => "exited with code 0",
-            AttemptOutcome.Failed => exitText + LastWords(output.Tail),
-            _ => $"{Describe(cause, timeout, stop)}; {termination.Describe()}",
+            AttemptOutcome.Failed when exit.ExitCode == 0 => $"exited with code 0, but left processes behind (FailOnEscapedProcesses): {exit.Escaped!.Text}",
+            AttemptOutcome.Failed => exit.ExitText + exit.LastWords,
+            _ => $"{Describe(cause, timeout, stop)}; {(exit.Termination ?? TerminationReport.NothingToDo).Describe()}",
         };
-        log.WriteNote($"attempt ended after {DurationText.Format(duration)}: {detailText}");
-        return new AttemptRun(startedAt, duration, exitCode, signal, outcome, cause, detailText, output.Tail.Snapshot());
-    }
-
-    private static async Task<bool> DrainAsync(Task pumps, CancellationTokenSource drain, TimeSpan limit)
-    {
-        try
-        {
-            await pumps.WaitAsync(limit).ConfigureAwait(false);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            await drain.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await pumps.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Expected: the reads were abandoned on purpose.
-            }
-
-            return false;
-        }
-    }
-
-    private static string LastWords(OutputTail tail)
-    {
-        var line = tail.LastErrorLine ?? tail.LastLine;
-        return line is null ? "" : ": " + line.Trim();
+        log.WriteNote($"attempt ended after {DurationText.Format(exit.Duration)}: {detailText}");
+        return new AttemptRun(exit.StartedAt, exit.Duration, exit.ExitCode, exit.Signal, outcome, cause, detailText, exit.Tail, exit.Escaped?.Text);
     }
 
     private static string Describe(StopCause cause, TimeSpan? timeout, RunStop stop) => cause switch

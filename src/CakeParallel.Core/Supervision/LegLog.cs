@@ -49,6 +49,25 @@ internal sealed class LegLog : IDisposable
         }
     }
 
+    /// <summary>Notes what clearing the group after the main process's exit took, if anything (owner: "leg" or "service").</summary>
+    public void WriteGroupNotes(ProcessExit exit, TimeSpan drainTimeout, string owner)
+    {
+        if (exit.Leftovers.LastSignal is not null)
+        {
+            WriteNote($"terminated processes the {owner} left in its group; {exit.Leftovers.Describe()}");
+        }
+
+        if (exit.Escaped is { } escaped)
+        {
+            WriteNote(escaped.Text);
+        }
+
+        if (exit.OutputAbandoned)
+        {
+            WriteNote($"stopped reading output after {DurationText.Format(drainTimeout)}: a process outside the {owner}'s group still holds its pipe");
+        }
+    }
+
     /// <summary>Writes buffered lines to the file, for logs that are read while their process still runs (services).</summary>
     public void Flush()
     {

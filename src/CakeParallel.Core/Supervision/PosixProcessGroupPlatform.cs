@@ -49,6 +49,16 @@ internal sealed partial class PosixProcessGroupPlatform : ProcessGroupPlatform
         }
     }
 
+    public override void SignalProcess(int processId, int signal)
+    {
+        if (processId <= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(processId), processId, "Refusing to signal a process id <= 1.");
+        }
+
+        _ = Kill(processId, signal);
+    }
+
     public override bool HasLiveMembers(int groupId)
     {
         if (Kill(-groupId, 0) != 0 && Marshal.GetLastPInvokeError() == Esrch)

@@ -22,6 +22,9 @@ internal abstract class ProcessGroupPlatform
     /// <summary>Sends <paramref name="signal"/> to every process of the group led by <paramref name="groupId"/>.</summary>
     public abstract void SignalGroup(int groupId, int signal);
 
+    /// <summary>Sends <paramref name="signal"/> to one process (one that left its group).</summary>
+    public abstract void SignalProcess(int processId, int signal);
+
     /// <summary>Whether any process of the group is alive (zombies waiting to be reaped do not count).</summary>
     public abstract bool HasLiveMembers(int groupId);
 

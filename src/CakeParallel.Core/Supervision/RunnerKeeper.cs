@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using CakeParallel.Model;
@@ -58,22 +57,21 @@ internal sealed class RunnerKeeper
     private static readonly Lazy<RunnerKeeper> Instance = new(() => new RunnerKeeper(TerminationSequence.Default));
 
     private readonly Lock _gate = new();
-    private readonly StreamWriter? _commands;
+    private readonly Stream? _commands;
 
     private RunnerKeeper(TerminationSequence termination)
     {
         Marker = Guid.NewGuid().ToString("N");
         try
         {
-            var startInfo = ProcessGroupPlatform.Current.CreateStartInfo("/bin/sh", ["-c", Script, "cakeparallel-keeper", MarkerVariable + "=" + Marker, .. Steps(termination)]);
-            startInfo.Environment.Remove(MarkerVariable);
-            var process = Process.Start(startInfo)!;
-            process.StandardOutput.Close();
-            process.StandardError.Close();
-            _commands = new StreamWriter(process.StandardInput.BaseStream, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
-            Problem = null;
+            var keeper = SupervisedProcess.Start(new ProcessCommand("/bin/sh", ["-c", Script, "cakeparallel-keeper", MarkerVariable + "=" + Marker, .. Steps(termination)])
+            {
+                Guarded = false,
+                KeepStandardInput = true,
+            });
+            _commands = keeper.StandardInput;
         }
-        catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or InvalidOperationException or PlatformNotSupportedException)
+        catch (ProcessStartException exception)
         {
             // Without a keeper the runner still ends everything it started while it lives; only its death is unguarded.
             Problem = "the keeper that ends the legs if the runner dies could not start: " + exception.Message;
@@ -117,7 +115,8 @@ internal sealed class RunnerKeeper
         {
             try
             {
-                _commands.Write(command + "\n");
+                _commands.Write(Encoding.ASCII.GetBytes(command + "\n"));
+                _commands.Flush();
             }
             catch (IOException)
             {

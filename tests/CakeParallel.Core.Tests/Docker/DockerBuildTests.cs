@@ -171,12 +171,13 @@ public sealed class DockerBuildTests : IDisposable
             RUN sleep 5 && echo {Guid.NewGuid():N}
             """);
         // A client whose build goes on without it, as BuildKit builds have been seen to do when their client dies:
-        // the real build runs in its own session, so terminating the leg's process group does not stop it.
+        // the real build runs in its own session and without the runner's markers — like work the daemon does, which
+        // no process of the leg's tree carries — so terminating the leg (and its escaped processes) does not stop it.
         var client = _scratch.PathOf("outlived-docker");
         File.WriteAllText(client, $"""
             #!/bin/sh
             if [ "$1" = build ]; then
-              setsid /usr/bin/docker "$@" > '{_scratch.PathOf("detached.log")}' 2>&1 < /dev/null &
+              setsid env -u CAKEPARALLEL_PROCESS -u CAKEPARALLEL_RUNNER /usr/bin/docker "$@" > '{_scratch.PathOf("detached.log")}' 2>&1 < /dev/null &
               echo "#1 [internal] building on the daemon"
               wait
               exit $?

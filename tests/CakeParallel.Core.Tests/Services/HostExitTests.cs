@@ -76,6 +76,7 @@ public sealed class HostExitTests : IClassFixture<HostExitTests.HostProgram>
                 </Project>
                 """);
             File.WriteAllText(_scratch.PathOf("Program.cs"), """
+                using CakeParallel.Model;
                 using CakeParallel.Services;
 
                 var service = await RunningService.StartAsync(

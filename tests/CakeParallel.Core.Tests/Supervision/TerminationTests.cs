@@ -88,13 +88,67 @@ public sealed class TerminationTests : IDisposable
     }
 
     [Fact]
-    public async Task A_process_that_escaped_the_group_but_holds_the_pipe_only_delays_the_leg_by_the_drain_timeout()
+    public async Task A_process_that_escaped_the_group_is_terminated_when_the_leg_ends_and_the_result_says_so()
     {
         var marker = ProcessScan.NewMarker();
         var escaped = _scratch.PathOf("escaped");
 
         // The escapee writes its file only after setsid(2), so the leg's main process exits once it has really left the group.
         var leg = Scratch.Sh("escapes", $"setsid sh -c 'touch {escaped}; exec sleep 1000' & while [ ! -e {escaped} ]; do sleep 0.01; done; echo main done") with
+        {
+            EnvironmentVariables = ProcessScan.Env(marker),
+        };
+        try
+        {
+            var result = await ParallelRunner.RunAsync([leg], _scratch.Options() with { DrainTimeout = TimeSpan.FromSeconds(30) });
+
+            var only = result.Legs.Single();
+            only.Status.ShouldBe(LegStatus.Succeeded);
+            // The escapee is named by its command when found: "sh" until its exec of sleep, "sleep" after.
+            only.Remarks.ShouldHaveSingleItem().ShouldMatch(@"^attempt 1: escaped processes terminated: 1 \((sh|sleep)\); ended by SIGTERM");
+            result.Duration.ShouldBeLessThan(TimeSpan.FromSeconds(20));
+            ProcessScan.LiveWithMarker(marker).ShouldBeEmpty();
+            (await File.ReadAllTextAsync(only.LogFile!)).ShouldContain("escaped processes terminated: 1 (");
+        }
+        finally
+        {
+            ProcessScan.KillAll(marker);
+        }
+    }
+
+    [Fact]
+    public async Task With_FailOnEscapedProcesses_a_leg_that_left_processes_behind_fails()
+    {
+        var marker = ProcessScan.NewMarker();
+        var left = _scratch.PathOf("left");
+        var leg = Scratch.Sh("leaves-two", $"for n in 1 2; do setsid sh -c 'touch {left}$0; exec sleep 1000' $n >/dev/null 2>&1 & done; while [ ! -e {left}1 ] || [ ! -e {left}2 ]; do sleep 0.01; done; exit 0") with
+        {
+            EnvironmentVariables = ProcessScan.Env(marker),
+        };
+        try
+        {
+            var result = await ParallelRunner.RunAsync([leg], _scratch.Options() with { FailOnEscapedProcesses = true });
+
+            var only = result.Legs.Single();
+            only.Status.ShouldBe(LegStatus.Failed);
+            only.ExitCode.ShouldBe(0);
+            only.FailureReason.ShouldNotBeNull().ShouldMatch(@"left processes behind \(FailOnEscapedProcesses\): escaped processes terminated: 2 \((sh|sleep), (sh|sleep)\)");
+            ProcessScan.LiveWithMarker(marker).ShouldBeEmpty();
+        }
+        finally
+        {
+            ProcessScan.KillAll(marker);
+        }
+    }
+
+    [Fact]
+    public async Task A_stranger_that_holds_the_pipe_only_delays_the_leg_by_the_drain_timeout()
+    {
+        var marker = ProcessScan.NewMarker();
+        var escaped = _scratch.PathOf("escaped");
+
+        // Without the supervision markers the process is a stranger to the leg: the drain timeout bounds the wait.
+        var leg = Scratch.Sh("stranger", $"setsid env -u CAKEPARALLEL_PROCESS -u CAKEPARALLEL_RUNNER sh -c 'touch {escaped}; exec sleep 1000' & while [ ! -e {escaped} ]; do sleep 0.01; done; echo main done") with
         {
             EnvironmentVariables = ProcessScan.Env(marker),
         };
@@ -108,7 +162,7 @@ public sealed class TerminationTests : IDisposable
         }
         finally
         {
-            // setsid(1) left our supervision on purpose; clean up what this test made.
+            // It left our supervision on purpose; clean up what this test made.
             ProcessScan.KillAll(marker);
         }
     }

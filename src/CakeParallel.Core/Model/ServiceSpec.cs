@@ -1,6 +1,4 @@
-using CakeParallel.Model;
-
-namespace CakeParallel.Services;
+namespace CakeParallel.Model;
 
 /// <summary>
 /// A background service: a long-running process (a local registry, a BuildKit daemon, a test server) started in
@@ -82,4 +80,14 @@ public sealed record ServiceSpec
 
     /// <summary>The argv as one display string (for logs only; never executed by a shell).</summary>
     public string DisplayCommand => CommandLineDisplay.Format(Executable, Arguments);
+
+    /// <summary>The service's process, supervised with its termination sequence and tail length.</summary>
+    internal ProcessCommand ToCommand() => new(Executable, Arguments)
+    {
+        WorkingDirectory = WorkingDirectory,
+        Environment = EnvironmentVariables,
+        SecretValues = SecretValues,
+        Termination = Termination,
+        TailLines = OutputTailLines,
+    };
 }

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using CakeParallel.Model;
+
+namespace CakeParallel.Supervision;
+
+/// <summary>What ending the escaped processes of one supervised process did.</summary>
+/// <param name="Count">How many processes had escaped.</param>
+/// <param name="Text">One sentence, e.g. <c>escaped processes terminated: 2 (sleep, sleep); ended by SIGTERM after 12 ms</c>.</param>
+internal sealed record EscapeReport(int Count, string Text);
+
+/// <summary>A process that left its supervised group (<c>setsid cmd &amp;</c>, a double fork) but still carries its marker.</summary>
+internal readonly record struct EscapedProcess(int ProcessId, int ProcessGroup, string Name);
+
+/// <summary>
+/// Finds and ends the processes that escaped a supervised process group. Every supervised process gets a marker of
+/// its own in its environment (<see cref="MarkerVariable"/>), which its descendants inherit whatever group or
+/// session they move to; after the group has ended, any live process that still carries the marker escaped.
+/// This needs no cgroups (not every machine delegates them); a process that clears its environment is not found.
+/// </summary>
+internal static class EscapedProcesses
+{
+    /// <summary>The environment variable holding a supervised process's own marker.</summary>
+    public const string MarkerVariable = "CAKEPARALLEL_PROCESS";
+
+    /// <summary>A new marker value, unique to one supervised process.</summary>
+    public static string NewMarker() => Guid.NewGuid().ToString("N");
+
+    /// <summary>The live processes that carry <paramref name="marker"/>.</summary>
+    /// <param name="marker">The value of <see cref="MarkerVariable"/>.</param>
+    /// <param name="firstProcessId">
+    /// The supervised process's id: its descendants were created after it, so (until pids wrap around) only larger
+    /// pids are read, which keeps the search cheap on a busy machine.
+    /// </param>
+    public static IReadOnlyList<EscapedProcess> Find(string marker, int firstProcessId)
+    {
+        var needle = Encoding.ASCII.GetBytes(MarkerVariable + "=" + marker + "\0");
+        var lastProcessId = LastProcessId();
+        var wrapped = lastProcessId is not { } last || last < firstProcessId;
+        var found = new List<EscapedProcess>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                || (!wrapped && pid < firstProcessId)
+                || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            if (Carries(pid, needle) && ProcStat.TryRead(pid, out var stat) && stat.State is not ('Z' or 'X'))
+            {
+                found.Add(new EscapedProcess(pid, stat.ProcessGroup, Name(pid)));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="sequence"/> to the escaped processes (to the whole group of one that leads its own
+    /// group, so its children go too) until none is alive; returns what happened, for the leg's result and log.
+    /// </summary>
+    public static async Task<EscapeReport> TerminateAsync(IReadOnlyList<EscapedProcess> escaped, TerminationSequence sequence)
+    {
+        var clock = Stopwatch.StartNew();
+        var platform = ProcessGroupPlatform.Current;
+        string? last = null;
+        foreach (var step in sequence.Steps)
+        {
+            SignalNames.TryGetNumber(step.Signal, out var number);
+            last = step.Signal;
+            foreach (var process in escaped.Where(IsAlive))
+            {
+                if (process.ProcessGroup == process.ProcessId && process.ProcessId > 1)
+                {
+                    platform.SignalGroup(process.ProcessId, number);
+                }
+                else
+                {
+                    platform.SignalProcess(process.ProcessId, number);
+                }
+            }
+
+            var stepClock = Stopwatch.StartNew();
+            while (escaped.Any(IsAlive) && stepClock.Elapsed < step.Wait)
+            {
+                await Task.Delay(20).ConfigureAwait(false);
+            }
+
+            if (!escaped.Any(IsAlive))
+            {
+                break;
+            }
+        }
+
+        var names = string.Join(", ", escaped.Select(p => p.Name));
+        var how = escaped.Any(IsAlive) ? $"still alive after {last}" : $"ended by {last} after {DurationText.Format(clock.Elapsed)}";
+        return new EscapeReport(escaped.Count, $"escaped processes terminated: {escaped.Count} ({names}); {how}");
+    }
+
+    private static bool IsAlive(EscapedProcess process) =>
+        ProcStat.TryRead(process.ProcessId, out var stat) && stat.State is not ('Z' or 'X');
+
+    private static bool Carries(int pid, byte[] needle)
+    {
+        try
+        {
+            var environment = File.ReadAllBytes("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/environ").AsSpan();
+            var at = environment.IndexOf(needle);
+            return at == 0 || (at > 0 && environment[at - 1] == 0);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Ended while we looked, or someone else's process.
+            return false;
+        }
+    }
+
+    private static string Name(int pid)
+    {
+        try
+        {
+            return File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/comm").Trim();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return "?";
+        }
+    }
+
+    /// <summary>The most recently created pid (the fifth field of <c>/proc/loadavg</c>).</summary>
+    private static int? LastProcessId()
+    {
+        try
+        {
+            var fields = File.ReadAllText("/proc/loadavg").Split(' ');
+            return fields.Length >= 5 && int.TryParse(fields[4], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}

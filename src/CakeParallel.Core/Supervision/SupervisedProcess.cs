@@ -1,0 +1,244 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using CakeParallel.Model;
+
+namespace CakeParallel.Supervision;
+
+/// <summary>Receives one output line, secrets already masked; the span is only valid during the call.</summary>
+internal delegate void ProcessLineHandler(OutputStream stream, ReadOnlySpan<char> line);
+
+/// <summary>
+/// One process run as the leader of its own process group: stdin closed, both output streams read concurrently
+/// into bounded lines, secrets masked. When the main process exits, whatever it left in its group is terminated
+/// too, and output is read until the pipes close or the drain timeout passes; then <see cref="Exited"/> completes.
+/// The only place the engine starts a process.
+/// </summary>
+internal sealed class SupervisedProcess : IDisposable
+{
+    private readonly ProcessCommand _command;
+    private readonly Process _process;
+    private readonly ProcessGroupPlatform _platform;
+    private readonly SecretMask? _mask;
+    private readonly ProcessLineHandler? _onLine;
+    private readonly Stopwatch _clock;
+    private readonly Lock _gate = new();
+    private readonly string? _marker;
+    private Task<TerminationReport>? _termination;
+    private bool _mainExited;
+
+    private SupervisedProcess(ProcessCommand command, Process process, ProcessGroupPlatform platform, ProcessLineHandler? onLine, DateTimeOffset startedAt, Stopwatch clock, string? marker)
+    {
+        _command = command;
+        _marker = marker;
+        _process = process;
+        _platform = platform;
+        _onLine = onLine;
+        _clock = clock;
+        _mask = command.SecretValues.Count > 0 ? new SecretMask(command.SecretValues) : null;
+        StartedAt = startedAt;
+        ProcessId = process.Id;
+        Tail = new OutputTail(command.TailLines);
+        if (command.KeepStandardInput)
+        {
+            StandardInput = process.StandardInput.BaseStream;
+        }
+        else
+        {
+            process.StandardInput.Close();
+        }
+
+        if (marker is not null)
+        {
+            RunnerKeeper.Current.Watch(ProcessId, command.Termination);
+        }
+
+        var drain = new CancellationTokenSource();
+        var pumps = Task.WhenAll(
+            LineSplitter.PumpAsync(process.StandardOutput.BaseStream, command.MaxLineBytes, (ReadOnlySpan<char> line) => Deliver(OutputStream.Stdout, line), drain.Token),
+            LineSplitter.PumpAsync(process.StandardError.BaseStream, command.MaxLineBytes, (ReadOnlySpan<char> line) => Deliver(OutputStream.Stderr, line), drain.Token));
+        Exited = WatchAsync(pumps, drain);
+    }
+
+    /// <summary>The main process's id, which is also its process group's id.</summary>
+    public int ProcessId { get; }
+
+    /// <summary>When the process was started (UTC).</summary>
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>The last output lines so far, secrets masked.</summary>
+    public OutputTail Tail { get; }
+
+    /// <summary>The process's stdin when <see cref="ProcessCommand.KeepStandardInput"/> is set; else <see langword="null"/>.</summary>
+    public Stream? StandardInput { get; }
+
+    /// <summary>Whether the main process has exited (its group and output may still be being cleared).</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Completes when the main process has exited, its group is gone and its output is read.</summary>
+    public Task<ProcessExit> Exited { get; }
+
+    /// <summary>Starts <paramref name="command"/> in a process group of its own.</summary>
+    /// <param name="command">What to run.</param>
+    /// <param name="onLine">Receives every output line (called from both stream readers, possibly at once).</param>
+    /// <exception cref="ProcessStartException">The executable was not found or could not be executed.</exception>
+    public static SupervisedProcess Start(ProcessCommand command, ProcessLineHandler? onLine = null)
+    {
+        var resolved = ExecutableLocator.Resolve(command.Executable, command.WorkingDirectory, command.Environment)
+            ?? throw new ProcessStartException(command.Executable, command.Executable.Contains('/') ? "it does not exist or is not executable" : "it was not found on PATH");
+        var platform = ProcessGroupPlatform.Current;
+        var startInfo = platform.CreateStartInfo(resolved, command.Arguments);
+        if (command.WorkingDirectory is not null)
+        {
+            startInfo.WorkingDirectory = command.WorkingDirectory;
+        }
+
+        foreach (var (key, value) in command.Environment)
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(key);
+            }
+            else
+            {
+                startInfo.Environment[key] = value;
+            }
+        }
+
+        // Markers every descendant inherits: the runner's (for its keeper) and this process's own (to find escapees).
+        string? marker = null;
+        if (command.Guarded)
+        {
+            marker = EscapedProcesses.NewMarker();
+            startInfo.Environment[RunnerKeeper.MarkerVariable] = RunnerKeeper.Current.Marker;
+            startInfo.Environment[EscapedProcesses.MarkerVariable] = marker;
+        }
+        else
+        {
+            startInfo.Environment.Remove(RunnerKeeper.MarkerVariable);
+            startInfo.Environment.Remove(EscapedProcesses.MarkerVariable);
+        }
+
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var process = new Process { StartInfo = startInfo };
+        try
+        {
+            process.Start();
+        }
+        catch (Exception exception) when (exception is Win32Exception or InvalidOperationException)
+        {
+            process.Dispose();
+            throw new ProcessStartException(command.Executable, exception.Message, exception);
+        }
+
+        return new SupervisedProcess(command, process, platform, onLine, startedAt, clock, marker);
+    }
+
+    /// <summary>
+    /// Applies the termination sequence to the group until no member is alive. Once the main process has exited
+    /// on its own this does nothing (its leftovers are terminated anyway); a second call returns the first's report.
+    /// </summary>
+    public Task<TerminationReport> TerminateAsync()
+    {
+        lock (_gate)
+        {
+            if (_mainExited && _termination is null)
+            {
+                return Task.FromResult(TerminationReport.NothingToDo);
+            }
+
+            return _termination ??= GroupTermination.TerminateAsync(_platform, ProcessId, _command.Termination, () => _process.HasExited);
+        }
+    }
+
+    /// <summary>Waits for the exit; when <paramref name="terminateWhen"/> fires first, terminates the group, then waits.</summary>
+    public async Task<ProcessExit> WaitAsync(CancellationToken terminateWhen)
+    {
+        try
+        {
+            return await Exited.WaitAsync(terminateWhen).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (terminateWhen.IsCancellationRequested)
+        {
+            await TerminateAsync().ConfigureAwait(false);
+            return await Exited.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Releases the process handle; call after <see cref="Exited"/> completed.</summary>
+    public void Dispose() => _process.Dispose();
+
+    private void Deliver(OutputStream stream, ReadOnlySpan<char> line)
+    {
+        if (_mask is not null)
+        {
+            line = _mask.Apply(new string(line));
+        }
+
+        Tail.Add(stream, line);
+        _onLine?.Invoke(stream, line);
+    }
+
+    private async Task<ProcessExit> WatchAsync(Task pumps, CancellationTokenSource drain)
+    {
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        var duration = _clock.Elapsed;
+        Task<TerminationReport>? requested;
+        lock (_gate)
+        {
+            _mainExited = true;
+            requested = _termination;
+        }
+
+        // The process ends when its main process ends; whatever it left in its group goes too. A requested
+        // termination already sees to that (two sequences at once would garble its report).
+        var termination = requested is null ? (TerminationReport?)null : await requested.ConfigureAwait(false);
+        var leftovers = requested is null
+            ? await GroupTermination.TerminateAsync(_platform, ProcessId, _command.Termination).ConfigureAwait(false)
+            : TerminationReport.NothingToDo;
+        EscapeReport? escaped = null;
+        if (_marker is not null)
+        {
+            // Processes that left the group but descend from it end with it too; then the keeper can let go.
+            var escapees = EscapedProcesses.Find(_marker, ProcessId);
+            if (escapees.Count > 0)
+            {
+                escaped = await EscapedProcesses.TerminateAsync(escapees, _command.Termination).ConfigureAwait(false);
+            }
+
+            RunnerKeeper.Current.Forget(ProcessId);
+        }
+
+        bool drained;
+        using (drain)
+        {
+            drained = await DrainAsync(pumps, drain, _command.DrainTimeout).ConfigureAwait(false);
+        }
+
+        return new ProcessExit(
+            _process.ExitCode, StartedAt, duration, Tail.Snapshot(), Tail.LastErrorLine ?? Tail.LastLine, termination, leftovers, !drained, escaped);
+    }
+
+    private static async Task<bool> DrainAsync(Task pumps, CancellationTokenSource drain, TimeSpan limit)
+    {
+        try
+        {
+            await pumps.WaitAsync(limit).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            await drain.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await pumps.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Expected: the reads were abandoned on purpose.
+            }
+
+            return false;
+        }
+    }
+}

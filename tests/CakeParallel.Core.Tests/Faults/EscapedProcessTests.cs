@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using CakeParallel.Model;
+using CakeParallel.Supervision;
+
+namespace CakeParallel.Tests.Faults;
+
+/// <summary>Processes that leave their group are found by the marker they inherit, and ended.</summary>
+public sealed class EscapedProcessTests
+{
+    [Theory]
+    [InlineData("setsid sleep 300 >/dev/null & echo started")]
+    [InlineData("(sleep 300 >/dev/null &) ; echo started")]
+    [InlineData("setsid sh -c 'sleep 300 & sleep 301' >/dev/null & echo started")]
+    public async Task A_process_that_left_the_group_is_found_by_its_marker_and_ended(string script)
+    {
+        var marker = EscapedProcesses.NewMarker();
+        var testMarker = ProcessScan.NewMarker();
+        var startInfo = new ProcessStartInfo("/bin/sh", ["-c", script]) { RedirectStandardOutput = true };
+        startInfo.Environment[EscapedProcesses.MarkerVariable] = marker;
+        startInfo.Environment[ProcessScan.MarkerVariable] = testMarker;
+        try
+        {
+            using var leg = Process.Start(startInfo)!;
+            (await leg.StandardOutput.ReadLineAsync()).ShouldBe("started");
+            await leg.WaitForExitAsync();
+            await ProcessScan.WaitForAtLeastAsync(testMarker, 1, TimeSpan.FromSeconds(5));
+
+            var escaped = EscapedProcesses.Find(marker, leg.Id);
+
+            escaped.ShouldNotBeEmpty();
+            var report = await EscapedProcesses.TerminateAsync(escaped, TerminationSequence.Parse("TERM,2000,KILL,2000"));
+            report.Count.ShouldBe(escaped.Count);
+            report.Text.ShouldStartWith($"escaped processes terminated: {escaped.Count} (");
+            report.Text.ShouldContain("ended by SIGTERM");
+            ProcessScan.LiveWithMarker(testMarker).ShouldBeEmpty();
+        }
+        finally
+        {
+            ProcessScan.KillAll(testMarker);
+        }
+    }
+
+    [Fact]
+    public async Task A_process_that_ignores_sigterm_is_killed_by_the_next_step()
+    {
+        var marker = EscapedProcesses.NewMarker();
+        var testMarker = ProcessScan.NewMarker();
+        var startInfo = new ProcessStartInfo("/bin/sh", ["-c", "setsid sh -c \"trap '' TERM; while :; do sleep 1; done\" >/dev/null & sleep 0.3; echo started"]) { RedirectStandardOutput = true };
+        startInfo.Environment[EscapedProcesses.MarkerVariable] = marker;
+        startInfo.Environment[ProcessScan.MarkerVariable] = testMarker;
+        try
+        {
+            using var leg = Process.Start(startInfo)!;
+            (await leg.StandardOutput.ReadToEndAsync()).ShouldContain("started");
+            await leg.WaitForExitAsync();
+
+            var escaped = EscapedProcesses.Find(marker, leg.Id);
+            var report = await EscapedProcesses.TerminateAsync(escaped, TerminationSequence.Parse("TERM,300,KILL,2000"));
+
+            report.Text.ShouldContain("ended by SIGKILL");
+            ProcessScan.LiveWithMarker(testMarker).ShouldBeEmpty();
+        }
+        finally
+        {
+            ProcessScan.KillAll(testMarker);
+        }
+    }
+
+    [Fact]
+    public void A_process_whose_marker_only_starts_like_ours_is_not_found()
+    {
+        var marker = EscapedProcesses.NewMarker();
+        var testMarker = ProcessScan.NewMarker();
+        var startInfo = new ProcessStartInfo("/bin/sleep", ["30"]);
+        startInfo.Environment[EscapedProcesses.MarkerVariable] = marker + "0";
+        startInfo.Environment[ProcessScan.MarkerVariable] = testMarker;
+        using var other = Process.Start(startInfo)!;
+        try
+        {
+            EscapedProcesses.Find(marker, other.Id).ShouldBeEmpty();
+            EscapedProcesses.Find(marker + "0", other.Id).ShouldHaveSingleItem().ProcessId.ShouldBe(other.Id);
+        }
+        finally
+        {
+            other.Kill();
+            other.WaitForExit();
+        }
+    }
+}
