@@ -117,6 +117,35 @@ public sealed class DockerBuildMatrixTests(AddinFeed feed) : IDisposable
         context.Log.Lines.ShouldBeEmpty();
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void The_docker_client_is_found_with_cakes_tool_resolution_and_tool_path_wins()
+    {
+        WriteDockerfile();
+        var registered = FakeDocker("registered", "docker client registered with Cake");
+        var chosen = FakeDocker("chosen", "docker client chosen by ToolPath");
+        var context = new TestCakeContext(_temp.Path);
+        context.Tools.RegisterFile(registered);
+
+        var byResolution = Should.Throw<InvalidRunException>(() => context.DockerBuildMatrix(new DockerMatrixSettings().WithAxis("flavour", "plain")));
+        var byToolPath = Should.Throw<InvalidRunException>(() => context.DockerBuildMatrix(new DockerMatrixSettings { ToolPath = chosen }.WithAxis("flavour", "plain")));
+
+        // Each fake answers the daemon check with its own words, which the error carries.
+        byResolution.Errors.ShouldHaveSingleItem().Message.ShouldContain("docker client registered with Cake");
+        byToolPath.Errors.ShouldHaveSingleItem().Message.ShouldContain("docker client chosen by ToolPath");
+        context.Log.Lines.ShouldBeEmpty();
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private string FakeDocker(string folder, string message)
+    {
+        Directory.CreateDirectory(_temp.Combine(folder));
+        var path = _temp.Combine(folder, "docker");
+        File.WriteAllText(path, $"#!/bin/sh\necho '{message}' >&2\nexit 1\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
     private void WriteDockerfile() => File.WriteAllText(_temp.Combine("Dockerfile"), $"""
         FROM {DockerBaseImage.Name}
         ARG flavour
