@@ -145,7 +145,10 @@ internal sealed class DockerLegBuilder(
             return null;
         }
 
-        var endpoint = new DockerEndpoint(executable, environment, dockerContext);
+        var endpoint = new DockerEndpoint(executable, environment, dockerContext)
+        {
+            HostSetting = host is null ? "build.environment.DOCKER_HOST" : "build.dockerHost",
+        };
         var tagList = tags.Select(t => t.Value!).ToArray();
         var engines = _build.Endpoints.GroupBy(e => e.DisplayName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().ClientFor(executable, environment), StringComparer.Ordinal);
         var spec = new LegSpec(name, executable, arguments)

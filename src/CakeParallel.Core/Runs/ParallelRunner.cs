@@ -48,7 +48,7 @@ public static class ParallelRunner
         var results = reporting.Reuse(plans, listener);
         var slots = new AttemptSlots(options.MaxParallel, plan.Endpoints);
         var notPlaced = new string?[plans.Count];
-        var services = await RunServices.StartAsync(options, listener, stop.Token).ConfigureAwait(false);
+        var services = await RunServices.StartAsync(options, listener, stop).ConfigureAwait(false);
         await using (services.ConfigureAwait(false))
         {
             if (services.StartFailure is null)

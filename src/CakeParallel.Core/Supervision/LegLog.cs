@@ -12,22 +12,37 @@ internal sealed class LegLog : IDisposable
 {
     private readonly StreamWriter _writer;
     private readonly Lock _gate = new();
+    private readonly char[] _stamp = new char[24];
+    private long _stampMillisecond = -1;
+    private int _stampLength;
 
     public LegLog(string path)
+        : this(path, new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None))
+    {
+    }
+
+    /// <summary>A log written into <paramref name="file"/> (owned from now on), e.g. one that is locked or capped.</summary>
+    public LegLog(string path, Stream file)
     {
         Path = path;
-        _writer = new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None), new UTF8Encoding(false), 64 * 1024);
+        _writer = new StreamWriter(file, new UTF8Encoding(false), 64 * 1024);
     }
 
     public string Path { get; }
 
     public void WriteLine(DateTimeOffset timestamp, OutputStream stream, ReadOnlySpan<char> text)
     {
-        Span<char> stamp = stackalloc char[24];
-        timestamp.UtcDateTime.TryFormat(stamp, out var written, "yyyy-MM-ddTHH:mm:ss.fffZ");
         lock (_gate)
         {
-            _writer.Write(stamp[..written]);
+            // Formatting a timestamp costs more than writing a short line: chatty output reuses it within a millisecond.
+            var millisecond = timestamp.UtcTicks / TimeSpan.TicksPerMillisecond;
+            if (millisecond != _stampMillisecond)
+            {
+                timestamp.UtcDateTime.TryFormat(_stamp, out _stampLength, "yyyy-MM-ddTHH:mm:ss.fffZ");
+                _stampMillisecond = millisecond;
+            }
+
+            _writer.Write(_stamp, 0, _stampLength);
             _writer.Write(stream == OutputStream.Stdout ? " out " : " err ");
             _writer.Write(text);
             _writer.Write('\n');
