@@ -45,6 +45,31 @@ public sealed class RepositoryBuildTests(AddinFeed feed)
         File.Exists(Path.Combine(script.Directory, "artifacts", "demo", "report.json")).ShouldBeTrue();
     }
 
+    [SkippableFact]
+    public void DemoEngines_builds_the_example_over_two_engines_it_starts_and_pushes_every_tag()
+    {
+        DockerAvailability.Require();
+        using var script = RepositoryScript();
+
+        using var cake = script.Run("--target=DemoEngines");
+
+        cake.ExitCode.ShouldBe(0, cake.Output);
+        cake.Stdout.ShouldMatch(@"Parallel run finished in [^:]+: 6 succeeded");
+        cake.Stdout.ShouldMatch(@"\n  Leg +Status +Attempts +Duration +Exit +Engine +Image\n");
+        cake.Stdout.ShouldMatch(@"node23-alpine: built on engine-[12], pushed 127\.0\.0\.1:\d+/cakeparallel-example/app:node23-alpine@sha256:[0-9a-f]{64}");
+        cake.Stdout.ShouldContain("DemoEngines: 6 legs over unix://");
+        var pool = Path.Combine(script.Directory, "artifacts", "demo-engines");
+        var report = CakeParallel.Reports.JsonRunReport.Read(Path.Combine(pool, "report.json"));
+        report.Legs.Select(l => l.Endpoint).Distinct().Order().ToArray().ShouldBe(["engine-1", "engine-2"], "both engines built");
+        report.Legs.ShouldAllBe(l => l.PushedDigests.Count == 1);
+        File.ReadAllText(Path.Combine(pool, "timeline.html")).ShouldContain("engine-2 slot 2");
+
+        // Everything the target started is stopped again: no pidfile left, no process of the pool, no bridge.
+        Directory.EnumerateFiles(pool, "*.pid", SearchOption.AllDirectories).ShouldBeEmpty();
+        ProcessScan.LiveWithMarker(pool).ShouldBeEmpty();
+        Directory.EnumerateFiles(pool, "bridge", SearchOption.AllDirectories).ShouldBeEmpty();
+    }
+
     private CakeScript RepositoryScript()
     {
         var script = new CakeScript(feed, File.ReadAllText(Path.Combine(RepositoryRoot.Path, "build", "build.cake")), "build/build.cake");

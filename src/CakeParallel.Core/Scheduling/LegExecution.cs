@@ -31,7 +31,8 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         {
             if (policy.MaxAttempts <= 1)
             {
-                await Attempt(CancellationToken.None).ConfigureAwait(false);
+                // The first attempt holds its slot already; the token only cuts short the wait of one re-run after a lost engine.
+                await Attempt(stop.Token).ConfigureAwait(false);
             }
             else
             {
