@@ -27,6 +27,13 @@ internal sealed partial class DockerLegInspector(DockerEndpoint defaultEndpoint,
             result = await ReadPushedDigestsAsync(result, cancellationToken).ConfigureAwait(false);
         }
 
+        // A leg whose last attempt was lost with its engine already says why (which engines went away); that engine
+        // cannot be asked about leftovers.
+        if (result.Status == LegStatus.Failed && result.Attempts is [.., { EndpointLost: true }])
+        {
+            return result;
+        }
+
         if (result.Status == LegStatus.Failed)
         {
             if (DockerFailurePatterns.ErrorLine(result.OutputTail) is { } errorLine)
