@@ -17,4 +17,11 @@ public sealed record AttemptRecord(
     string? Signal,
     AttemptOutcome Outcome,
     RetryDecision Decision,
-    string? Detail);
+    string? Detail)
+{
+    /// <summary>
+    /// How long the attempt waited for machine-wide admission (a shared slot, memory, load) right before
+    /// <see cref="StartedAt"/>; zero when it did not wait. The wait for the run's own <see cref="RunOptions.MaxParallel"/> slot is not counted.
+    /// </summary>
+    public TimeSpan AdmissionWait { get; init; }
+}

@@ -3,7 +3,7 @@ namespace CakeParallel.Model;
 /// <summary>
 /// The one catalogue of CakeParallel's error codes, by range: <c>CPAR00xx</c> invalid run input;
 /// <c>CPAR01xx</c> leg outcomes; <c>CPAR02xx</c> docker matrix input; <c>CPAR03xx</c> matrix files;
-/// <c>CPAR04xx</c> reports; <c>CPAR05xx</c> services. A new area takes the next free hundred; a code, once
+/// <c>CPAR04xx</c> reports; <c>CPAR05xx</c> services; <c>CPAR06xx</c> machine-wide admission (shared slots, memory, load). A new area takes the next free hundred; a code, once
 /// published, keeps its meaning.
 /// </summary>
 public static class ErrorCodes
@@ -141,4 +141,26 @@ public static class ErrorCodes
 
     /// <summary>A service was stopped (or its start cancelled) before it was ready.</summary>
     public const string ServiceStartCancelled = "CPAR0506";
+
+    // CPAR06xx: machine-wide admission (shared slots, memory and load).
+    /// <summary>A shared slot pool's name or count is invalid.</summary>
+    public const string SharedSlotsInvalid = "CPAR0601";
+
+    /// <summary>A shared slot pool already exists with another count; the first count wins (a warning).</summary>
+    public const string SharedSlotsCountDiffers = "CPAR0602";
+
+    /// <summary>A leg waits for a shared slot that another process holds (a notice).</summary>
+    public const string WaitingForSharedSlot = "CPAR0603";
+
+    /// <summary>A leg waits for free memory or a lower load (a notice).</summary>
+    public const string WaitingForResources = "CPAR0604";
+
+    /// <summary>A leg was not admitted within the admission timeout and did not start.</summary>
+    public const string AdmissionTimedOut = "CPAR0605";
+
+    /// <summary>An admission setting is out of range (a leg's memory, the free-memory threshold, the load limit, the admission timeout).</summary>
+    public const string AdmissionSettingInvalid = "CPAR0606";
+
+    /// <summary>The folder of the machine-wide pools cannot be created or written.</summary>
+    public const string SharedSlotsFolderUnusable = "CPAR0607";
 }

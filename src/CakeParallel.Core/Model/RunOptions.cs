@@ -52,6 +52,29 @@ public sealed record RunOptions
     /// </summary>
     public bool FailOnEscapedProcesses { get; init; }
 
+    /// <summary>
+    /// The machine-wide slot pool every attempt also holds a slot of while it runs, shared with every other run on
+    /// the machine that names it (default none: only <see cref="MaxParallel"/> bounds the run).
+    /// </summary>
+    public SharedSlots? SharedSlots { get; init; }
+
+    /// <summary>
+    /// An attempt starts only while the machine's available memory (<c>MemAvailable</c>, minus what running legs
+    /// of every run reserved with <see cref="LegSpec.Memory"/>, minus the leg's own) stays at or above this many
+    /// bytes (default none).
+    /// </summary>
+    public long? MinFreeMemory { get; init; }
+
+    /// <summary>An attempt starts only while the machine's 1-minute load average is below this (default none).</summary>
+    public double? MaxLoad { get; init; }
+
+    /// <summary>
+    /// How long a leg's first attempt may wait for machine-wide admission (a shared slot, memory, load) before the
+    /// leg ends <see cref="LegStatus.NotStarted"/> with the reason (default none: it waits as long as the run goes on;
+    /// retries always wait).
+    /// </summary>
+    public TimeSpan? AdmissionTimeout { get; init; }
+
     /// <summary>Receives the run's events, or <see langword="null"/>.</summary>
     public IRunListener? Listener { get; init; }
 

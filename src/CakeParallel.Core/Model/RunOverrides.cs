@@ -27,4 +27,7 @@ public sealed record RunOverrides
     /// only when no source sets <see cref="MaxAttempts"/>, so a source that sets the count sets both.
     /// </summary>
     public RetryPolicy? Retry { get; init; }
+
+    /// <summary>The machine-wide slot pool (<see cref="RunOptions.SharedSlots"/>).</summary>
+    public SharedSlots? SharedSlots { get; init; }
 }

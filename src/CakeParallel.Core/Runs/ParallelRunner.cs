@@ -46,7 +46,13 @@ public static class ParallelRunner
         }
 
         var results = reporting.Reuse(plans, listener);
-        var slots = new AttemptSlots(options.MaxParallel);
+        var machine = MachineAdmission.For(options, out var countWarning);
+        if (countWarning is not null)
+        {
+            listener.Send(new AdmissionNotice(ErrorCodes.SharedSlotsCountDiffers, null, countWarning), static (l, n) => l.AdmissionNotice(n));
+        }
+
+        var slots = new AttemptSlots(options.MaxParallel, machine);
         var services = await RunServices.StartAsync(options, listener, stop.Token).ConfigureAwait(false);
         await using (services.ConfigureAwait(false))
         {

@@ -5,14 +5,22 @@ namespace CakeParallel.Scheduling;
 /// <summary>
 /// Owns every slot of a run: at most N attempts run at once, first attempts and retries alike. Legs start in
 /// order, each when a slot is free for its first attempt; a retry of a started leg gets a slot before any leg that
-/// has not started, so started work finishes first. A slot is given back when its attempt returns.
+/// has not started, so started work finishes first. A slot is given back when its attempt returns. After its run
+/// slot, an attempt is admitted machine-wide (<see cref="MachineAdmission"/>): a shared slot, memory, load.
 /// </summary>
-internal sealed class AttemptSlots(int slots)
+internal sealed class AttemptSlots(int slots, MachineAdmission machine)
 {
     private readonly Queue<TaskCompletionSource> _retries = new();
     private readonly Queue<TaskCompletionSource> _fresh = new();
     private readonly Lock _gate = new();
+    private readonly MachineAdmission _machine = machine;
     private int _free = slots;
+
+    /// <summary>Slots of one run only, without machine-wide admission.</summary>
+    public AttemptSlots(int slots)
+        : this(slots, MachineAdmission.None)
+    {
+    }
 
     /// <summary>
     /// Starts <paramref name="runLeg"/> for each leg in order, each once a slot for its first attempt is free, and
@@ -122,7 +130,18 @@ internal sealed class AttemptSlots(int slots)
         /// <summary>Runs one attempt in a slot and gives the slot back when <paramref name="attempt"/> returns or throws.</summary>
         /// <param name="attempt">The attempt; whatever it does before returning happens while it still holds the slot.</param>
         /// <param name="cancellationToken">Cancels the wait for a retry's slot.</param>
-        public async Task<T> RunAttemptAsync<T>(Func<Task<T>> attempt, CancellationToken cancellationToken)
+        public Task<T> RunAttemptAsync<T>(Func<Task<T>> attempt, CancellationToken cancellationToken) =>
+            RunAttemptAsync(_ => attempt(), null, cancellationToken);
+
+        /// <summary>
+        /// Runs one attempt in a run slot once it is admitted machine-wide, and gives both back when
+        /// <paramref name="attempt"/> returns or throws.
+        /// </summary>
+        /// <param name="attempt">The attempt, given how long it waited for machine-wide admission.</param>
+        /// <param name="admission">The leg's side of machine-wide admission; <see langword="null"/> to skip it.</param>
+        /// <param name="cancellationToken">Cancels the wait for a retry's slot and for admission.</param>
+        /// <exception cref="AdmissionTimeoutException">The first attempt was not admitted within the admission timeout.</exception>
+        public async Task<T> RunAttemptAsync<T>(Func<TimeSpan, Task<T>> attempt, LegAdmission? admission, CancellationToken cancellationToken)
         {
             if (_holdsFirstSlot)
             {
@@ -135,7 +154,14 @@ internal sealed class AttemptSlots(int slots)
 
             try
             {
-                return await attempt().ConfigureAwait(false);
+                if (admission is null)
+                {
+                    return await attempt(TimeSpan.Zero).ConfigureAwait(false);
+                }
+
+                using var admitted = await _owner._machine.AdmitAsync(admission, cancellationToken).ConfigureAwait(false);
+                admission.IsFirstAttempt = false;
+                return await attempt(admitted.Waited).ConfigureAwait(false);
             }
             finally
             {

@@ -23,10 +23,15 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         using var log = new LegLog(plan.LogFile);
         log.WriteNote($"leg '{leg.Name}' (id {leg.Id}): {leg.DisplayCommand}");
 
+        var admission = new LegAdmission(leg, notice =>
+        {
+            log.WriteNote(notice.Message);
+            listener.Send(notice, static (l, n) => l.AdmissionNotice(n));
+        });
         ValueTask<AttemptRecord> Attempt(CancellationToken cancellationToken) => new(slots.RunAttemptAsync(
-            async () =>
+            async admissionWait =>
             {
-                var record = await RunAttemptAsync(log, decider, leg.Timeout ?? options.Timeout).ConfigureAwait(false);
+                var record = await RunAttemptAsync(log, decider, leg.Timeout ?? options.Timeout, admissionWait).ConfigureAwait(false);
 
                 // Fail fast while the slot is still held, so no waiting leg can start in between.
                 if (options.FailFast && record is { Decision.WillRetry: false, Outcome: AttemptOutcome.Failed or AttemptOutcome.TimedOut })
@@ -36,27 +41,38 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
 
                 return record;
             },
+            admission,
             cancellationToken));
 
         var interrupted = false;
-        if (policy.MaxAttempts <= 1)
+        try
         {
-            await Attempt(CancellationToken.None).ConfigureAwait(false);
-        }
-        else
-        {
-            try
+            if (policy.MaxAttempts <= 1)
+            {
+                await Attempt(stop.Token).ConfigureAwait(false);
+            }
+            else
             {
                 await BuildPipeline(policy, log).ExecuteAsync(Attempt, stop.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stop.IsStopped)
-            {
-                // The run stopped during a retry wait: the leg ends with the attempts it made.
-                interrupted = true;
-                var last = _attempts[^1];
-                _attempts[^1] = last with { Decision = last.Decision with { WillRetry = false, Reason = $"{last.Decision.Reason}; retry abandoned: {stop.Describe()}" } };
-                log.WriteNote("retry abandoned: " + stop.Describe());
-            }
+        }
+        catch (AdmissionTimeoutException exception)
+        {
+            log.WriteNote("not started: " + exception.Message);
+            return NotStarted(clock.Elapsed, char.ToUpperInvariant(exception.Message[0]) + exception.Message[1..]);
+        }
+        catch (OperationCanceledException) when (stop.IsStopped && _attempts.Count == 0)
+        {
+            log.WriteNote("not started: " + stop.Describe());
+            return NotStarted(clock.Elapsed, stop.Describe());
+        }
+        catch (OperationCanceledException) when (stop.IsStopped)
+        {
+            // The run stopped during a retry wait: the leg ends with the attempts it made.
+            interrupted = true;
+            var last = _attempts[^1];
+            _attempts[^1] = last with { Decision = last.Decision with { WillRetry = false, Reason = $"{last.Decision.Reason}; retry abandoned: {stop.Describe()}" } };
+            log.WriteNote("retry abandoned: " + stop.Describe());
         }
 
         var result = BuildResult(clock.Elapsed, interrupted);
@@ -68,7 +84,18 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         return result;
     }
 
-    private async Task<AttemptRecord> RunAttemptAsync(LegLog log, RetryDecider decider, TimeSpan? timeout)
+    private LegResult NotStarted(TimeSpan waited, string reason) => new()
+    {
+        Name = plan.Leg.Name,
+        Id = plan.Leg.Id,
+        Parameters = plan.Leg.Parameters,
+        Status = LegStatus.NotStarted,
+        Duration = waited,
+        LogFile = plan.LogFile,
+        FailureReason = "Not started: " + reason,
+    };
+
+    private async Task<AttemptRecord> RunAttemptAsync(LegLog log, RetryDecider decider, TimeSpan? timeout, TimeSpan admissionWait)
     {
         var number = _attempts.Count + 1;
         var leg = plan.Leg;
@@ -78,7 +105,10 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         var command = leg.ToCommand(options) with { Executable = plan.ResolvedExecutable };
         var run = await AttemptExecution.RunAsync(command, new AttemptOutput(leg, log, listener), log, timeout, stop, options.FailOnEscapedProcesses).ConfigureAwait(false);
 
-        var record = new AttemptRecord(number, run.StartedAt, run.Duration, run.ExitCode, run.Signal, run.Outcome, RetryDecision.NotNeeded, run.Outcome == AttemptOutcome.Succeeded ? null : run.Detail);
+        var record = new AttemptRecord(number, run.StartedAt, run.Duration, run.ExitCode, run.Signal, run.Outcome, RetryDecision.NotNeeded, run.Outcome == AttemptOutcome.Succeeded ? null : run.Detail)
+        {
+            AdmissionWait = admissionWait,
+        };
         if (run.Outcome != AttemptOutcome.Succeeded)
         {
             var decision = decider.Decide(record, run.Tail);
