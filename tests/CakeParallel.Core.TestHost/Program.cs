@@ -9,6 +9,11 @@ using CakeParallel.Supervision;
 //                                 with-service, a service that sleeps too), with host signals turned into
 //                                 cancellation; prints "legs running" once all started, then a summary line per leg
 //                                 when the run ends.
+//   shared <pool:N> <count> <log-dir> <command>
+//                                 runs <count> legs of the shell <command> (with $LEG set to the leg's number), all
+//                                 at once as far as the run goes but each in a slot of the machine-wide pool; prints
+//                                 "started <leg>" as each starts, "notice <code> <message>" for admission notices,
+//                                 then a summary line per leg.
 //   flood <bytes> <log-dir>       runs one leg that writes <bytes> of output, then prints "peak-rss-kb <n>".
 var mode = args[0];
 var logDirectory = args[2];
@@ -43,6 +48,30 @@ if (mode == "long-legs")
     return result.Succeeded ? 0 : 1;
 }
 
+if (mode == "shared")
+{
+    var count = int.Parse(args[2], CultureInfo.InvariantCulture);
+    var legs = Enumerable.Range(1, count)
+        .Select(i => LegSpec.Shell($"shared-{i}", args[4]) with { EnvironmentVariables = new Dictionary<string, string?> { ["LEG"] = i.ToString(CultureInfo.InvariantCulture) } })
+        .ToList();
+    using var cancellation = new CancellationTokenSource();
+    using var signals = HostSignalCancellation.Register(cancellation);
+    var options = new RunOptions
+    {
+        MaxParallel = count,
+        LogDirectory = args[3],
+        SharedSlots = SharedSlots.Parse(args[1]),
+        Listener = new SharedLegEvents(),
+    };
+    var result = await ParallelRunner.RunAsync(legs, options, cancellation.Token);
+    foreach (var leg in result.Legs)
+    {
+        Console.WriteLine($"{leg.Name} {leg.Status}");
+    }
+
+    return result.Succeeded ? 0 : 1;
+}
+
 if (mode == "flood")
 {
     var bytes = long.Parse(args[1], CultureInfo.InvariantCulture);
@@ -60,4 +89,11 @@ return 2;
 internal sealed class StartCounter(Action onStart) : IRunListener
 {
     public void AttemptStarted(LegSpec leg, int attempt, string logFile) => onStart();
+}
+
+internal sealed class SharedLegEvents : IRunListener
+{
+    public void AttemptStarted(LegSpec leg, int attempt, string logFile) => Console.WriteLine("started " + leg.Name);
+
+    public void AdmissionNotice(AdmissionNotice notice) => Console.WriteLine($"notice {notice.Code} {notice.Message}");
 }

@@ -50,6 +50,7 @@ internal sealed class MachineAdmission
         var clock = Stopwatch.StartNew();
         var timeout = leg.IsFirstAttempt ? _options!.AdmissionTimeout : null;
         var slot = -1;
+        var waited = false;
         while (true)
         {
             string waitingFor;
@@ -60,7 +61,7 @@ internal sealed class MachineAdmission
             }
             else if (!needsResources)
             {
-                return new Admitted(_pool, slot, null, clock.Elapsed);
+                return new Admitted(_pool, slot, null, waited ? clock.Elapsed : TimeSpan.Zero);
             }
             else
             {
@@ -68,7 +69,7 @@ internal sealed class MachineAdmission
                 {
                     if (MachineResources.TryAdmit(leg.Leg.Memory, _options!.MinFreeMemory, _options.MaxLoad, out var reservation, out var shortage))
                     {
-                        return new Admitted(_pool, slot, reservation, clock.Elapsed);
+                        return new Admitted(_pool, slot, reservation, waited ? clock.Elapsed : TimeSpan.Zero);
                     }
 
                     waitingFor = shortage;
@@ -87,6 +88,7 @@ internal sealed class MachineAdmission
                 throw new AdmissionTimeoutException($"waited {DurationText.Format(limit)} for {waitingFor}");
             }
 
+            waited = true;
             try
             {
                 await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
