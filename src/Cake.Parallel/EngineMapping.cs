@@ -14,6 +14,9 @@ internal static class EngineMapping
         return defaults with
         {
             Deadline = settings.Deadline,
+            MinFreeMemory = settings.MinFreeMemory,
+            MaxLoad = settings.MaxLoad,
+            AdmissionTimeout = settings.AdmissionTimeout,
             Termination = settings.GracePeriod is { } grace ? TerminationSequence.WithGracePeriod(grace) : defaults.Termination,
             LogDirectory = settings.LogDirectory?.MakeAbsolute(environment).FullPath,
             Reports = settings.ToReportOptions(environment),
@@ -28,6 +31,7 @@ internal static class EngineMapping
         FailFast = settings.FailFast,
         MaxAttempts = settings.Retry?.MaxAttempts,
         Retry = settings.Retry?.ToRetryPolicy(),
+        SharedSlots = settings.SharedSlots,
     };
 
     /// <summary>Cake's view of the environment, which the <c>CAKEPARALLEL_*</c> variables are read from.</summary>
@@ -53,6 +57,7 @@ internal static class EngineMapping
             WorkingDirectory = (leg.WorkingDirectory ?? environment.WorkingDirectory).MakeAbsolute(environment).FullPath,
             EnvironmentVariables = new Dictionary<string, string?>(leg.EnvironmentVariables, StringComparer.Ordinal),
             Timeout = leg.Timeout,
+            Memory = leg.Memory,
             Retry = leg.Retry?.ToRetryPolicy(),
             SecretValues = leg.SecretValues.ToArray(),
         };

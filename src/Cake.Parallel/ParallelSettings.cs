@@ -25,6 +25,28 @@ public class ParallelSettings
     /// </summary>
     public TimeSpan? Timeout { get; set; }
 
+    /// <summary>
+    /// Gets or sets the machine-wide slot pool every leg also takes a slot of: every run on the machine naming the
+    /// pool (other Cake scripts, MSBuild nodes, CI jobs on the same runner) shares its slots. <see langword="null"/>
+    /// (not set) for <c>CAKEPARALLEL_SHARED_SLOTS</c> (<c>name:N</c>), else the matrix file's <c>sharedSlots</c>, else none.
+    /// </summary>
+    public SharedSlots? SharedSlots { get; set; }
+
+    /// <summary>
+    /// Gets or sets the memory, in bytes, that must stay available (<c>MemAvailable</c> minus what running legs
+    /// reserved) for a leg to start; <see langword="null"/> for no limit. <see cref="ByteSize.TryParse"/> reads <c>4GiB</c>.
+    /// </summary>
+    public long? MinFreeMemory { get; set; }
+
+    /// <summary>Gets or sets the 1-minute load average a leg starts only below; <see langword="null"/> for no limit.</summary>
+    public double? MaxLoad { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long a leg may wait for machine-wide admission (shared slot, memory, load) before it ends
+    /// not started, with the reason; <see langword="null"/> to wait as long as the run goes on.
+    /// </summary>
+    public TimeSpan? AdmissionTimeout { get; set; }
+
     /// <summary>Gets or sets the deadline of the whole run, from its start; <see langword="null"/> for none.</summary>
     public TimeSpan? Deadline { get; set; }
 

@@ -80,6 +80,19 @@ internal sealed class CakeRunRenderer : IRunListener
         }
     }
 
+    public void AdmissionNotice(AdmissionNotice notice)
+    {
+        var level = notice.Code == ErrorCodes.SharedSlotsCountDiffers ? LogLevel.Warning : LogLevel.Information;
+        if (notice.Leg is null)
+        {
+            _log.WriteText(Verbosity.Minimal, level, $"{notice.Code}: {notice.Message}");
+        }
+        else
+        {
+            Status(notice.Leg.Name, Verbosity.Minimal, level, notice.Message);
+        }
+    }
+
     public void RetryScheduled(LegSpec leg, AttemptRecord attempt)
     {
         Status(leg.Name, Verbosity.Minimal, LogLevel.Warning, AttemptText.Retry(attempt, MaxAttempts(leg)));

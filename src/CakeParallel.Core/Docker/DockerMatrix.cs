@@ -42,6 +42,12 @@ public sealed record DockerMatrix
     /// <summary>Stop at the first failed leg; overrides <see cref="RunOptions.FailFast"/> when set.</summary>
     public bool? FailFast { get; init; }
 
+    /// <summary>The machine-wide slot pool (<c>"sharedSlots": "name:N"</c>); overrides <see cref="RunOptions.SharedSlots"/> when set.</summary>
+    public SharedSlots? SharedSlots { get; init; }
+
+    /// <summary>The memory each leg needs, in bytes (<c>"memory": "2GiB"</c>): see <see cref="LegSpec.Memory"/>.</summary>
+    public long? Memory { get; init; }
+
     /// <summary>The retry policy of every leg; <see langword="null"/>: <see cref="DockerRetryPolicy.Default"/> with <see cref="Retries"/> applied.</summary>
     public RetryPolicy? Retry { get; init; }
 
@@ -56,5 +62,5 @@ public sealed record DockerMatrix
     }
 
     /// <summary>This matrix's run settings as the matrix-file layer of the precedence rule.</summary>
-    public RunOverrides RunOverrides => new() { MaxParallel = MaxParallel, Timeout = Timeout, MaxAttempts = MaxAttempts, FailFast = FailFast };
+    public RunOverrides RunOverrides => new() { MaxParallel = MaxParallel, Timeout = Timeout, MaxAttempts = MaxAttempts, FailFast = FailFast, SharedSlots = SharedSlots };
 }

@@ -55,7 +55,7 @@ public static class DockerMatrixPlanner
         for (var i = 0; i < parameters.Count; i++)
         {
             var builder = new DockerLegBuilder(names[i], parameters[i], matrix, templates, root, errors);
-            var leg = builder.Build(iidPrefix);
+            var leg = builder.Build(iidPrefix) is { } built ? built with { Spec = built.Spec with { Memory = matrix.Memory } } : null;
             foreach (var (field, tag) in builder.Tags)
             {
                 if (!tagOwners.TryAdd(tag, names[i]))

@@ -235,8 +235,12 @@ internal sealed record JsonAttempt
 
     public JsonRetryDecision Retry { get; init; } = new();
 
+    /// <summary>Added in 0.2.0 (schema version 1 still): absent in earlier reports, which read as 0.</summary>
+    public double AdmissionWaitSeconds { get; init; }
+
     public static JsonAttempt From(AttemptRecord attempt) => new()
     {
+        AdmissionWaitSeconds = JsonSeconds.Of(attempt.AdmissionWait),
         Number = attempt.Number,
         StartedAt = attempt.StartedAt,
         DurationSeconds = JsonSeconds.Of(attempt.Duration),
@@ -255,7 +259,10 @@ internal sealed record JsonAttempt
         Signal,
         Outcome,
         new RetryDecision(Retry.WillRetry, Retry.Reason, JsonSeconds.Time(Retry.DelaySeconds)),
-        Detail);
+        Detail)
+    {
+        AdmissionWait = TimeSpan.FromSeconds(AdmissionWaitSeconds),
+    };
 }
 
 /// <summary>Whether an attempt was retried, and why.</summary>

@@ -118,7 +118,9 @@ public sealed class MachineAdmissionTests : IDisposable
         var events = new AdmissionEvents();
         var legs = new[] { "first", "second" }.Select(n => Scratch.Sh(n, "sleep 0.5") with { Memory = memory }).ToList();
 
-        var result = await ParallelRunner.RunAsync(legs, _scratch.Options(maxParallel: 2) with { Listener = events });
+        var reports = new ReportOptions { ReportFile = _scratch.PathOf("report.json"), HtmlFile = _scratch.PathOf("timeline.html") };
+
+        var result = await ParallelRunner.RunAsync(legs, _scratch.Options(maxParallel: 2) with { Listener = events, Reports = reports });
 
         result.Succeeded.ShouldBeTrue();
         var first = result.Legs.Single(l => l.Attempts[0].AdmissionWait == TimeSpan.Zero);
@@ -129,6 +131,11 @@ public sealed class MachineAdmissionTests : IDisposable
         notice.Code.ShouldBe(ErrorCodes.WaitingForResources);
         notice.Leg!.Name.ShouldBe(second.Name);
         notice.Message.ShouldContain("reserved by running legs");
+        CakeParallel.Reports.JsonRunReport.Read(reports.ReportFile).Legs.Single(l => l.Name == second.Name).Attempts[0].AdmissionWait
+            .ShouldBe(second.Attempts[0].AdmissionWait, TimeSpan.FromMilliseconds(1));
+        var html = await File.ReadAllTextAsync(reports.HtmlFile);
+        html.ShouldContain($"<line class=\"admission-wait\"");
+        html.ShouldContain($"{second.Name}: waited ");
     }
 
     [Fact]
