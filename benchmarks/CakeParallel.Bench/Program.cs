@@ -7,7 +7,8 @@ using CakeParallel.Runs;
 // Usage:
 //   CakeParallel.Bench <jobs> <legs> <command> [args...]
 //       Runs <legs> copies of the command (argv, no shell) with at most <jobs> at once, like
-//       `seq <legs> | xargs -P<jobs> -n1 <command>`, and exits 0 only if every leg succeeded.
+//       `seq <legs> | xargs -P<jobs> -n1 <command>`, and exits 0 only if every leg succeeded. The CAKEPARALLEL_*
+//       variables apply (e.g. CAKEPARALLEL_SHARED_SLOTS=bench:2 for a machine-wide pool).
 //   CakeParallel.Bench expand <legs>
 //       Expands a matrix of about <legs> combinations (four axes, an exclude and two includes) and gives every leg
 //       its stable id; prints the best of five timings.
@@ -40,5 +41,6 @@ var jobs = int.Parse(args[0], CultureInfo.InvariantCulture);
 var legCount = int.Parse(args[1], CultureInfo.InvariantCulture);
 var specs = Enumerable.Range(1, legCount).Select(i => new LegSpec("leg-" + i.ToString(CultureInfo.InvariantCulture), args[2], args[3..])).ToList();
 var logs = Path.Combine(Path.GetTempPath(), "cakeparallel-bench-logs");
-var result = await ParallelRunner.RunAsync(specs, new RunOptions { MaxParallel = jobs, LogDirectory = logs });
+var plan = RunPlanner.Plan(specs, new RunOptions { LogDirectory = logs }, new RunOverrides { MaxParallel = jobs }, RunPrecedence.ProcessEnvironment()).GetPlanOrThrow();
+var result = await ParallelRunner.RunAsync(plan);
 return result.Succeeded ? 0 : 1;
