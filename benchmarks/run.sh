@@ -41,8 +41,9 @@ r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
 without, with_ = r["run slots only"], r["run + shared slots"]
 for name, x in (("run slots only", without), ("run + shared slots", with_)):
     print(f"  {name:24} {x['mean']:7.3f} s ± {x['stddev']:.3f}")
-print(f"  shared slot per leg: {(with_['mean'] - without['mean']) / 1000 * 1000:+.3f} ms (difference of means / 1000 legs)")
+print(f"  shared slot per leg: {(with_['mean'] - without['mean']) / 1000 * 1000:+.3f} ms (difference of means / 1000 legs; within the noise of the spawns)")
 PY
+echo "  $($bench shared-slot 100000) (the slot path alone, without spawns)"
 
 echo "== one leg writing 200 MB of output (peak memory of the runner) =="
 gen="yes 'a line of output from a chatty build step, about eighty bytes long....' | head -c 200000000"

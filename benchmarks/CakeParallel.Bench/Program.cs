@@ -3,15 +3,46 @@ using System.Globalization;
 using CakeParallel.Model;
 using CakeParallel.Matrix;
 using CakeParallel.Runs;
+using CakeParallel.Scheduling;
 
 // Usage:
 //   CakeParallel.Bench <jobs> <legs> <command> [args...]
 //       Runs <legs> copies of the command (argv, no shell) with at most <jobs> at once, like
 //       `seq <legs> | xargs -P<jobs> -n1 <command>`, and exits 0 only if every leg succeeded. The CAKEPARALLEL_*
 //       variables apply (e.g. CAKEPARALLEL_SHARED_SLOTS=bench:2 for a machine-wide pool).
+//   CakeParallel.Bench shared-slot <rounds>
+//       Takes and gives back a slot of a machine-wide pool <rounds> times, as each attempt does (admission included),
+//       and prints the mean cost of one take-and-give-back; the process spawns of a leg are not part of it.
 //   CakeParallel.Bench expand <legs>
 //       Expands a matrix of about <legs> combinations (four axes, an exclude and two includes) and gives every leg
 //       its stable id; prints the best of five timings.
+if (args[0] == "shared-slot")
+{
+    var rounds = int.Parse(args[1], CultureInfo.InvariantCulture);
+    var pool = new SharedSlots("bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture), 2);
+    var admission = MachineAdmission.For(new RunOptions { SharedSlots = pool }, out _);
+    var leg = new LegSpec("bench", "true");
+    async Task Round()
+    {
+        using var admitted = await admission.AdmitAsync(new LegAdmission(leg, _ => { }), CancellationToken.None);
+    }
+
+    for (var i = 0; i < 1000; i++)
+    {
+        await Round();
+    }
+
+    var clock = Stopwatch.StartNew();
+    for (var i = 0; i < rounds; i++)
+    {
+        await Round();
+    }
+
+    Console.WriteLine($"{rounds} shared slots taken and given back: {clock.Elapsed.TotalMilliseconds * 1000 / rounds:0.0} µs each");
+    Directory.Delete(Path.Combine(MachineSlotPool.Root, pool.Name), recursive: true);
+    return 0;
+}
+
 if (args[0] == "expand")
 {
     var size = int.Parse(args[1], CultureInfo.InvariantCulture);
