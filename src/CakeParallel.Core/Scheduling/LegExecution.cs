@@ -59,12 +59,12 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         catch (AdmissionTimeoutException exception)
         {
             log.WriteNote("not started: " + exception.Message);
-            return NotStarted(clock.Elapsed, char.ToUpperInvariant(exception.Message[0]) + exception.Message[1..]);
+            return NotStarted(char.ToUpperInvariant(exception.Message[0]) + exception.Message[1..]);
         }
         catch (OperationCanceledException) when (stop.IsStopped && _attempts.Count == 0)
         {
             log.WriteNote("not started: " + stop.Describe());
-            return NotStarted(clock.Elapsed, stop.Describe());
+            return NotStarted(stop.Describe());
         }
         catch (OperationCanceledException) when (stop.IsStopped)
         {
@@ -84,13 +84,12 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         return result;
     }
 
-    private LegResult NotStarted(TimeSpan waited, string reason) => new()
+    private LegResult NotStarted(string reason) => new()
     {
         Name = plan.Leg.Name,
         Id = plan.Leg.Id,
         Parameters = plan.Leg.Parameters,
         Status = LegStatus.NotStarted,
-        Duration = waited,
         LogFile = plan.LogFile,
         FailureReason = "Not started: " + reason,
     };
