@@ -27,6 +27,24 @@ public sealed class EngineMappingTests
     }
 
     [Fact]
+    public void Admission_settings_reach_the_run_options_and_a_leg_its_memory()
+    {
+        var settings = new ParallelSettings()
+            .SetSharedSlots("builds", 3)
+            .SetMinFreeMemory(4L << 30)
+            .SetMaxLoad(6.5)
+            .SetAdmissionTimeout(TimeSpan.FromMinutes(10));
+
+        var options = Resolved(settings, _context);
+
+        options.SharedSlots.ShouldBe(new SharedSlots("builds", 3));
+        options.MinFreeMemory.ShouldBe(4L << 30);
+        options.MaxLoad.ShouldBe(6.5);
+        options.AdmissionTimeout.ShouldBe(TimeSpan.FromMinutes(10));
+        new ParallelLeg("big", "make").SetMemory(2L << 30).ToLegSpec(_context.Environment).Memory.ShouldBe(2L << 30);
+    }
+
+    [Fact]
     public void Report_settings_reach_the_report_options_relative_to_the_cake_working_directory()
     {
         var settings = new ParallelSettings()
