@@ -79,12 +79,42 @@ public sealed class MachineAdmissionTests : IDisposable
 
             var killedAt = events.Now;
             holder.Kill();
-            var result = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+            await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromSeconds(30)));
+            waiting.IsCompleted.ShouldBeTrue(DescribeSlotHolders());
+            var result = await waiting;
 
             result.Succeeded.ShouldBeTrue(result.Legs[0].FailureReason);
             (events.Started!.Value - killedAt).ShouldBeLessThan(TimeSpan.FromSeconds(1));
             result.Legs[0].Attempts[0].AdmissionWait.ShouldBeGreaterThan(TimeSpan.Zero);
             File.ReadAllText(result.Legs[0].LogFile!).ShouldContain($"waiting for a machine-wide slot: all 1 slot(s) of the shared pool '{_pool}' are held: pid {holder.Id}");
+        }
+        finally
+        {
+            if (!holder.HasExited)
+            {
+                holder.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_slot_of_a_holder_killed_with_sigkill_stays_taken_while_its_leg_still_runs()
+    {
+        // The leg outlives its runner by 1.5 s: on SIGTERM from the keeper it finishes its work before it exits.
+        using var holder = TestHost.Start("shared", _pool + ":1", "1", _scratch.PathOf("holder-logs"), "trap 'sleep 1.5; exit 0' TERM; while :; do sleep 0.1; done");
+        try
+        {
+            (await holder.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60))).ShouldBe("started shared-1");
+            var events = new AdmissionEvents();
+            var waiting = ParallelRunner.RunAsync([Scratch.Sh("waiter", "true")], _scratch.Options() with { SharedSlots = new SharedSlots(_pool, 1), Listener = events });
+            (await events.Notices.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30))).Code.ShouldBe(ErrorCodes.WaitingForSharedSlot);
+
+            var killedAt = events.Now;
+            holder.Kill();
+            var result = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+
+            result.Succeeded.ShouldBeTrue(result.Legs[0].FailureReason);
+            (events.Started!.Value - killedAt).ShouldBeGreaterThan(TimeSpan.FromSeconds(1.2), "the dead holder's leg still ran");
         }
         finally
         {
@@ -218,6 +248,35 @@ public sealed class MachineAdmissionTests : IDisposable
         var errors = RunPlanner.Plan(legs, options).Errors;
 
         errors.Select(e => e.Code).ShouldBe([ErrorCodes.SharedSlotsInvalid, ErrorCodes.AdmissionSettingInvalid, ErrorCodes.AdmissionSettingInvalid, ErrorCodes.AdmissionSettingInvalid], ignoreOrder: true);
+    }
+
+    /// <summary>For a failure message: each slot's holder record and the live processes that carry its runner's marker.</summary>
+    private string DescribeSlotHolders()
+    {
+        var lines = new List<string>();
+        foreach (var slot in Directory.GetFiles(Path.Combine("/tmp/cakeparallel-slots", _pool), "slot-*"))
+        {
+            var record = File.ReadAllText(slot).Trim();
+            lines.Add($"{Path.GetFileName(slot)}: '{record}'");
+            var marker = record.Split(' ') is [_, var m, ..] ? "CAKEPARALLEL_RUNNER=" + m : null;
+            foreach (var environ in marker is null ? [] : Directory.GetFiles("/proc", "environ", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1, IgnoreInaccessible = true }))
+            {
+                try
+                {
+                    if (File.ReadAllText(environ).Contains(marker!, StringComparison.Ordinal))
+                    {
+                        var folder = Path.GetDirectoryName(environ)!;
+                        lines.Add($"  marked: {Path.GetFileName(folder)} {File.ReadAllText(Path.Combine(folder, "cmdline")).Replace('\0', ' ')}");
+                    }
+                }
+                catch (IOException)
+                {
+                    // Gone meanwhile.
+                }
+            }
+        }
+
+        return string.Join("\n", lines);
     }
 
     private static int PeakConcurrency(string stamps, int expectedLegs)
