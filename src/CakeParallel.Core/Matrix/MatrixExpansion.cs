@@ -8,6 +8,12 @@ namespace CakeParallel.Matrix;
 /// </summary>
 public static class MatrixExpansion
 {
+    /// <summary>The most legs a matrix may expand to unless a run sets its own cap.</summary>
+    public const int DefaultMaxLegs = 10_000;
+
+    /// <inheritdoc cref="Expand(MatrixDefinition, int)"/>
+    public static IReadOnlyList<IReadOnlyDictionary<string, string>> Expand(MatrixDefinition matrix) => Expand(matrix, DefaultMaxLegs);
+
     /// <summary>
     /// The legs of <paramref name="matrix"/>, each a parameter set whose keys are in axis order followed by keys
     /// added by includes: first the product of the axes (first axis slowest) without the excluded combinations,
@@ -15,10 +21,16 @@ public static class MatrixExpansion
     /// declares it; an object value gives one parameter per key, named by its path (<c>node.version</c>).
     /// </summary>
     /// <param name="matrix">The matrix.</param>
-    /// <exception cref="InvalidRunException">The matrix is malformed (see <see cref="MatrixValidator.Validate"/>), or two of a leg's parameters get the same name.</exception>
-    public static IReadOnlyList<IReadOnlyDictionary<string, string>> Expand(MatrixDefinition matrix)
+    /// <param name="maxLegs">The most legs it may expand to, checked before expansion (<see cref="ErrorCodes.MatrixTooLarge"/>).</param>
+    /// <exception cref="InvalidRunException">The matrix is malformed (see <see cref="MatrixValidator.Validate"/>), would expand to more than <paramref name="maxLegs"/> legs, or two of a leg's parameters get the same name.</exception>
+    public static IReadOnlyList<IReadOnlyDictionary<string, string>> Expand(MatrixDefinition matrix, int maxLegs)
     {
         var errors = MatrixValidator.Validate(matrix);
+        if (errors.Count == 0 && CheckSize(matrix, maxLegs) is { } tooLarge)
+        {
+            errors = [tooLarge];
+        }
+
         if (errors.Count > 0)
         {
             throw new InvalidRunException(errors);
@@ -91,6 +103,39 @@ public static class MatrixExpansion
         }
 
         return legs;
+    }
+
+    /// <summary>
+    /// The error when the matrix could expand to more than <paramref name="maxLegs"/> legs, by arithmetic alone: the
+    /// product of the axis lengths plus the includes (an upper bound; excludes are not counted), without overflow.
+    /// </summary>
+    internal static ValidationError? CheckSize(MatrixDefinition matrix, int maxLegs)
+    {
+        var count = matrix.Legs.Count > 0 ? matrix.Legs.Count : 0L;
+        if (matrix.Legs.Count == 0 && matrix.Axes.Count > 0)
+        {
+            count = 1;
+            foreach (var axis in matrix.Axes)
+            {
+                // Saturates at long.MaxValue instead of overflowing.
+                count = axis.Values.Count == 0 ? 0 : count > long.MaxValue / axis.Values.Count ? long.MaxValue : count * axis.Values.Count;
+            }
+        }
+
+        count = count > long.MaxValue - matrix.Include.Count ? long.MaxValue : count + matrix.Include.Count;
+        if (count <= maxLegs)
+        {
+            return null;
+        }
+
+        var sizes = string.Join(" × ", matrix.Axes.Select(a => $"{a.Name} ({a.Values.Count})"));
+        var total = count == long.MaxValue ? "more than 9.2e18" : count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var includes = matrix.Include.Count > 0 ? $" + {matrix.Include.Count} includes" : "";
+        return new ValidationError(
+            ErrorCodes.MatrixTooLarge,
+            null,
+            "matrix",
+            $"the matrix would expand to {total} legs ({(sizes.Length > 0 ? sizes : "legs")}{includes}), more than MaxLegs ({maxLegs}); shrink an axis or raise MaxLegs.");
     }
 
     private static List<Combination> Product(Axes axes, Filter[] exclude)

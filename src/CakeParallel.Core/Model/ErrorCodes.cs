@@ -86,6 +86,9 @@ public static class ErrorCodes
     /// <summary>The docker daemon a leg would use is not reachable.</summary>
     public const string DockerDaemonNotReachable = "CPAR0210";
 
+    /// <summary>The matrix would expand to more legs than its cap (MaxLegs, default 10,000), counted before expansion.</summary>
+    public const string MatrixTooLarge = "CPAR0211";
+
     /// <summary>The matrix file does not exist or cannot be read.</summary>
     public const string MatrixFileUnreadable = "CPAR0301";
 

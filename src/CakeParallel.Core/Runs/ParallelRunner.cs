@@ -24,18 +24,26 @@ public static class ParallelRunner
     public static async Task<RunResult> RunAsync(IReadOnlyList<LegSpec> legs, RunOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RunOptions();
+        var runId = Guid.CreateVersion7().ToString();
+        options = options with { LogDirectory = RunLogFolder.Choose(options.LogDirectory, runId) };
         var plans = RunValidator.Plan(legs, options);
         var reporting = RunReporting.Start(options.Reports);
         var listener = new ListenerGate(options.Listener);
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         using var stop = new RunStop(cancellationToken, options.Deadline);
+        using var journal = RunJournal.Start(options.LogDirectory, runId, startedAt);
         foreach (var plan in plans)
         {
             listener.Send(plan.Leg, static (l, leg) => l.LegQueued(leg));
         }
 
         var results = reporting.Reuse(plans, listener);
+        foreach (var reused in results.OfType<LegResult>())
+        {
+            journal.Record(reused);
+        }
+
         var slots = new SlotGate(options.MaxParallel);
         var running = new List<Task>(plans.Count);
         var services = await RunServices.StartAsync(options, listener, stop.Token).ConfigureAwait(false);
@@ -58,7 +66,7 @@ public static class ParallelRunner
                     break;
                 }
 
-                running.Add(RunLegAsync(plan, options, slots, stop, listener, results));
+                running.Add(RunLegAsync(plan, options, slots, stop, listener, results, journal));
             }
 
             await Task.WhenAll(running).ConfigureAwait(false);
@@ -86,6 +94,7 @@ public static class ParallelRunner
         var run = new RunResult
         {
             Legs = results!,
+            RunId = runId,
             StartedAt = startedAt,
             Duration = clock.Elapsed,
             WasCancelled = stop.Cause == StopCause.HostCancelled,
@@ -102,12 +111,13 @@ public static class ParallelRunner
         return run;
     }
 
-    private static async Task RunLegAsync(LegPlan plan, RunOptions options, SlotGate slots, RunStop stop, ListenerGate listener, LegResult?[] results)
+    private static async Task RunLegAsync(LegPlan plan, RunOptions options, SlotGate slots, RunStop stop, ListenerGate listener, LegResult?[] results, RunJournal journal)
     {
         // Yield first so the feeder can start the next leg while this one spawns its process.
         await Task.Yield();
         var result = await new LegExecution(plan, options, slots, stop, listener).RunAsync().ConfigureAwait(false);
         results[plan.Index] = result;
+        journal.Record(result);
         listener.Send(result, static (l, r) => l.LegCompleted(r));
     }
 }

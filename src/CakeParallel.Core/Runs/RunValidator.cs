@@ -41,7 +41,7 @@ public static class RunValidator
             throw new InvalidRunException(errors);
         }
 
-        var logDirectory = options.LogDirectory ?? Path.Combine(Path.GetTempPath(), "cakeparallel", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", System.Globalization.CultureInfo.InvariantCulture) + "-" + Environment.ProcessId);
+        var logDirectory = options.LogDirectory ?? RunLogFolder.Choose(null, Guid.CreateVersion7().ToString());
         try
         {
             Directory.CreateDirectory(logDirectory);
@@ -56,7 +56,7 @@ public static class RunValidator
         for (var i = 0; i < legs.Count; i++)
         {
             var leg = legs[i];
-            var fileName = SafeFileName(leg.Name);
+            var fileName = SafeFileName.From(leg.Name);
             if (!fileNames.Add(fileName))
             {
                 // Two names that differ only in characters a file name cannot hold: the stable id separates them.
@@ -189,12 +189,5 @@ public static class RunValidator
         {
             errors.Add(new ValidationError(ErrorCodes.DurationNotPositive, leg, field, $"must be positive when set, but is {v}."));
         }
-    }
-
-    private static string SafeFileName(string name)
-    {
-        var invalid = Path.GetInvalidFileNameChars();
-        var safe = new string(name.Select(c => invalid.Contains(c) || char.IsWhiteSpace(c) ? '_' : c).ToArray());
-        return safe.Length > 100 ? safe[..100] : safe;
     }
 }

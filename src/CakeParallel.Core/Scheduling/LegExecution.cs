@@ -12,26 +12,42 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, SlotGate sl
     private readonly List<AttemptRecord> _attempts = [];
     private readonly List<string> _remarks = [];
     private IReadOnlyList<string> _lastTail = [];
+    private bool _attemptStarted;
 
-    /// <summary>Runs the leg; the caller has already acquired a slot for the first attempt.</summary>
+    /// <summary>Runs the leg; the caller has already acquired a slot for the first attempt, which goes back on every path.</summary>
     public async Task<LegResult> RunAsync()
+    {
+        try
+        {
+            return await RunAttemptsAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!_attemptStarted)
+            {
+                // The first attempt never ran (it threw before): its slot is still the caller's, so it goes back here.
+                slots.Release();
+            }
+        }
+    }
+
+    private async Task<LegResult> RunAttemptsAsync()
     {
         var leg = plan.Leg;
         var policy = leg.Retry ?? options.Retry;
         var decider = new RetryDecider(policy, leg.FailureClassifier);
         var clock = Stopwatch.StartNew();
-        using var log = new LegLog(plan.LogFile);
+        using var log = new LegLog(plan.LogFile, options.MaxLogBytes);
         log.WriteNote($"leg '{leg.Name}' (id {leg.Id}): {leg.DisplayCommand}");
 
-        var firstAttempt = true;
         async ValueTask<AttemptRecord> Attempt(CancellationToken cancellationToken)
         {
-            if (!firstAttempt)
+            if (_attemptStarted)
             {
                 await slots.AcquireAsync(isRetry: true, cancellationToken).ConfigureAwait(false);
             }
 
-            firstAttempt = false;
+            _attemptStarted = true;
             AttemptRecord? record = null;
             try
             {
@@ -77,7 +93,8 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, SlotGate sl
             result = await InspectAsync(leg.Inspector, result, log).ConfigureAwait(false);
         }
 
-        return result;
+        log.Flush();
+        return log.Incomplete is { } incomplete ? result with { Remarks = [.. result.Remarks, incomplete] } : result;
     }
 
     private async Task<AttemptRecord> RunAttemptAsync(LegLog log, RetryDecider decider, TimeSpan? timeout)
@@ -150,7 +167,7 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, SlotGate sl
             reason = interrupted
                 ? $"{last.Detail}{attemptsText}; the retry was abandoned: {stop.Describe()}"
                 : $"{last.Detail}{attemptsText}";
-            reason = char.ToUpperInvariant(reason[0]) + reason[1..];
+            reason = ControlCharacters.Escape(char.ToUpperInvariant(reason[0]) + reason[1..]);
         }
 
         return new LegResult
@@ -164,8 +181,8 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, SlotGate sl
             ExitCode = last.ExitCode,
             Signal = last.Signal,
             LogFile = plan.LogFile,
-            OutputTail = _lastTail,
-            Remarks = _remarks.ToArray(),
+            OutputTail = ControlCharacters.Escape(_lastTail),
+            Remarks = _remarks.Select(ControlCharacters.Escape).ToArray(),
             FailureReason = reason,
         };
     }
