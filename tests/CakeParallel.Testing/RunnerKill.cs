@@ -6,10 +6,13 @@ namespace CakeParallel.Testing;
 /// <summary>Kills a leg's runner (the process that started it) with SIGKILL and waits for its keeper to clear the legs.</summary>
 public static class RunnerKill
 {
-    /// <summary>The parent of the oldest live process carrying <paramref name="marker"/>: the runner of a leg's main process.</summary>
+    /// <summary>
+    /// The runner of the legs carrying <paramref name="marker"/>: the parent of their main processes. Only supervised
+    /// processes count (a host whose command line names the marker is not a leg).
+    /// </summary>
     public static int RunnerOf(string marker)
     {
-        var legs = ProcessScan.LiveWithMarker(marker);
+        var legs = Supervised(marker);
         var parents = legs.Select(ParentOf).ToHashSet();
         // The runner is the one parent that is not itself a marked process (descendants of legs have marked parents).
         var runners = parents.Where(p => !legs.Contains(p)).ToList();
@@ -25,17 +28,32 @@ public static class RunnerKill
         kill.WaitForExit();
     }
 
-    /// <summary>Waits until no process carries <paramref name="marker"/> or <paramref name="limit"/> passes; returns what is left.</summary>
+    /// <summary>Waits until no supervised process carries <paramref name="marker"/> or <paramref name="limit"/> passes; returns what is left.</summary>
     public static async Task<IReadOnlyList<int>> WaitForNoneAsync(string marker, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
         IReadOnlyList<int> left;
-        while ((left = ProcessScan.LiveWithMarker(marker)).Count > 0 && clock.Elapsed < limit)
+        while ((left = Supervised(marker)).Count > 0 && clock.Elapsed < limit)
         {
             await Task.Delay(50);
         }
 
         return left;
+    }
+
+    /// <summary>Marked processes that a CakeParallel runner started (or their descendants): they carry its per-process marker.</summary>
+    public static IReadOnlyList<int> Supervised(string marker) => ProcessScan.LiveWithMarker(marker).Where(IsSupervised).ToList();
+
+    private static bool IsSupervised(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/environ").Contains("CAKEPARALLEL_PROCESS=", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static int ParentOf(int pid)
