@@ -11,6 +11,9 @@ using CakeParallel.Supervision;
 //                                 when the run ends.
 //   journal <count> <log-dir>     runs two legs that succeed, one that fails and <count> that sleep for 1000 s;
 //                                 prints "three ended" once the first three have ended (their journal lines written).
+//   docker-build <context> <log-dir>
+//                                 runs one leg, a classic-builder `docker build --no-cache <context>` (grace period
+//                                 1 s); prints "legs running" once it started.
 //   flood <bytes> <log-dir>       runs one leg that writes <bytes> of output, then prints "peak-rss-kb <n>".
 var mode = args[0];
 var logDirectory = args[2];
@@ -63,6 +66,22 @@ if (mode == "journal")
         }),
     };
     await ParallelRunner.RunAsync(legs, options);
+    return 0;
+}
+
+if (mode == "docker-build")
+{
+    var leg = new LegSpec("docker-build", "docker", ["build", "--no-cache", args[1]])
+    {
+        EnvironmentVariables = new Dictionary<string, string?> { ["DOCKER_BUILDKIT"] = "0" },
+    };
+    var options = new RunOptions
+    {
+        LogDirectory = logDirectory,
+        Termination = TerminationSequence.WithGracePeriod(TimeSpan.FromSeconds(1)),
+        Listener = new StartCounter(() => Console.WriteLine("legs running")),
+    };
+    await ParallelRunner.RunAsync([leg], options);
     return 0;
 }
 
