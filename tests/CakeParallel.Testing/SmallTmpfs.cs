@@ -15,6 +15,9 @@ public sealed class SmallTmpfs : IDisposable
     /// <summary>The mounted folder.</summary>
     public string Path => _mountPoint.Path;
 
+    /// <summary>Remounts the file system read-only (no file on it may be open for writing).</summary>
+    public void MakeReadOnly() => Run("mount", "-o", "remount,ro", _mountPoint.Path);
+
     public void Dispose()
     {
         // Lazy: a leg under test may still hold a file open; the mount goes once it lets go.

@@ -73,6 +73,23 @@ public sealed class LogWriteFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task A_read_only_log_folder_costs_the_legs_their_logs_not_their_runs()
+    {
+        var logs = Directory.CreateDirectory(Path.Combine(_disk.Path, "logs")).FullName;
+        _disk.MakeReadOnly();
+        var legs = Enumerable.Range(1, 3).Select(i => LegSpec.Shell($"leg-{i}", $"echo {i}")).ToList();
+
+        var result = await ParallelRunner.RunAsync(legs, new RunOptions { MaxParallel = 1, LogDirectory = logs })
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        foreach (var leg in result.Legs)
+        {
+            leg.Status.ShouldBe(LegStatus.Succeeded);
+            leg.Remarks.ShouldHaveSingleItem().ShouldContain("Read-only file system");
+        }
+    }
+
+    [Fact]
     public async Task A_full_disk_under_the_reports_fails_the_run_with_the_coded_report_error_after_every_leg_ran()
     {
         var legs = new[] { LegSpec.Shell("chatty", FiveMegabytes) };

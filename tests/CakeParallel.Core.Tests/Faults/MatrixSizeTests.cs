@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CakeParallel.Docker;
 using CakeParallel.Matrix;
 using CakeParallel.Model;
 
@@ -43,5 +44,20 @@ public sealed class MatrixSizeTests
         var withInclude = matrix with { Include = [new Dictionary<string, MatrixValue> { ["x"] = "not-a-value-of-x" }] };
         Should.Throw<InvalidRunException>(() => MatrixExpansion.Expand(withInclude)).Errors[0].Message.ShouldContain("+ 1 includes");
         MatrixExpansion.Expand(withInclude, maxLegs: 10_001).Count.ShouldBe(10_001);
+    }
+
+    [Fact]
+    public void A_matrix_file_sets_its_own_cap_with_maxLegs_and_planning_reports_it_as_a_coded_error()
+    {
+        using var directory = new TempDirectory("cpar-maxlegs");
+        var file = directory.Combine("matrix.json");
+        File.WriteAllText(file, """{ "matrix": { "v": ["1", "2", "3"] }, "build": { "tags": ["x:{v}"], "maxLegs": 2 } }""");
+        Directory.CreateDirectory(directory.Combine("ctx"));
+
+        var matrix = DockerMatrixFile.Load(file);
+        matrix.MaxLegs.ShouldBe(2);
+
+        var failure = Should.Throw<InvalidRunException>(() => DockerMatrixPlanner.Plan(matrix, directory.Path));
+        failure.Errors.ShouldContain(e => e.Code == ErrorCodes.MatrixTooLarge && e.Message.Contains("3 legs (v (3))", StringComparison.Ordinal));
     }
 }
