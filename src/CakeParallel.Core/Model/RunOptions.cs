@@ -60,7 +60,7 @@ public sealed record RunOptions
 
     /// <summary>
     /// The most bytes a leg's log file keeps (default 256 MB): beyond it the log keeps its first half and its last
-    /// lines, with a line stating how much was cut between them. <see langword="null"/> or 0 keeps everything.
+    /// lines, with a line stating how much was cut between them. <see langword="null"/> or a value of 0 or less keeps everything.
     /// </summary>
     public long? MaxLogBytes { get; init; } = 256L * 1024 * 1024;
 }
