@@ -15,32 +15,41 @@ namespace Cake.Parallel;
 /// </summary>
 internal static class CakeRunHost
 {
-    public static RunResult Run(ICakeContext context, ParallelSettings settings, Func<RunOptions, CancellationToken, Task<RunResult>> run)
+    /// <summary>Plans the run once with <paramref name="plan"/>, then runs the plan in Cake.</summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="settings">The script's settings: the base options and the caller's layer of the precedence rule.</param>
+    /// <param name="defaultOutputMode">The output mode when the settings set none (steps for docker builds).</param>
+    /// <param name="plan">Plans the run from the base options, the caller's overrides and Cake's environment (for the <c>CAKEPARALLEL_*</c> variables).</param>
+    public static RunResult Run(ICakeContext context, ParallelSettings settings, ParallelOutputMode defaultOutputMode, Func<RunOptions, RunOverrides, IReadOnlyDictionary<string, string?>, CancellationToken, Task<PlanningResult>> plan)
     {
         ArgumentNullException.ThrowIfNull(context);
-        using var progress = TerminalProgress.StartIfInteractive(context, settings.LiveProgress);
-        var log = progress is null ? context.Log : new ProgressAwareLog(context.Log, progress);
-        var renderer = new CakeRunRenderer(log, settings.OutputMode, settings.Retry.MaxAttempts, LegPalette.For(context));
-        // The display hears of each event first, so it is gone before the renderer writes the tails and the summary.
-        var options = settings.ToRunOptions(context.Environment, progress is null ? renderer : new RunListeners(progress, renderer));
         using var cancellation = new CancellationTokenSource();
         using var signals = HostSignalCancellation.Register(cancellation);
+
+        // Aliases are synchronous; Cake scripts run without a synchronization context, so blocking cannot deadlock.
+        var planned = plan(settings.ToBaseOptions(context.Environment), settings.ToRunOverrides(), context.Environment.Variables(), cancellation.Token)
+            .GetAwaiter().GetResult().GetPlanOrThrow();
+        using var progress = TerminalProgress.StartIfInteractive(context, settings.LiveProgress);
+        var log = progress is null ? context.Log : new ProgressAwareLog(context.Log, progress);
+        using var renderer = new CakeRunRenderer(log, settings.OutputMode ?? defaultOutputMode, planned.Options.Retry.MaxAttempts, LegPalette.For(context), TimeProvider.System);
+        // The display hears of each event first, so it is gone before the renderer writes the tails and the summary.
+        var runPlan = planned.WithListener(progress is null ? renderer : new RunListeners(progress, renderer));
+        var reports = runPlan.Options.Reports;
 
         RunResult result;
         try
         {
-            // Aliases are synchronous; Cake scripts run without a synchronization context, so blocking cannot deadlock.
-            result = run(options, cancellation.Token).GetAwaiter().GetResult();
+            result = ParallelRunner.RunAsync(runPlan, cancellation.Token).GetAwaiter().GetResult();
         }
         catch (ReportWriteException exception)
         {
             // The run itself ended and was summarised; CI still gets its annotations before the task fails.
-            CiAnnotationWriter.Write(context, exception.Result, options.Reports);
+            CiAnnotationWriter.Write(context, exception.Result, reports);
             RunFailure.ThrowIfUnsuccessful(exception.Result, throwOnFailure: false, signals.ReceivedSignal);
             throw new CakeException(exception.Message, exception);
         }
 
-        CiAnnotationWriter.Write(context, result, options.Reports);
+        CiAnnotationWriter.Write(context, result, reports);
         RunFailure.ThrowIfUnsuccessful(result, settings.ThrowOnFailure, signals.ReceivedSignal);
         return result;
     }

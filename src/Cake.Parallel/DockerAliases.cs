@@ -19,7 +19,8 @@ public static class DockerAliases
 {
     /// <summary>
     /// Builds every leg of the matrix in <paramref name="settings"/> with <c>docker build</c>, in parallel. The
-    /// matrix, the build settings and the daemon are checked before any leg starts. Output, retries and the
+    /// matrix, the build settings and the daemon are checked before any leg starts. The docker client is
+    /// <see cref="DockerMatrixSettings.ToolPath"/>, else found with Cake's tool resolution. Output, retries and the
     /// summary (with image ids) go to the Cake log; Ctrl+C terminates every build.
     /// </summary>
     /// <param name="context">The Cake context.</param>
@@ -50,15 +51,17 @@ public static class DockerAliases
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
-        var matrix = settings.ToDockerMatrix(context.Environment);
-        return CakeRunHost.Run(context, settings, (options, token) => DockerMatrixRunner.RunAsync(matrix, options, token));
+        var matrix = settings.ToDockerMatrix(context.Environment, context.ResolveDocker(settings.ToolPath, "docker"));
+        return CakeRunHost.Run(context, settings, ParallelOutputMode.Steps, (options, caller, environment, token) => RunPlanner.PlanAsync(matrix, options, caller, environment, token));
     }
 
     /// <summary>
     /// Builds every leg of the matrix file <paramref name="matrixFile"/> (the JSON format shared with MSBuild and
     /// CI: a <c>matrix</c> block in GitHub Actions shape and a <c>build</c> block) with <c>docker build</c>, in
-    /// parallel. The file's run settings (maxParallel, timeout, retries, failFast) win over
-    /// <paramref name="settings"/>, which supply the output mode, log directory, grace period and ThrowOnFailure.
+    /// parallel. Run settings follow the one precedence rule: what <paramref name="settings"/> assigns (MaxParallel,
+    /// Timeout, Retry, FailFast) wins over the <c>CAKEPARALLEL_*</c> environment variables, which win over the
+    /// file's run settings (maxParallel, timeout, retries, failFast), which win over the defaults. The docker
+    /// client is resolved with Cake's tool resolution.
     /// </summary>
     /// <param name="context">The Cake context.</param>
     /// <param name="matrixFile">The matrix file, relative to the Cake working directory; paths in it are relative to the file's folder.</param>
@@ -81,6 +84,7 @@ public static class DockerAliases
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(matrixFile);
         var matrix = DockerMatrixFile.Load(matrixFile.MakeAbsolute(context.Environment).FullPath);
-        return CakeRunHost.Run(context, settings ?? new ParallelSettings(), (options, token) => DockerMatrixRunner.RunAsync(matrix, options, token));
+        matrix = matrix with { Build = matrix.Build with { DockerExecutable = context.ResolveDocker(null, matrix.Build.DockerExecutable) } };
+        return CakeRunHost.Run(context, settings ?? new ParallelSettings(), ParallelOutputMode.Steps, (options, caller, environment, token) => RunPlanner.PlanAsync(matrix, options, caller, environment, token));
     }
 }

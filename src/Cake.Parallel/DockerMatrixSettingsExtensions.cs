@@ -36,21 +36,21 @@ public static class DockerMatrixSettingsExtensions
     /// <param name="context">The context, relative to <see cref="DockerMatrixSettings.BaseDirectory"/>.</param>
     /// <returns>The same settings, for chaining.</returns>
     public static DockerMatrixSettings SetContext(this DockerMatrixSettings settings, DirectoryPath context) =>
-        Apply(settings, s => s.Build = s.Build with { Context = context.FullPath });
+        Apply(settings, s => s.Context = context.FullPath);
 
     /// <summary>Sets the Dockerfile (may use placeholders).</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="dockerfile">The Dockerfile, relative to <see cref="DockerMatrixSettings.BaseDirectory"/>.</param>
     /// <returns>The same settings, for chaining.</returns>
     public static DockerMatrixSettings SetDockerfile(this DockerMatrixSettings settings, FilePath dockerfile) =>
-        Apply(settings, s => s.Build = s.Build with { Dockerfile = dockerfile.FullPath });
+        Apply(settings, s => s.Dockerfile = dockerfile.FullPath);
 
     /// <summary>Adds a tag to write, e.g. <c>myapp:{node}-{os}</c>.</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="tag">The tag template; no two legs may write the same tag.</param>
     /// <returns>The same settings, for chaining.</returns>
     public static DockerMatrixSettings WithTag(this DockerMatrixSettings settings, string tag) =>
-        Apply(settings, s => s.Build = s.Build with { Tags = [.. s.Build.Tags, tag] });
+        Apply(settings, s => s.Tags.Add(tag));
 
     /// <summary>Adds a build arg (it wins over an axis of the same name).</summary>
     /// <param name="settings">The settings.</param>
@@ -58,7 +58,7 @@ public static class DockerMatrixSettingsExtensions
     /// <param name="value">The value (may use placeholders).</param>
     /// <returns>The same settings, for chaining.</returns>
     public static DockerMatrixSettings WithBuildArg(this DockerMatrixSettings settings, string name, string value) =>
-        Apply(settings, s => s.Build = s.Build with { BuildArgs = With(s.Build.BuildArgs, name, value) });
+        Apply(settings, s => s.BuildArgs[name] = value);
 
     /// <summary>Adds an image label.</summary>
     /// <param name="settings">The settings.</param>
@@ -66,42 +66,42 @@ public static class DockerMatrixSettingsExtensions
     /// <param name="value">The value (may use placeholders).</param>
     /// <returns>The same settings, for chaining.</returns>
     public static DockerMatrixSettings WithLabel(this DockerMatrixSettings settings, string name, string value) =>
-        Apply(settings, s => s.Build = s.Build with { Labels = With(s.Build.Labels, name, value) });
+        Apply(settings, s => s.Labels[name] = value);
 
     /// <summary>Sets the build stage to build (<c>--target</c>).</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="target">The stage name.</param>
     /// <returns>The same settings, for chaining.</returns>
     public static DockerMatrixSettings SetTarget(this DockerMatrixSettings settings, string target) =>
-        Apply(settings, s => s.Build = s.Build with { Target = target });
+        Apply(settings, s => s.Target = target);
 
     /// <summary>Sets the target platform (<c>--platform</c>), e.g. <c>linux/amd64</c>.</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="platform">The platform.</param>
     /// <returns>The same settings, for chaining.</returns>
     public static DockerMatrixSettings SetPlatform(this DockerMatrixSettings settings, string platform) =>
-        Apply(settings, s => s.Build = s.Build with { Platform = platform });
+        Apply(settings, s => s.Platform = platform);
 
     /// <summary>Forces BuildKit on or off for every leg.</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="buildKit">True for BuildKit, false for the classic builder.</param>
     /// <returns>The same settings, for chaining.</returns>
     public static DockerMatrixSettings WithBuildKit(this DockerMatrixSettings settings, bool buildKit = true) =>
-        Apply(settings, s => s.Build = s.Build with { BuildKit = buildKit });
+        Apply(settings, s => s.BuildKit = buildKit);
 
     /// <summary>Sets the daemon every leg uses (<c>DOCKER_HOST</c>).</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="dockerHost">E.g. <c>unix:///var/run/docker.sock</c> or <c>tcp://builder:2376</c>.</param>
     /// <returns>The same settings, for chaining.</returns>
     public static DockerMatrixSettings SetDockerHost(this DockerMatrixSettings settings, string dockerHost) =>
-        Apply(settings, s => s.Build = s.Build with { DockerHost = dockerHost });
+        Apply(settings, s => s.DockerHost = dockerHost);
 
     /// <summary>Sets the leg name template, e.g. <c>node{node}-{os}</c>.</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="legName">The template.</param>
     /// <returns>The same settings, for chaining.</returns>
     public static DockerMatrixSettings SetLegName(this DockerMatrixSettings settings, string legName) =>
-        Apply(settings, s => s.Build = s.Build with { LegName = legName });
+        Apply(settings, s => s.LegName = legName);
 
     /// <summary>Sets the folder relative build paths are resolved against (relative to the Cake working directory).</summary>
     /// <param name="settings">The settings.</param>
@@ -113,9 +113,6 @@ public static class DockerMatrixSettingsExtensions
     // Text spelled as a number is a number (MatrixValue.FromText), so "12.0" matches an axis value "12" as on GitHub.
     private static IReadOnlyDictionary<string, MatrixValue> Copy(IDictionary<string, string> parameters) =>
         parameters.ToDictionary(p => p.Key, p => MatrixValue.FromText(p.Value), StringComparer.Ordinal);
-
-    private static IReadOnlyDictionary<string, string> With(IReadOnlyDictionary<string, string> map, string name, string value) =>
-        new Dictionary<string, string>(map, StringComparer.Ordinal) { [name] = value };
 
     private static DockerMatrixSettings Apply(DockerMatrixSettings settings, Action<DockerMatrixSettings> change)
     {

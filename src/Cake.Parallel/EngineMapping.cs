@@ -7,22 +7,33 @@ namespace Cake.Parallel;
 /// <summary>Translates the addin's Cake-style settings into the engine's immutable options; paths become absolute.</summary>
 internal static class EngineMapping
 {
-    public static RunOptions ToRunOptions(this ParallelSettings settings, ICakeEnvironment environment, IRunListener? listener)
+    /// <summary>The options that are not layered by the precedence rule; the layered ones keep the engine's defaults.</summary>
+    public static RunOptions ToBaseOptions(this ParallelSettings settings, ICakeEnvironment environment)
     {
         var defaults = new RunOptions();
         return defaults with
         {
-            MaxParallel = settings.MaxParallel ?? defaults.MaxParallel,
-            FailFast = settings.FailFast,
-            Timeout = settings.Timeout,
             Deadline = settings.Deadline,
             Termination = settings.GracePeriod is { } grace ? TerminationSequence.WithGracePeriod(grace) : defaults.Termination,
-            Retry = settings.Retry.ToRetryPolicy(),
             LogDirectory = settings.LogDirectory?.MakeAbsolute(environment).FullPath,
-            Listener = listener,
             Reports = settings.ToReportOptions(environment),
         };
     }
+
+    /// <summary>The run settings the script assigned: the caller's layer of the precedence rule.</summary>
+    public static RunOverrides ToRunOverrides(this ParallelSettings settings) => new()
+    {
+        MaxParallel = settings.MaxParallel,
+        Timeout = settings.Timeout,
+        FailFast = settings.FailFast,
+        MaxAttempts = settings.Retry?.MaxAttempts,
+        Retry = settings.Retry?.ToRetryPolicy(),
+    };
+
+    /// <summary>Cake's view of the environment, which the <c>CAKEPARALLEL_*</c> variables are read from.</summary>
+    public static IReadOnlyDictionary<string, string?> Variables(this ICakeEnvironment environment) =>
+        new Dictionary<string, string?>(
+            environment.GetEnvironmentVariables().Select(v => KeyValuePair.Create(v.Key, (string?)v.Value)), StringComparer.Ordinal);
 
     public static ReportOptions ToReportOptions(this ParallelSettings settings, ICakeEnvironment environment) => new()
     {
@@ -33,8 +44,7 @@ internal static class EngineMapping
         CiAnnotations = settings.CiAnnotations,
         ResumeFrom = settings.ResumeFrom?.MakeAbsolute(environment).FullPath,
         // CI detection and GITHUB_STEP_SUMMARY read Cake's view of the environment, as Cake's own build-system aliases do.
-        Environment = new Dictionary<string, string?>(
-            environment.GetEnvironmentVariables().Select(v => KeyValuePair.Create(v.Key, (string?)v.Value)), StringComparer.Ordinal),
+        Environment = environment.Variables(),
     };
 
     public static LegSpec ToLegSpec(this ParallelLeg leg, ICakeEnvironment environment) =>
@@ -47,13 +57,32 @@ internal static class EngineMapping
             SecretValues = leg.SecretValues.ToArray(),
         };
 
-    public static DockerMatrix ToDockerMatrix(this DockerMatrixSettings settings, ICakeEnvironment environment) => new()
+    /// <summary>The engine's matrix; its run settings stay unset, since the script's are the caller's layer (<see cref="ToRunOverrides"/>).</summary>
+    /// <param name="settings">The script's settings.</param>
+    /// <param name="environment">Cake's environment, for the base directory.</param>
+    /// <param name="dockerClient">The docker client, as <see cref="ResolveDocker"/> found it.</param>
+    public static DockerMatrix ToDockerMatrix(this DockerMatrixSettings settings, ICakeEnvironment environment, string dockerClient) => new()
     {
         Matrix = settings.Matrix,
-        Build = settings.Build,
+        Build = settings.ToBuildSettings(dockerClient),
         BaseDirectory = (settings.BaseDirectory ?? environment.WorkingDirectory).MakeAbsolute(environment).FullPath,
-        Retry = settings.Retry.ToRetryPolicy(),
     };
+
+    /// <summary>
+    /// The docker client, found as Cake finds tools: <paramref name="toolPath"/> when set, else Cake's tool
+    /// resolution of <paramref name="executable"/> (the tools folder, the <c>Tools</c> configuration, then
+    /// <c>PATH</c>); the name itself when Cake finds nothing, so the planner reports it as not found.
+    /// </summary>
+    public static string ResolveDocker(this ICakeContext context, Cake.Core.IO.FilePath? toolPath, string executable)
+    {
+        if (toolPath is not null)
+        {
+            return toolPath.MakeAbsolute(context.Environment).FullPath;
+        }
+
+        // A path the script gave stays as given; only a bare name goes through the tool resolution.
+        return executable.Contains('/') ? executable : context.Tools.Resolve(executable)?.FullPath ?? executable;
+    }
 
     public static RetryPolicy ToRetryPolicy(this ParallelRetrySettings retry) => new()
     {

@@ -6,16 +6,23 @@ namespace Cake.Parallel;
 /// <summary>How <see cref="ParallelAliases.RunParallel"/> schedules, supervises and reports its legs.</summary>
 public class ParallelSettings
 {
-    /// <summary>Gets or sets the most legs running at once; <see langword="null"/> for the processor count.</summary>
+    /// <summary>
+    /// Gets or sets the most legs running at once; <see langword="null"/> (not set) for <c>CAKEPARALLEL_MAX_PARALLEL</c>,
+    /// else the matrix file's <c>maxParallel</c>, else the processor count.
+    /// </summary>
     public int? MaxParallel { get; set; }
 
     /// <summary>
     /// Gets or sets whether the first leg that finally fails or times out stops the run: running legs are
-    /// terminated and waiting legs never start. Default false: every leg runs.
+    /// terminated and waiting legs never start. <see langword="null"/> (not set) for <c>CAKEPARALLEL_FAIL_FAST</c>,
+    /// else the matrix file's <c>failFast</c>, else false: every leg runs.
     /// </summary>
-    public bool FailFast { get; set; }
+    public bool? FailFast { get; set; }
 
-    /// <summary>Gets or sets the timeout of each attempt of each leg; <see langword="null"/> for none.</summary>
+    /// <summary>
+    /// Gets or sets the timeout of each attempt of each leg; <see langword="null"/> (not set) for
+    /// <c>CAKEPARALLEL_TIMEOUT</c>, else the matrix file's <c>timeout</c>, else none.
+    /// </summary>
     public TimeSpan? Timeout { get; set; }
 
     /// <summary>Gets or sets the deadline of the whole run, from its start; <see langword="null"/> for none.</summary>
@@ -27,8 +34,13 @@ public class ParallelSettings
     /// </summary>
     public TimeSpan? GracePeriod { get; set; }
 
-    /// <summary>Gets or sets the retry policy of legs that do not set their own (default: no retries).</summary>
-    public ParallelRetrySettings Retry { get; set; } = new();
+    /// <summary>
+    /// Gets or sets the retry policy of legs that do not set their own; <see langword="null"/> (not set) for the
+    /// default policy (no retries; docker legs: transient failures, 3 attempts), with its attempts from
+    /// <c>CAKEPARALLEL_RETRIES</c> or the matrix file's <c>retries</c> when those are set. The <c>WithRetry</c>
+    /// setters create it.
+    /// </summary>
+    public ParallelRetrySettings? Retry { get; set; }
 
     /// <summary>
     /// Gets or sets whether a run in which any leg did not succeed throws a <see cref="Cake.Core.CakeException"/>
@@ -42,8 +54,12 @@ public class ParallelSettings
     /// </summary>
     public DirectoryPath? LogDirectory { get; set; }
 
-    /// <summary>Gets or sets how the legs' output appears in the Cake log (default <see cref="ParallelOutputMode.Live"/>).</summary>
-    public ParallelOutputMode OutputMode { get; set; } = ParallelOutputMode.Live;
+    /// <summary>
+    /// Gets or sets how the legs' output appears in the Cake log; <see langword="null"/> (the default) for
+    /// <see cref="ParallelOutputMode.Live"/> in <c>RunParallel</c> and <see cref="ParallelOutputMode.Steps"/> in
+    /// <c>DockerBuildMatrix</c>.
+    /// </summary>
+    public ParallelOutputMode? OutputMode { get; set; }
 
     /// <summary>
     /// Gets or sets whether an interactive terminal shows a live progress display under the log while legs run: the
@@ -94,4 +110,10 @@ public class ParallelSettings
     /// directory; may be the same file as <see cref="ReportFile"/>. <see langword="null"/> runs every leg.
     /// </summary>
     public FilePath? ResumeFrom { get; set; }
+
+    /// <summary><see cref="Retry"/>, created with this kind of run's defaults when not set yet.</summary>
+    internal ParallelRetrySettings RetryOrNew() => Retry ??= NewRetrySettings();
+
+    /// <summary>The retry settings a setter starts from when <see cref="Retry"/> is not set.</summary>
+    private protected virtual ParallelRetrySettings NewRetrySettings() => new();
 }

@@ -49,7 +49,7 @@ public static class ParallelSettingsExtensions
     /// <param name="maxDelay">The longest wait; unchanged when <see langword="null"/>.</param>
     /// <returns>The same settings, for chaining.</returns>
     public static T WithRetry<T>(this T settings, int maxAttempts, TimeSpan? initialDelay = null, TimeSpan? maxDelay = null) where T : ParallelSettings =>
-        Apply(settings, s => s.Retry.Configure(maxAttempts, initialDelay, maxDelay));
+        Apply(settings, s => s.RetryOrNew().Configure(maxAttempts, initialDelay, maxDelay));
 
     /// <summary>Retries only attempts that exited with one of <paramref name="exitCodes"/> (or match a <c>RetryOnOutput</c> pattern).</summary>
     /// <typeparam name="T">The settings type.</typeparam>
@@ -57,7 +57,7 @@ public static class ParallelSettingsExtensions
     /// <param name="exitCodes">The retryable exit codes.</param>
     /// <returns>The same settings, for chaining.</returns>
     public static T WithRetryOnExitCodes<T>(this T settings, params int[] exitCodes) where T : ParallelSettings =>
-        Apply(settings, s => s.Retry.RetryOnExitCodes.AddAll(exitCodes));
+        Apply(settings, s => s.RetryOrNew().RetryOnExitCodes.AddAll(exitCodes));
 
     /// <summary>Retries only attempts whose output tail matches one of <paramref name="patterns"/> (or exit with a <c>RetryOnExitCodes</c> code).</summary>
     /// <typeparam name="T">The settings type.</typeparam>
@@ -65,7 +65,7 @@ public static class ParallelSettingsExtensions
     /// <param name="patterns">Regular expressions.</param>
     /// <returns>The same settings, for chaining.</returns>
     public static T WithRetryOnOutput<T>(this T settings, params string[] patterns) where T : ParallelSettings =>
-        Apply(settings, s => s.Retry.RetryOnOutput.AddAll(patterns));
+        Apply(settings, s => s.RetryOrNew().RetryOnOutput.AddAll(patterns));
 
     /// <summary>Retries timed-out attempts too.</summary>
     /// <typeparam name="T">The settings type.</typeparam>
@@ -73,7 +73,7 @@ public static class ParallelSettingsExtensions
     /// <param name="retryOnTimeout">Whether timed-out attempts are retried.</param>
     /// <returns>The same settings, for chaining.</returns>
     public static T WithRetryOnTimeout<T>(this T settings, bool retryOnTimeout = true) where T : ParallelSettings =>
-        Apply(settings, s => s.Retry.RetryOnTimeout = retryOnTimeout);
+        Apply(settings, s => s.RetryOrNew().RetryOnTimeout = retryOnTimeout);
 
     /// <summary>Sets whether a run with unsuccessful legs throws (default true).</summary>
     /// <typeparam name="T">The settings type.</typeparam>

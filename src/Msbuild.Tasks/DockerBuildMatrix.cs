@@ -12,8 +12,10 @@ namespace CakeParallel.MSBuild;
 /// <remarks>
 /// The matrix comes from <see cref="MatrixFile"/> (the JSON format of docs/matrix-file.md) or from the
 /// <see cref="Axes"/>, <see cref="Include"/> and <see cref="Exclude"/> items, which replace the file's matrix when
-/// given. Every parameter set on the task overrides the file's setting of the same name; build args and labels
-/// are merged by name, lists (tags, cache sources) are replaced.
+/// given. Every build parameter set on the task overrides the file's setting of the same name; build args and
+/// labels are merged by name, lists (tags, cache sources) are replaced. Run settings follow the one precedence
+/// rule: a parameter given (MaxParallel, Timeout, MaxAttempts, FailFast, ...) wins over the <c>CAKEPARALLEL_*</c>
+/// environment variables, which win over the file's run settings, which win over the defaults.
 /// </remarks>
 /// <example>
 /// <code><![CDATA[
@@ -101,7 +103,9 @@ public sealed class DockerBuildMatrix : ParallelRunTask
     /// <summary>The leg name template, e.g. <c>node{node}-{os}</c>; default: the parameter values joined by <c>-</c>.</summary>
     public string? LegName { get; set; }
 
-    private protected override Func<RunOptions, CancellationToken, Task<RunResult>>? PrepareRun(RunOptions options, string projectDirectory, List<ValidationError> errors)
+    private protected override RetryPolicy DefaultRetry => DockerRetryPolicy.Default;
+
+    private protected override Func<CancellationToken, Task<PlanningResult>>? PreparePlan(RunOptions options, RunOverrides caller, IReadOnlyDictionary<string, string?> environment, string projectDirectory, List<ValidationError> errors)
     {
         DockerMatrix? matrix = null;
         if (!string.IsNullOrEmpty(MatrixFile))
@@ -127,11 +131,13 @@ public sealed class DockerBuildMatrix : ParallelRunTask
         matrix = matrix is null
             ? new DockerMatrix { Matrix = itemMatrix!, BaseDirectory = projectDirectory }
             : itemMatrix is null ? matrix : matrix with { Matrix = itemMatrix };
-        matrix = ApplyParameters(matrix, options, projectDirectory, errors);
-        return (runOptions, cancellationToken) => DockerMatrixRunner.RunAsync(matrix, runOptions, cancellationToken);
+        matrix = ApplyParameters(matrix, projectDirectory, errors);
+
+        // Planning asks the daemons, which may take seconds: it runs after the node is yielded.
+        return cancellationToken => RunPlanner.PlanAsync(matrix, options, caller, environment, cancellationToken);
     }
 
-    private DockerMatrix ApplyParameters(DockerMatrix matrix, RunOptions options, string projectDirectory, List<ValidationError> errors)
+    private DockerMatrix ApplyParameters(DockerMatrix matrix, string projectDirectory, List<ValidationError> errors)
     {
         var build = matrix.Build;
         string Full(string path) => Path.GetFullPath(path, projectDirectory);
@@ -154,25 +160,8 @@ public sealed class DockerBuildMatrix : ParallelRunTask
             LegName = string.IsNullOrEmpty(LegName) ? build.LegName : LegName,
         };
 
-        // Run settings the project set win over the file's; the rest of the retry policy follows the task's parameters.
-        var retry = matrix.Retry ?? DockerRetryPolicy.Default;
-        retry = retry with
-        {
-            InitialDelay = RetryDelayIfSet is null ? retry.InitialDelay : options.Retry.InitialDelay,
-            MaxDelay = RetryDelayIfSet is null ? retry.MaxDelay : options.Retry.MaxDelay,
-            RetryOnExitCodes = RetryOnExitCodes.Length > 0 ? RetryOnExitCodes : retry.RetryOnExitCodes,
-            RetryOnOutput = RetryOnOutput.Length > 0 ? RetryOnOutput : retry.RetryOnOutput,
-            RetryOnTimeout = RetryOnTimeoutIfSet ?? retry.RetryOnTimeout,
-        };
-        return matrix with
-        {
-            Build = build,
-            Retry = retry,
-            Retries = MaxAttemptsIfSet is { } attempts ? attempts - 1 : matrix.Retries,
-            MaxParallel = MaxParallelIfSet ?? matrix.MaxParallel,
-            Timeout = TimeoutIfSet is { } timeout ? TimeSpan.FromMilliseconds(timeout) : matrix.Timeout,
-            FailFast = FailFastIfSet ?? matrix.FailFast,
-        };
+        // The run settings are layered by the planner: parameters given here over CAKEPARALLEL_* over the file's.
+        return matrix with { Build = build };
     }
 
     private static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> fromFile, string[] assignments, string field, List<ValidationError> errors)

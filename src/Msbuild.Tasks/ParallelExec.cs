@@ -34,7 +34,9 @@ public sealed class ParallelExec : ParallelRunTask
     /// <summary>Environment variables for every leg, as <c>NAME=value</c> items (a leg's own metadata wins).</summary>
     public string[] EnvironmentVariables { get; set; } = [];
 
-    private protected override Func<RunOptions, CancellationToken, Task<RunResult>>? PrepareRun(RunOptions options, string projectDirectory, List<ValidationError> errors)
+    private protected override RetryPolicy DefaultRetry => RetryPolicy.None;
+
+    private protected override Func<CancellationToken, Task<PlanningResult>>? PreparePlan(RunOptions options, RunOverrides caller, IReadOnlyDictionary<string, string?> environment, string projectDirectory, List<ValidationError> errors)
     {
         var shared = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (key, value) in EnvironmentAssignments.Parse(string.Join(";", EnvironmentVariables.Select(MSBuildEscaping.Escape)), null, nameof(EnvironmentVariables), errors))
@@ -42,11 +44,16 @@ public sealed class ParallelExec : ParallelRunTask
             shared[key] = value;
         }
 
-        var legs = CommandLegs.Read(Commands, shared, options, projectDirectory, errors);
-        var runErrors = RunValidator.Validate(legs, options);
+        // A leg's own MaxAttempts refines the retry policy the task's parameters describe.
+        var legs = CommandLegs.Read(Commands, shared, options with { Retry = caller.Retry ?? DefaultRetry }, projectDirectory, errors);
+        if (legs.Count == 0 && errors.Count > 0)
+        {
+            // Every item was invalid, and each already has its error; "no legs" would only repeat that.
+            return null;
+        }
 
-        // Legs whose items were invalid are missing from the list; "no legs" would only repeat that.
-        errors.AddRange(errors.Count > 0 ? runErrors.Where(e => e.Code != ErrorCodes.NoLegs) : runErrors);
-        return (runOptions, cancellationToken) => ParallelRunner.RunAsync(legs, runOptions, cancellationToken);
+        var planning = RunPlanner.Plan(legs, options, caller, environment);
+        errors.AddRange(planning.Errors);
+        return _ => Task.FromResult(planning);
     }
 }

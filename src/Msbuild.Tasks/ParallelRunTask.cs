@@ -2,6 +2,7 @@ using CakeParallel.Reports;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using CakeParallel.Model;
+using CakeParallel.Runs;
 using Task = Microsoft.Build.Utilities.Task;
 using TaskOf = System.Threading.Tasks.Task;
 
@@ -121,7 +122,7 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     [Output]
     public ITaskItem[] Results { get; private set; } = [];
 
-    /// <summary>The parameters the project set explicitly (<see langword="null"/> when left at their default), so they can override a matrix file.</summary>
+    /// <summary>The parameters the project set explicitly (<see langword="null"/> when left at their default): the caller's layer of the precedence rule.</summary>
     private protected int? MaxParallelIfSet { get; private set; }
 
     private protected int? TimeoutIfSet { get; private set; }
@@ -150,23 +151,29 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         // paths are resolved now, before the node is yielded to other projects.
         var projectDirectory = Directory.GetCurrentDirectory();
         var errors = new List<ValidationError>();
-        var options = CreateOptions(projectDirectory, errors);
-        var start = PrepareRun(options, projectDirectory, errors);
-        if (errors.Count > 0 || start is null)
+        var log = new DeferredTaskLog();
+        var options = CreateBaseOptions(projectDirectory, errors);
+        var plan = PreparePlan(options, CreateCallerOverrides(), RunPrecedence.ProcessEnvironment(), projectDirectory, errors);
+        if (errors.Count > 0 || plan is null)
         {
             LogInvalidInput(diagnostics, errors);
             return false;
         }
 
-        var log = new DeferredTaskLog();
-        options = options with { Listener = new RunEventMessages(diagnostics, log, options.Retry.MaxAttempts) };
         var engine3 = BuildEngine as IBuildEngine3;
         engine3?.Yield();
         RunResult result;
         IReadOnlyList<string> unwrittenReports = [];
         try
         {
-            var run = TaskOf.Run(() => start(options, _cancellation.Token));
+            var run = TaskOf.Run(async () =>
+            {
+                var planned = (await plan(_cancellation.Token).ConfigureAwait(false)).GetPlanOrThrow();
+
+                // The messages count attempts against the resolved retry policy, known once the run is planned.
+                var listened = planned.WithListener(new RunEventMessages(diagnostics, log, planned.Options.Retry.MaxAttempts));
+                return await ParallelRunner.RunAsync(listened, _cancellation.Token).ConfigureAwait(false);
+            });
             run.ContinueWith(_ => log.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             log.DrainUntilCompleted();
             result = run.GetAwaiter().GetResult();
@@ -208,34 +215,26 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     }
 
     /// <summary>
-    /// Reads the task's input and returns how to start the run; adds a coded error naming the leg and field for
-    /// each problem found (then the run is not started). Runs on the Execute thread, before the node is yielded.
+    /// Reads the task's input and returns how to plan the run (with <see cref="RunPlanner"/>, exactly once); adds a
+    /// coded error naming the leg and field for each problem found (then the run is not started). Runs on the
+    /// Execute thread, before the node is yielded; the returned function runs after.
     /// </summary>
-    /// <param name="options">The run options made from the shared parameters.</param>
+    /// <param name="options">The run options that are not layered, with the layered ones at their defaults.</param>
+    /// <param name="caller">The parameters the project set: the caller's layer of the precedence rule.</param>
+    /// <param name="environment">The process environment, for the <c>CAKEPARALLEL_*</c> variables.</param>
     /// <param name="projectDirectory">The directory relative paths are resolved against.</param>
     /// <param name="errors">Receives the problems found.</param>
-    private protected abstract Func<RunOptions, CancellationToken, Task<RunResult>>? PrepareRun(RunOptions options, string projectDirectory, List<ValidationError> errors);
+    private protected abstract Func<CancellationToken, Task<PlanningResult>>? PreparePlan(RunOptions options, RunOverrides caller, IReadOnlyDictionary<string, string?> environment, string projectDirectory, List<ValidationError> errors);
 
-    private RunOptions CreateOptions(string projectDirectory, List<ValidationError> errors)
+    /// <summary>The retry policy the retry parameters refine: the engine's (no retries), or the docker one.</summary>
+    private protected abstract RetryPolicy DefaultRetry { get; }
+
+    private RunOptions CreateBaseOptions(string projectDirectory, List<ValidationError> errors)
     {
         string? Full(string? path) => string.IsNullOrEmpty(path) ? null : Path.GetFullPath(path, projectDirectory);
-        var initialDelay = TimeSpan.FromMilliseconds(RetryDelay);
-        var retry = new RetryPolicy
-        {
-            MaxAttempts = MaxAttempts,
-            InitialDelay = initialDelay,
-            MaxDelay = initialDelay > RetryPolicy.None.MaxDelay ? initialDelay : RetryPolicy.None.MaxDelay,
-            RetryOnExitCodes = RetryOnExitCodes,
-            RetryOnOutput = RetryOnOutput,
-            RetryOnTimeout = RetryOnTimeout,
-        };
         return new RunOptions
         {
-            MaxParallel = MaxParallel,
-            FailFast = FailFast,
-            Timeout = TimeoutIfSet is { } timeout ? TimeSpan.FromMilliseconds(timeout) : null,
             Termination = _gracePeriod is { } grace ? TerminationSequence.WithGracePeriod(TimeSpan.FromMilliseconds(grace)) : TerminationSequence.Default,
-            Retry = retry,
             LogDirectory = Full(LogDirectory),
             Reports = new ReportOptions
             {
@@ -249,11 +248,41 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         };
     }
 
+    /// <summary>The parameters the project gave, as the caller's layer; a parameter not given sets nothing.</summary>
+    private RunOverrides CreateCallerOverrides()
+    {
+        RetryPolicy? retry = null;
+        if (RetryDelayIfSet is not null || RetryOnExitCodes.Length > 0 || RetryOnOutput.Length > 0 || RetryOnTimeoutIfSet is not null)
+        {
+            var defaults = DefaultRetry;
+            var initialDelay = RetryDelayIfSet is { } delay ? TimeSpan.FromMilliseconds(delay) : defaults.InitialDelay;
+            retry = defaults with
+            {
+                InitialDelay = initialDelay,
+                MaxDelay = initialDelay > defaults.MaxDelay ? initialDelay : defaults.MaxDelay,
+                RetryOnExitCodes = RetryOnExitCodes.Length > 0 ? RetryOnExitCodes : defaults.RetryOnExitCodes,
+                RetryOnOutput = RetryOnOutput.Length > 0 ? RetryOnOutput : defaults.RetryOnOutput,
+                RetryOnTimeout = RetryOnTimeoutIfSet ?? defaults.RetryOnTimeout,
+            };
+        }
+
+        return new RunOverrides
+        {
+            MaxParallel = MaxParallelIfSet,
+            Timeout = TimeoutIfSet is { } timeout ? TimeSpan.FromMilliseconds(timeout) : null,
+            MaxAttempts = MaxAttemptsIfSet,
+            FailFast = FailFastIfSet,
+            Retry = retry,
+        };
+    }
+
     private void LogInvalidInput(TaskDiagnostics diagnostics, IReadOnlyList<ValidationError> errors)
     {
         foreach (var error in errors)
         {
-            var where = error.Leg is null ? $"parameter {ParameterName(error.Field)}" : $"leg '{error.Leg}' {error.Field}";
+            var where = error.Leg is not null ? $"leg '{error.Leg}' {error.Field}"
+                : error.Code == ErrorCodes.EnvironmentVariableInvalid ? $"environment variable {error.Field}"
+                : $"parameter {ParameterName(error.Field)}";
             diagnostics.Error(error.Code, $"{where}: {error.Message}");
         }
 

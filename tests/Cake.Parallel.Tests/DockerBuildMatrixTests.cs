@@ -44,7 +44,8 @@ public sealed class DockerBuildMatrixTests(AddinFeed feed) : IDisposable
             imageId.ShouldNotBeNull($"{_repository}:{flavour} was built");
             cake.Stdout.ShouldContain($"IMAGE {flavour} {imageId}");
             cake.Stdout.ShouldMatch($@"\n  {flavour} +succeeded +1 +\S+ \S+ +0 +{imageId["sha256:".Length..][..12]}\n");
-            cake.Stdout.ShouldContain($"building {flavour}");
+            // Docker legs show their steps, not every line, unless the settings choose another output mode.
+            cake.Stdout.ShouldNotContain($"| building {flavour}");
         }
     }
 
@@ -114,6 +115,35 @@ public sealed class DockerBuildMatrixTests(AddinFeed feed) : IDisposable
         error.Code.ShouldBe(ErrorCodes.DockerDaemonNotReachable);
         error.Leg.ShouldBe("plain");
         context.Log.Lines.ShouldBeEmpty();
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void The_docker_client_is_found_with_cakes_tool_resolution_and_tool_path_wins()
+    {
+        WriteDockerfile();
+        var registered = FakeDocker("registered", "docker client registered with Cake");
+        var chosen = FakeDocker("chosen", "docker client chosen by ToolPath");
+        var context = new TestCakeContext(_temp.Path);
+        context.Tools.RegisterFile(registered);
+
+        var byResolution = Should.Throw<InvalidRunException>(() => context.DockerBuildMatrix(new DockerMatrixSettings().WithAxis("flavour", "plain")));
+        var byToolPath = Should.Throw<InvalidRunException>(() => context.DockerBuildMatrix(new DockerMatrixSettings { ToolPath = chosen }.WithAxis("flavour", "plain")));
+
+        // Each fake answers the daemon check with its own words, which the error carries.
+        byResolution.Errors.ShouldHaveSingleItem().Message.ShouldContain("docker client registered with Cake");
+        byToolPath.Errors.ShouldHaveSingleItem().Message.ShouldContain("docker client chosen by ToolPath");
+        context.Log.Lines.ShouldBeEmpty();
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private string FakeDocker(string folder, string message)
+    {
+        Directory.CreateDirectory(_temp.Combine(folder));
+        var path = _temp.Combine(folder, "docker");
+        File.WriteAllText(path, $"#!/bin/sh\necho '{message}' >&2\nexit 1\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
     }
 
     private void WriteDockerfile() => File.WriteAllText(_temp.Combine("Dockerfile"), $"""

@@ -26,7 +26,7 @@ public sealed class DockerMatrixSettingsMatchingTests
             // Merges nowhere, so it is a leg of its own; its key is spelled as the axis declares it.
             .WithInclude(new Dictionary<string, string> { ["OS"] = "macos-latest", ["version"] = "14" });
 
-        var legs = MatrixExpansion.Expand(settings.ToDockerMatrix(_context.Environment).Matrix);
+        var legs = MatrixExpansion.Expand(settings.ToDockerMatrix(_context.Environment, "docker").Matrix);
 
         legs.Select(l => string.Join(",", l.Select(p => $"{p.Key}={p.Value}"))).ShouldBe(
         [
@@ -46,7 +46,7 @@ public sealed class DockerMatrixSettingsMatchingTests
             .WithInclude(new Dictionary<string, string>())
             .WithExclude(new Dictionary<string, string>());
 
-        var error = Should.Throw<InvalidRunException>(() => MatrixExpansion.Expand(settings.ToDockerMatrix(_context.Environment).Matrix));
+        var error = Should.Throw<InvalidRunException>(() => MatrixExpansion.Expand(settings.ToDockerMatrix(_context.Environment, "docker").Matrix));
 
         error.Errors.Select(e => $"{e.Code} {e.Field}").ShouldBe(["CPAR0201 Exclude[0]", "CPAR0201 Include[0]"]);
     }

@@ -3,6 +3,7 @@ using CakeParallel.Model;
 using CakeParallel.Docker;
 using CakeParallel.Matrix;
 using CakeParallel.Reports;
+using CakeParallel.Runs;
 
 namespace Cake.Parallel.Tests;
 
@@ -10,10 +11,14 @@ public sealed class EngineMappingTests
 {
     private readonly TestCakeContext _context = new("/work/cake-root");
 
+    /// <summary>The options a run gets from <paramref name="settings"/> when no environment variable or file sets anything.</summary>
+    private static RunOptions Resolved(ParallelSettings settings, TestCakeContext context) =>
+        RunPrecedence.Resolve(settings.ToBaseOptions(context.Environment), settings.ToRunOverrides(), RunOverrides.None, RunOverrides.None);
+
     [Fact]
     public void Default_settings_map_to_the_engine_defaults()
     {
-        var options = new ParallelSettings().ToRunOptions(_context.Environment, listener: null);
+        var options = Resolved(new ParallelSettings(), _context);
 
         options.ShouldBe(new RunOptions { Retry = options.Retry, Reports = options.Reports });
         options.Retry.ShouldBeEquivalentTo(RetryPolicy.None);
@@ -32,7 +37,7 @@ public sealed class EngineMappingTests
             .WithCiAnnotations(CiAnnotationMode.TeamCity)
             .SetResumeFrom("previous/report.json");
 
-        var reports = settings.ToRunOptions(_context.Environment, listener: null).Reports;
+        var reports = Resolved(settings, _context).Reports;
 
         reports.ReportFile.ShouldBe("/work/cake-root/artifacts/report.json");
         reports.JUnitFile.ShouldBe("/work/cake-root/artifacts/junit.xml");
@@ -48,8 +53,8 @@ public sealed class EngineMappingTests
     {
         var onGitHub = new TestCakeContext("/work/cake-root", variables: new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_STEP_SUMMARY"] = "/tmp/summary.md" });
 
-        var github = new DockerMatrixSettings().ToRunOptions(onGitHub.Environment, listener: null).Reports;
-        var elsewhere = new DockerMatrixSettings().ToRunOptions(_context.Environment, listener: null).Reports;
+        var github = Resolved(new DockerMatrixSettings(), onGitHub).Reports;
+        var elsewhere = Resolved(new DockerMatrixSettings(), _context).Reports;
 
         github.Environment.ShouldNotBeNull();
         github.Environment["GITHUB_STEP_SUMMARY"].ShouldBe("/tmp/summary.md");
@@ -72,7 +77,7 @@ public sealed class EngineMappingTests
             .WithRetryOnTimeout()
             .SetLogDirectory("logs/parallel");
 
-        var options = settings.ToRunOptions(_context.Environment, listener: null);
+        var options = Resolved(settings, _context);
 
         options.MaxParallel.ShouldBe(3);
         options.FailFast.ShouldBeTrue();
@@ -91,7 +96,7 @@ public sealed class EngineMappingTests
     [Fact]
     public void Absolute_log_directory_is_kept()
     {
-        var options = new ParallelSettings { LogDirectory = "/var/log/builds" }.ToRunOptions(_context.Environment, listener: null);
+        var options = Resolved(new ParallelSettings { LogDirectory = "/var/log/builds" }, _context);
 
         options.LogDirectory.ShouldBe("/var/log/builds");
     }
@@ -155,7 +160,7 @@ public sealed class EngineMappingTests
             .WithBuildKit()
             .SetLegName("node{node}-{os}");
 
-        var matrix = settings.ToDockerMatrix(_context.Environment);
+        var matrix = settings.ToDockerMatrix(_context.Environment, "/opt/docker/bin/docker");
 
         matrix.BaseDirectory.ShouldBe("/work/cake-root");
         matrix.Matrix.Axes.Select(a => a.Name + "=" + string.Join("|", a.Values)).ShouldBe(["node=20|22", "os=alpine|debian"]);
@@ -169,20 +174,58 @@ public sealed class EngineMappingTests
         matrix.Build.Platform.ShouldBe("linux/amd64");
         matrix.Build.BuildKit.ShouldBe(true);
         matrix.Build.LegName.ShouldBe("node{node}-{os}");
-        matrix.MaxParallel.ShouldBeNull("the run settings come from ParallelSettings through the RunOptions");
+        matrix.Build.DockerExecutable.ShouldBe("/opt/docker/bin/docker");
+        matrix.MaxParallel.ShouldBeNull("the script's run settings are the caller's layer, not the matrix file's");
     }
 
     [Fact]
-    public void Docker_matrix_settings_default_to_the_docker_retry_policy_and_keep_a_custom_one()
+    public void Docker_matrix_settings_are_plain_mutable_settings_and_every_one_reaches_the_build()
     {
-        var defaults = new DockerMatrixSettings().ToDockerMatrix(_context.Environment).Retry!;
-        var custom = new DockerMatrixSettings().WithRetry(5).WithRetryOnExitCodes(1).SetBaseDirectory("docker").ToDockerMatrix(_context.Environment);
+        var settings = new DockerMatrixSettings
+        {
+            Context = "ctx",
+            Network = "host",
+            NoCache = true,
+            Pull = true,
+            PassAxesAsBuildArgs = false,
+            DockerContext = "remote",
+            RemoveLateTags = true,
+            LateTagWatch = TimeSpan.FromSeconds(3),
+        };
+        settings.CacheFrom.Add("type=local,src=/cache");
+        settings.CacheTo.Add("type=local,dest=/cache");
+        settings.Secrets.Add(DockerSecret.FromEnvironment("npm", "NPM_TOKEN"));
+        settings.ExtraArguments.Add("--progress=plain");
+        settings.EnvironmentVariables["DOCKER_CONFIG"] = "/tmp/docker";
+        settings.Tags.Add("app:{os}");
 
-        defaults.MaxAttempts.ShouldBe(DockerRetryPolicy.Default.MaxAttempts);
-        defaults.InitialDelay.ShouldBe(DockerRetryPolicy.Default.InitialDelay);
-        defaults.RetryOnExitCodes.ShouldBeEmpty("only transient docker failures are retried by default");
-        custom.Retry!.MaxAttempts.ShouldBe(5);
-        custom.Retry.RetryOnExitCodes.ShouldBe([1]);
-        custom.BaseDirectory.ShouldBe("/work/cake-root/docker");
+        var build = settings.ToDockerMatrix(_context.Environment, "docker").Build;
+
+        build.Context.ShouldBe("ctx");
+        (build.Network, build.NoCache, build.Pull, build.PassAxesAsBuildArgs, build.DockerContext).ShouldBe(("host", true, true, false, "remote"));
+        (build.RemoveLateTags, build.LateTagWatch).ShouldBe((true, TimeSpan.FromSeconds(3)));
+        build.CacheFrom.ShouldBe(["type=local,src=/cache"]);
+        build.CacheTo.ShouldBe(["type=local,dest=/cache"]);
+        build.Secrets.ShouldHaveSingleItem().Id.ShouldBe("npm");
+        build.ExtraArguments.ShouldBe(["--progress=plain"]);
+        build.EnvironmentVariables["DOCKER_CONFIG"].ShouldBe("/tmp/docker");
+        build.Tags.ShouldBe(["app:{os}"]);
+        settings.Tags.Add("later:{os}");
+        build.Tags.ShouldBe(["app:{os}"], "the engine gets a copy");
+    }
+
+    [Fact]
+    public void Docker_matrix_settings_leave_the_retry_policy_unset_until_a_setter_starts_from_the_docker_policy()
+    {
+        var defaults = new DockerMatrixSettings();
+        var custom = new DockerMatrixSettings().WithRetry(5).WithRetryOnExitCodes(1).SetBaseDirectory("docker");
+
+        defaults.Retry.ShouldBeNull("unset, so CAKEPARALLEL_RETRIES and the engine's docker default apply");
+        defaults.ToRunOverrides().MaxAttempts.ShouldBeNull();
+        var overrides = custom.ToRunOverrides();
+        overrides.MaxAttempts.ShouldBe(5);
+        overrides.Retry!.InitialDelay.ShouldBe(DockerRetryPolicy.Default.InitialDelay, "a setter starts from the docker policy");
+        overrides.Retry.RetryOnExitCodes.ShouldBe([1]);
+        custom.ToDockerMatrix(_context.Environment, "docker").BaseDirectory.ShouldBe("/work/cake-root/docker");
     }
 }

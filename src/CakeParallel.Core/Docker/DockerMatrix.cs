@@ -8,10 +8,10 @@ namespace CakeParallel.Docker;
 /// </summary>
 /// <remarks>
 /// Precedence: the run settings here (<see cref="MaxParallel"/>, <see cref="Timeout"/>, <see cref="Retries"/>,
-/// <see cref="FailFast"/>) win over the <see cref="RunOptions"/> a run is given; a setting left
-/// <see langword="null"/> keeps the option's value. To override a file's setting from code, change the matrix:
-/// <c>matrix with { MaxParallel = 1 }</c>. Retries are per leg: every docker leg gets <see cref="EffectiveRetry"/>,
-/// so <see cref="RunOptions.Retry"/> does not apply to docker legs; set <see cref="Retry"/> or <see cref="Retries"/>.
+/// <see cref="FailFast"/>) are the matrix-file layer (<see cref="RunOverrides"/>): what the caller sets
+/// explicitly and the <c>CAKEPARALLEL_*</c> environment variables win over them, and they win over the defaults
+/// (see <c>RunPrecedence</c>). Every docker leg gets the resolved retry policy, whose default is
+/// <see cref="Retry"/>, else <see cref="DockerRetryPolicy.Default"/>; <see cref="RunOptions.Retry"/> does not apply.
 /// </remarks>
 public sealed record DockerMatrix
 {
@@ -58,12 +58,6 @@ public sealed record DockerMatrix
         }
     }
 
-    /// <summary><paramref name="options"/> with this matrix's run settings applied on top (see the precedence in the remarks).</summary>
-    /// <param name="options">The caller's options.</param>
-    public RunOptions ApplyTo(RunOptions options) => options with
-    {
-        MaxParallel = MaxParallel ?? options.MaxParallel,
-        Timeout = Timeout ?? options.Timeout,
-        FailFast = FailFast ?? options.FailFast,
-    };
+    /// <summary>This matrix's run settings as the matrix-file layer of the precedence rule.</summary>
+    public RunOverrides RunOverrides => new() { MaxParallel = MaxParallel, Timeout = Timeout, MaxAttempts = MaxAttempts, FailFast = FailFast };
 }

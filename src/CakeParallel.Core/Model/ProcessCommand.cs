@@ -15,6 +15,12 @@ internal sealed record ProcessCommand(string Executable, IReadOnlyList<string> A
     /// </summary>
     public bool Guarded { get; init; } = true;
 
+    /// <summary>
+    /// Whether the process starts from the runner's environment (default) or from an empty one with only
+    /// <c>PATH</c>, plus <see cref="Environment"/> (the keeper: it must carry none of the runner's variables).
+    /// </summary>
+    public bool InheritEnvironment { get; init; } = true;
+
     /// <summary>Whether stdin stays open for the caller to write (the keeper's lifeline); otherwise it is closed at once.</summary>
     public bool KeepStandardInput { get; init; }
 

@@ -13,7 +13,7 @@ namespace CakeParallel.Runs;
 /// </summary>
 public static class ParallelRunner
 {
-    /// <summary>Validates the input, then runs every leg and returns when all have a final status.</summary>
+    /// <summary>Plans the run with <see cref="RunPlanner.Plan"/> (<paramref name="options"/> as given), then runs it.</summary>
     /// <param name="legs">The legs, in the order their results are reported.</param>
     /// <param name="options">Scheduling and supervision options; defaults when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the run: running legs are terminated with the termination sequence and the result is still complete.</param>
@@ -21,21 +21,29 @@ public static class ParallelRunner
     /// <exception cref="InvalidRunException">The input is invalid; no leg was started.</exception>
     /// <exception cref="ReportWriteException">A report in <see cref="RunOptions.Reports"/> could not be written; the others were, and the exception carries the result.</exception>
     /// <exception cref="InvalidOperationException">The listener threw; the run still completed and every process was cleaned up.</exception>
-    public static async Task<RunResult> RunAsync(IReadOnlyList<LegSpec> legs, RunOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<RunResult> RunAsync(IReadOnlyList<LegSpec> legs, RunOptions? options = null, CancellationToken cancellationToken = default) =>
+        RunAsync(RunPlanner.Plan(legs, options ?? new RunOptions()).GetPlanOrThrow(), cancellationToken);
+
+    /// <summary>Runs every leg of <paramref name="plan"/> and returns when all have a final status; checks nothing again.</summary>
+    /// <param name="plan">The plan, from <see cref="RunPlanner"/>.</param>
+    /// <param name="cancellationToken">Cancels the run: running legs are terminated with the termination sequence and the result is still complete.</param>
+    /// <returns>The run's result; it never throws because a leg failed.</returns>
+    /// <exception cref="ReportWriteException">A report in <see cref="RunOptions.Reports"/> could not be written; the others were, and the exception carries the result.</exception>
+    /// <exception cref="InvalidOperationException">The listener threw; the run still completed and every process was cleaned up.</exception>
+    public static async Task<RunResult> RunAsync(RunPlan plan, CancellationToken cancellationToken = default)
     {
-        options ??= new RunOptions();
-        var runId = Guid.CreateVersion7().ToString();
-        options = options with { LogDirectory = RunLogFolder.Choose(options.LogDirectory, runId) };
-        var plans = RunValidator.Plan(legs, options);
+        ArgumentNullException.ThrowIfNull(plan);
+        var options = plan.Options;
+        var plans = plan.LegPlans;
         var reporting = RunReporting.Start(options.Reports);
         var listener = new ListenerGate(options.Listener);
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         using var stop = new RunStop(cancellationToken, options.Deadline);
-        using var journal = RunJournal.Start(options.LogDirectory, runId, startedAt);
-        foreach (var plan in plans)
+        using var journal = RunJournal.Start(plan.LogDirectory, plan.RunId, startedAt);
+        foreach (var legPlan in plans)
         {
-            listener.Send(plan.Leg, static (l, leg) => l.LegQueued(leg));
+            listener.Send(legPlan.Leg, static (l, leg) => l.LegQueued(leg));
         }
 
         var results = reporting.Reuse(plans, listener);
@@ -44,32 +52,15 @@ public static class ParallelRunner
             journal.Record(reused);
         }
 
-        var slots = new SlotGate(options.MaxParallel);
-        var running = new List<Task>(plans.Count);
+        var slots = new AttemptSlots(options.MaxParallel);
         var services = await RunServices.StartAsync(options, listener, stop.Token).ConfigureAwait(false);
         await using (services.ConfigureAwait(false))
         {
-            foreach (var plan in plans.Where(p => services.StartFailure is null && results[p.Index] is null))
+            if (services.StartFailure is null)
             {
-                try
-                {
-                    await slots.AcquireAsync(isRetry: false, stop.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-
-                if (stop.IsStopped)
-                {
-                    slots.Release();
-                    break;
-                }
-
-                running.Add(RunLegAsync(plan, options, slots, stop, listener, results, journal));
+                var toRun = plans.Where(p => results[p.Index] is null);
+                await slots.RunLegsAsync(toRun, (leg, legSlots) => RunLegAsync(leg, options, legSlots, stop, listener, results, journal), stop).ConfigureAwait(false);
             }
-
-            await Task.WhenAll(running).ConfigureAwait(false);
         }
 
         var notStartedReason = services.StartFailure is { } startFailure ? startFailure.Message : stop.Describe();
@@ -94,11 +85,11 @@ public static class ParallelRunner
         var run = new RunResult
         {
             Legs = results!,
-            RunId = runId,
+            RunId = plan.RunId,
             StartedAt = startedAt,
             Duration = clock.Elapsed,
             WasCancelled = stop.Cause == StopCause.HostCancelled,
-            Settings = RunSettings.Of(options, legs),
+            Settings = RunSettings.Of(options, plan.Legs),
             ServiceEvents = services.Events,
         };
         listener.Send(run, static (l, r) => l.RunCompleted(r));
@@ -111,10 +102,8 @@ public static class ParallelRunner
         return run;
     }
 
-    private static async Task RunLegAsync(LegPlan plan, RunOptions options, SlotGate slots, RunStop stop, ListenerGate listener, LegResult?[] results, RunJournal journal)
+    private static async Task RunLegAsync(LegPlan plan, RunOptions options, AttemptSlots.LegSlots slots, RunStop stop, ListenerGate listener, LegResult?[] results, RunJournal journal)
     {
-        // Yield first so the feeder can start the next leg while this one spawns its process.
-        await Task.Yield();
         var result = await new LegExecution(plan, options, slots, stop, listener).RunAsync().ConfigureAwait(false);
         results[plan.Index] = result;
         journal.Record(result);

@@ -1,25 +1,36 @@
 using System.Text.RegularExpressions;
-using CakeParallel.Scheduling;
 using CakeParallel.Model;
 using CakeParallel.Supervision;
 
 namespace CakeParallel.Runs;
 
 /// <summary>
-/// Checks a run's legs and options before anything starts and reports every problem at once, each naming the
+/// The checks of a run's legs and options, for <see cref="RunPlanner"/>: every problem at once, each naming the
 /// leg and the field.
 /// </summary>
-public static class RunValidator
+internal static class RunValidator
 {
-    /// <summary>Every problem in <paramref name="legs"/> and <paramref name="options"/>; empty when the run can start.</summary>
-    /// <param name="legs">The legs.</param>
-    /// <param name="options">The run options.</param>
-    public static IReadOnlyList<ValidationError> Validate(IReadOnlyList<LegSpec> legs, RunOptions options)
+    /// <summary>Every problem in <paramref name="options"/>, its services and its reports.</summary>
+    public static IReadOnlyList<ValidationError> ValidateOptions(RunOptions options)
     {
         var errors = new List<ValidationError>();
+        if (PlatformRequirements.Problem() is { } platform)
+        {
+            errors.Add(new ValidationError(ErrorCodes.PlatformUnsupported, null, "platform", platform));
+        }
+
         ValidateOptions(options, errors);
         errors.AddRange(Services.ServiceValidator.Validate(options.Services));
-        if (legs.Count == 0)
+        return errors;
+    }
+
+    /// <summary>Every problem in <paramref name="legs"/>.</summary>
+    /// <param name="legs">The legs.</param>
+    /// <param name="checkNames">Whether to check that there are legs and that their names are set and unique (a docker matrix's planner has done that, with its own messages).</param>
+    public static IReadOnlyList<ValidationError> ValidateLegs(IReadOnlyList<LegSpec> legs, bool checkNames)
+    {
+        var errors = new List<ValidationError>();
+        if (checkNames && legs.Count == 0)
         {
             errors.Add(new ValidationError(ErrorCodes.NoLegs, null, "Legs", "the run has no legs; give at least one."));
         }
@@ -27,48 +38,15 @@ public static class RunValidator
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var leg in legs)
         {
-            ValidateLeg(leg, names, errors);
+            if (checkNames)
+            {
+                ValidateName(leg.Name, names, errors);
+            }
+
+            ValidateLeg(leg, errors);
         }
 
         return errors;
-    }
-
-    internal static IReadOnlyList<LegPlan> Plan(IReadOnlyList<LegSpec> legs, RunOptions options)
-    {
-        var errors = Validate(legs, options);
-        if (errors.Count > 0)
-        {
-            throw new InvalidRunException(errors);
-        }
-
-        var logDirectory = options.LogDirectory ?? RunLogFolder.Choose(null, Guid.CreateVersion7().ToString());
-        try
-        {
-            Directory.CreateDirectory(logDirectory);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidRunException([new ValidationError(ErrorCodes.LogDirectoryUnusable, null, "LogDirectory", $"cannot create '{logDirectory}': {exception.Message}")]);
-        }
-
-        var fileNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var plans = new LegPlan[legs.Count];
-        for (var i = 0; i < legs.Count; i++)
-        {
-            var leg = legs[i];
-            var fileName = SafeFileName.From(leg.Name);
-            if (!fileNames.Add(fileName))
-            {
-                // Two names that differ only in characters a file name cannot hold: the stable id separates them.
-                fileName = fileName + "-" + leg.Id;
-                fileNames.Add(fileName);
-            }
-
-            var executable = ExecutableLocator.Resolve(leg.Executable, leg.WorkingDirectory, leg.EnvironmentVariables)!;
-            plans[i] = new LegPlan(i, leg, executable, Path.Combine(logDirectory, fileName + ".log"));
-        }
-
-        return plans;
     }
 
     private static void ValidateOptions(RunOptions options, List<ValidationError> errors)
@@ -117,9 +95,8 @@ public static class RunValidator
         errors.AddRange(Reports.ReportOptionsValidator.Validate(options.Reports));
     }
 
-    private static void ValidateLeg(LegSpec leg, HashSet<string> names, List<ValidationError> errors)
+    private static void ValidateName(string name, HashSet<string> names, List<ValidationError> errors)
     {
-        var name = leg.Name;
         if (string.IsNullOrWhiteSpace(name))
         {
             errors.Add(new ValidationError(ErrorCodes.LegNameEmpty, name, "Name", "a leg needs a name that is not blank."));
@@ -128,6 +105,11 @@ public static class RunValidator
         {
             errors.Add(new ValidationError(ErrorCodes.DuplicateLegName, name, "Name", $"another leg is also named '{name}'; leg names must be unique."));
         }
+    }
+
+    private static void ValidateLeg(LegSpec leg, List<ValidationError> errors)
+    {
+        var name = leg.Name;
 
         var directoryOk = true;
         if (leg.WorkingDirectory is not null && !Directory.Exists(leg.WorkingDirectory))

@@ -7,31 +7,14 @@ using CakeParallel.Model;
 namespace CakeParallel.Scheduling;
 
 /// <summary>Runs one leg to its final status: attempts, retries with Polly's backoff, and the leg's result.</summary>
-internal sealed class LegExecution(LegPlan plan, RunOptions options, SlotGate slots, RunStop stop, ListenerGate listener)
+internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlots.LegSlots slots, RunStop stop, ListenerGate listener)
 {
     private readonly List<AttemptRecord> _attempts = [];
     private readonly List<string> _remarks = [];
     private IReadOnlyList<string> _lastTail = [];
-    private bool _attemptStarted;
 
-    /// <summary>Runs the leg; the caller has already acquired a slot for the first attempt, which goes back on every path.</summary>
+    /// <summary>Runs the leg, each attempt in a slot of <see cref="AttemptSlots"/>.</summary>
     public async Task<LegResult> RunAsync()
-    {
-        try
-        {
-            return await RunAttemptsAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            if (!_attemptStarted)
-            {
-                // The first attempt never ran (it threw before): its slot is still the caller's, so it goes back here.
-                slots.Release();
-            }
-        }
-    }
-
-    private async Task<LegResult> RunAttemptsAsync()
     {
         var leg = plan.Leg;
         var policy = leg.Retry ?? options.Retry;
@@ -40,31 +23,20 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, SlotGate sl
         using var log = new LegLog(plan.LogFile, options.MaxLogBytes);
         log.WriteNote($"leg '{leg.Name}' (id {leg.Id}): {leg.DisplayCommand}");
 
-        async ValueTask<AttemptRecord> Attempt(CancellationToken cancellationToken)
-        {
-            if (_attemptStarted)
+        ValueTask<AttemptRecord> Attempt(CancellationToken cancellationToken) => new(slots.RunAttemptAsync(
+            async () =>
             {
-                await slots.AcquireAsync(isRetry: true, cancellationToken).ConfigureAwait(false);
-            }
+                var record = await RunAttemptAsync(log, decider, leg.Timeout ?? options.Timeout).ConfigureAwait(false);
 
-            _attemptStarted = true;
-            AttemptRecord? record = null;
-            try
-            {
-                record = await RunAttemptAsync(log, decider, leg.Timeout ?? options.Timeout).ConfigureAwait(false);
-                return record;
-            }
-            finally
-            {
-                // Fail fast before giving the slot back, so no waiting leg can start in between.
+                // Fail fast while the slot is still held, so no waiting leg can start in between.
                 if (options.FailFast && record is { Decision.WillRetry: false, Outcome: AttemptOutcome.Failed or AttemptOutcome.TimedOut })
                 {
                     stop.FailFast(leg.Name);
                 }
 
-                slots.Release();
-            }
-        }
+                return record;
+            },
+            cancellationToken));
 
         var interrupted = false;
         if (policy.MaxAttempts <= 1)

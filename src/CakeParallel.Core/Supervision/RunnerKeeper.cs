@@ -68,6 +68,7 @@ internal sealed class RunnerKeeper
             {
                 Guarded = false,
                 KeepStandardInput = true,
+                InheritEnvironment = false,
             });
             _commands = keeper.StandardInput;
         }

@@ -92,6 +92,13 @@ internal sealed class SupervisedProcess : IDisposable
             startInfo.WorkingDirectory = command.WorkingDirectory;
         }
 
+        if (!command.InheritEnvironment)
+        {
+            var path = startInfo.Environment.TryGetValue("PATH", out var inherited) ? inherited : null;
+            startInfo.Environment.Clear();
+            startInfo.Environment["PATH"] = path ?? "/usr/local/bin:/usr/bin:/bin";
+        }
+
         foreach (var (key, value) in command.Environment)
         {
             if (value is null)

@@ -29,8 +29,11 @@ public sealed class AddinFeed : IDisposable
     /// <summary>The version of the packages in the feed.</summary>
     public string Version { get; }
 
-    /// <summary>The <c>--nuget_source</c> value: this feed first, then nuget.org for Polly.Core.</summary>
-    public string NuGetSources => Path + ";https://api.nuget.org/v3/index.json";
+    /// <summary>
+    /// The <c>--nuget_source</c> value: this feed. Cake searches it first, then the sources of the machine's NuGet
+    /// configuration (where Polly.Core comes from).
+    /// </summary>
+    public string NuGetSources => Path;
 
     /// <summary>Pins the script's <c>#addin</c> of Cake.Parallel to the freshly packed version.</summary>
     public string PinAddinVersion(string script) =>

@@ -7,7 +7,8 @@ using Cake.Core.Tooling;
 namespace Cake.Parallel.Tests.Infrastructure;
 
 /// <summary>
-/// The parts of a Cake context the aliases use: the environment (working directory and variables) and the log.
+/// The parts of a Cake context the aliases use: the environment (working directory and variables), the log and
+/// the tool locator.
 /// The CI variables of the machine running the tests are hidden, so a test sees CI only when it sets it.
 /// </summary>
 internal sealed class TestCakeContext : ICakeContext
@@ -16,6 +17,11 @@ internal sealed class TestCakeContext : ICakeContext
     {
         Environment = new FixedDirectoryEnvironment(workingDirectory, CiVariables.Hidden(variables ?? new Dictionary<string, string?>()));
         Log = new RecordingCakeLog(verbosity);
+
+        // Cake's own tool resolution, over the real file system, as the docker aliases use it.
+        var fileSystem = new FileSystem();
+        var configuration = new CakeConfiguration(new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase));
+        Tools = new ToolLocator(Environment, new ToolRepository(Environment), new ToolResolutionStrategy(fileSystem, Environment, new Globber(fileSystem, Environment), configuration, Log));
     }
 
     public RecordingCakeLog Log { get; }
@@ -36,7 +42,7 @@ internal sealed class TestCakeContext : ICakeContext
 
     public IRegistry Registry => throw Unused();
 
-    public IToolLocator Tools => throw Unused();
+    public IToolLocator Tools { get; }
 
     public ICakeDataResolver Data => throw Unused();
 

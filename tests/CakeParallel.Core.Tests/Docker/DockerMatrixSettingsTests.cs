@@ -11,18 +11,12 @@ public sealed class DockerMatrixSettingsTests : IDisposable
     public void Dispose() => _scratch.Dispose();
 
     [Fact]
-    public void FileRunSettingsWinOverOptionsAndUnsetOnesKeepThem()
+    public void TheMatrixRunSettingsAreTheMatrixFileLayer()
     {
-        var options = new RunOptions { MaxParallel = 8, Timeout = TimeSpan.FromMinutes(1), FailFast = true, OutputTailLines = 7 };
-        var matrix = new DockerMatrix { Matrix = new MatrixDefinition(), MaxParallel = 2, FailFast = false };
+        var matrix = new DockerMatrix { Matrix = new MatrixDefinition(), MaxParallel = 2, FailFast = false, Timeout = TimeSpan.FromMinutes(3), Retries = 4 };
 
-        var applied = matrix.ApplyTo(options);
-
-        applied.MaxParallel.ShouldBe(2);
-        applied.FailFast.ShouldBeFalse();
-        applied.Timeout.ShouldBe(TimeSpan.FromMinutes(1));
-        applied.OutputTailLines.ShouldBe(7);
-        (matrix with { MaxParallel = null }).ApplyTo(options).MaxParallel.ShouldBe(8);
+        matrix.RunOverrides.ShouldBe(new RunOverrides { MaxParallel = 2, FailFast = false, Timeout = TimeSpan.FromMinutes(3), MaxAttempts = 5 });
+        new DockerMatrix { Matrix = new MatrixDefinition() }.RunOverrides.ShouldBe(RunOverrides.None);
     }
 
     [Fact]

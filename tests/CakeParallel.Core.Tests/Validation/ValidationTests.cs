@@ -65,8 +65,8 @@ public sealed class ValidationTests : IDisposable
         File.WriteAllText(Path.Combine(work, "run.sh"), "#!/bin/sh\necho hi\n");
         File.SetUnixFileMode(Path.Combine(work, "run.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        RunValidator.Validate([new LegSpec("script", "./run.sh") { WorkingDirectory = work }, new LegSpec("on-path", "sh")], _scratch.Options())
-            .ShouldBeEmpty();
+        RunPlanner.Plan([new LegSpec("script", "./run.sh") { WorkingDirectory = work }, new LegSpec("on-path", "sh")], _scratch.Options())
+            .Errors.ShouldBeEmpty();
     }
 
     [Fact]

@@ -17,9 +17,10 @@ public sealed class ExampleProjectTests(TaskPackageFeed feed)
         run.Items.Select(i => i["Identity"]).ShouldBe(["greeting", "listing", "flaky-download", "environment"]);
         run.Items.ShouldAllBe(i => i["Status"] == "Succeeded");
         run.Item("flaky-download")["Attempts"].ShouldBe("2");
-        run.Log.ShouldContain("warning CPAR0105: leg 'flaky-download' attempt 1 failed", Case.Sensitive);
+        run.Log.ShouldMatch(@"warning CPAR0105: leg 'flaky-download' attempt 1 of \d+ failed \(exit 75\); retrying in");
         run.Log.ShouldContain("[greeting] Hello from Example", Case.Sensitive);
         run.Log.ShouldContain("[environment] stage=example", Case.Sensitive);
+        run.Log.ShouldContain("[flaky-download] succeeded after 2 attempts in ", Case.Sensitive);
         run.Log.ShouldContain("flaky-download: Succeeded after 2 attempt(s); log: ", Case.Sensitive);
     }
 

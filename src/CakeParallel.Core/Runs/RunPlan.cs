@@ -1,0 +1,48 @@
+using CakeParallel.Model;
+using CakeParallel.Scheduling;
+
+namespace CakeParallel.Runs;
+
+/// <summary>
+/// A run that passed every check and is ready to start: its legs with their resolved executables and log files,
+/// and its options with the precedence rule applied. Made by <see cref="RunPlanner"/>, run by
+/// <see cref="ParallelRunner.RunAsync(RunPlan, CancellationToken)"/>, which checks nothing again.
+/// </summary>
+public sealed class RunPlan
+{
+    internal RunPlan(IReadOnlyList<LegPlan> legs, RunOptions options, string logDirectory, string runId)
+    {
+        RunId = runId;
+        LegPlans = legs;
+        Options = options;
+        LogDirectory = logDirectory;
+    }
+
+    /// <summary>The legs, in the order their results are reported.</summary>
+    public IReadOnlyList<LegSpec> Legs => LegPlans.Select(p => p.Leg).ToArray();
+
+    /// <summary>The options the run uses: the caller's, with the layered settings resolved (see <see cref="RunPrecedence"/>).</summary>
+    public RunOptions Options { get; }
+
+    /// <summary>The run's id (a version 7 UUID), chosen when it is planned: <see cref="RunResult.RunId"/>, and the name of its default log folder.</summary>
+    public string RunId { get; }
+
+    /// <summary>The folder the legs' logs are written to; it exists.</summary>
+    public string LogDirectory { get; }
+
+    internal IReadOnlyList<LegPlan> LegPlans { get; }
+
+    /// <summary>The same plan, reporting its events to <paramref name="listener"/>: a host can size its display from <see cref="Options"/> before it listens.</summary>
+    /// <param name="listener">The run's listener, or <see langword="null"/>.</param>
+    public RunPlan WithListener(IRunListener? listener) => new(LegPlans, Options with { Listener = listener }, LogDirectory, RunId);
+}
+
+/// <summary>What planning a run gave: a <see cref="RunPlan"/>, or every problem that keeps the run from starting.</summary>
+/// <param name="Plan">The plan; <see langword="null"/> when there are errors.</param>
+/// <param name="Errors">Every problem found, each naming its leg and field; empty when <see cref="Plan"/> is set.</param>
+public sealed record PlanningResult(RunPlan? Plan, IReadOnlyList<ValidationError> Errors)
+{
+    /// <summary>The plan.</summary>
+    /// <exception cref="InvalidRunException">Planning found problems; the exception lists them all.</exception>
+    public RunPlan GetPlanOrThrow() => Plan ?? throw new InvalidRunException(Errors);
+}

@@ -1,0 +1,109 @@
+using CakeParallel.Docker;
+using CakeParallel.Model;
+using CakeParallel.Scheduling;
+using CakeParallel.Supervision;
+
+namespace CakeParallel.Runs;
+
+/// <summary>
+/// Plans a run once, for every entry point: applies the precedence rule to the run settings (see
+/// <see cref="RunPrecedence"/>), checks legs, options, services, reports and (for a docker matrix) the matrix,
+/// the builds and the daemons, resolves executables and creates the log folder. The result is a
+/// <see cref="RunPlan"/>, or the complete list of problems; nothing has started either way.
+/// </summary>
+public static class RunPlanner
+{
+    /// <summary>Plans a run of <paramref name="legs"/>.</summary>
+    /// <param name="legs">The legs, in the order their results are reported.</param>
+    /// <param name="options">The defaults of the layered settings, and every other setting.</param>
+    /// <param name="caller">What the caller set explicitly; wins over everything (default: nothing).</param>
+    /// <param name="environment">The environment whose <c>CAKEPARALLEL_*</c> variables are layered under <paramref name="caller"/>; <see langword="null"/>: none are read.</param>
+    public static PlanningResult Plan(IReadOnlyList<LegSpec> legs, RunOptions options, RunOverrides? caller = null, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(legs);
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<ValidationError>();
+        var resolved = Resolve(options, caller, environment, RunOverrides.None, errors);
+        errors.AddRange(RunValidator.ValidateOptions(resolved));
+        errors.AddRange(RunValidator.ValidateLegs(legs, checkNames: true));
+        return Finish(legs, resolved, errors);
+    }
+
+    /// <summary>
+    /// Plans the docker builds of <paramref name="matrix"/>; the matrix's run settings are the matrix-file layer
+    /// of the precedence rule. Asks every daemon the legs use whether it answers.
+    /// </summary>
+    /// <param name="matrix">The docker matrix; relative paths resolve against its base directory, else the current directory.</param>
+    /// <param name="options">The defaults of the layered settings (the retry policy defaults to <see cref="DockerMatrix.Retry"/>, else <see cref="DockerRetryPolicy.Default"/>), and every other setting.</param>
+    /// <param name="caller">What the caller set explicitly; wins over everything (default: nothing).</param>
+    /// <param name="environment">The environment whose <c>CAKEPARALLEL_*</c> variables are layered under <paramref name="caller"/>; <see langword="null"/>: none are read.</param>
+    /// <param name="cancellationToken">Cancels the daemon check.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled during the daemon check.</exception>
+    public static async Task<PlanningResult> PlanAsync(DockerMatrix matrix, RunOptions options, RunOverrides? caller = null, IReadOnlyDictionary<string, string?>? environment = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<ValidationError>();
+
+        // Docker legs retry transient failures by default, whatever the engine's default policy is.
+        var defaults = options with { Retry = matrix.Retry ?? DockerRetryPolicy.Default };
+        var resolved = Resolve(defaults, caller, environment, matrix.RunOverrides, errors);
+        var docker = DockerMatrixPlanner.PlanLegs(matrix with { Retry = resolved.Retry, Retries = null }, matrix.BaseDirectory ?? Directory.GetCurrentDirectory());
+        errors.AddRange(docker.Errors);
+        errors.AddRange(RunValidator.ValidateOptions(resolved));
+
+        // The docker planner has named the legs (uniquely, or said why not) and refuses an empty matrix.
+        var specs = docker.Legs.Select(l => l.Spec).ToArray();
+        errors.AddRange(RunValidator.ValidateLegs(specs, checkNames: false));
+        var reachableClients = docker.Legs.Where(l => ExecutableLocator.Resolve(l.Spec.Executable, l.Spec.WorkingDirectory, l.Spec.EnvironmentVariables) is not null);
+        errors.AddRange(await DockerDaemonCheck.CheckAsync(reachableClients, cancellationToken).ConfigureAwait(false));
+
+        // A daemon check cut short by cancellation says nothing about the daemon.
+        cancellationToken.ThrowIfCancellationRequested();
+        return Finish(specs, resolved, errors);
+    }
+
+    private static RunOptions Resolve(RunOptions defaults, RunOverrides? caller, IReadOnlyDictionary<string, string?>? environment, RunOverrides matrixFile, List<ValidationError> errors)
+    {
+        var fromEnvironment = environment is null ? RunOverrides.None : RunPrecedence.FromEnvironment(environment, errors);
+        return RunPrecedence.Resolve(defaults, caller ?? RunOverrides.None, fromEnvironment, matrixFile);
+    }
+
+    private static PlanningResult Finish(IReadOnlyList<LegSpec> legs, RunOptions options, List<ValidationError> errors)
+    {
+        if (errors.Count > 0)
+        {
+            return new PlanningResult(null, errors);
+        }
+
+        var runId = Guid.CreateVersion7().ToString();
+        var logDirectory = RunLogFolder.Choose(options.LogDirectory, runId);
+        try
+        {
+            Directory.CreateDirectory(logDirectory);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return new PlanningResult(null, [new ValidationError(ErrorCodes.LogDirectoryUnusable, null, "LogDirectory", $"cannot create '{logDirectory}': {exception.Message}")]);
+        }
+
+        var fileNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var plans = new LegPlan[legs.Count];
+        for (var i = 0; i < legs.Count; i++)
+        {
+            var leg = legs[i];
+            var fileName = SafeFileName.From(leg.Name);
+            if (!fileNames.Add(fileName))
+            {
+                // Two names that differ only in characters a file name cannot hold: the stable id separates them.
+                fileName = fileName + "-" + leg.Id;
+                fileNames.Add(fileName);
+            }
+
+            var executable = ExecutableLocator.Resolve(leg.Executable, leg.WorkingDirectory, leg.EnvironmentVariables)!;
+            plans[i] = new LegPlan(i, leg, executable, Path.Combine(logDirectory, fileName + ".log"));
+        }
+
+        return new PlanningResult(new RunPlan(plans, options with { LogDirectory = logDirectory }, logDirectory, runId), []);
+    }
+}

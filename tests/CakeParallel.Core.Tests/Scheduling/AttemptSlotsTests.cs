@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using CakeParallel.Scheduling;
+using CakeParallel.Supervision;
+
+namespace CakeParallel.Tests.Scheduling;
+
+/// <summary>The slot owner alone, with attempts that are task completion sources: no processes, no clocks.</summary>
+public sealed class AttemptSlotsTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    /// <summary>Attempts that start when the slots let them and end when the test says so.</summary>
+    private sealed class ScriptedAttempts
+    {
+        private readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> _ends = new();
+        private readonly ConcurrentDictionary<string, TaskCompletionSource> _starts = new();
+        private readonly ConcurrentDictionary<string, TaskCompletionSource> _requests = new();
+        private readonly ConcurrentQueue<string> _started = new();
+        private int _running;
+        private int _mostRunning;
+
+        public IReadOnlyList<string> Started => _started.ToArray();
+
+        public int MostRunning => Volatile.Read(ref _mostRunning);
+
+        /// <summary>Runs attempts of a leg until one "succeeds" (the test completes it with true).</summary>
+        public async Task RunLegAsync(string leg, AttemptSlots.LegSlots slots)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var name = $"{leg}{attempt}";
+                // RunAttemptAsync joins the line for a slot before it returns its task.
+                var pending = slots.RunAttemptAsync(() => RunAttemptAsync(name), CancellationToken.None);
+                Signal(_requests, name).TrySetResult();
+                if (await pending)
+                {
+                    return;
+                }
+            }
+        }
+
+        public Task WaitStartedAsync(string attempt) => Start(attempt).Task.WaitAsync(Patience);
+
+        /// <summary>Waits until <paramref name="attempt"/> holds a slot or waits in line for one.</summary>
+        public Task WaitRequestedAsync(string attempt) => Signal(_requests, attempt).Task.WaitAsync(Patience);
+
+        public void End(string attempt, bool succeeded = true) => End(attempt).SetResult(succeeded);
+
+        private async Task<bool> RunAttemptAsync(string name)
+        {
+            var now = Interlocked.Increment(ref _running);
+            InterlockedMax(ref _mostRunning, now);
+            _started.Enqueue(name);
+            Start(name).SetResult();
+            try
+            {
+                return await End(name).Task;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _running);
+            }
+        }
+
+        private TaskCompletionSource Start(string name) => Signal(_starts, name);
+
+        private static TaskCompletionSource Signal(ConcurrentDictionary<string, TaskCompletionSource> signals, string name) =>
+            signals.GetOrAdd(name, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        private TaskCompletionSource<bool> End(string name) => _ends.GetOrAdd(name, _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        private static void InterlockedMax(ref int target, int value)
+        {
+            int seen;
+            while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public async Task No_more_attempts_run_at_once_than_there_are_slots_and_legs_start_in_order()
+    {
+        var attempts = new ScriptedAttempts();
+        using var stop = new RunStop(CancellationToken.None, null);
+        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], attempts.RunLegAsync, stop);
+
+        await attempts.WaitStartedAsync("a1");
+        await attempts.WaitStartedAsync("b1");
+        // c waits for a slot.
+        attempts.Started.Order().ShouldBe(["a1", "b1"]);
+        attempts.End("b1");
+        await attempts.WaitStartedAsync("c1");
+        attempts.End("a1");
+        await attempts.WaitStartedAsync("d1");
+        attempts.End("c1");
+        attempts.End("d1");
+        await run.WaitAsync(Patience);
+
+        // a and b start together, so either may record first; every later start waits for an end.
+        attempts.Started.Take(2).Order().ShouldBe(["a1", "b1"]);
+        attempts.Started.Skip(2).ShouldBe(["c1", "d1"]);
+        attempts.MostRunning.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_retry_waiting_for_a_slot_goes_before_a_leg_that_has_not_started()
+    {
+        var attempts = new ScriptedAttempts();
+        using var stop = new RunStop(CancellationToken.None, null);
+        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], attempts.RunLegAsync, stop);
+        await attempts.WaitStartedAsync("a1");
+        await attempts.WaitStartedAsync("b1");
+
+        // a fails: its slot goes to c, which was waiting; a's retry then waits behind b and c, as does d.
+        attempts.End("a1", succeeded: false);
+        await attempts.WaitStartedAsync("c1");
+        await attempts.WaitRequestedAsync("a2");
+        attempts.End("b1");
+        await attempts.WaitStartedAsync("a2");
+        attempts.Started.ShouldNotContain("d1", "the retry of a started leg goes first");
+        attempts.End("a2");
+        await attempts.WaitStartedAsync("d1");
+        attempts.End("c1");
+        attempts.End("d1");
+        await run.WaitAsync(Patience);
+
+        attempts.Started.Take(2).Order().ShouldBe(["a1", "b1"]);
+        attempts.Started.Skip(2).ShouldBe(["c1", "a2", "d1"]);
+        attempts.MostRunning.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Once_the_run_stops_no_further_leg_starts_and_the_running_ones_end()
+    {
+        var attempts = new ScriptedAttempts();
+        using var stop = new RunStop(CancellationToken.None, null);
+        var run = new AttemptSlots(1).RunLegsAsync(["a", "b", "c"], attempts.RunLegAsync, stop);
+        await attempts.WaitStartedAsync("a1");
+
+        stop.FailFast("a");
+        attempts.End("a1", succeeded: true);
+        await run.WaitAsync(Patience);
+
+        attempts.Started.ShouldBe(["a1"]);
+    }
+
+    [Fact]
+    public async Task A_leg_that_ends_without_an_attempt_gives_its_first_slot_back()
+    {
+        var attempts = new ScriptedAttempts();
+        using var stop = new RunStop(CancellationToken.None, null);
+        Task RunLeg(string leg, AttemptSlots.LegSlots slots) =>
+            leg == "broken" ? throw new IOException("cannot open the log") : attempts.RunLegAsync(leg, slots);
+        var run = new AttemptSlots(1).RunLegsAsync(["broken", "b"], RunLeg, stop);
+
+        await attempts.WaitStartedAsync("b1");
+        attempts.End("b1");
+
+        (await Should.ThrowAsync<IOException>(() => run.WaitAsync(Patience))).Message.ShouldBe("cannot open the log");
+        attempts.Started.ShouldBe(["b1"]);
+    }
+}
