@@ -47,6 +47,19 @@ public sealed class MatrixSizeTests
     }
 
     [Fact]
+    public void Excludes_that_bring_a_product_under_the_cap_are_counted()
+    {
+        var matrix = new MatrixDefinition
+        {
+            Axes = [Axis("x", 101), Axis("y", 100)],
+            Exclude = [new Dictionary<string, MatrixValue> { ["x"] = "x0" }],
+        };
+
+        MatrixExpansion.Expand(matrix).Count.ShouldBe(10_000);
+        Should.Throw<InvalidRunException>(() => MatrixExpansion.Expand(matrix, maxLegs: 9_999)).Errors[0].Message.ShouldContain("10000 legs");
+    }
+
+    [Fact]
     public void A_matrix_file_sets_its_own_cap_with_maxLegs_and_planning_reports_it_as_a_coded_error()
     {
         using var directory = new TempDirectory("cpar-maxlegs");

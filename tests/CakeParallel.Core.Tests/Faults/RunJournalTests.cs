@@ -65,7 +65,7 @@ public sealed class RunJournalTests : IDisposable
         var journal = _scratch.PathOf("broken.jsonl");
         await File.WriteAllTextAsync(journal, "{\"runId\":\"r\",\"startedAt\":\"2026-01-01T00:00:00Z\"}\nnot json\n{\"leg\":{\"id\":\"x\",\"name\":\"x\",\"status\":\"succeeded\"}}\n");
 
-        var failure = await Should.ThrowAsync<InvalidRunException>(ParallelRunner.RunAsync([LegSpec.Shell("x", "true")], _scratch.Options() with { Reports = new ReportOptions { ResumeFrom = journal } }));
+        var failure = await Should.ThrowAsync<InvalidRunException>(() => ParallelRunner.RunAsync([LegSpec.Shell("x", "true")], _scratch.Options() with { Reports = new ReportOptions { ResumeFrom = journal } }));
 
         failure.Errors.ShouldContain(e => e.Code == ErrorCodes.ResumeReportUnusable && e.Message.Contains("line 2", StringComparison.Ordinal));
     }
