@@ -16,11 +16,8 @@ public sealed class AddinFeed : IDisposable
     public AddinFeed()
     {
         Version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
-        Run("dotnet", "tool", "restore");
-        foreach (var project in new[] { "src/CakeParallel.Core", "src/Cake.Parallel" })
-        {
-            Run("dotnet", "pack", project, "-c", "Release", "-o", Path, "-p:Version=" + Version, "-nologo");
-        }
+        PackageFeed.Run("dotnet", "tool", "restore");
+        PackageFeed.Pack(Path, Version, "src/CakeParallel.Core", "src/Cake.Parallel");
     }
 
     /// <summary>The feed folder.</summary>
@@ -40,16 +37,6 @@ public sealed class AddinFeed : IDisposable
         script.Replace($"package=Cake.Parallel&version={DocumentedVersion}&", $"package=Cake.Parallel&version={Version}&", StringComparison.Ordinal);
 
     public void Dispose() => _directory.Dispose();
-
-    private static void Run(string fileName, params string[] arguments)
-    {
-        using var process = ChildProcess.Start(fileName, arguments, RepositoryRoot.Path);
-        var exitCode = process.WaitForExit(TimeSpan.FromMinutes(5));
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException($"'{fileName} {string.Join(' ', arguments)}' exited with {exitCode}:\n{process.Output}");
-        }
-    }
 }
 
 /// <summary>Tests that run the real <c>dotnet cake</c> share one packed feed.</summary>
