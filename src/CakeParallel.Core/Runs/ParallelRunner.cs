@@ -53,7 +53,7 @@ public static class ParallelRunner
         }
 
         var slots = new AttemptSlots(options.MaxParallel);
-        var services = await RunServices.StartAsync(options, listener, stop.Token).ConfigureAwait(false);
+        var services = await RunServices.StartAsync(options, listener, stop).ConfigureAwait(false);
         await using (services.ConfigureAwait(false))
         {
             if (services.StartFailure is null)

@@ -36,11 +36,25 @@ internal sealed class LegLog : IDisposable
     private int _segmentNumber;
     private bool _dirty;
     private bool _disposed;
+    private readonly char[] _stamp = new char[24];
+    private long _stampMillisecond = -1;
+    private int _stampLength;
 
     /// <summary>Opens (creates or truncates) the log; never throws for an IO reason (see <see cref="Incomplete"/>).</summary>
     /// <param name="path">The log file.</param>
-    /// <param name="maxBytes">The size cap in bytes, or <see langword="null"/>/0 for none.</param>
+    /// <param name="maxBytes">The size cap in bytes, or <see langword="null"/> (or 0 or less) for none.</param>
     public LegLog(string path, long? maxBytes = null)
+        : this(path, maxBytes, () => Create(path))
+    {
+    }
+
+    /// <summary>A log written into <paramref name="file"/> (owned from now on), e.g. one that is locked or capped.</summary>
+    public LegLog(string path, Stream file)
+        : this(path, null, () => new StreamWriter(file, new UTF8Encoding(false), 64 * 1024))
+    {
+    }
+
+    private LegLog(string path, long? maxBytes, Func<StreamWriter> open)
     {
         Path = path;
         GC.KeepAlive(Flusher); // starts the one timer that flushes every open log
@@ -48,7 +62,7 @@ internal sealed class LegLog : IDisposable
         _segmentLimit = maxBytes is > 0 ? Math.Max(maxBytes.Value / 4, 1) : long.MaxValue;
         try
         {
-            _writer = Create(path);
+            _writer = open();
             Open.TryAdd(this, 0);
         }
         catch (Exception exception) when (IsWriteFailure(exception))
@@ -70,11 +84,17 @@ internal sealed class LegLog : IDisposable
 
     public void WriteLine(DateTimeOffset timestamp, OutputStream stream, ReadOnlySpan<char> text)
     {
-        Span<char> stamp = stackalloc char[24];
-        timestamp.UtcDateTime.TryFormat(stamp, out var written, "yyyy-MM-ddTHH:mm:ss.fffZ");
         lock (_gate)
         {
-            var target = Target(written + 6 + Encoding.UTF8.GetByteCount(text));
+            // Formatting a timestamp costs more than writing a short line: chatty output reuses it within a millisecond.
+            var millisecond = timestamp.UtcTicks / TimeSpan.TicksPerMillisecond;
+            if (millisecond != _stampMillisecond)
+            {
+                timestamp.UtcDateTime.TryFormat(_stamp, out _stampLength, "yyyy-MM-ddTHH:mm:ss.fffZ");
+                _stampMillisecond = millisecond;
+            }
+
+            var target = Target(_stampLength + 6 + Encoding.UTF8.GetByteCount(text));
             if (target is null)
             {
                 return;
@@ -82,7 +102,7 @@ internal sealed class LegLog : IDisposable
 
             try
             {
-                target.Write(stamp[..written]);
+                target.Write(_stamp, 0, _stampLength);
                 target.Write(stream == OutputStream.Stdout ? " out " : " err ");
                 target.Write(text);
                 target.Write('\n');
