@@ -27,6 +27,7 @@ internal sealed class LegLog : IDisposable
     private readonly Lock _gate = new();
     private readonly long _headLimit;
     private readonly long _segmentLimit;
+    private readonly char[] _stamp = new char[24];
     private StreamWriter? _writer;
     private StreamWriter? _segment;
     private string? _olderSegment;
@@ -36,7 +37,6 @@ internal sealed class LegLog : IDisposable
     private int _segmentNumber;
     private bool _dirty;
     private bool _disposed;
-    private readonly char[] _stamp = new char[24];
     private long _stampMillisecond = -1;
     private int _stampLength;
 
