@@ -3,6 +3,7 @@ using System.Globalization;
 using CakeParallel.Model;
 using CakeParallel.Matrix;
 using CakeParallel.Runs;
+using CakeParallel.Services;
 using CakeParallel.Scheduling;
 
 // Usage:
@@ -13,6 +14,10 @@ using CakeParallel.Scheduling;
 //   CakeParallel.Bench shared-slot <rounds>
 //       Takes and gives back a slot of a machine-wide pool <rounds> times, as each attempt does (admission included),
 //       and prints the mean cost of one take-and-give-back; the process spawns of a leg are not part of it.
+//   CakeParallel.Bench service <command> [args...]
+//       Runs the command (argv, no shell) as a background service with no probe until it has exited and all its
+//       output is in its log (capped at the default 100 MB); prints the seconds from its start until then (the
+//       runner's own start-up excluded) and exits 0 when it exited with code 0.
 //   CakeParallel.Bench expand <legs>
 //       Expands a matrix of about <legs> combinations (four axes, an exclude and two includes) and gives every leg
 //       its stable id; prints the best of five timings.
@@ -66,6 +71,26 @@ if (args[0] == "expand")
 
     Console.WriteLine($"{count} legs expanded with stable ids in {best.TotalMilliseconds:0.0} ms");
     return 0;
+}
+
+if (args[0] == "service")
+{
+    var exited = new TaskCompletionSource<ServiceEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+    var spec = new ServiceSpec("chatty", args[1], args[2..])
+    {
+        ServiceFailureIsWarning = true,
+        LogFile = Path.Combine(Path.GetTempPath(), "cakeparallel-bench-logs", "service-chatty.log"),
+    };
+    await using var service = await RunningService.StartAsync(spec);
+    service.Died += (_, e) => exited.TrySetResult(e);
+    if (service.State == ServiceState.Died)
+    {
+        exited.TrySetResult(service.Events[^1]);
+    }
+
+    var death = await exited.Task;
+    Console.WriteLine((death.Timestamp - service.StartedAt).TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture));
+    return death.ExitCode == 0 ? 0 : 1;
 }
 
 var jobs = int.Parse(args[0], CultureInfo.InvariantCulture);

@@ -31,8 +31,11 @@ public sealed record RunResult
     /// <summary>The settings the run was made with, or <see langword="null"/> when unknown.</summary>
     public RunSettings? Settings { get; init; }
 
-    /// <summary>True only when every leg succeeded (or was reused from an earlier successful run).</summary>
-    public bool Succeeded => Legs.All(l => l.Status is LegStatus.Succeeded or LegStatus.Reused);
+    /// <summary>
+    /// True only when every leg succeeded (or was reused from an earlier successful run) and no service of the run
+    /// failed while legs ran (<see cref="ServiceEvent.FailsRun"/>).
+    /// </summary>
+    public bool Succeeded => Legs.All(l => l.Status is LegStatus.Succeeded or LegStatus.Reused) && !ServiceEvents.Any(e => e.FailsRun);
 
     /// <summary>The legs that did not succeed, in input order.</summary>
     public IEnumerable<LegResult> Unsuccessful => Legs.Where(l => l.Status is not (LegStatus.Succeeded or LegStatus.Reused));

@@ -296,6 +296,9 @@ internal sealed record JsonServiceEvent
 
     public string? LogFile { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool FailsRun { get; init; }
+
     public List<string> OutputTail { get; init; } = [];
 
     public static JsonServiceEvent From(ServiceEvent e) => new()
@@ -309,6 +312,7 @@ internal sealed record JsonServiceEvent
         Signal = e.Signal,
         LastProbeError = e.LastProbeError,
         LogFile = e.LogFile,
+        FailsRun = e.FailsRun,
         OutputTail = [.. e.OutputTail],
     };
 
@@ -319,6 +323,7 @@ internal sealed record JsonServiceEvent
         Signal = Signal,
         LastProbeError = LastProbeError,
         LogFile = LogFile,
+        FailsRun = FailsRun,
         OutputTail = OutputTail,
     };
 }

@@ -76,7 +76,8 @@ public static class RunPlanner
             return new PlanningResult(null, errors);
         }
 
-        var logDirectory = options.LogDirectory ?? Path.Combine(Path.GetTempPath(), "cakeparallel", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", System.Globalization.CultureInfo.InvariantCulture) + "-" + Environment.ProcessId);
+        var runId = Guid.CreateVersion7().ToString();
+        var logDirectory = RunLogFolder.Choose(options.LogDirectory, runId);
         try
         {
             Directory.CreateDirectory(logDirectory);
@@ -103,6 +104,6 @@ public static class RunPlanner
             plans[i] = new LegPlan(i, leg, executable, Path.Combine(logDirectory, fileName + ".log"));
         }
 
-        return new PlanningResult(new RunPlan(plans, options with { LogDirectory = logDirectory }, logDirectory), []);
+        return new PlanningResult(new RunPlan(plans, options with { LogDirectory = logDirectory }, logDirectory, runId), []);
     }
 }

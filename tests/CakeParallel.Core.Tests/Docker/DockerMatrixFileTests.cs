@@ -269,7 +269,7 @@ public sealed class DockerMatrixFileTests : IDisposable
         matrix.Timeout.ShouldBe(TimeSpan.FromSeconds(seconds));
     }
 
-    private const string BuildKeys = "a docker build setting (context, dockerfile, target, platform, buildArgs, passAxesAsBuildArgs, tags, labels, cacheFrom, cacheTo, noCache, pull, network, secrets, extraArguments, docker, dockerHost, dockerContext, buildKit, environment, legName, removeLateTags, lateTagWatch) or a run setting (maxParallel, timeout, retries, failFast, sharedSlots, memory)";
+    private const string BuildKeys = "a docker build setting (context, dockerfile, target, platform, buildArgs, passAxesAsBuildArgs, tags, labels, cacheFrom, cacheTo, noCache, pull, network, secrets, extraArguments, docker, dockerHost, dockerContext, buildKit, environment, legName, removeLateTags, lateTagWatch) or a run setting (maxParallel, timeout, retries, failFast, maxLegs, sharedSlots, memory)";
 
     private sealed class AxisComparer : IEqualityComparer<MatrixAxis>
     {
