@@ -42,6 +42,9 @@ public sealed record DockerMatrix
     /// <summary>Stop at the first failed leg; overrides <see cref="RunOptions.FailFast"/> when set.</summary>
     public bool? FailFast { get; init; }
 
+    /// <summary>Which shard of the matrix to run (see <see cref="RunOptions.Shard"/>); the matrix-file layer of the precedence rule.</summary>
+    public Shard? Shard { get; init; }
+
     /// <summary>The retry policy of every leg; <see langword="null"/>: <see cref="DockerRetryPolicy.Default"/> with <see cref="Retries"/> applied.</summary>
     public RetryPolicy? Retry { get; init; }
 
@@ -56,5 +59,5 @@ public sealed record DockerMatrix
     }
 
     /// <summary>This matrix's run settings as the matrix-file layer of the precedence rule.</summary>
-    public RunOverrides RunOverrides => new() { MaxParallel = MaxParallel, Timeout = Timeout, MaxAttempts = MaxAttempts, FailFast = FailFast };
+    public RunOverrides RunOverrides => new() { MaxParallel = MaxParallel, Timeout = Timeout, MaxAttempts = MaxAttempts, FailFast = FailFast, Shard = Shard };
 }

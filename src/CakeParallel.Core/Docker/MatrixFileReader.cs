@@ -20,7 +20,7 @@ internal sealed class MatrixFileReader
         "network", "secrets", "extraArguments", "docker", "dockerHost", "dockerContext", "buildKit", "environment", "legName", "removeLateTags", "lateTagWatch",
     ];
 
-    private static readonly string[] RunSettingKeys = ["maxParallel", "timeout", "retries", "failFast"];
+    private static readonly string[] RunSettingKeys = ["maxParallel", "timeout", "retries", "failFast", "shard"];
 
     private readonly List<ValidationError> _errors = [];
 
@@ -146,6 +146,7 @@ internal sealed class MatrixFileReader
                 case "timeout": matrix = matrix with { Timeout = Duration(value, p, allowZero: false) }; break;
                 case "retries": matrix = matrix with { Retries = Int(value, p, minimum: 0, maximum: 100) }; break;
                 case "failFast": matrix = matrix with { FailFast = Bool(value, p) }; break;
+                case "shard": matrix = matrix with { Shard = ShardValue(value, p) }; break;
                 default:
                     Unknown(p, property.Name, [.. BuildSettingKeys, .. RunSettingKeys], $"a docker build setting ({string.Join(", ", BuildSettingKeys)}) or a run setting ({string.Join(", ", RunSettingKeys)})");
                     break;
@@ -389,6 +390,21 @@ internal sealed class MatrixFileReader
 
         WrongType(element, path, "true or false");
         return null;
+    }
+
+    private Shard? ShardValue(JsonElement element, string path)
+    {
+        if (String(element, path) is not { } text)
+        {
+            return null;
+        }
+
+        if (!Shard.TryParse(text, out var shard))
+        {
+            _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"must be a shard i/n with 1 ≤ i ≤ n (e.g. \"2/4\"), but is \"{text}\"."));
+        }
+
+        return shard;
     }
 
     private int? Int(JsonElement element, string path, int minimum, int maximum)
