@@ -8,7 +8,7 @@ namespace CakeParallel.Runs;
 
 /// <summary>
 /// How a matrix is split into CI jobs: every shard with the legs it runs, written once by a plan job
-/// (<see cref="Create"/>, <see cref="Write"/>) and read by every shard job (<see cref="RunOptions.ShardPlan"/>), so all
+/// (<see cref="Create(IReadOnlyList{LegSpec}, ShardCountRequest, DurationHistory)"/>, <see cref="Write"/>) and read by every shard job (<see cref="RunOptions.ShardPlan"/>), so all
 /// jobs agree on the split whatever history each of them sees.
 /// </summary>
 /// <param name="Fingerprint">The matrix's fingerprint (see <see cref="MatrixLayout.FingerprintOf"/>).</param>
@@ -50,6 +50,18 @@ public sealed record ShardPlan(string Fingerprint, string BalancedBy, IReadOnlyL
             return new ShardPlanEntry(new Shard(index, shardCount), total, shardLegs);
         }).ToArray();
         return new ShardPlan(MatrixLayout.FingerprintOf(legs.Select(l => l.Id)), byDuration ? "expectedDuration" : "count", entries);
+    }
+
+    /// <summary>Splits <paramref name="legs"/> into shards with the history in <paramref name="historyFrom"/> (see <see cref="Create(IReadOnlyList{LegSpec}, ShardCountRequest, DurationHistory)"/>).</summary>
+    /// <param name="legs">The matrix's legs, in matrix order.</param>
+    /// <param name="count">How many shards, or <c>auto</c>.</param>
+    /// <param name="historyFrom">Earlier JSON reports (a merged report of the shards is one), possibly none.</param>
+    /// <exception cref="InvalidRunException">A history report cannot be read (<see cref="ErrorCodes.HistoryReportUnusable"/>).</exception>
+    public static ShardPlan Create(IReadOnlyList<LegSpec> legs, ShardCountRequest count, IReadOnlyList<string> historyFrom)
+    {
+        var errors = new List<ValidationError>();
+        var history = DurationHistory.Read(historyFrom, "HistoryFrom", errors);
+        return errors.Count > 0 ? throw new InvalidRunException(errors) : Create(legs, count, history);
     }
 
     /// <summary>
