@@ -115,6 +115,18 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     public string? ResumeFrom { get; set; }
 
     /// <summary>
+    /// Run only this shard of the matrix, <c>i/n</c> (e.g. <c>2/4</c>); the n shards together run every leg once
+    /// (default: <c>CAKEPARALLEL_SHARD</c>, else the matrix file's <c>shard</c>, else every leg).
+    /// </summary>
+    public string? Shard { get; set; }
+
+    /// <summary>The shard plan written by <c>PlanShards</c>, relative to the project directory: the shard runs the legs the plan lists for it (default: balanced by count).</summary>
+    public string? ShardPlan { get; set; }
+
+    /// <summary>Earlier JSON reports whose leg durations are the expected ones: legs start longest expected first, and the report records expected against actual durations.</summary>
+    public string[] HistoryFrom { get; set; } = [];
+
+    /// <summary>
     /// One item per leg, in input order: identity = leg name; metadata <c>Status</c>, <c>ExitCode</c>,
     /// <c>Signal</c>, <c>Attempts</c>, <c>Duration</c> (ms), <c>LogFile</c>, <c>FailureReason</c>, <c>Id</c>,
     /// <c>Parameters</c>, each parameter by name, <c>ImageId</c> and <c>Tags</c>. Values are set literally.
@@ -153,7 +165,7 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         var errors = new List<ValidationError>();
         var log = new DeferredTaskLog();
         var options = CreateBaseOptions(projectDirectory, errors);
-        var plan = PreparePlan(options, CreateCallerOverrides(), RunPrecedence.ProcessEnvironment(), projectDirectory, errors);
+        var plan = PreparePlan(options, CreateCallerOverrides(errors), RunPrecedence.ProcessEnvironment(), projectDirectory, errors);
         if (errors.Count > 0 || plan is null)
         {
             LogInvalidInput(diagnostics, errors);
@@ -236,6 +248,8 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         {
             Termination = _gracePeriod is { } grace ? TerminationSequence.WithGracePeriod(TimeSpan.FromMilliseconds(grace)) : TerminationSequence.Default,
             LogDirectory = Full(LogDirectory),
+            ShardPlan = Full(ShardPlan),
+            HistoryFrom = [.. HistoryFrom.Where(h => !string.IsNullOrWhiteSpace(h)).Select(h => Full(h)!)],
             Reports = new ReportOptions
             {
                 ReportFile = Full(ReportFile),
@@ -249,8 +263,14 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     }
 
     /// <summary>The parameters the project gave, as the caller's layer; a parameter not given sets nothing.</summary>
-    private RunOverrides CreateCallerOverrides()
+    private RunOverrides CreateCallerOverrides(List<ValidationError> errors)
     {
+        Model.Shard? shard = null;
+        if (!string.IsNullOrWhiteSpace(Shard) && !Model.Shard.TryParse(Shard, out shard))
+        {
+            errors.Add(new ValidationError(ErrorCodes.ShardInvalid, null, nameof(Shard), $"'{Shard}' is not a shard i/n with 1 ≤ i ≤ n (e.g. 2/4)."));
+        }
+
         RetryPolicy? retry = null;
         if (RetryDelayIfSet is not null || RetryOnExitCodes.Length > 0 || RetryOnOutput.Length > 0 || RetryOnTimeoutIfSet is not null)
         {
@@ -273,6 +293,7 @@ public abstract class ParallelRunTask : Task, ICancelableTask
             MaxAttempts = MaxAttemptsIfSet,
             FailFast = FailFastIfSet,
             Retry = retry,
+            Shard = shard,
         };
     }
 
