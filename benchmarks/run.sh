@@ -39,4 +39,6 @@ printf '  %-24s %7s KB\n' "xargs -P1" "$x" "GNU parallel -j1" "$p" "CakeParallel
 python3 -c "print(f'  CakeParallel / GNU parallel peak RSS = {$c/$p:.2f}')"
 echo "== matrix expansion (GitHub Actions rules, stable ids); target: 10,000 legs well under a second =="
 echo "  $($bench expand 10000)"
+echo "== scheduling by history: a skewed matrix's makespan, and shard balance (about 30 s) =="
+$bench schedule
 rm -rf "$out"
