@@ -52,7 +52,7 @@ public sealed class ShardsEndToEndTests(TaskPackageFeed feed)
 
         var missing = await consumer.BuildAsync("Merge", "MergedResult");
         missing.ExitCode.ShouldNotBe(0, missing.ToString());
-        missing.ErrorLines.Where(l => l.Contains("CPAR0104", StringComparison.Ordinal)).Count().ShouldBe(legsOfSecond.Length, missing.ToString());
+        missing.ErrorLines.Where(l => l.Contains("CPAR0104", StringComparison.Ordinal)).Select(l => l[l.IndexOf("error CPAR0104", StringComparison.Ordinal)..]).Distinct().Count().ShouldBe(legsOfSecond.Length, missing.ToString());
         missing.Log.ShouldContain("Not started: shard 2/2 sent no report");
 
         // Shard 2 from the task's parameter.
@@ -64,11 +64,11 @@ public sealed class ShardsEndToEndTests(TaskPackageFeed feed)
         merged.ExitCode.ShouldBe(0, merged.ToString());
         merged.Items.Select(i => i["Identity"]).ShouldBe(["unit", "lint", "integration", "docs", "package"], "matrix order");
         merged.Items.ShouldAllBe(i => i["Status"] == "Succeeded" && i["Host"] != "");
-        File.ReadAllLines(Path.Combine(consumer.Directory, "ran.txt")).Order().ShouldBe(["docs", "integration", "lint", "package", "unit"], "every check ran exactly once");
+        string.Join(",", File.ReadAllLines(Path.Combine(consumer.Directory, "ran.txt")).Order()).ShouldBe("docs,integration,lint,package,unit", "every check ran exactly once");
         JsonRunReport.Read(Path.Combine(consumer.Directory, "obj", "merged.json")).Legs.ShouldAllBe(l => l.Status == LegStatus.Succeeded && l.Shard != null);
 
         var invalid = await consumer.BuildAsync("RunShard", "CheckResult", arguments: ["-p:Shard=3/2", "-p:ReportName=bad"]);
         invalid.ExitCode.ShouldNotBe(0);
-        invalid.ErrorLines.ShouldContain(l => l.Contains("CPAR0410", StringComparison.Ordinal), invalid.ToString());
+        invalid.ErrorLines.Any(l => l.Contains("CPAR0410", StringComparison.Ordinal)).ShouldBeTrue(invalid.ToString());
     }
 }
