@@ -19,12 +19,16 @@ using CakeParallel.Runs;
 if (args[0] == "schedule")
 {
     var folder = Directory.CreateTempSubdirectory("cakeparallel-bench-schedule").FullName;
-    LegSpec[] skewed = [.. Enumerable.Range(1, 8).Select(i => LegSpec.Shell($"short-{i}", "sleep 1")), LegSpec.Shell("long", "sleep 8")];
-    var optimum = TimeSpan.FromSeconds(Math.Max(8, (8 + 8 * 1) / 2.0));
+    LegSpec[] skewed = [.. Enumerable.Range(1, 8).Select(i => new LegSpec($"short-{i}", "sleep", ["1"])), new LegSpec("long", "sleep", ["8"])];
     var report = Path.Combine(folder, "report.json");
     var declared = await ParallelRunner.RunAsync(skewed, new RunOptions { MaxParallel = 2, LogDirectory = folder, Reports = new ReportOptions { ReportFile = report } });
     var withHistory = await ParallelRunner.RunAsync(skewed, new RunOptions { MaxParallel = 2, LogDirectory = folder, HistoryFrom = [report] });
-    Console.WriteLine($"  skewed matrix (1 x 8 s + 8 x 1 s, MaxParallel 2), optimum {optimum.TotalSeconds:0.0} s");
+
+    // The optimum of these legs on 2 slots, from the durations they really had (process start included): no
+    // schedule ends before the longest leg, nor before half the total work.
+    var measured = withHistory.Legs.Select(l => l.Duration).ToArray();
+    var optimum = TimeSpan.FromTicks(Math.Max(measured.Max().Ticks, measured.Sum(d => d.Ticks) / 2));
+    Console.WriteLine($"  skewed matrix (1 x 8 s + 8 x 1 s, MaxParallel 2), optimum {optimum.TotalSeconds:0.00} s (8 s plus each leg's process start)");
     Console.WriteLine($"    declaration order  {declared.Duration.TotalSeconds,6:0.00} s   / optimum = {declared.Duration / optimum:0.000}");
     Console.WriteLine($"    with history       {withHistory.Duration.TotalSeconds,6:0.00} s   / optimum = {withHistory.Duration / optimum:0.000}   (target: at most 1.050)");
 
