@@ -59,7 +59,7 @@ Task("Demo")
     });
     if (dockerVersion != 0)
     {
-        throw new CakeException("The Demo needs a Docker daemon, but none is reachable (`docker version` failed): start dockerd or point DOCKER_HOST at one.");
+        throw new CakeException("The Demo needs a Docker daemon, but none is reachable (`docker version` failed): run ./build.sh --target=Demo, which starts one, or start dockerd or point DOCKER_HOST at one.");
     }
 
     if (StartProcess(example.CombineWithFilePath("prepare-base-image.sh")) != 0)
@@ -67,14 +67,19 @@ Task("Demo")
         throw new CakeException($"Preparing the demo's base image failed (see the output above of {example}/prepare-base-image.sh).");
     }
 
-    var timeline = artifacts.CombineWithFilePath("demo/timeline.html");
+    // Docker legs show their build steps compactly (ParallelOutputMode.Steps); every line is in the leg logs.
+    var demo = artifacts.Combine("demo");
+    var logs = demo.Combine("logs");
+    var report = demo.CombineWithFilePath("report.json");
+    var timeline = demo.CombineWithFilePath("timeline.html");
     var result = DockerBuildMatrix(example.CombineWithFilePath("matrix.json"), new ParallelSettings
     {
-        LogDirectory = artifacts.Combine("demo/logs"),
-        ReportFile = artifacts.CombineWithFilePath("demo/report.json"),
+        LogDirectory = logs,
+        ReportFile = report,
         HtmlFile = timeline,
     });
-    Information("Demo: {0} images built from {1}; timeline: {2}", result.Legs.Count(l => l.ImageId != null), example.CombineWithFilePath("matrix.json"), timeline);
+    Information("Demo: {0} images built from {1}; report: {2}; timeline: {3}; leg logs: {4}/",
+        result.Legs.Count(l => l.ImageId != null), example.CombineWithFilePath("matrix.json"), report, timeline, logs);
 });
 
 Task("Default")

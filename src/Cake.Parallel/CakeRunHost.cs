@@ -18,8 +18,9 @@ internal static class CakeRunHost
     /// <summary>Plans the run once with <paramref name="plan"/>, then runs the plan in Cake.</summary>
     /// <param name="context">The Cake context.</param>
     /// <param name="settings">The script's settings: the base options and the caller's layer of the precedence rule.</param>
+    /// <param name="defaultOutputMode">The output mode when the settings set none (steps for docker builds).</param>
     /// <param name="plan">Plans the run from the base options, the caller's overrides and Cake's environment (for the <c>CAKEPARALLEL_*</c> variables).</param>
-    public static RunResult Run(ICakeContext context, ParallelSettings settings, Func<RunOptions, RunOverrides, IReadOnlyDictionary<string, string?>, CancellationToken, Task<PlanningResult>> plan)
+    public static RunResult Run(ICakeContext context, ParallelSettings settings, ParallelOutputMode defaultOutputMode, Func<RunOptions, RunOverrides, IReadOnlyDictionary<string, string?>, CancellationToken, Task<PlanningResult>> plan)
     {
         ArgumentNullException.ThrowIfNull(context);
         using var cancellation = new CancellationTokenSource();
@@ -30,7 +31,7 @@ internal static class CakeRunHost
             .GetAwaiter().GetResult().GetPlanOrThrow();
         using var progress = TerminalProgress.StartIfInteractive(context, settings.LiveProgress);
         var log = progress is null ? context.Log : new ProgressAwareLog(context.Log, progress);
-        var renderer = new CakeRunRenderer(log, settings.OutputMode, planned.Options.Retry.MaxAttempts, LegPalette.For(context));
+        using var renderer = new CakeRunRenderer(log, settings.OutputMode ?? defaultOutputMode, planned.Options.Retry.MaxAttempts, LegPalette.For(context), TimeProvider.System);
         // The display hears of each event first, so it is gone before the renderer writes the tails and the summary.
         var runPlan = planned.WithListener(progress is null ? renderer : new RunListeners(progress, renderer));
         var reports = runPlan.Options.Reports;

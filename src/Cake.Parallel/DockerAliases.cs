@@ -52,7 +52,7 @@ public static class DockerAliases
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
         var matrix = settings.ToDockerMatrix(context.Environment, context.ResolveDocker(settings.ToolPath, "docker"));
-        return CakeRunHost.Run(context, settings, (options, caller, environment, token) => RunPlanner.PlanAsync(matrix, options, caller, environment, token));
+        return CakeRunHost.Run(context, settings, ParallelOutputMode.Steps, (options, caller, environment, token) => RunPlanner.PlanAsync(matrix, options, caller, environment, token));
     }
 
     /// <summary>
@@ -85,6 +85,6 @@ public static class DockerAliases
         ArgumentNullException.ThrowIfNull(matrixFile);
         var matrix = DockerMatrixFile.Load(matrixFile.MakeAbsolute(context.Environment).FullPath);
         matrix = matrix with { Build = matrix.Build with { DockerExecutable = context.ResolveDocker(null, matrix.Build.DockerExecutable) } };
-        return CakeRunHost.Run(context, settings ?? new ParallelSettings(), (options, caller, environment, token) => RunPlanner.PlanAsync(matrix, options, caller, environment, token));
+        return CakeRunHost.Run(context, settings ?? new ParallelSettings(), ParallelOutputMode.Steps, (options, caller, environment, token) => RunPlanner.PlanAsync(matrix, options, caller, environment, token));
     }
 }

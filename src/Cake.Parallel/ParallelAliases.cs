@@ -50,6 +50,6 @@ public static class ParallelAliases
         ArgumentNullException.ThrowIfNull(legs);
         settings ??= new ParallelSettings();
         var specs = legs.Select(l => l.ToLegSpec(context.Environment)).ToArray();
-        return CakeRunHost.Run(context, settings, (options, caller, environment, _) => Task.FromResult(RunPlanner.Plan(specs, options, caller, environment)));
+        return CakeRunHost.Run(context, settings, ParallelOutputMode.Live, (options, caller, environment, _) => Task.FromResult(RunPlanner.Plan(specs, options, caller, environment)));
     }
 }

@@ -11,4 +11,11 @@ public enum ParallelOutputMode
 
     /// <summary>Only status lines (start, retry, end), the failed legs' output tails and the summary.</summary>
     StatusOnly,
+
+    /// <summary>
+    /// The default for docker build matrices: status lines, a line for each build step that runs longer than 5 s
+    /// (again every 30 s while it runs), and the whole output of a failed attempt when it fails. Docker's banners
+    /// are folded; each leg's log file keeps every line.
+    /// </summary>
+    Steps,
 }

@@ -54,8 +54,12 @@ public class ParallelSettings
     /// </summary>
     public DirectoryPath? LogDirectory { get; set; }
 
-    /// <summary>Gets or sets how the legs' output appears in the Cake log (default <see cref="ParallelOutputMode.Live"/>).</summary>
-    public ParallelOutputMode OutputMode { get; set; } = ParallelOutputMode.Live;
+    /// <summary>
+    /// Gets or sets how the legs' output appears in the Cake log; <see langword="null"/> (the default) for
+    /// <see cref="ParallelOutputMode.Live"/> in <c>RunParallel</c> and <see cref="ParallelOutputMode.Steps"/> in
+    /// <c>DockerBuildMatrix</c>.
+    /// </summary>
+    public ParallelOutputMode? OutputMode { get; set; }
 
     /// <summary>
     /// Gets or sets whether an interactive terminal shows a live progress display under the log while legs run: the

@@ -44,7 +44,8 @@ public sealed class DockerBuildMatrixTests(AddinFeed feed) : IDisposable
             imageId.ShouldNotBeNull($"{_repository}:{flavour} was built");
             cake.Stdout.ShouldContain($"IMAGE {flavour} {imageId}");
             cake.Stdout.ShouldMatch($@"\n  {flavour} +succeeded +1 +\S+ \S+ +0 +{imageId["sha256:".Length..][..12]}\n");
-            cake.Stdout.ShouldContain($"building {flavour}");
+            // Docker legs show their steps, not every line, unless the settings choose another output mode.
+            cake.Stdout.ShouldNotContain($"| building {flavour}");
         }
     }
 

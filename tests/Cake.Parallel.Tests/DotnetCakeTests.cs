@@ -36,6 +36,26 @@ public sealed class DotnetCakeTests(AddinFeed feed) : IDisposable
     }
 
     [Fact]
+    public void An_unreachable_daemon_named_by_DOCKER_HOST_is_reported_as_coming_from_that_variable_with_dockers_message()
+    {
+        using var script = new CakeScript(feed, """
+            #addin nuget:?package=Cake.Parallel&version=0.1.0&loaddependencies=true
+            Task("Default").Does(() => DockerBuildMatrix(new DockerMatrixSettings().WithAxis("n", "1").SetContext(".")));
+            RunTarget("Default");
+            """);
+        File.WriteAllText(Path.Combine(script.Directory, "Dockerfile"), "FROM scratch\n");
+        var socket = Path.Combine(script.Directory, "nothing-serves-this.sock");
+
+        using var cake = script.RunWith(new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix://" + socket });
+
+        cake.ExitCode.ShouldNotBe(0, cake.Output);
+        cake.Output.ShouldContain(
+            $"CPAR0210 leg '1' DOCKER_HOST: Docker daemon not reachable at unix://{socket} (from the DOCKER_HOST environment variable of this build): docker said: ");
+        cake.Output.ShouldContain("Cannot connect to the Docker daemon");
+        cake.Output.ShouldNotContain("build.dockerHost");
+    }
+
+    [Fact]
     public void Throw_on_failure_fails_the_task_with_a_message_naming_the_failed_legs()
     {
         using var script = new CakeScript(feed, CakeScript.FromFile("Scripts/mixed-legs.cake"));

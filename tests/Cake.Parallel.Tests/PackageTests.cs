@@ -20,6 +20,8 @@ public sealed class PackageTests(AddinFeed feed)
         metadata.Element(ns + "tags")!.Value.Split(' ').ShouldContain("cake-addin");
         metadata.Element(ns + "icon")!.Value.ShouldBe("icon.png");
         metadata.Element(ns + "readme")!.Value.ShouldBe("README.md");
+        metadata.Element(ns + "projectUrl")!.Value.ShouldStartWith("https://");
+        metadata.Element(ns + "description")!.Value.ShouldContain("Cake 7.0.0", Case.Sensitive, "the addin guidelines ask for the Cake version it targets");
         metadata.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).ShouldBe(["CakeParallel.Core"]);
         var files = package.Entries.Select(e => e.FullName).ToArray();
         files.ShouldContain("icon.png");
@@ -37,5 +39,7 @@ public sealed class PackageTests(AddinFeed feed)
 
         nuspec.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).ShouldBe(["Polly.Core"]);
         package.Entries.Select(e => e.FullName).ShouldContain("lib/net10.0/CakeParallel.Core.xml");
+        package.Entries.Select(e => e.FullName).ShouldContain("README.md");
+        package.Entries.Select(e => e.FullName).ShouldContain("icon.png");
     }
 }

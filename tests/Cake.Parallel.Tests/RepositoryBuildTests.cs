@@ -17,7 +17,7 @@ public sealed class RepositoryBuildTests(AddinFeed feed)
         using var cake = script.RunWith(new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix://" + Path.Combine(script.Directory, "no-daemon.sock") }, "--target=Demo");
 
         cake.ExitCode.ShouldNotBe(0, cake.Output);
-        cake.Output.ShouldContain("Error: The Demo needs a Docker daemon, but none is reachable (`docker version` failed): start dockerd or point DOCKER_HOST at one.");
+        cake.Output.ShouldContain("Error: The Demo needs a Docker daemon, but none is reachable (`docker version` failed): run ./build.sh --target=Demo, which starts one, or start dockerd or point DOCKER_HOST at one.");
         cake.Output.ShouldNotContain("Parallel run");
     }
 
@@ -36,6 +36,11 @@ public sealed class RepositoryBuildTests(AddinFeed feed)
         cake.Stdout.ShouldContain("Demo: 6 images built from ");
         var timeline = Path.Combine(script.Directory, "artifacts", "demo", "timeline.html");
         cake.Stdout.ShouldContain("; timeline: " + timeline);
+        cake.Stdout.ShouldContain("; leg logs: " + Path.Combine(script.Directory, "artifacts", "demo", "logs") + "/");
+        cake.Stdout.ShouldNotContain("DEPRECATED", Case.Sensitive, "docker's banner is folded on the console");
+        cake.Stdout.Split('\n').Length.ShouldBeLessThanOrEqualTo(60, "six docker legs fit a screen: steps, not every line");
+        var legLog = File.ReadAllText(Path.Combine(script.Directory, "artifacts", "demo", "logs", "node23-alpine.log"));
+        legLog.ShouldMatch(@"Step 14/14|\[\d+/\d+\] RUN", "the leg log keeps every line of the build");
         File.ReadAllText(timeline).ShouldContain("node23-alpine");
         File.Exists(Path.Combine(script.Directory, "artifacts", "demo", "report.json")).ShouldBeTrue();
     }

@@ -24,19 +24,8 @@ public static class DockerBaseImage
 
     private static string? Prepare()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CakeParallel.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        if (directory is null)
-        {
-            return "the tests do not run inside the repository, so examples/docker-matrix/prepare-base-image.sh is not found";
-        }
-
         var startInfo = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        startInfo.ArgumentList.Add(Path.Combine(directory.FullName, "examples", "docker-matrix", "prepare-base-image.sh"));
+        startInfo.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "examples", "docker-matrix", "prepare-base-image.sh"));
         startInfo.ArgumentList.Add(Name);
         using var script = Process.Start(startInfo)!;
         var output = script.StandardOutput.ReadToEndAsync();

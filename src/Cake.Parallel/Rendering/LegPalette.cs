@@ -15,16 +15,31 @@ internal sealed class LegPalette
 
     public LegPalette(bool enabled) => _enabled = enabled;
 
-    /// <summary>A palette that colours when Cake's console supports ANSI escapes, output is a terminal and NO_COLOR is unset.</summary>
-    public static LegPalette For(ICakeContext context)
+    /// <summary>
+    /// A palette that colours only where colour is shown: never when <c>NO_COLOR</c> is set; when
+    /// <c>FORCE_COLOR</c> is set, or on a CI system that renders ANSI colours in its logs (GitHub Actions, Azure
+    /// Pipelines, TeamCity); otherwise only when standard output is a terminal and Cake's console supports ANSI.
+    /// A file or a pipe gets no escape codes from the palette.
+    /// </summary>
+    public static LegPalette For(ICakeContext context) =>
+        new(Colourful(name => context.Environment.GetEnvironmentVariable(name), Console.IsOutputRedirected,
+            (context.ServiceProvider?.GetService(typeof(IConsole)) as IConsole)?.SupportAnsiEscapeCodes ?? false));
+
+    /// <summary>The decision of <see cref="For"/>, from the environment, whether output is redirected, and Cake's ANSI support.</summary>
+    internal static bool Colourful(Func<string, string?> environment, bool outputRedirected, bool consoleSupportsAnsi)
     {
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")) || Console.IsOutputRedirected)
+        if (!string.IsNullOrEmpty(environment("NO_COLOR")))
         {
-            return new LegPalette(false);
+            return false;
         }
 
-        var console = context.ServiceProvider?.GetService(typeof(IConsole)) as IConsole;
-        return new LegPalette(console?.SupportAnsiEscapeCodes ?? false);
+        if (!string.IsNullOrEmpty(environment("FORCE_COLOR")) || environment("GITHUB_ACTIONS") == "true"
+            || !string.IsNullOrEmpty(environment("TF_BUILD")) || !string.IsNullOrEmpty(environment("TEAMCITY_VERSION")))
+        {
+            return true;
+        }
+
+        return !outputRedirected && consoleSupportsAnsi;
     }
 
     /// <summary>Gives <paramref name="legName"/> the next colour, so colours follow the legs' input order.</summary>

@@ -7,7 +7,8 @@ namespace Cake.Parallel.Rendering;
 
 /// <summary>
 /// What a live progress display shows while a run goes on: how many legs run, wait and are done, the run's elapsed
-/// time, and per running leg its elapsed time and last output line, each line fitted to the terminal's width.
+/// time, and per running leg its elapsed time and last output line (for a docker build, with the step it is at;
+/// docker's banners are skipped), each line fitted to the terminal's width.
 /// </summary>
 internal sealed partial class ProgressBoard : IRunListener
 {
@@ -45,19 +46,21 @@ internal sealed partial class ProgressBoard : IRunListener
     {
         if (_running.TryGetValue(leg.Name, out var running))
         {
-            _running[leg.Name] = running with { Attempt = attempt, Waiting = false };
+            _running[leg.Name] = running with { Attempt = attempt, Waiting = false, Reader = new DockerOutputReader() };
         }
         else
         {
-            _running[leg.Name] = new Running(_time.GetUtcNow(), attempt, LastLine: null, Waiting: false);
+            _running[leg.Name] = new Running(_time.GetUtcNow(), attempt, LastLine: null, Waiting: false, new DockerOutputReader());
         }
     });
 
     public void OutputLine(LegSpec leg, OutputLine line) => Update(() =>
     {
-        if (_running.TryGetValue(leg.Name, out var running))
+        if (_running.TryGetValue(leg.Name, out var running) && running.Reader.Read(line.Text, out var startsStep))
         {
-            _running[leg.Name] = running with { LastLine = line.Text };
+            // A line inside a step says which step it belongs to; the step's own line says it already.
+            var shown = startsStep || running.Reader.CurrentStep is not { } step ? line.Text : $"[{step.Position}] {line.Text}";
+            _running[leg.Name] = running with { LastLine = shown };
         }
     });
 
@@ -165,5 +168,5 @@ internal sealed partial class ProgressBoard : IRunListener
     [GeneratedRegex(@"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")]
     private static partial Regex EscapeSequence();
 
-    private sealed record Running(DateTimeOffset StartedAt, int Attempt, string? LastLine, bool Waiting);
+    private sealed record Running(DateTimeOffset StartedAt, int Attempt, string? LastLine, bool Waiting, DockerOutputReader Reader);
 }

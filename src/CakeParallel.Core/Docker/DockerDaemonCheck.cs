@@ -22,11 +22,13 @@ internal static class DockerDaemonCheck
                 }
 
                 var others = group.Count() > 1 ? $" (and {group.Count() - 1} more legs)" : "";
+                var (field, origin) = first.Endpoint.Origin();
+                // Docker's own words say why (no such socket, permission denied, connection refused).
                 return new ValidationError(
                     ErrorCodes.DockerDaemonNotReachable,
                     first.Spec.Name + others,
-                    first.Endpoint.Context is null ? "build.dockerHost" : "build.dockerContext",
-                    $"Docker daemon not reachable at {first.Endpoint.Describe()}: {answer.Message}");
+                    field,
+                    $"Docker daemon not reachable at {first.Endpoint.Describe()} ({origin}): docker said: {answer.Message}");
             })
             .ToArray();
         var results = await Task.WhenAll(checks).ConfigureAwait(false);

@@ -134,7 +134,10 @@ internal sealed class DockerLegBuilder(
             return null;
         }
 
-        var endpoint = new DockerEndpoint(executable, environment, dockerContext);
+        var endpoint = new DockerEndpoint(executable, environment, dockerContext)
+        {
+            HostSetting = host is null ? "build.environment.DOCKER_HOST" : "build.dockerHost",
+        };
         var tagList = tags.Select(t => t.Value!).ToArray();
         var spec = new LegSpec(name, executable, arguments)
         {

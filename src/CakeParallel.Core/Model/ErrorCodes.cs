@@ -44,6 +44,9 @@ public static class ErrorCodes
     /// <summary>A <c>CAKEPARALLEL_*</c> environment variable has a value that is not valid for its setting.</summary>
     public const string EnvironmentVariableInvalid = "CPAR0012";
 
+    /// <summary>The machine cannot supervise legs: it is not Linux, or /proc or util-linux setsid is missing.</summary>
+    public const string PlatformUnsupported = "CPAR0013";
+
     /// <summary>A leg failed.</summary>
     public const string LegFailed = "CPAR0101";
 

@@ -14,6 +14,11 @@ internal static class RunValidator
     public static IReadOnlyList<ValidationError> ValidateOptions(RunOptions options)
     {
         var errors = new List<ValidationError>();
+        if (PlatformRequirements.Problem() is { } platform)
+        {
+            errors.Add(new ValidationError(ErrorCodes.PlatformUnsupported, null, "platform", platform));
+        }
+
         ValidateOptions(options, errors);
         errors.AddRange(Services.ServiceValidator.Validate(options.Services));
         return errors;

@@ -90,18 +90,8 @@ internal sealed partial class PosixProcessGroupPlatform : ProcessGroupPlatform
         return members;
     }
 
-    private static string FindSetsid()
-    {
-        foreach (var candidate in new[] { "/usr/bin/setsid", "/bin/setsid", "/usr/local/bin/setsid" })
-        {
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new PlatformNotSupportedException("CakeParallel needs the 'setsid' program (util-linux) to start legs in their own process groups.");
-    }
+    private static string FindSetsid() =>
+        PlatformRequirements.FindSetsid() ?? throw new PlatformNotSupportedException(PlatformRequirements.Problem());
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

@@ -10,9 +10,9 @@ namespace CakeParallel.Supervision;
 internal abstract class ProcessGroupPlatform
 {
     private static readonly Lazy<ProcessGroupPlatform> CurrentPlatform = new(() =>
-        OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD()
-            ? new PosixProcessGroupPlatform()
-            : throw new PlatformNotSupportedException("CakeParallel supervises process groups on Linux and other POSIX systems only."));
+        PlatformRequirements.Problem() is { } problem
+            ? throw new PlatformNotSupportedException(problem)
+            : new PosixProcessGroupPlatform());
 
     public static ProcessGroupPlatform Current => CurrentPlatform.Value;
 

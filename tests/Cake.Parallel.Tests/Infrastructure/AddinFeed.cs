@@ -16,11 +16,8 @@ public sealed class AddinFeed : IDisposable
     public AddinFeed()
     {
         Version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
-        Run("dotnet", "tool", "restore");
-        foreach (var project in new[] { "src/CakeParallel.Core", "src/Cake.Parallel" })
-        {
-            Run("dotnet", "pack", project, "-c", "Release", "-o", Path, "-p:Version=" + Version, "-nologo");
-        }
+        PackageFeed.Run("dotnet", "tool", "restore");
+        PackageFeed.Pack(Path, Version, "src/CakeParallel.Core", "src/Cake.Parallel");
     }
 
     /// <summary>The feed folder.</summary>
@@ -29,24 +26,17 @@ public sealed class AddinFeed : IDisposable
     /// <summary>The version of the packages in the feed.</summary>
     public string Version { get; }
 
-    /// <summary>The <c>--nuget_source</c> value: this feed first, then nuget.org for Polly.Core.</summary>
-    public string NuGetSources => Path + ";https://api.nuget.org/v3/index.json";
+    /// <summary>
+    /// The <c>--nuget_source</c> value: this feed. Cake searches it first, then the sources of the machine's NuGet
+    /// configuration (where Polly.Core comes from).
+    /// </summary>
+    public string NuGetSources => Path;
 
     /// <summary>Pins the script's <c>#addin</c> of Cake.Parallel to the freshly packed version.</summary>
     public string PinAddinVersion(string script) =>
         script.Replace($"package=Cake.Parallel&version={DocumentedVersion}&", $"package=Cake.Parallel&version={Version}&", StringComparison.Ordinal);
 
     public void Dispose() => _directory.Dispose();
-
-    private static void Run(string fileName, params string[] arguments)
-    {
-        using var process = ChildProcess.Start(fileName, arguments, RepositoryRoot.Path);
-        var exitCode = process.WaitForExit(TimeSpan.FromMinutes(5));
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException($"'{fileName} {string.Join(' ', arguments)}' exited with {exitCode}:\n{process.Output}");
-        }
-    }
 }
 
 /// <summary>Tests that run the real <c>dotnet cake</c> share one packed feed.</summary>

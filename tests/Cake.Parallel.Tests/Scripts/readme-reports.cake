@@ -17,9 +17,10 @@ Task("Test").Does(() =>
 
     RunParallel(new[]
     {
-        new ParallelLeg("unit", "./ci/unit-tests.sh"),
-        new ParallelLeg("integration", "./ci/integration-tests.sh"),
-        new ParallelLeg("e2e", "./ci/e2e-tests.sh"),
+        new ParallelLeg("unit", "/bin/sh", "-c", "echo unit tests passed"),
+        // Fails until a file db-ready exists: after `touch db-ready`, --rerun-failed runs only this leg again.
+        new ParallelLeg("integration", "/bin/sh", "-c", "test -e db-ready || { echo 'database not reachable'; exit 1; }; echo integration tests passed"),
+        new ParallelLeg("e2e", "/bin/sh", "-c", "echo e2e tests passed"),
     },
     settings);
 });

@@ -85,7 +85,7 @@ public sealed partial class LayerTests
 
     private static IEnumerable<(string Relative, string Text)> EngineSources()
     {
-        var root = Path.Combine(RepositoryRoot(), "src", "CakeParallel.Core");
+        var root = Path.Combine(RepositoryRoot.Path, "src", "CakeParallel.Core");
         var files = Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
             .Where(f => !f.StartsWith("obj/", StringComparison.Ordinal) && !f.StartsWith("bin/", StringComparison.Ordinal))
@@ -94,17 +94,6 @@ public sealed partial class LayerTests
         return files.Select(f => (f, File.ReadAllText(Path.Combine(root, f))));
     }
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CakeParallel.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        directory.ShouldNotBeNull("the tests run inside the repository");
-        return directory.FullName;
-    }
 
     [GeneratedRegex(@"^namespace ([\w.]+);", RegexOptions.Multiline)]
     private static partial Regex NamespaceDeclaration();

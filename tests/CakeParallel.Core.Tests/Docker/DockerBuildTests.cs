@@ -248,7 +248,7 @@ public sealed class DockerBuildTests : IDisposable
         var daemon = error.Errors.ShouldHaveSingleItem();
         daemon.Code.ShouldBe(ErrorCodes.DockerDaemonNotReachable);
         daemon.Leg.ShouldBe("1 (and 1 more legs)");
-        daemon.Message.ShouldStartWith($"Docker daemon not reachable at unix://{socket}: ");
+        daemon.Message.ShouldStartWith($"Docker daemon not reachable at unix://{socket} (set by build.dockerHost): docker said: ");
         daemon.Message.ShouldContain("Cannot connect to the Docker daemon");
         Directory.Exists(_scratch.PathOf("logs")).ShouldBeFalse();
     }

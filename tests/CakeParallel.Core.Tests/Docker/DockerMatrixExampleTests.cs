@@ -16,16 +16,7 @@ public sealed class DockerMatrixExampleTests : IDisposable
         _scratch.Dispose();
     }
 
-    private static string ExampleDirectory()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CakeParallel.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory.ShouldNotBeNull().FullName, "examples", "docker-matrix");
-    }
+    private static string ExampleDirectory() => Path.Combine(RepositoryRoot.Path, "examples", "docker-matrix");
 
     [DockerFact]
     public async Task ExampleMatrixFileBuildsSixLegs()

@@ -2,17 +2,7 @@ namespace CakeParallel.Tests.Readme;
 
 public sealed class ReadmeTests
 {
-    private static string RepositoryFile(string relative)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CakeParallel.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        directory.ShouldNotBeNull("the tests run inside the repository");
-        return Path.Combine(directory.FullName, relative);
-    }
+    private static string RepositoryFile(string relative) => Path.Combine(RepositoryRoot.Path, relative);
 
     [Fact]
     public void The_engine_example_in_the_README_is_the_compiled_snippet()

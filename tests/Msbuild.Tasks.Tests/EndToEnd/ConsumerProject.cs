@@ -59,7 +59,8 @@ public sealed class ConsumerProject
         foreach (var file in System.IO.Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(source, file);
-            if (relative.Split(Path.DirectorySeparatorChar)[0] is "bin" or "obj")
+            // The example's nuget.config points at artifacts/packages of a clone; the consumer restores from the test feed.
+            if (relative.Split(Path.DirectorySeparatorChar)[0] is "bin" or "obj" or "nuget.config")
             {
                 continue;
             }

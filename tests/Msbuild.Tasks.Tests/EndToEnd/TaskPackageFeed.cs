@@ -17,17 +17,10 @@ public sealed class TaskPackageFeed : IAsyncLifetime
     /// <summary>The environment every consumer build runs with (the isolated packages folder).</summary>
     public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string> { ["NUGET_PACKAGES"] = PackagesDirectory };
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        var pack = await DotnetCommand.RunAsync(
-            RepositoryLayout.Root,
-            new Dictionary<string, string>(),
-            TimeSpan.FromMinutes(5),
-            "pack", RepositoryLayout.TaskProject, "-c", "Release", "-o", FeedDirectory, "-nodeReuse:false", "-p:Version=" + PackageVersion);
-        if (pack.ExitCode != 0 || !File.Exists(Path.Combine(FeedDirectory, $"CakeParallel.MSBuild.{PackageVersion}.nupkg")))
-        {
-            throw new InvalidOperationException("dotnet pack src/Msbuild.Tasks failed: " + pack);
-        }
+        PackageFeed.Pack(FeedDirectory, PackageVersion, "src/Msbuild.Tasks");
+        return Task.CompletedTask;
     }
 
     /// <summary>A new consumer project folder that restores from this feed only.</summary>

@@ -23,6 +23,10 @@ public sealed class TaskPackageLayoutTests(TaskPackageFeed feed)
         using var nuspecStream = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
         var metadata = XDocument.Load(nuspecStream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
         metadata.Elements().Single(e => e.Name.LocalName == "developmentDependency").Value.ShouldBe("true");
+        metadata.Elements().Single(e => e.Name.LocalName == "readme").Value.ShouldBe("README.md");
+        metadata.Elements().Single(e => e.Name.LocalName == "icon").Value.ShouldBe("icon.png");
+        files.ShouldContain("README.md");
+        files.ShouldContain("icon.png");
         metadata.Elements().ShouldNotContain(e => e.Name.LocalName == "dependencies");
 
         using var propsStream = package.GetEntry("build/CakeParallel.MSBuild.props")!.Open();

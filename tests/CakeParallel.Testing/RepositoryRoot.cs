@@ -1,7 +1,7 @@
-namespace Cake.Parallel.Tests.Infrastructure;
+namespace CakeParallel.Testing;
 
 /// <summary>The checkout the tests were built from (the folder holding CakeParallel.sln).</summary>
-internal static class RepositoryRoot
+public static class RepositoryRoot
 {
     public static string Path { get; } = Find();
 
