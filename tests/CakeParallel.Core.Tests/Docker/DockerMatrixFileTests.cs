@@ -261,7 +261,7 @@ public sealed class DockerMatrixFileTests : IDisposable
 
         var error = Should.Throw<InvalidRunException>(() => DockerMatrixFile.Parse("""{ "matrix": [{ "a": "1" }], "build": { "shard": "4/3" } }""", _scratch.Directory)).Errors.Single();
         error.Code.ShouldBe(ErrorCodes.MatrixFileValueInvalid);
-        error.Field.ShouldBe("build.shard");
+        error.Field.ShouldBe("$.build.shard");
     }
 
     private const string BuildKeys = "a docker build setting (context, dockerfile, target, platform, buildArgs, passAxesAsBuildArgs, tags, labels, cacheFrom, cacheTo, noCache, pull, network, secrets, extraArguments, docker, dockerHost, dockerContext, buildKit, environment, legName, removeLateTags, lateTagWatch) or a run setting (maxParallel, timeout, retries, failFast, shard)";
