@@ -18,7 +18,8 @@ internal static class EngineMapping
             LogDirectory = settings.LogDirectory?.MakeAbsolute(environment).FullPath,
             Reports = settings.ToReportOptions(environment),
             ShardPlan = settings.ShardPlan?.MakeAbsolute(environment).FullPath,
-            HistoryFrom = [.. settings.HistoryFrom.Select(h => h.MakeAbsolute(environment).FullPath)],
+            // An empty list stays the default's own (options compare by reference there).
+            HistoryFrom = settings.HistoryFrom.Count == 0 ? defaults.HistoryFrom : [.. settings.HistoryFrom.Select(h => h.MakeAbsolute(environment).FullPath)],
         };
     }
 
