@@ -66,6 +66,7 @@ public sealed class ReportMergeTests : IDisposable
         File.ReadAllText(output.MarkdownFile!).ShouldContain($"1/3 on {Environment.MachineName}");
         File.ReadAllText(summary).ShouldContain("5 of 7 legs succeeded");
         File.ReadAllText(output.HtmlFile!).ShouldContain("leg-07");
+        File.ReadAllText(output.HtmlFile!).ShouldContain($"shard 1/3 on {Environment.MachineName}");
 
         // The merged report is a report like any other: resuming the whole matrix from it runs only shard 3's legs.
         File.Delete(_temp.Combine("ran.txt"));

@@ -44,6 +44,17 @@ public sealed class ShardTests : IDisposable
     }
 
     [Fact]
+    public async Task A_shard_without_legs_reports_an_empty_run_that_still_records_the_matrix()
+    {
+        var report = _temp.Combine("empty.json");
+        var run = await ParallelRunner.RunAsync(RunPlanner.Plan(Legs(2), new RunOptions { Shard = new Shard(3, 3), Reports = new ReportOptions { ReportFile = report } }).GetPlanOrThrow());
+        run.Legs.ShouldBeEmpty();
+        run.Succeeded.ShouldBeTrue();
+        JsonRunReport.Read(report).Matrix!.Legs.Select(l => l.Shard!.Index).Order().ShouldBe([1, 2]);
+        Ran().ShouldBeEmpty();
+    }
+
+    [Fact]
     public void The_shard_comes_from_CAKEPARALLEL_SHARD_under_the_caller_and_over_the_matrix_file()
     {
         var errors = new List<ValidationError>();
