@@ -3,11 +3,16 @@ using System.Globalization;
 using CakeParallel.Model;
 using CakeParallel.Matrix;
 using CakeParallel.Runs;
+using CakeParallel.Services;
 
 // Usage:
 //   CakeParallel.Bench <jobs> <legs> <command> [args...]
 //       Runs <legs> copies of the command (argv, no shell) with at most <jobs> at once, like
 //       `seq <legs> | xargs -P<jobs> -n1 <command>`, and exits 0 only if every leg succeeded.
+//   CakeParallel.Bench service <command> [args...]
+//       Runs the command (argv, no shell) as a background service with no probe until it has exited and all its
+//       output is in its log (capped at the default 100 MB); prints the seconds from its start until then (the
+//       runner's own start-up excluded) and exits 0 when it exited with code 0.
 //   CakeParallel.Bench expand <legs>
 //       Expands a matrix of about <legs> combinations (four axes, an exclude and two includes) and gives every leg
 //       its stable id; prints the best of five timings.
@@ -73,6 +78,26 @@ if (args[0] == "expand")
 
     Console.WriteLine($"{count} legs expanded with stable ids in {best.TotalMilliseconds:0.0} ms");
     return 0;
+}
+
+if (args[0] == "service")
+{
+    var exited = new TaskCompletionSource<ServiceEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+    var spec = new ServiceSpec("chatty", args[1], args[2..])
+    {
+        ServiceFailureIsWarning = true,
+        LogFile = Path.Combine(Path.GetTempPath(), "cakeparallel-bench-logs", "service-chatty.log"),
+    };
+    await using var service = await RunningService.StartAsync(spec);
+    service.Died += (_, e) => exited.TrySetResult(e);
+    if (service.State == ServiceState.Died)
+    {
+        exited.TrySetResult(service.Events[^1]);
+    }
+
+    var death = await exited.Task;
+    Console.WriteLine((death.Timestamp - service.StartedAt).TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture));
+    return death.ExitCode == 0 ? 0 : 1;
 }
 
 var jobs = int.Parse(args[0], CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
 using CakeParallel.Model;
@@ -8,7 +9,9 @@ namespace Cake.Parallel;
 /// <summary>
 /// A service started by <see cref="ServiceAliases.StartService(Cake.Core.ICakeContext, string, string, ServiceSettings)"/>.
 /// Disposing it (or <see cref="Stop"/>) stops the service's whole process group; a service still running when the
-/// Cake script ends, fails or is interrupted (Ctrl+C, SIGTERM, SIGHUP) is stopped as well.
+/// Cake script ends, fails or is interrupted (Ctrl+C, SIGTERM, SIGHUP) is stopped as well. A service that died or
+/// turned unhealthy after it was ready is logged as an error when it happens, and stopping it then throws, so the
+/// task fails (unless <see cref="ServiceSettings.ServiceFailureIsWarning"/> is set: then it is only a warning).
 /// </summary>
 public sealed class ServiceHandle : IDisposable
 {
@@ -19,7 +22,17 @@ public sealed class ServiceHandle : IDisposable
     {
         Service = service;
         _log = log;
-        service.Died += (_, e) => log.Warning("{0}", $"{e}; see {e.LogFile}");
+        service.Failed += (_, e) =>
+        {
+            if (e.FailsRun)
+            {
+                log.Error("{0}", $"{e}; see {e.LogFile}");
+            }
+            else
+            {
+                log.Warning("{0}", $"{e}; see {e.LogFile}");
+            }
+        };
     }
 
     /// <summary>Gets the engine's view of the service (events, output tail, specification).</summary>
@@ -44,12 +57,23 @@ public sealed class ServiceHandle : IDisposable
     public int? ExitCode => Service.ExitCode;
 
     /// <summary>Stops the service (SIGTERM to its group, the grace period, then SIGKILL) and waits until no process of it is alive. Idempotent.</summary>
+    /// <exception cref="CakeException">The service died or turned unhealthy after it was ready (thrown once), unless that is only a warning.</exception>
     public void Stop()
     {
         Service.StopAsync().GetAwaiter().GetResult();
-        if (Interlocked.Exchange(ref _stopped, 1) == 0 && Service.Events.LastOrDefault() is { Kind: ServiceEventKind.Stopped } stopped)
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        if (Service.Events.LastOrDefault() is { Kind: ServiceEventKind.Stopped } stopped)
         {
             _log.Information("{0}", char.ToUpperInvariant(stopped.Message[0]) + stopped.Message[1..] + ".");
+        }
+
+        if (Service.Events.FirstOrDefault(e => e.FailsRun) is { } failure)
+        {
+            throw new CakeException($"{failure}; see {failure.LogFile}");
         }
     }
 

@@ -11,7 +11,7 @@ namespace Cake.Parallel;
 /// </summary>
 /// <remarks>
 /// Arguments are passed literally (no shell parses them). The service must stay in the foreground: a program that
-/// forks into the background and exits counts as a service that exited before it was ready.
+/// forks into the background and exits fails with CPAR0508 (its background processes are ended).
 /// </remarks>
 public sealed class ServiceSettings
 {
@@ -51,6 +51,24 @@ public sealed class ServiceSettings
     /// <summary>Gets values that must never appear in the service's log (tokens, passwords); each occurrence is written as <c>***</c>.</summary>
     public ICollection<string> SecretValues { get; } = new List<string>();
 
+    /// <summary>
+    /// Gets or sets how often the probes (output probes excepted) run again once the service is ready; unset
+    /// (the default) checks readiness once. A service that fails <see cref="HealthCheckFailures"/> checks in a row is unhealthy.
+    /// </summary>
+    public TimeSpan? HealthCheckInterval { get; set; }
+
+    /// <summary>Gets or sets how many health checks in a row must fail before the service is unhealthy (default 3).</summary>
+    public int? HealthCheckFailures { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether a service that dies or turns unhealthy after it was ready is only a warning. By default
+    /// it is an error: stopping the service (disposing its handle) then fails the task.
+    /// </summary>
+    public bool ServiceFailureIsWarning { get; set; }
+
+    /// <summary>Gets or sets the most the service's log may hold in bytes (default 100 MB); past it the oldest half is dropped.</summary>
+    public long? MaxLogBytes { get; set; }
+
     internal ServiceSpec ToServiceSpec(string name, string executable, ICakeEnvironment environment)
     {
         var defaults = new ServiceSpec(name, executable);
@@ -66,6 +84,10 @@ public sealed class ServiceSettings
             Termination = GracePeriod is { } grace ? TerminationSequence.WithGracePeriod(grace) : defaults.Termination,
             LogFile = LogFile?.MakeAbsolute(environment).FullPath,
             SecretValues = SecretValues.ToArray(),
+            HealthCheckInterval = HealthCheckInterval,
+            HealthCheckFailures = HealthCheckFailures ?? defaults.HealthCheckFailures,
+            ServiceFailureIsWarning = ServiceFailureIsWarning,
+            MaxLogBytes = MaxLogBytes ?? defaults.MaxLogBytes,
         };
     }
 }

@@ -85,6 +85,19 @@ public static class ServiceSettingsExtensions
     /// <returns>The same settings, for chaining.</returns>
     public static ServiceSettings WithSecretValue(this ServiceSettings settings, string value) => Apply(settings, s => s.SecretValues.Add(value));
 
+    /// <summary>Keeps checking the service's health once it is ready: unhealthy after <paramref name="failures"/> failed checks in a row.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="interval">How often the probes run again.</param>
+    /// <param name="failures">How many failed checks in a row make the service unhealthy.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static ServiceSettings CheckHealthEvery(this ServiceSettings settings, TimeSpan interval, int failures = 3) =>
+        Apply(settings, s => (s.HealthCheckInterval, s.HealthCheckFailures) = (interval, failures));
+
+    /// <summary>Reports a service that dies or turns unhealthy after it was ready as a warning instead of failing the task.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static ServiceSettings TreatServiceFailureAsWarning(this ServiceSettings settings) => Apply(settings, s => s.ServiceFailureIsWarning = true);
+
     private static ServiceSettings Apply(ServiceSettings settings, Action<ServiceSettings> change)
     {
         ArgumentNullException.ThrowIfNull(settings);

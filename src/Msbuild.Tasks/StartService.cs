@@ -76,6 +76,21 @@ public sealed class StartService : Task, ICancelableTask
     /// <summary>Milliseconds the service may take to exit after <c>SIGTERM</c> before it is killed (default 10000).</summary>
     public int GracePeriod { get; set; } = 10_000;
 
+    /// <summary>Milliseconds between health checks once the service is ready (the probes run again); 0 (the default) checks readiness once.</summary>
+    public int HealthCheckInterval { get; set; }
+
+    /// <summary>How many health checks in a row must fail before the service is unhealthy (default 3).</summary>
+    public int HealthCheckFailures { get; set; } = 3;
+
+    /// <summary>
+    /// Whether a service that dies or turns unhealthy after it was ready is only a warning. By default it is an
+    /// error: <see cref="StopService"/> then fails.
+    /// </summary>
+    public bool ServiceFailureIsWarning { get; set; }
+
+    /// <summary>The most the service's log may hold, in bytes (default 100 MB); past it the oldest half is dropped.</summary>
+    public long MaxLogBytes { get; set; } = 100L * 1024 * 1024;
+
     /// <summary>The service's log file, relative to the project directory (default: a new file under the temp directory); set on output.</summary>
     [Output]
     public string? LogFile { get; set; }
@@ -103,7 +118,7 @@ public sealed class StartService : Task, ICancelableTask
         var projectDirectory = Directory.GetCurrentDirectory();
         var (spec, probeParameters, errors) = ReadSpec(projectDirectory);
         errors.AddRange(ServiceValidator.Validate([spec]).Select(e => e with { Field = ParameterOf(e.Field, probeParameters) }));
-        if (engine.GetRegisteredTaskObject(RegistrationKey(Name), RegisteredTaskObjectLifetime.Build) is RunningService { State: ServiceState.Starting or ServiceState.Ready })
+        if (engine.GetRegisteredTaskObject(RegistrationKey(Name), RegisteredTaskObjectLifetime.Build) is RunningService { State: ServiceState.Starting or ServiceState.Ready or ServiceState.Unhealthy })
         {
             errors.Add(new ValidationError(ErrorCodes.ServiceNameDuplicate, null, nameof(Name), $"a service named '{Name}' is already running in this build; stop it first or choose another name."));
         }
@@ -131,6 +146,16 @@ public sealed class StartService : Task, ICancelableTask
             // The code goes in the diagnostic's code field; the message carries the rest (reason, log, last output).
             var code = exception.Code ?? ErrorCodes.ServiceStartFailed;
             diagnostics.Error(code, exception.Message.StartsWith(code + " ", StringComparison.Ordinal) ? exception.Message[(code.Length + 1)..] : exception.Message);
+            return false;
+        }
+        catch (InvalidRunException exception)
+        {
+            // E.g. the log file is being written by another service or build.
+            foreach (var error in exception.Errors)
+            {
+                diagnostics.Error(error.Code, $"parameter {ParameterOf(error.Field, [])}: {error.Message}");
+            }
+
             return false;
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
@@ -205,6 +230,10 @@ public sealed class StartService : Task, ICancelableTask
             ProbeTimeout = TimeSpan.FromMilliseconds(ProbeTimeout),
             Termination = TerminationSequence.WithGracePeriod(TimeSpan.FromMilliseconds(GracePeriod)),
             LogFile = string.IsNullOrEmpty(LogFile) ? null : Path.GetFullPath(LogFile, projectDirectory),
+            HealthCheckInterval = HealthCheckInterval == 0 ? null : TimeSpan.FromMilliseconds(HealthCheckInterval),
+            HealthCheckFailures = HealthCheckFailures,
+            ServiceFailureIsWarning = ServiceFailureIsWarning,
+            MaxLogBytes = MaxLogBytes,
         };
         return (spec, probeParameters, errors);
     }

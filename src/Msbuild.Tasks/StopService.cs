@@ -8,7 +8,8 @@ namespace CakeParallel.MSBuild;
 /// <summary>
 /// Stops a service started by <see cref="StartService"/> in this build: <c>SIGTERM</c> to its process group, the
 /// grace period, then <c>SIGKILL</c>; returns when no process of it is alive. Stopping a service that is not running
-/// (never started, already stopped) does nothing. A service that died while the build ran is reported as a warning.
+/// (never started, already stopped) does nothing. A service that died or turned unhealthy while the build ran fails
+/// the task (an error with its code), or is a warning with <see cref="StartService.ServiceFailureIsWarning"/>.
 /// </summary>
 /// <example>
 /// <code><![CDATA[
@@ -48,9 +49,19 @@ public sealed class StopService : Task
         }
 
         ExitCode = service.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
-        foreach (var died in service.Events.Where(e => e.Kind == ServiceEventKind.Died))
+        var failed = false;
+        foreach (var failure in service.Events.Where(e => e.Kind is ServiceEventKind.Died or ServiceEventKind.Unhealthy))
         {
-            diagnostics.Warning(died.Code ?? ErrorCodes.ServiceDied, $"{died.Message} (log: {died.LogFile})");
+            var code = failure.Code ?? ErrorCodes.ServiceDied;
+            if (failure.FailsRun)
+            {
+                failed = true;
+                diagnostics.Error(code, $"{failure.Message} (log: {failure.LogFile})");
+            }
+            else
+            {
+                diagnostics.Warning(code, $"{failure.Message} (log: {failure.LogFile})");
+            }
         }
 
         if (service.Events.LastOrDefault() is { Kind: ServiceEventKind.Stopped } stopped)
@@ -58,6 +69,6 @@ public sealed class StopService : Task
             Log.LogMessage(MessageImportance.High, char.ToUpperInvariant(stopped.Message[0]) + stopped.Message[1..] + ".");
         }
 
-        return true;
+        return !failed;
     }
 }

@@ -112,6 +112,70 @@ public sealed class ServiceAliasTests(AddinFeed feed)
     }
 
     [Fact]
+    public async Task A_port_held_by_another_process_fails_the_script_naming_that_process()
+    {
+        using var squatter = await CakeParallel.Testing.PortSquatter.StartAsync(_port);
+        using var script = new CakeScript(feed, Script($$"""
+            StartService("web", "python3", {{HttpServer}});
+            Information("not reached");
+            """));
+
+        using var cake = script.Run();
+
+        cake.ExitCode.ShouldNotBe(0, cake.Output);
+        cake.Output.ShouldContain($"CPAR0507 service 'web' cannot start: port {_port} (HTTP GET http://127.0.0.1:{_port}/) is already in use by pid {squatter.ProcessId} (");
+        cake.Stdout.ShouldNotContain("not reached");
+        NoProcessLeft();
+    }
+
+    [Fact]
+    public void A_service_that_daemonizes_fails_the_script_and_its_daemon_is_ended()
+    {
+        using var script = new CakeScript(feed, Script($$"""
+            StartService("daemon", "/bin/sh", new ServiceSettings()
+                .WithArguments("-c", "setsid python3 -m http.server {{_port}} --bind 127.0.0.1 & exit 0")
+                .WithEnvironmentVariable("CAKEPARALLEL_MARKER", "{{_marker}}")
+                .WaitForHttp("http://127.0.0.1:{{_port}}/"));
+            Information("not reached");
+            """));
+
+        using var cake = script.Run();
+
+        cake.ExitCode.ShouldNotBe(0, cake.Output);
+        cake.Output.ShouldContain("CPAR0508 service 'daemon' exited with code 0 before it was ready but left processes running (it daemonizes)");
+        NoProcessLeft();
+        IsListening(_port).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_service_that_dies_while_the_task_runs_fails_the_task()
+    {
+        using var script = new CakeScript(feed, Script($$"""
+            Task("Use").Does(() =>
+            {
+                using (var flaky = StartService("flaky", "/bin/sh", new ServiceSettings()
+                    .WithArguments("-c", "echo up; sleep 1; echo 'lost the database' >&2; exit 7")
+                    .WithEnvironmentVariable("CAKEPARALLEL_MARKER", "{{_marker}}")
+                    .WaitForOutput("up")))
+                {
+                    System.Threading.Thread.Sleep(TimeSpan.FromSeconds(4));
+                    Information("BODY DONE");
+                }
+                Information("not reached");
+            });
+            RunTarget("Use");
+            """));
+
+        using var cake = script.Run();
+
+        cake.ExitCode.ShouldNotBe(0, cake.Output);
+        cake.Stdout.ShouldContain("BODY DONE");
+        cake.Output.ShouldContain("CPAR0505 service 'flaky' exited with code 7 after it was ready: lost the database");
+        cake.Stdout.ShouldNotContain("not reached");
+        NoProcessLeft();
+    }
+
+    [Fact]
     public void The_readme_snippet_is_shown_verbatim_and_runs()
     {
         var snippet = CakeScript.FromFile("Scripts/services-readme.cake");

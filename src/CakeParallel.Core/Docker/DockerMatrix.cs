@@ -39,6 +39,9 @@ public sealed record DockerMatrix
     /// <summary>Total attempts per leg implied by <see cref="Retries"/>, or <see langword="null"/>.</summary>
     public int? MaxAttempts => Retries + 1;
 
+    /// <summary>The most legs the matrix may expand to (default <see cref="MatrixExpansion.DefaultMaxLegs"/>), checked before expansion.</summary>
+    public int? MaxLegs { get; init; }
+
     /// <summary>Stop at the first failed leg; overrides <see cref="RunOptions.FailFast"/> when set.</summary>
     public bool? FailFast { get; init; }
 

@@ -33,7 +33,12 @@ public static class DockerMatrixPlanner
             return new DockerPlan([], matrixErrors);
         }
 
-        var parameters = MatrixExpansion.Expand(matrix.Matrix);
+        if (MatrixExpansion.CheckSize(matrix.Matrix, matrix.MaxLegs ?? MatrixExpansion.DefaultMaxLegs) is { } tooLarge)
+        {
+            return new DockerPlan([], [tooLarge]);
+        }
+
+        var parameters = MatrixExpansion.Expand(matrix.Matrix, matrix.MaxLegs ?? MatrixExpansion.DefaultMaxLegs);
         if (parameters.Count == 0)
         {
             return new DockerPlan([], [new ValidationError(ErrorCodes.MatrixEmpty, null, "matrix", "the matrix expands to no legs (no axes and no legs, or every combination excluded).")]);

@@ -20,7 +20,7 @@ internal sealed class MatrixFileReader
         "network", "secrets", "extraArguments", "docker", "dockerHost", "dockerContext", "buildKit", "environment", "legName", "removeLateTags", "lateTagWatch",
     ];
 
-    private static readonly string[] RunSettingKeys = ["maxParallel", "timeout", "retries", "failFast", "shard"];
+    private static readonly string[] RunSettingKeys = ["maxParallel", "timeout", "retries", "failFast", "maxLegs", "shard"];
 
     private readonly List<ValidationError> _errors = [];
 
@@ -146,6 +146,7 @@ internal sealed class MatrixFileReader
                 case "timeout": matrix = matrix with { Timeout = Duration(value, p, allowZero: false) }; break;
                 case "retries": matrix = matrix with { Retries = Int(value, p, minimum: 0, maximum: 100) }; break;
                 case "failFast": matrix = matrix with { FailFast = Bool(value, p) }; break;
+                case "maxLegs": matrix = matrix with { MaxLegs = Int(value, p, minimum: 1, maximum: int.MaxValue) }; break;
                 case "shard": matrix = matrix with { Shard = ShardValue(value, p) }; break;
                 default:
                     Unknown(p, property.Name, [.. BuildSettingKeys, .. RunSettingKeys], $"a docker build setting ({string.Join(", ", BuildSettingKeys)}) or a run setting ({string.Join(", ", RunSettingKeys)})");

@@ -92,6 +92,9 @@ public static class ErrorCodes
     /// <summary>The docker daemon a leg would use is not reachable.</summary>
     public const string DockerDaemonNotReachable = "CPAR0210";
 
+    /// <summary>The matrix would expand to more legs than its cap (MaxLegs, default 10,000), counted before expansion.</summary>
+    public const string MatrixTooLarge = "CPAR0211";
+
     /// <summary>The matrix file does not exist or cannot be read.</summary>
     public const string MatrixFileUnreadable = "CPAR0301";
 
@@ -162,4 +165,19 @@ public static class ErrorCodes
 
     /// <summary>A service was stopped (or its start cancelled) before it was ready.</summary>
     public const string ServiceStartCancelled = "CPAR0506";
+
+    /// <summary>
+    /// A probed local port is held by a process that is not part of the service: before the start (the process
+    /// holding it is named), or a probe was answered by another process's server.
+    /// </summary>
+    public const string ServicePortInUse = "CPAR0507";
+
+    /// <summary>A service's main process exited with code 0 before it was ready but left processes running (it daemonizes).</summary>
+    public const string ServiceDaemonized = "CPAR0508";
+
+    /// <summary>A service failed its health checks too many times in a row after it was ready.</summary>
+    public const string ServiceUnhealthy = "CPAR0509";
+
+    /// <summary>A service's log file is being written by another service or run.</summary>
+    public const string ServiceLogInUse = "CPAR0510";
 }

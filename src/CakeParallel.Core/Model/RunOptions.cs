@@ -77,4 +77,10 @@ public sealed record RunOptions
 
     /// <summary>The reports written when the run ends (also when it failed or was cancelled), and the report to resume from.</summary>
     public ReportOptions Reports { get; init; } = ReportOptions.None;
+
+    /// <summary>
+    /// The most bytes a leg's log file keeps (default 256 MB): beyond it the log keeps its first half and its last
+    /// lines, with a line stating how much was cut between them. <see langword="null"/> or a value of 0 or less keeps everything.
+    /// </summary>
+    public long? MaxLogBytes { get; init; } = 256L * 1024 * 1024;
 }

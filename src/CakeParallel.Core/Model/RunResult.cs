@@ -37,8 +37,11 @@ public sealed record RunResult
     /// <summary>The whole matrix the run belongs to, with each leg's planned shard; <see langword="null"/> in reports written before 0.2.0.</summary>
     public MatrixLayout? Matrix { get; init; }
 
-    /// <summary>True only when every leg succeeded (or was reused from an earlier successful run).</summary>
-    public bool Succeeded => Legs.All(l => l.Status is LegStatus.Succeeded or LegStatus.Reused);
+    /// <summary>
+    /// True only when every leg succeeded (or was reused from an earlier successful run) and no service of the run
+    /// failed while legs ran (<see cref="ServiceEvent.FailsRun"/>).
+    /// </summary>
+    public bool Succeeded => Legs.All(l => l.Status is LegStatus.Succeeded or LegStatus.Reused) && !ServiceEvents.Any(e => e.FailsRun);
 
     /// <summary>The legs that did not succeed, in input order.</summary>
     public IEnumerable<LegResult> Unsuccessful => Legs.Where(l => l.Status is not (LegStatus.Succeeded or LegStatus.Reused));

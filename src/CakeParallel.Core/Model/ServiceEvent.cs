@@ -14,6 +14,9 @@ public enum ServiceEventKind
 
     /// <summary>It was stopped on request.</summary>
     Stopped,
+
+    /// <summary>Its health checks failed too often in a row after it was ready (<see cref="ServiceSpec.HealthCheckInterval"/>).</summary>
+    Unhealthy,
 }
 
 /// <summary>One event in a service's life, e.g. that it died while legs were running.</summary>
@@ -37,6 +40,12 @@ public sealed record ServiceEvent(string Service, ServiceEventKind Kind, DateTim
 
     /// <summary>For a start that failed: the last readiness probe error, e.g. <c>TCP connect to 127.0.0.1:5000: Connection refused</c>.</summary>
     public string? LastProbeError { get; init; }
+
+    /// <summary>
+    /// Whether this event fails the run (and Cake's and MSBuild's service tasks): a service that died or turned
+    /// unhealthy after it was ready, unless <see cref="ServiceSpec.ServiceFailureIsWarning"/> is set.
+    /// </summary>
+    public bool FailsRun { get; init; }
 
     /// <summary>The service's log file.</summary>
     public string? LogFile { get; init; }

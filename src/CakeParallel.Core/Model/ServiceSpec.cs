@@ -72,6 +72,28 @@ public sealed record ServiceSpec
     /// <summary>The service's log file (default: a new file under the temp directory); its folder is created.</summary>
     public string? LogFile { get; init; }
 
+    /// <summary>
+    /// The most the service's log may hold, in bytes (default 100 MB, at least 1 MB). Past it the oldest half is
+    /// dropped and a note at the top of the log says so, so the log always ends with the latest output.
+    /// </summary>
+    public long MaxLogBytes { get; init; } = 100L * 1024 * 1024;
+
+    /// <summary>
+    /// How often the probes (all but <see cref="OutputProbe"/>s) are run again once the service is ready, to tell
+    /// that it is still healthy; <see langword="null"/> (the default) checks readiness only once.
+    /// </summary>
+    public TimeSpan? HealthCheckInterval { get; init; }
+
+    /// <summary>How many health checks in a row must fail before the service counts as unhealthy (default 3).</summary>
+    public int HealthCheckFailures { get; init; } = 3;
+
+    /// <summary>
+    /// Whether a service that dies or turns unhealthy after it was ready is only a warning. By default (false) it
+    /// is an error: a run's legs not yet started do not start, running legs are cancelled and the run fails; Cake's
+    /// and MSBuild's service tasks fail when the service is stopped.
+    /// </summary>
+    public bool ServiceFailureIsWarning { get; init; }
+
     /// <summary>How many of the service's last output lines are kept for reports (default 50).</summary>
     public int OutputTailLines { get; init; } = 50;
 

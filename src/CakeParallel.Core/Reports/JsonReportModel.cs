@@ -348,6 +348,9 @@ internal sealed record JsonServiceEvent
 
     public string? LogFile { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool FailsRun { get; init; }
+
     public List<string> OutputTail { get; init; } = [];
 
     public static JsonServiceEvent From(ServiceEvent e) => new()
@@ -361,6 +364,7 @@ internal sealed record JsonServiceEvent
         Signal = e.Signal,
         LastProbeError = e.LastProbeError,
         LogFile = e.LogFile,
+        FailsRun = e.FailsRun,
         OutputTail = [.. e.OutputTail],
     };
 
@@ -371,6 +375,7 @@ internal sealed record JsonServiceEvent
         Signal = Signal,
         LastProbeError = LastProbeError,
         LogFile = LogFile,
+        FailsRun = FailsRun,
         OutputTail = OutputTail,
     };
 }

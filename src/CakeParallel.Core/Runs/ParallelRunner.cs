@@ -40,20 +40,26 @@ public static class ParallelRunner
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         using var stop = new RunStop(cancellationToken, options.Deadline);
+        using var journal = RunJournal.Start(plan.LogDirectory, plan.RunId, startedAt);
         foreach (var legPlan in plans)
         {
             listener.Send(legPlan.Leg, static (l, leg) => l.LegQueued(leg));
         }
 
         var results = reporting.Reuse(plans, listener);
+        foreach (var reused in results.OfType<LegResult>())
+        {
+            journal.Record(reused);
+        }
+
         var slots = new AttemptSlots(options.MaxParallel);
-        var services = await RunServices.StartAsync(options, listener, stop.Token).ConfigureAwait(false);
+        var services = await RunServices.StartAsync(options, listener, stop).ConfigureAwait(false);
         await using (services.ConfigureAwait(false))
         {
             if (services.StartFailure is null)
             {
                 var toRun = plan.StartOrder.Where(p => results[p.Index] is null);
-                await slots.RunLegsAsync(toRun, (leg, legSlots) => RunLegAsync(leg, options, legSlots, stop, listener, results), stop).ConfigureAwait(false);
+                await slots.RunLegsAsync(toRun, (leg, legSlots) => RunLegAsync(leg, options, legSlots, stop, listener, results, journal), stop).ConfigureAwait(false);
             }
         }
 
@@ -83,6 +89,7 @@ public static class ParallelRunner
         var run = new RunResult
         {
             Legs = results!,
+            RunId = plan.RunId,
             StartedAt = startedAt,
             Duration = clock.Elapsed,
             WasCancelled = stop.Cause == StopCause.HostCancelled,
@@ -101,10 +108,11 @@ public static class ParallelRunner
         return run;
     }
 
-    private static async Task RunLegAsync(LegPlan plan, RunOptions options, AttemptSlots.LegSlots slots, RunStop stop, ListenerGate listener, LegResult?[] results)
+    private static async Task RunLegAsync(LegPlan plan, RunOptions options, AttemptSlots.LegSlots slots, RunStop stop, ListenerGate listener, LegResult?[] results, RunJournal journal)
     {
         var result = await new LegExecution(plan, options, slots, stop, listener).RunAsync().ConfigureAwait(false);
         results[plan.Index] = plan.Stamp(result);
+        journal.Record(results[plan.Index]!);
         listener.Send(results[plan.Index]!, static (l, r) => l.LegCompleted(r));
     }
 }

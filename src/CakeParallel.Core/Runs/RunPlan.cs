@@ -10,8 +10,9 @@ namespace CakeParallel.Runs;
 /// </summary>
 public sealed class RunPlan
 {
-    internal RunPlan(IReadOnlyList<LegPlan> legs, IReadOnlyList<LegPlan> startOrder, RunOptions options, string logDirectory, MatrixLayout matrix)
+    internal RunPlan(IReadOnlyList<LegPlan> legs, IReadOnlyList<LegPlan> startOrder, RunOptions options, string logDirectory, string runId, MatrixLayout matrix)
     {
+        RunId = runId;
         LegPlans = legs;
         StartOrder = startOrder;
         Matrix = matrix;
@@ -31,6 +32,9 @@ public sealed class RunPlan
     /// <summary>The options the run uses: the caller's, with the layered settings resolved (see <see cref="RunPrecedence"/>).</summary>
     public RunOptions Options { get; }
 
+    /// <summary>The run's id (a version 7 UUID), chosen when it is planned: <see cref="RunResult.RunId"/>, and the name of its default log folder.</summary>
+    public string RunId { get; }
+
     /// <summary>The folder the legs' logs are written to; it exists.</summary>
     public string LogDirectory { get; }
 
@@ -40,7 +44,7 @@ public sealed class RunPlan
 
     /// <summary>The same plan, reporting its events to <paramref name="listener"/>: a host can size its display from <see cref="Options"/> before it listens.</summary>
     /// <param name="listener">The run's listener, or <see langword="null"/>.</param>
-    public RunPlan WithListener(IRunListener? listener) => new(LegPlans, StartOrder, Options with { Listener = listener }, LogDirectory, Matrix);
+    public RunPlan WithListener(IRunListener? listener) => new(LegPlans, StartOrder, Options with { Listener = listener }, LogDirectory, RunId, Matrix);
 }
 
 /// <summary>What planning a run gave: a <see cref="RunPlan"/>, or every problem that keeps the run from starting.</summary>

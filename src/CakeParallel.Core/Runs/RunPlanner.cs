@@ -79,7 +79,8 @@ public static class RunPlanner
             return new PlanningResult(null, errors);
         }
 
-        var logDirectory = options.LogDirectory ?? Path.Combine(Path.GetTempPath(), "cakeparallel", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", System.Globalization.CultureInfo.InvariantCulture) + "-" + Environment.ProcessId);
+        var runId = Guid.CreateVersion7().ToString();
+        var logDirectory = RunLogFolder.Choose(options.LogDirectory, runId);
         try
         {
             Directory.CreateDirectory(logDirectory);
@@ -118,7 +119,7 @@ public static class RunPlanner
         }
 
         var startOrder = ShardAssignment.StartOrder(plans, p => p.ExpectedDuration);
-        return new PlanningResult(new RunPlan(plans, startOrder, options with { LogDirectory = logDirectory }, logDirectory, layout), []);
+        return new PlanningResult(new RunPlan(plans, startOrder, options with { LogDirectory = logDirectory }, logDirectory, runId, layout), []);
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         var policy = leg.Retry ?? options.Retry;
         var decider = new RetryDecider(policy, leg.FailureClassifier);
         var clock = Stopwatch.StartNew();
-        using var log = new LegLog(plan.LogFile);
+        using var log = new LegLog(plan.LogFile, options.MaxLogBytes);
         log.WriteNote($"leg '{leg.Name}' (id {leg.Id}): {leg.DisplayCommand}");
 
         ValueTask<AttemptRecord> Attempt(CancellationToken cancellationToken) => new(slots.RunAttemptAsync(
@@ -65,7 +65,8 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
             result = await InspectAsync(leg.Inspector, result, log).ConfigureAwait(false);
         }
 
-        return result;
+        log.Flush();
+        return log.Incomplete is { } incomplete ? result with { Remarks = [.. result.Remarks, incomplete] } : result;
     }
 
     private async Task<AttemptRecord> RunAttemptAsync(LegLog log, RetryDecider decider, TimeSpan? timeout)
@@ -138,7 +139,7 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
             reason = interrupted
                 ? $"{last.Detail}{attemptsText}; the retry was abandoned: {stop.Describe()}"
                 : $"{last.Detail}{attemptsText}";
-            reason = char.ToUpperInvariant(reason[0]) + reason[1..];
+            reason = ControlCharacters.Escape(char.ToUpperInvariant(reason[0]) + reason[1..]);
         }
 
         return new LegResult
@@ -152,8 +153,8 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
             ExitCode = last.ExitCode,
             Signal = last.Signal,
             LogFile = plan.LogFile,
-            OutputTail = _lastTail,
-            Remarks = _remarks.ToArray(),
+            OutputTail = ControlCharacters.Escape(_lastTail),
+            Remarks = _remarks.Select(ControlCharacters.Escape).ToArray(),
             FailureReason = reason,
         };
     }

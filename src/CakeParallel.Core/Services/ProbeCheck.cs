@@ -5,12 +5,14 @@ using CakeParallel.Supervision;
 
 namespace CakeParallel.Services;
 
-/// <summary>The outcome of one check: passed, or failed with the reason.</summary>
-internal readonly record struct ProbeResult(bool Passed, string? Error)
+/// <summary>The outcome of one check: passed, or failed with the reason; <paramref name="Foreign"/> when another process answered.</summary>
+internal readonly record struct ProbeResult(bool Passed, string? Error, bool Foreign = false)
 {
     public static ProbeResult Pass { get; } = new(true, null);
 
     public static ProbeResult Fail(string error) => new(false, error);
+
+    public static ProbeResult AnsweredByStranger(string error) => new(false, error, true);
 }
 
 /// <summary>Runs one check of a <see cref="ReadinessProbe"/>, whatever its kind; a failed check explains itself.</summary>

@@ -9,23 +9,28 @@ internal enum ReadinessVerdict
     /// <summary>Every probe passed.</summary>
     Ready,
 
-    /// <summary>The service's process exited first.</summary>
+    /// <summary>The service's main process exited first.</summary>
     Exited,
 
     /// <summary>The readiness timeout passed first.</summary>
     TimedOut,
+
+    /// <summary>A probe to a local port was answered by a process that is not part of the service.</summary>
+    Foreign,
 }
 
 /// <summary>How waiting for readiness ended, and the last probe error seen on the way.</summary>
 internal readonly record struct Readiness(ReadinessVerdict Verdict, string? LastProbeError);
 
 /// <summary>
-/// Runs a service's probes in rounds until all passed (a probe that passed is not run again), the service exits or
-/// its readiness timeout passes. Each check has its own timeout and is raced against the service's exit.
+/// Runs a service's probes in rounds until all passed (a probe that passed is not run again), the service's main
+/// process exits or its readiness timeout passes; once ready, optionally keeps running them as health checks.
+/// Each check has its own timeout and is raced against the main process's exit: a probe counts only while the main
+/// process lives, and a probe to a local port counts only when a process of the service answered it.
 /// </summary>
-internal sealed class ReadinessWaiter(ServiceSpec spec, ServiceOutput output, LegLog log)
+internal sealed class ReadinessWaiter(ServiceSpec spec, ServiceOutput output, LegLog log, ServiceProcesses processes)
 {
-    /// <summary>Waits; <paramref name="exited"/> completes when the service's process has exited.</summary>
+    /// <summary>Waits; <paramref name="exited"/> completes when the service's main process has exited.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<Readiness> WaitAsync(Task exited, CancellationToken cancellationToken)
     {
@@ -43,6 +48,11 @@ internal sealed class ReadinessWaiter(ServiceSpec spec, ServiceOutput output, Le
                     if (result is null)
                     {
                         return new Readiness(ReadinessVerdict.Exited, lastError);
+                    }
+
+                    if (result.Value.Foreign)
+                    {
+                        return new Readiness(ReadinessVerdict.Foreign, result.Value.Error);
                     }
 
                     if (result.Value.Passed)
@@ -74,7 +84,7 @@ internal sealed class ReadinessWaiter(ServiceSpec spec, ServiceOutput output, Le
                 }
             }
 
-            return new Readiness(ReadinessVerdict.Ready, lastError);
+            return new Readiness(exited.IsCompleted ? ReadinessVerdict.Exited : ReadinessVerdict.Ready, lastError);
         }
         catch (OperationCanceledException) when (readiness.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -82,14 +92,81 @@ internal sealed class ReadinessWaiter(ServiceSpec spec, ServiceOutput output, Le
         }
     }
 
-    /// <summary>One check, raced against the service's exit: <see langword="null"/> when the service exited first.</summary>
+    /// <summary>
+    /// Once ready: runs the probes (output probes excepted) every <see cref="ServiceSpec.HealthCheckInterval"/>
+    /// until <see cref="ServiceSpec.HealthCheckFailures"/> rounds in a row failed (returns the last error), the
+    /// main process exits or <paramref name="stop"/> fires (returns <see langword="null"/>).
+    /// </summary>
+    public async Task<string?> WatchHealthAsync(Task exited, CancellationToken stop)
+    {
+        var probes = spec.Probes.Where(p => p is not OutputProbe).ToArray();
+        if (spec.HealthCheckInterval is not { } interval || probes.Length == 0)
+        {
+            return null;
+        }
+
+        var failures = 0;
+        while (true)
+        {
+            await Task.WhenAny(Task.Delay(interval, stop), exited).ConfigureAwait(false);
+            if (exited.IsCompleted || stop.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            string? error = null;
+            foreach (var probe in probes)
+            {
+                ProbeResult? result;
+                try
+                {
+                    result = await CheckAsync(probe, exited, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                if (result is null)
+                {
+                    return null;
+                }
+
+                if (!result.Value.Passed)
+                {
+                    error = result.Value.Error;
+                    break;
+                }
+            }
+
+            if (error is null)
+            {
+                if (failures > 0)
+                {
+                    log.WriteNote("healthy again");
+                }
+
+                failures = 0;
+                continue;
+            }
+
+            failures++;
+            log.WriteNote($"health check failed ({failures} of {spec.HealthCheckFailures} in a row): {error}");
+            if (failures >= spec.HealthCheckFailures)
+            {
+                return error;
+            }
+        }
+    }
+
+    /// <summary>One check, raced against the main process's exit: <see langword="null"/> when it exited first.</summary>
     private async Task<ProbeResult?> CheckAsync(ReadinessProbe probe, Task exited, CancellationToken cancellationToken)
     {
         var timeout = probe.Timeout ?? spec.ProbeTimeout;
         using var check = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         check.CancelAfter(timeout);
         var running = RunProbeAsync(probe, check.Token);
-        if (await Task.WhenAny(running, exited).ConfigureAwait(false) != running)
+        if (await Task.WhenAny(running, exited).ConfigureAwait(false) != running || exited.IsCompleted)
         {
             await check.CancelAsync().ConfigureAwait(false);
             await ((Task)running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -110,7 +187,8 @@ internal sealed class ReadinessWaiter(ServiceSpec spec, ServiceOutput output, Le
     {
         try
         {
-            return await ProbeCheck.CheckAsync(probe, spec, output, cancellationToken).ConfigureAwait(false);
+            var result = await ProbeCheck.CheckAsync(probe, spec, output, cancellationToken).ConfigureAwait(false);
+            return result.Passed && ServicePorts.Foreign(probe, processes) is { } stranger ? ProbeResult.AnsweredByStranger(stranger) : result;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -33,6 +33,12 @@ public sealed class RunningService : IAsyncDisposable, IDisposable
     /// <summary>Raised (on a background thread) when the service exits on its own after it was ready.</summary>
     public event EventHandler<ServiceEvent>? Died;
 
+    /// <summary>
+    /// Raised (on a background thread) when the service dies or turns unhealthy after it was ready
+    /// (<see cref="ServiceEventKind.Died"/>, <see cref="ServiceEventKind.Unhealthy"/>).
+    /// </summary>
+    public event EventHandler<ServiceEvent>? Failed;
+
     /// <summary>The service's specification.</summary>
     public ServiceSpec Spec => _lifecycle.Spec;
 
@@ -73,8 +79,11 @@ public sealed class RunningService : IAsyncDisposable, IDisposable
     /// <param name="spec">The service.</param>
     /// <param name="cancellationToken">Cancels the start: the service is stopped, then the cancellation is thrown.</param>
     /// <returns>The ready service; dispose it to stop it.</returns>
-    /// <exception cref="InvalidRunException">The specification is invalid; nothing was started.</exception>
-    /// <exception cref="ServiceStartException">The service exited before it was ready, or did not become ready in time; it has been stopped.</exception>
+    /// <exception cref="InvalidRunException">The specification is invalid, or its log file is being written by another service (<see cref="ErrorCodes.ServiceLogInUse"/>); nothing was started.</exception>
+    /// <exception cref="ServiceStartException">
+    /// A probed local port was already taken (nothing was started), or the service exited (or daemonized) before it
+    /// was ready, its probe was answered by another process, or it did not become ready in time; it has been stopped.
+    /// </exception>
     /// <exception cref="OperationCanceledException">The start was cancelled; the service has been stopped.</exception>
     public static async Task<RunningService> StartAsync(ServiceSpec spec, CancellationToken cancellationToken = default)
     {
@@ -84,6 +93,7 @@ public sealed class RunningService : IAsyncDisposable, IDisposable
             throw new InvalidRunException(errors);
         }
 
+        ServicePorts.ThrowIfInUse(spec);
         var service = Create(spec, null);
         await service.StartCoreAsync(cancellationToken).ConfigureAwait(false);
         return service;
@@ -118,7 +128,7 @@ public sealed class RunningService : IAsyncDisposable, IDisposable
 
     private static string DefaultLogFile(string name)
     {
-        var safe = new string(name.Select(c => Path.GetInvalidFileNameChars().Contains(c) || char.IsWhiteSpace(c) ? '_' : c).ToArray());
+        var safe = SafeFileName.From(name);
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
         return Path.Combine(Path.GetTempPath(), "cakeparallel", "services", $"{safe}-{stamp}-{Environment.ProcessId}.log");
     }
@@ -129,6 +139,11 @@ public sealed class RunningService : IAsyncDisposable, IDisposable
         if (serviceEvent.Kind == ServiceEventKind.Died)
         {
             Died?.Invoke(this, serviceEvent);
+        }
+
+        if (serviceEvent.Kind is ServiceEventKind.Died or ServiceEventKind.Unhealthy)
+        {
+            Failed?.Invoke(this, serviceEvent);
         }
     }
 }

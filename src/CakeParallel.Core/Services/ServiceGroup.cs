@@ -27,6 +27,9 @@ public sealed class ServiceGroup : IAsyncDisposable, IDisposable
     /// <summary>Raised (on a background thread) when a service of the group exits on its own after it was ready.</summary>
     public event EventHandler<ServiceEvent>? Died;
 
+    /// <summary>Raised (on a background thread) when a service of the group dies or turns unhealthy after it was ready.</summary>
+    public event EventHandler<ServiceEvent>? Failed;
+
     /// <summary>The services, in the order they were given.</summary>
     public IReadOnlyList<RunningService> Services => _services;
 
@@ -46,8 +49,11 @@ public sealed class ServiceGroup : IAsyncDisposable, IDisposable
     /// <param name="services">The services; none is fine (an empty group).</param>
     /// <param name="cancellationToken">Cancels the start: every service is stopped, then the cancellation is thrown.</param>
     /// <returns>The ready services; dispose the group to stop them.</returns>
-    /// <exception cref="InvalidRunException">A specification is invalid (every problem is listed); nothing was started.</exception>
-    /// <exception cref="ServiceStartException">The first service that failed to become ready; every service has been stopped.</exception>
+    /// <exception cref="InvalidRunException">A specification is invalid (every problem is listed), or a log file is in use; nothing was started.</exception>
+    /// <exception cref="ServiceStartException">
+    /// A probed local port was already taken (nothing was started), or the first service that failed to become
+    /// ready; every service has been stopped.
+    /// </exception>
     /// <exception cref="OperationCanceledException">The start was cancelled; every service has been stopped.</exception>
     public static async Task<ServiceGroup> StartAllAsync(IReadOnlyList<ServiceSpec> services, CancellationToken cancellationToken = default)
     {
@@ -55,6 +61,11 @@ public sealed class ServiceGroup : IAsyncDisposable, IDisposable
         if (errors.Count > 0)
         {
             throw new InvalidRunException(errors);
+        }
+
+        foreach (var spec in services)
+        {
+            ServicePorts.ThrowIfInUse(spec);
         }
 
         var group = new ServiceGroup();
@@ -118,6 +129,11 @@ public sealed class ServiceGroup : IAsyncDisposable, IDisposable
         if (serviceEvent.Kind == ServiceEventKind.Died)
         {
             Died?.Invoke(this, serviceEvent);
+        }
+
+        if (serviceEvent.Kind is ServiceEventKind.Died or ServiceEventKind.Unhealthy)
+        {
+            Failed?.Invoke(this, serviceEvent);
         }
     }
 }

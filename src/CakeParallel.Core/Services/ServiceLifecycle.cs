@@ -11,22 +11,29 @@ namespace CakeParallel.Services;
 internal sealed class ServiceLifecycle
 {
     private readonly Lock _gate = new();
+    private readonly ServiceLog _file;
     private readonly LegLog _log;
     private readonly ServiceOutput _output;
     private readonly ServiceEventLog _events;
+    private readonly ServiceEvents _made;
     private Task _exited = Task.CompletedTask;
+    private ServiceHealth? _health;
     private Task? _shutdown;
-    private ServiceState _state = ServiceState.Starting;
+    // Changed under the gate; read without it.
+    private volatile ServiceState _state = ServiceState.Starting;
     private bool _stopRequested;
     private ServiceEvent? _startFailure;
 
-    /// <summary>Creates the service and opens its log; <paramref name="onEvent"/> receives every event once recorded.</summary>
+    /// <summary>Creates the service and opens (locks) its log; <paramref name="onEvent"/> receives every event once recorded.</summary>
+    /// <exception cref="InvalidRunException">The log file is in use by another service or cannot be opened.</exception>
     public ServiceLifecycle(ServiceSpec spec, string logFile, Action<ServiceEvent> onEvent)
     {
         Spec = spec;
         LogFile = logFile;
-        _log = new LegLog(logFile);
+        _file = ServiceLog.Open(logFile, spec);
+        _log = _file.Log;
         _events = new ServiceEventLog(_log, onEvent);
+        _made = new ServiceEvents(spec, logFile);
         _output = new ServiceOutput(spec, _log);
     }
 
@@ -34,16 +41,7 @@ internal sealed class ServiceLifecycle
 
     public string LogFile { get; }
 
-    public ServiceState State
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _state;
-            }
-        }
-    }
+    public ServiceState State => _state;
 
     public SupervisedProcess? Process { get; private set; }
 
@@ -56,8 +54,6 @@ internal sealed class ServiceLifecycle
     public IReadOnlyList<ServiceEvent> Events => _events.All;
 
     private string Name => Spec.Name;
-
-    private string StoppedBeforeReady => $"service '{Name}' was stopped before it was ready";
 
     /// <summary>Starts the service and returns once it is ready.</summary>
     /// <exception cref="ServiceStartException">It did not become ready; it has been stopped.</exception>
@@ -75,37 +71,34 @@ internal sealed class ServiceLifecycle
         }
         catch (ProcessStartException exception)
         {
-            await FailAsync(ErrorCodes.ServiceStartFailed, $"service '{Name}' {exception.Message}", null).ConfigureAwait(false);
+            await FailAsync(_made.StartFailed(ErrorCodes.ServiceStartFailed, $"service '{Name}' {exception.Message}", null)).ConfigureAwait(false);
             return;
         }
 
         _log.WriteNote($"started process group {Process.ProcessId}");
         _exited = WatchAsync(Process);
+        var waiter = new ReadinessWaiter(Spec, _output, _log, ServiceProcesses.Of(Process, Spec));
         Readiness readiness;
         try
         {
-            readiness = await new ReadinessWaiter(Spec, _output, _log).WaitAsync(_exited, cancellationToken).ConfigureAwait(false);
+            readiness = await waiter.WaitAsync(Process.MainExited, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            SetStartFailure(ErrorCodes.ServiceStartCancelled, $"service '{Name}' was cancelled before it was ready", null);
+            SetStartFailure(_made.StartFailed(ErrorCodes.ServiceStartCancelled, $"service '{Name}' was cancelled before it was ready", null));
             await ShutdownAsync().ConfigureAwait(false);
             throw;
         }
 
         if (readiness.Verdict == ReadinessVerdict.Ready && BecomeReady(clock.Elapsed))
         {
+            _health = ServiceHealth.Start(waiter, Process, OnUnhealthy);
             return;
         }
 
-        var (code, message, lastError) = readiness.Verdict switch
-        {
-            ReadinessVerdict.TimedOut => (ErrorCodes.ServiceNotReadyInTime, $"service '{Name}' was not ready after {DurationText.Format(Spec.ReadinessTimeout)}"
-                + (readiness.LastProbeError is null ? "" : "; last probe error: " + readiness.LastProbeError), readiness.LastProbeError),
-            _ when Volatile.Read(ref _stopRequested) => (ErrorCodes.ServiceStartCancelled, StoppedBeforeReady, null),
-            _ => (ErrorCodes.ServiceStartFailed, $"service '{Name}' {Exit?.ExitText ?? "exited"} before it was ready{Exit?.LastWords}", null),
-        };
-        await FailAsync(code, message, lastError).ConfigureAwait(false);
+        // What an exited main process left behind (a daemon) is known once its exit is fully recorded.
+        var exit = Process.MainExited.IsCompleted ? await Process.Exited.ConfigureAwait(false) : null;
+        await FailAsync(_made.NotReady(readiness, exit, Volatile.Read(ref _stopRequested))).ConfigureAwait(false);
     }
 
     /// <summary>Stops the group with the termination sequence; completes when no member is alive. Idempotent.</summary>
@@ -124,14 +117,14 @@ internal sealed class ServiceLifecycle
         ServiceEvent ready;
         lock (_gate)
         {
-            if (_stopRequested || _exited.IsCompleted)
+            if (_stopRequested || Process is null || Process.MainExited.IsCompleted)
             {
                 return false;
             }
 
             _state = ServiceState.Ready;
             ReadyAfter = elapsed;
-            ready = new ServiceEvent(Name, ServiceEventKind.Ready, DateTimeOffset.UtcNow, $"service '{Name}' is ready after {DurationText.Format(elapsed)} (pid {Process?.ProcessId})") { LogFile = LogFile };
+            ready = _made.Ready(elapsed, Process.ProcessId);
         }
 
         _log.WriteNote(ready.Message);
@@ -139,24 +132,39 @@ internal sealed class ServiceLifecycle
         return true;
     }
 
-    /// <summary>Records why the start failed (the first reason wins), stops everything and throws the failure.</summary>
-    private async Task FailAsync(string code, string message, string? lastProbeError)
+    /// <summary>The health checks found the ready service unhealthy: recorded once, like a death.</summary>
+    private void OnUnhealthy(string error, SupervisedProcess process)
     {
-        SetStartFailure(code, message, lastProbeError);
+        lock (_gate)
+        {
+            if (_state != ServiceState.Ready || _stopRequested)
+            {
+                return;
+            }
+
+            _state = ServiceState.Unhealthy;
+        }
+
+        var unhealthy = _made.Unhealthy(error, process.Tail.Snapshot());
+        _log.WriteNote(unhealthy.Message);
+        _events.Record(unhealthy);
+    }
+
+    /// <summary>Records why the start failed (the first reason wins), stops everything and throws the failure.</summary>
+    private async Task FailAsync(ServiceEvent failure)
+    {
+        SetStartFailure(failure);
         await ShutdownAsync().ConfigureAwait(false);
         throw new ServiceStartException(_startFailure!);
     }
 
-    private void SetStartFailure(string code, string message, string? lastProbeError)
+    private void SetStartFailure(ServiceEvent failure)
     {
         lock (_gate)
         {
-            _startFailure ??= StartFailure(code, message, lastProbeError);
+            _startFailure ??= failure;
         }
     }
-
-    private ServiceEvent StartFailure(string code, string message, string? lastProbeError) =>
-        new(Name, ServiceEventKind.StartFailed, DateTimeOffset.UtcNow, message) { Code = code, LastProbeError = lastProbeError, LogFile = LogFile };
 
     /// <summary>Waits for the main process's exit (its group cleared, its output read) and records it.</summary>
     private async Task WatchAsync(SupervisedProcess process)
@@ -168,17 +176,10 @@ internal sealed class ServiceLifecycle
         lock (_gate)
         {
             Exit = exit;
-            if (_state == ServiceState.Ready && !_stopRequested)
+            if (_state is ServiceState.Ready or ServiceState.Unhealthy && !_stopRequested)
             {
                 _state = ServiceState.Died;
-                died = new ServiceEvent(Name, ServiceEventKind.Died, DateTimeOffset.UtcNow, $"service '{Name}' {exit.ExitText} after it was ready{exit.LastWords}")
-                {
-                    Code = ErrorCodes.ServiceDied,
-                    ExitCode = exit.ExitCode,
-                    Signal = exit.Signal,
-                    OutputTail = exit.Tail,
-                    LogFile = LogFile,
-                };
+                died = _made.Died(exit);
             }
         }
 
@@ -200,11 +201,16 @@ internal sealed class ServiceLifecycle
     {
         // Leave the caller's lock before signalling and polling.
         await Task.Yield();
+        if (_health is not null)
+        {
+            await _health.StopAsync().ConfigureAwait(false);
+        }
+
         if (Process is { } process && !_exited.IsCompleted)
         {
             lock (_gate)
             {
-                if (_state == ServiceState.Ready)
+                if (_state is ServiceState.Ready or ServiceState.Unhealthy)
                 {
                     _state = ServiceState.Stopping;
                 }
@@ -221,19 +227,13 @@ internal sealed class ServiceLifecycle
             if (_state == ServiceState.Starting)
             {
                 _state = ServiceState.Failed;
-                var failure = _startFailure ?? StartFailure(ErrorCodes.ServiceStartCancelled, StoppedBeforeReady, null);
+                var failure = _startFailure ?? _made.StoppedBeforeReady();
                 final = _startFailure = failure with { ExitCode = Exit?.ExitCode, Signal = Exit?.Signal, OutputTail = Exit?.Tail ?? [] };
             }
             else if (_state != ServiceState.Died)
             {
                 _state = ServiceState.Stopped;
-                var how = Exit?.Termination?.Describe() ?? "it had already exited";
-                final = new ServiceEvent(Name, ServiceEventKind.Stopped, DateTimeOffset.UtcNow, $"service '{Name}' stopped; {how}")
-                {
-                    ExitCode = Exit?.ExitCode,
-                    Signal = Exit?.Signal,
-                    LogFile = LogFile,
-                };
+                final = _made.Stopped(Exit);
             }
         }
 
@@ -244,7 +244,7 @@ internal sealed class ServiceLifecycle
         }
 
         ServiceReaper.Forget(this);
-        _log.Dispose();
+        _file.Dispose();
         Process?.Dispose();
     }
 }

@@ -6,8 +6,8 @@ namespace CakeParallel.Services;
 
 /// <summary>
 /// Where each output line of a service goes (secrets already masked by its <see cref="SupervisedProcess"/>): its
-/// log file (flushed, so the log can be read while the service runs) and the patterns of its
-/// <see cref="OutputProbe"/>s until they matched.
+/// log file (flushed a few times a second by <see cref="ServiceLog"/>, never per line, so a chatty service is not
+/// slowed down) and the patterns of its <see cref="OutputProbe"/>s until they matched.
 /// </summary>
 internal sealed class ServiceOutput
 {
@@ -15,6 +15,7 @@ internal sealed class ServiceOutput
     private readonly Dictionary<string, Regex> _pending;
     private readonly HashSet<string> _matched = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private volatile bool _allMatched;
 
     public ServiceOutput(ServiceSpec spec, LegLog log)
     {
@@ -23,12 +24,17 @@ internal sealed class ServiceOutput
             .Select(p => p.Pattern)
             .Distinct(StringComparer.Ordinal)
             .ToDictionary(p => p, p => new Regex(p, RegexOptions.CultureInvariant), StringComparer.Ordinal);
+        _allMatched = _pending.Count == 0;
     }
 
     public void Write(OutputStream stream, ReadOnlySpan<char> line)
     {
         _log.WriteLine(DateTimeOffset.UtcNow, stream, line);
-        _log.Flush();
+        if (_allMatched)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             foreach (var (pattern, regex) in _pending)
@@ -43,6 +49,8 @@ internal sealed class ServiceOutput
             {
                 _pending.Remove(pattern);
             }
+
+            _allMatched = _pending.Count == 0;
         }
     }
 

@@ -20,4 +20,7 @@ public enum ServiceState
 
     /// <summary>It exited on its own after it was ready; no process of its group is alive.</summary>
     Died,
+
+    /// <summary>Ready once, but its health checks failed too often in a row since; it still runs until stopped.</summary>
+    Unhealthy,
 }

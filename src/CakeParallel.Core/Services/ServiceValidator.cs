@@ -63,6 +63,21 @@ public static class ServiceValidator
             Add(ErrorCodes.SettingInvalid, "OutputTailLines", $"must be at least 1, but is {service.OutputTailLines}.");
         }
 
+        if (service.MaxLogBytes < 1024 * 1024)
+        {
+            Add(ErrorCodes.SettingInvalid, "MaxLogBytes", $"must be at least 1 MB (1048576 bytes), but is {service.MaxLogBytes}.");
+        }
+
+        if (service.HealthCheckInterval is { } healthInterval)
+        {
+            CheckPositive(healthInterval, "HealthCheckInterval", Add);
+        }
+
+        if (service.HealthCheckFailures < 1)
+        {
+            Add(ErrorCodes.SettingInvalid, "HealthCheckFailures", $"must be at least 1, but is {service.HealthCheckFailures}.");
+        }
+
         ValidateTermination(service.Termination, Add);
         for (var i = 0; i < service.Probes.Count; i++)
         {

@@ -10,6 +10,7 @@ internal enum StopCause
     RunDeadline,
     FailFast,
     HostCancelled,
+    ServiceFailed,
 }
 
 /// <summary>What one attempt did, before retry decisions are made.</summary>
@@ -68,7 +69,7 @@ internal static class AttemptExecution
         var outcome = cause switch
         {
             StopCause.AttemptTimeout or StopCause.RunDeadline => AttemptOutcome.TimedOut,
-            StopCause.FailFast or StopCause.HostCancelled => AttemptOutcome.Cancelled,
+            StopCause.FailFast or StopCause.HostCancelled or StopCause.ServiceFailed => AttemptOutcome.Cancelled,
             _ when exit.ExitCode == 0 && failOnEscapedProcesses && exit.Escaped is not null => AttemptOutcome.Failed,
             _ => exit.ExitCode == 0 ? AttemptOutcome.Succeeded : AttemptOutcome.Failed,
         };

@@ -99,6 +99,9 @@ internal static class EscapedProcesses
         return new EscapeReport(escaped.Count, $"escaped processes terminated: {escaped.Count} ({names}); {how}");
     }
 
+    /// <summary>Whether process <paramref name="pid"/> carries <paramref name="marker"/> (descends from that supervised process).</summary>
+    public static bool Carries(int pid, string marker) => Carries(pid, Encoding.ASCII.GetBytes(MarkerVariable + "=" + marker + "\0"));
+
     private static bool IsAlive(EscapedProcess process) =>
         ProcStat.TryRead(process.ProcessId, out var stat) && stat.State is not ('Z' or 'X');
 

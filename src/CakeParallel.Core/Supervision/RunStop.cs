@@ -14,6 +14,7 @@ internal sealed class RunStop : IDisposable
     private readonly Timer? _deadlineTimer;
     private int _cause;
     private string? _failedLeg;
+    private string? _serviceFailure;
 
     public RunStop(CancellationToken hostToken, TimeSpan? deadline)
     {
@@ -39,11 +40,21 @@ internal sealed class RunStop : IDisposable
         }
     }
 
+    /// <summary>A service of the run died or turned unhealthy (and that fails the run): stop with its story.</summary>
+    public void ServiceFailed(string failure)
+    {
+        if (Interlocked.CompareExchange(ref _serviceFailure, failure, null) is null)
+        {
+            Stop(StopCause.ServiceFailed);
+        }
+    }
+
     public string Describe() => Cause switch
     {
         StopCause.HostCancelled => "cancelled by the host (Ctrl+C, a signal or Cancel())",
         StopCause.FailFast => $"cancelled because leg '{_failedLeg}' failed and FailFast is on",
         StopCause.RunDeadline => $"the run's deadline of {DurationText.Format(_deadline ?? TimeSpan.Zero)} passed",
+        StopCause.ServiceFailed => "cancelled because a service failed: " + _serviceFailure,
         _ => "not stopped",
     };
 

@@ -38,6 +38,7 @@ internal sealed class SupervisedProcess : IDisposable
         StartedAt = startedAt;
         ProcessId = process.Id;
         Tail = new OutputTail(command.TailLines);
+        MainExited = process.WaitForExitAsync();
         if (command.KeepStandardInput)
         {
             StandardInput = process.StandardInput.BaseStream;
@@ -70,6 +71,15 @@ internal sealed class SupervisedProcess : IDisposable
 
     /// <summary>The process's stdin when <see cref="ProcessCommand.KeepStandardInput"/> is set; else <see langword="null"/>.</summary>
     public Stream? StandardInput { get; }
+
+    /// <summary>
+    /// The value of <see cref="EscapedProcesses.MarkerVariable"/> every descendant of this process inherits (also
+    /// after it left the group); <see langword="null"/> for an unguarded process.
+    /// </summary>
+    public string? Marker => _marker;
+
+    /// <summary>Completes as soon as the main process has exited, before its group is cleared and its output read.</summary>
+    public Task MainExited { get; }
 
     /// <summary>Whether the main process has exited (its group and output may still be being cleared).</summary>
     public bool HasExited => _process.HasExited;
@@ -188,7 +198,7 @@ internal sealed class SupervisedProcess : IDisposable
 
     private async Task<ProcessExit> WatchAsync(Task pumps, CancellationTokenSource drain)
     {
-        await _process.WaitForExitAsync().ConfigureAwait(false);
+        await MainExited.ConfigureAwait(false);
         var duration = _clock.Elapsed;
         Task<TerminationReport>? requested;
         lock (_gate)

@@ -29,9 +29,9 @@ public sealed class RunWithServicesTests : IDisposable
     }
 
     [Fact]
-    public async Task A_service_that_dies_while_legs_run_is_in_the_result()
+    public async Task A_service_that_dies_while_legs_run_is_in_the_result_and_only_a_warning_when_so_set()
     {
-        var service = ServiceProbe.Sh(_scratch, "flaky", "echo up; sleep 1; echo 'segfault' >&2; exit 139") with { Probes = [new OutputProbe("up")] };
+        var service = ServiceProbe.Sh(_scratch, "flaky", "echo up; sleep 1; echo 'segfault' >&2; exit 139") with { Probes = [new OutputProbe("up")], ServiceFailureIsWarning = true };
 
         var result = await ParallelRunner.RunAsync([Scratch.Sh("long", "sleep 3")], _scratch.Options() with { Services = [service] });
 

@@ -153,6 +153,98 @@ public sealed class ServiceEndToEndTests(TaskPackageFeed feed)
         IsListening(_port).ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task A_port_held_by_another_process_fails_StartService_naming_that_process()
+    {
+        using var squatter = await CakeParallel.Testing.PortSquatter.StartAsync(_port);
+        var consumer = feed.NewConsumer("service-squatter");
+        consumer.WithBody($"""
+              <Target Name="StartWeb">
+                {StartWeb}
+              </Target>
+            """);
+
+        var run = await consumer.BuildAsync("StartWeb", "None");
+
+        run.ExitCode.ShouldNotBe(0, run.ToString());
+        run.ErrorLines.ShouldContain(
+            l => l.Contains($"error CPAR0507: service 'web' cannot start: port {_port} (HTTP GET http://127.0.0.1:{_port}/) is already in use by pid {squatter.ProcessId} (", StringComparison.Ordinal),
+            run.ToString());
+        NoServiceProcessLeft();
+    }
+
+    [Fact]
+    public async Task A_service_that_died_during_the_build_fails_StopService()
+    {
+        var consumer = feed.NewConsumer("service-died");
+        consumer.WithBody($"""
+              <Target Name="Check">
+                <StartService Name="flaky" Command="echo up; sleep 1; echo 'lost the database' >&amp;2; exit 7" ReadyOutput="up"
+                              EnvironmentVariables="CPAR_E2E_MARKER={_marker}" />
+                <Exec Command="sleep 4" />
+                <StopService Name="flaky" />
+                <Message Importance="high" Text="not reached" />
+              </Target>
+            """);
+
+        var run = await consumer.BuildAsync("Check", "None");
+
+        run.ExitCode.ShouldNotBe(0, run.ToString());
+        run.ErrorLines.ShouldContain(l => l.Contains("error CPAR0505: service 'flaky' exited with code 7 after it was ready: lost the database", StringComparison.Ordinal), run.ToString());
+        run.Log.ShouldNotContain("not reached");
+        NoServiceProcessLeft();
+    }
+
+    [Fact]
+    public async Task Two_builds_naming_the_same_log_file_the_second_fails_and_the_first_log_is_intact()
+    {
+        var shared = Path.Combine(Path.GetTempPath(), "cpar-e2e-shared-" + Guid.NewGuid().ToString("N") + ".log");
+        var release = shared + ".release";
+        var first = feed.NewConsumer("service-log-first");
+        first.WithBody($"""
+              <Target Name="Hold">
+                <StartService Name="web" Executable="python3" Arguments="-m;http.server;{_port};--bind;127.0.0.1"
+                              HttpUrl="http://127.0.0.1:{_port}/" GracePeriod="3000" LogFile="{shared}"
+                              EnvironmentVariables="CPAR_E2E_MARKER={_marker}" />
+                <Exec Command="timeout 120 sh -c 'until [ -f {release} ]; do sleep 0.1; done'" />
+                <StopService Name="web" />
+              </Target>
+            """);
+        var secondPort = FreePort();
+        var second = feed.NewConsumer("service-log-second");
+        second.WithBody($"""
+              <Target Name="Take">
+                <StartService Name="other" Executable="python3" Arguments="-m;http.server;{secondPort};--bind;127.0.0.1"
+                              HttpUrl="http://127.0.0.1:{secondPort}/" LogFile="{shared}"
+                              EnvironmentVariables="CPAR_E2E_MARKER={_marker}" />
+              </Target>
+            """);
+        try
+        {
+            var holding = first.BuildAsync("Hold", "None");
+            await WaitUntilAsync(() => IsListening(_port), TimeSpan.FromMinutes(3));
+            IsListening(_port).ShouldBeTrue();
+
+            var taken = await second.BuildAsync("Take", "None");
+            await File.WriteAllTextAsync(release, "");
+            var held = await holding;
+
+            taken.ExitCode.ShouldNotBe(0, taken.ToString());
+            taken.ErrorLines.ShouldContain(l => l.Contains($"error CPAR0510: parameter LogFile: '{shared}' is being written by another service", StringComparison.Ordinal), taken.ToString());
+            held.ExitCode.ShouldBe(0, held.ToString());
+            var log = await File.ReadAllTextAsync(shared);
+            log.ShouldContain("service 'web': ");
+            log.ShouldContain("service 'web' stopped");
+            log.ShouldNotContain("service 'other'");
+            NoServiceProcessLeft();
+        }
+        finally
+        {
+            File.Delete(shared);
+            File.Delete(release);
+        }
+    }
+
     private string StartWeb => $"""
         <StartService Name="web" Executable="python3" Arguments="-m;http.server;{_port};--bind;127.0.0.1"
                       HttpUrl="http://127.0.0.1:{_port}/" GracePeriod="3000" LogFile="web.log"
