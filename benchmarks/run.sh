@@ -67,4 +67,6 @@ print(f"  {'writer as a service':28} {ours:7.2f} s   service / cat = {ours / cat
 PY
 echo "== matrix expansion (GitHub Actions rules, stable ids); target: 10,000 legs well under a second =="
 echo "  $($bench expand 10000)"
+echo "== scheduling by history: a skewed matrix's makespan, and shard balance (about 30 s) =="
+$bench schedule
 rm -rf "$out"

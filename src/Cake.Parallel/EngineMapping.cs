@@ -20,6 +20,9 @@ internal static class EngineMapping
             Termination = settings.GracePeriod is { } grace ? TerminationSequence.WithGracePeriod(grace) : defaults.Termination,
             LogDirectory = settings.LogDirectory?.MakeAbsolute(environment).FullPath,
             Reports = settings.ToReportOptions(environment),
+            ShardPlan = settings.ShardPlan?.MakeAbsolute(environment).FullPath,
+            // An empty list stays the default's own (options compare by reference there).
+            HistoryFrom = settings.HistoryFrom.Count == 0 ? defaults.HistoryFrom : [.. settings.HistoryFrom.Select(h => h.MakeAbsolute(environment).FullPath)],
         };
     }
 
@@ -32,6 +35,9 @@ internal static class EngineMapping
         MaxAttempts = settings.Retry?.MaxAttempts,
         Retry = settings.Retry?.ToRetryPolicy(),
         SharedSlots = settings.SharedSlots,
+        Shard = settings.Shard is null ? null
+            : CakeParallel.Model.Shard.TryParse(settings.Shard, out var shard) ? shard
+            : throw new InvalidRunException([new ValidationError(ErrorCodes.ShardInvalid, null, nameof(settings.Shard), $"'{settings.Shard}' is not a shard i/n with 1 ≤ i ≤ n (e.g. 2/4).")]),
     };
 
     /// <summary>Cake's view of the environment, which the <c>CAKEPARALLEL_*</c> variables are read from.</summary>

@@ -133,6 +133,25 @@ public class ParallelSettings
     /// </summary>
     public FilePath? ResumeFrom { get; set; }
 
+    /// <summary>
+    /// Gets or sets which shard of the matrix this job runs, <c>i/n</c> (e.g. <c>"2/4"</c>): only that shard's legs
+    /// run, and the n shards together run every leg once. <see langword="null"/> (not set) for
+    /// <c>CAKEPARALLEL_SHARD</c>, else the matrix file's <c>shard</c>, else every leg runs.
+    /// </summary>
+    public string? Shard { get; set; }
+
+    /// <summary>
+    /// Gets or sets the shard plan written by <c>PlanShards</c>: the shard runs the legs the plan lists for it, so
+    /// shards balanced by history agree whatever each job sees. <see langword="null"/>: shards are balanced by count.
+    /// </summary>
+    public FilePath? ShardPlan { get; set; }
+
+    /// <summary>
+    /// Gets or sets earlier JSON reports (for example the merged report of the last CI run) whose leg durations are
+    /// the expected ones: legs start longest expected first, and the report records expected against actual duration.
+    /// </summary>
+    public ICollection<FilePath> HistoryFrom { get; set; } = [];
+
     /// <summary><see cref="Retry"/>, created with this kind of run's defaults when not set yet.</summary>
     internal ParallelRetrySettings RetryOrNew() => Retry ??= NewRetrySettings();
 

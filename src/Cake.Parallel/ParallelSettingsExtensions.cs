@@ -167,6 +167,20 @@ public static class ParallelSettingsExtensions
     /// <returns>The same settings, for chaining.</returns>
     public static T WithCiAnnotations<T>(this T settings, CiAnnotationMode mode) where T : ParallelSettings => Apply(settings, s => s.CiAnnotations = mode);
 
+    /// <summary>Runs only shard <paramref name="shard"/> (<c>i/n</c>) of the matrix.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="shard">The shard, e.g. <c>"2/4"</c>.</param>
+    /// <returns>The same settings instance, for chaining.</returns>
+    public static T SetShard<T>(this T settings, string shard) where T : ParallelSettings => Apply(settings, s => s.Shard = shard);
+
+    /// <summary>Adds an earlier JSON report to learn expected leg durations from.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="reportFile">The report.</param>
+    /// <returns>The same settings instance, for chaining.</returns>
+    public static T AddHistoryFrom<T>(this T settings, FilePath reportFile) where T : ParallelSettings => Apply(settings, s => s.HistoryFrom.Add(reportFile));
+
     /// <summary>Re-runs only what did not succeed in an earlier run; the legs that did are reused from its report.</summary>
     /// <typeparam name="T">The settings type.</typeparam>
     /// <param name="settings">The settings.</param>

@@ -137,6 +137,18 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     public string? ResumeFrom { get; set; }
 
     /// <summary>
+    /// Run only this shard of the matrix, <c>i/n</c> (e.g. <c>2/4</c>); the n shards together run every leg once
+    /// (default: <c>CAKEPARALLEL_SHARD</c>, else the matrix file's <c>shard</c>, else every leg).
+    /// </summary>
+    public string? Shard { get; set; }
+
+    /// <summary>The shard plan written by <c>PlanShards</c>, relative to the project directory: the shard runs the legs the plan lists for it (default: balanced by count).</summary>
+    public string? ShardPlan { get; set; }
+
+    /// <summary>Earlier JSON reports whose leg durations are the expected ones: legs start longest expected first, and the report records expected against actual durations.</summary>
+    public string[] HistoryFrom { get; set; } = [];
+
+    /// <summary>
     /// One item per leg, in input order: identity = leg name; metadata <c>Status</c>, <c>ExitCode</c>,
     /// <c>Signal</c>, <c>Attempts</c>, <c>Duration</c> (ms), <c>LogFile</c>, <c>FailureReason</c>, <c>Id</c>,
     /// <c>Parameters</c>, each parameter by name, <c>ImageId</c> and <c>Tags</c>. Values are set literally.
@@ -261,6 +273,8 @@ public abstract class ParallelRunTask : Task, ICancelableTask
             MinFreeMemory = AdmissionParameters.Memory(MinFreeMemory, nameof(MinFreeMemory), errors),
             MaxLoad = AdmissionParameters.Load(MaxLoad, errors),
             AdmissionTimeout = AdmissionTimeout != 0 ? TimeSpan.FromMilliseconds(AdmissionTimeout) : null,
+            ShardPlan = Full(ShardPlan),
+            HistoryFrom = [.. HistoryFrom.Where(h => !string.IsNullOrWhiteSpace(h)).Select(h => Full(h)!)],
             Reports = new ReportOptions
             {
                 ReportFile = Full(ReportFile),
@@ -276,6 +290,12 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     /// <summary>The parameters the project gave, as the caller's layer; a parameter not given sets nothing.</summary>
     private RunOverrides CreateCallerOverrides(List<ValidationError> errors)
     {
+        Model.Shard? shard = null;
+        if (!string.IsNullOrWhiteSpace(Shard) && !Model.Shard.TryParse(Shard, out shard))
+        {
+            errors.Add(new ValidationError(ErrorCodes.ShardInvalid, null, nameof(Shard), $"'{Shard}' is not a shard i/n with 1 ≤ i ≤ n (e.g. 2/4)."));
+        }
+
         RetryPolicy? retry = null;
         if (RetryDelayIfSet is not null || RetryOnExitCodes.Length > 0 || RetryOnOutput.Length > 0 || RetryOnTimeoutIfSet is not null)
         {
@@ -299,6 +319,7 @@ public abstract class ParallelRunTask : Task, ICancelableTask
             FailFast = FailFastIfSet,
             Retry = retry,
             SharedSlots = AdmissionParameters.Slots(SharedSlots, errors),
+            Shard = shard,
         };
     }
 

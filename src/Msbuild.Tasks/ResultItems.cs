@@ -11,7 +11,7 @@ internal static class ResultItems
     // Metadata the item already has under these names; a matrix parameter of the same name stays only in Parameters.
     private static readonly HashSet<string> TakenNames = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Status", "ExitCode", "Signal", "Attempts", "Duration", "LogFile", "FailureReason", "Id", "Parameters", "ImageId", "Tags",
+        "Status", "ExitCode", "Signal", "Attempts", "Duration", "LogFile", "FailureReason", "Id", "Parameters", "ImageId", "Tags", "Shard", "Host",
         "FullPath", "RootDir", "Filename", "Extension", "RelativeDir", "Directory", "RecursiveDir", "Identity",
         "ModifiedTime", "CreatedTime", "AccessedTime", "DefiningProjectFullPath", "DefiningProjectDirectory",
         "DefiningProjectName", "DefiningProjectExtension",
@@ -31,6 +31,8 @@ internal static class ResultItems
         literal.SetMetadataValueLiteral("FailureReason", result.FailureReason ?? "");
         literal.SetMetadataValueLiteral("Id", result.Id);
         literal.SetMetadataValueLiteral("ImageId", result.ImageId ?? "");
+        literal.SetMetadataValueLiteral("Shard", result.Shard?.ToString() ?? "");
+        literal.SetMetadataValueLiteral("Host", result.Host ?? "");
 
         // Lists stay lists: elements are escaped, separators are not, so @(...) and item transforms split them.
         item.SetMetadata("Parameters", MSBuildEscaping.JoinList(result.Parameters.Select(p => p.Key + "=" + p.Value)));

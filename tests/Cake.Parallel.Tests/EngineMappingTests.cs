@@ -45,6 +45,19 @@ public sealed class EngineMappingTests
     }
 
     [Fact]
+    public void Shard_history_and_plan_settings_reach_the_engine_and_an_invalid_shard_is_a_coded_error()
+    {
+        var settings = new ParallelSettings { ShardPlan = "artifacts/plan.json" }.SetShard("2/4").AddHistoryFrom("history/report.json");
+
+        var options = Resolved(settings, _context);
+
+        options.Shard.ShouldBe(new Shard(2, 4));
+        options.ShardPlan.ShouldBe(_context.Environment.WorkingDirectory.CombineWithFilePath("artifacts/plan.json").FullPath);
+        options.HistoryFrom.ShouldBe([_context.Environment.WorkingDirectory.CombineWithFilePath("history/report.json").FullPath]);
+        Should.Throw<InvalidRunException>(() => new ParallelSettings { Shard = "5/4" }.ToRunOverrides()).Errors.Single().Code.ShouldBe(ErrorCodes.ShardInvalid);
+    }
+
+    [Fact]
     public void Report_settings_reach_the_report_options_relative_to_the_cake_working_directory()
     {
         var settings = new ParallelSettings()

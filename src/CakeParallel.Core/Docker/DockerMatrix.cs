@@ -45,6 +45,9 @@ public sealed record DockerMatrix
     /// <summary>Stop at the first failed leg; overrides <see cref="RunOptions.FailFast"/> when set.</summary>
     public bool? FailFast { get; init; }
 
+    /// <summary>Which shard of the matrix to run (see <see cref="RunOptions.Shard"/>); the matrix-file layer of the precedence rule.</summary>
+    public Shard? Shard { get; init; }
+
     /// <summary>The machine-wide slot pool (<c>"sharedSlots": "name:N"</c>); overrides <see cref="RunOptions.SharedSlots"/> when set.</summary>
     public SharedSlots? SharedSlots { get; init; }
 
@@ -65,5 +68,5 @@ public sealed record DockerMatrix
     }
 
     /// <summary>This matrix's run settings as the matrix-file layer of the precedence rule.</summary>
-    public RunOverrides RunOverrides => new() { MaxParallel = MaxParallel, Timeout = Timeout, MaxAttempts = MaxAttempts, FailFast = FailFast, SharedSlots = SharedSlots };
+    public RunOverrides RunOverrides => new() { MaxParallel = MaxParallel, Timeout = Timeout, MaxAttempts = MaxAttempts, FailFast = FailFast, Shard = Shard, SharedSlots = SharedSlots };
 }

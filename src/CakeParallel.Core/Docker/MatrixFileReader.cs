@@ -20,7 +20,7 @@ internal sealed class MatrixFileReader
         "network", "secrets", "extraArguments", "docker", "dockerHost", "dockerContext", "buildKit", "environment", "legName", "removeLateTags", "lateTagWatch",
     ];
 
-    private static readonly string[] RunSettingKeys = ["maxParallel", "timeout", "retries", "failFast", "maxLegs", "sharedSlots", "memory"];
+    private static readonly string[] RunSettingKeys = ["maxParallel", "timeout", "retries", "failFast", "maxLegs", "shard", "sharedSlots", "memory"];
 
     private readonly List<ValidationError> _errors = [];
 
@@ -147,6 +147,7 @@ internal sealed class MatrixFileReader
                 case "retries": matrix = matrix with { Retries = Int(value, p, minimum: 0, maximum: 100) }; break;
                 case "failFast": matrix = matrix with { FailFast = Bool(value, p) }; break;
                 case "maxLegs": matrix = matrix with { MaxLegs = Int(value, p, minimum: 1, maximum: int.MaxValue) }; break;
+                case "shard": matrix = matrix with { Shard = ShardValue(value, p) }; break;
                 case "sharedSlots": matrix = matrix with { SharedSlots = Slots(value, p) }; break;
                 case "memory": matrix = matrix with { Memory = Memory(value, p) }; break;
                 default:
@@ -392,6 +393,21 @@ internal sealed class MatrixFileReader
 
         WrongType(element, path, "true or false");
         return null;
+    }
+
+    private Shard? ShardValue(JsonElement element, string path)
+    {
+        if (String(element, path) is not { } text)
+        {
+            return null;
+        }
+
+        if (!Shard.TryParse(text, out var shard))
+        {
+            _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"must be a shard i/n with 1 ≤ i ≤ n (e.g. \"2/4\"), but is \"{text}\"."));
+        }
+
+        return shard;
     }
 
     private SharedSlots? Slots(JsonElement element, string path)

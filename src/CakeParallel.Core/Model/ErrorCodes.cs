@@ -129,6 +129,24 @@ public static class ErrorCodes
     /// <summary>A report could not be written after the run (see <c>ReportWriteException</c>); the legs' results stand.</summary>
     public const string ReportNotWritten = "CPAR0405";
 
+    /// <summary>A report named by <c>HistoryFrom</c> is missing, unreadable or not a CakeParallel report.</summary>
+    public const string HistoryReportUnusable = "CPAR0406";
+
+    /// <summary>A report to merge is missing, unreadable, not a CakeParallel report, or records no matrix.</summary>
+    public const string MergeReportUnusable = "CPAR0407";
+
+    /// <summary>The reports to merge are of different matrices (their matrix fingerprints differ).</summary>
+    public const string MergeMatricesDiffer = "CPAR0408";
+
+    /// <summary>A leg is reported by two of the reports to merge.</summary>
+    public const string MergeLegDuplicate = "CPAR0409";
+
+    /// <summary>The shard setting is invalid: not <c>i/n</c> with 1 ≤ i ≤ n, or a shard count that is not a whole number or <c>auto</c>.</summary>
+    public const string ShardInvalid = "CPAR0410";
+
+    /// <summary>The shard plan file is missing or unreadable, is of another matrix, or has no entry for the shard.</summary>
+    public const string ShardPlanUnusable = "CPAR0411";
+
     // CPAR05xx: services (invalid service input otherwise uses the run codes above where the meaning is the same).
     /// <summary>A readiness probe's settings are invalid (URL, host, port).</summary>
     public const string ServiceProbeInvalid = "CPAR0501";

@@ -75,6 +75,26 @@ public sealed record RunOptions
     /// </summary>
     public TimeSpan? AdmissionTimeout { get; init; }
 
+    /// <summary>
+    /// Run only this shard's legs (default <see langword="null"/>: every leg). Without <see cref="ShardPlan"/> the
+    /// legs are split by count: sorted by stable id, dealt round-robin, so every machine computes the same split
+    /// whatever the legs' order. With <see cref="ShardPlan"/> the shard runs the legs the plan lists for it.
+    /// </summary>
+    public Shard? Shard { get; init; }
+
+    /// <summary>
+    /// A shard plan file (written by <c>ShardPlanning</c>): the shard's legs are the ones the plan lists for it, so
+    /// shards balanced by expected duration agree whatever history each CI job sees. Only read when <see cref="Shard"/> is set.
+    /// </summary>
+    public string? ShardPlan { get; init; }
+
+    /// <summary>
+    /// Earlier JSON reports whose leg durations are the expected durations of this run's legs (by stable id; the
+    /// latest report that ran a leg wins). Legs start longest expected first, legs without history before all of
+    /// them; each leg's report records its expected duration. Empty (default): legs start in the given order.
+    /// </summary>
+    public IReadOnlyList<string> HistoryFrom { get; init; } = [];
+
     /// <summary>Receives the run's events, or <see langword="null"/>.</summary>
     public IRunListener? Listener { get; init; }
 

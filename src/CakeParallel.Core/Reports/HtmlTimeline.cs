@@ -97,7 +97,14 @@ public static class HtmlTimeline
             html.Append("</div>");
         }
 
-        html.Append("<div class=\"id\">id ").Append(E(leg.Id)).Append("</div></td>")
+        html.Append("<div class=\"id\">id ").Append(E(leg.Id)).Append("</div>");
+        if (leg.Shard is { } shard)
+        {
+            // A merged report's legs ran on several CI machines: say which shard, and where.
+            html.Append("<div class=\"id\">shard ").Append(E(shard.ToString())).Append(leg.Host is { } host ? " on " + E(host) : "").Append("</div>");
+        }
+
+        html.Append("</td>")
             .Append("<td class=\"num\">").Append(Cell(row.Duration)).Append("</td>")
             .Append("<td class=\"num\">").Append(Cell(row.Attempts)).Append("</td>")
             .Append("<td class=\"num\">").Append(Cell(row.Exit)).Append("</td><td>");

@@ -16,6 +16,9 @@ public static class MarkdownSummary
     private const int MaxLineLength = 500;
     private const int DetailsBudget = 256 * 1024;
 
+    private static string ShardCell(LegResult leg) =>
+        leg.Shard is null ? "" : leg.Host is { } host ? $"{leg.Shard} on {Escape(host)}" : leg.Shard.ToString();
+
     /// <summary>Renders <paramref name="result"/> as GitHub-flavoured Markdown.</summary>
     /// <param name="result">The run's result.</param>
     public static string Render(RunResult result)
@@ -50,8 +53,10 @@ public static class MarkdownSummary
         }
 
         md.Append("\n\n");
-        md.Append("| | Leg | Status | Duration | Attempts | Exit | Image |\n");
-        md.Append("| :-: | --- | --- | ---: | ---: | ---: | --- |\n");
+        // Legs of a sharded matrix also say which shard (and, once merged, which machine) ran them.
+        var sharded = result.Legs.Any(l => l.Shard is not null);
+        md.Append("| | Leg | Status | Duration | Attempts | Exit | Image |").Append(sharded ? " Shard |\n" : "\n");
+        md.Append("| :-: | --- | --- | ---: | ---: | ---: | --- |").Append(sharded ? " --- |\n" : "\n");
         foreach (var (leg, row) in result.Legs.Zip(RunSummary.Rows(result)))
         {
             md.Append("| ").Append(Icon(leg.Status))
@@ -61,6 +66,7 @@ public static class MarkdownSummary
               .Append(" | ").Append(Cell(row.Attempts))
               .Append(" | ").Append(Cell(row.Exit))
               .Append(" | ").Append(row.Image.Length > 0 ? "`" + row.Image + "`" : "")
+              .Append(sharded ? " | " + ShardCell(leg) : "")
               .Append(" |\n");
         }
 

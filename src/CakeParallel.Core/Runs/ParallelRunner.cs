@@ -64,7 +64,7 @@ public static class ParallelRunner
         {
             if (services.StartFailure is null)
             {
-                var toRun = plans.Where(p => results[p.Index] is null);
+                var toRun = plan.StartOrder.Where(p => results[p.Index] is null);
                 await slots.RunLegsAsync(toRun, (leg, legSlots) => RunLegAsync(leg, options, legSlots, stop, listener, results, journal), stop).ConfigureAwait(false);
             }
         }
@@ -83,8 +83,12 @@ public static class ParallelRunner
                     Status = LegStatus.NotStarted,
                     FailureReason = "Not started: " + notStartedReason,
                 };
-                results[i] = result;
-                listener.Send(result, static (l, r) => l.LegCompleted(r));
+                results[i] = plans[i].Stamp(result);
+                listener.Send(results[i]!, static (l, r) => l.LegCompleted(r));
+            }
+            else if (results[i]!.Status == LegStatus.Reused)
+            {
+                results[i] = plans[i].Stamp(results[i]!);
             }
         }
 
@@ -97,6 +101,8 @@ public static class ParallelRunner
             WasCancelled = stop.Cause == StopCause.HostCancelled,
             Settings = RunSettings.Of(options, plan.Legs),
             ServiceEvents = services.Events,
+            Shard = options.Shard,
+            Matrix = plan.Matrix,
         };
         listener.Send(run, static (l, r) => l.RunCompleted(r));
         reporting.Write(run);
@@ -111,8 +117,8 @@ public static class ParallelRunner
     private static async Task RunLegAsync(LegPlan plan, RunOptions options, AttemptSlots.LegSlots slots, RunStop stop, ListenerGate listener, LegResult?[] results, RunJournal journal)
     {
         var result = await new LegExecution(plan, options, slots, stop, listener).RunAsync().ConfigureAwait(false);
-        results[plan.Index] = result;
-        journal.Record(result);
-        listener.Send(result, static (l, r) => l.LegCompleted(r));
+        results[plan.Index] = plan.Stamp(result);
+        journal.Record(results[plan.Index]!);
+        listener.Send(results[plan.Index]!, static (l, r) => l.LegCompleted(r));
     }
 }

@@ -56,6 +56,11 @@ internal static class RunValidator
             errors.Add(new ValidationError(ErrorCodes.MaxParallelTooSmall, null, "MaxParallel", $"must be at least 1, but is {options.MaxParallel}."));
         }
 
+        if (options.Shard is { } shard && (shard.Count < 1 || shard.Index < 1 || shard.Index > shard.Count))
+        {
+            errors.Add(new ValidationError(ErrorCodes.ShardInvalid, null, "Shard", $"'{shard}' is not a shard i/n with 1 ≤ i ≤ n."));
+        }
+
         CheckPositive(options.Timeout, null, "Timeout", errors);
         CheckPositive(options.Deadline, null, "Deadline", errors);
         ValidateRetry(options.Retry, null, "Retry", errors);

@@ -269,7 +269,19 @@ public sealed class DockerMatrixFileTests : IDisposable
         matrix.Timeout.ShouldBe(TimeSpan.FromSeconds(seconds));
     }
 
-    private const string BuildKeys = "a docker build setting (context, dockerfile, target, platform, buildArgs, passAxesAsBuildArgs, tags, labels, cacheFrom, cacheTo, noCache, pull, network, secrets, extraArguments, docker, dockerHost, dockerContext, buildKit, environment, legName, removeLateTags, lateTagWatch) or a run setting (maxParallel, timeout, retries, failFast, maxLegs, sharedSlots, memory)";
+    [Fact]
+    public void ReadsTheShardAsARunSettingAndRefusesOneThatIsNotIOfN()
+    {
+        var matrix = DockerMatrixFile.Parse("""{ "matrix": [{ "a": "1" }], "build": { "shard": "2/3" } }""", _scratch.Directory);
+        matrix.Shard.ShouldBe(new Shard(2, 3));
+        matrix.RunOverrides.Shard.ShouldBe(new Shard(2, 3));
+
+        var error = Should.Throw<InvalidRunException>(() => DockerMatrixFile.Parse("""{ "matrix": [{ "a": "1" }], "build": { "shard": "4/3" } }""", _scratch.Directory)).Errors.Single();
+        error.Code.ShouldBe(ErrorCodes.MatrixFileValueInvalid);
+        error.Field.ShouldBe("$.build.shard");
+    }
+
+    private const string BuildKeys = "a docker build setting (context, dockerfile, target, platform, buildArgs, passAxesAsBuildArgs, tags, labels, cacheFrom, cacheTo, noCache, pull, network, secrets, extraArguments, docker, dockerHost, dockerContext, buildKit, environment, legName, removeLateTags, lateTagWatch) or a run setting (maxParallel, timeout, retries, failFast, maxLegs, shard, sharedSlots, memory)";
 
     private sealed class AxisComparer : IEqualityComparer<MatrixAxis>
     {
