@@ -29,6 +29,22 @@ for name, mean in results.items():
     print(f"  {name:24} {mean:7.2f} s   CakeParallel / this = {ours / mean:5.2f}")
 PY
 
+echo "== 1000 x 'true' with 2 at a time, without and with a machine-wide pool of 2 slots (goal: under 0.2 ms a leg) =="
+pool="bench-$$"
+hyperfine --warmup 1 --runs 5 --export-json "$out/slots.json" \
+  -n "run slots only" "$bench 2 1000 true" \
+  -n "run + shared slots" "CAKEPARALLEL_SHARED_SLOTS=$pool:2 $bench 2 1000 true" >/dev/null
+rm -rf "/tmp/cakeparallel-slots/$pool"
+python3 - "$out/slots.json" <<'PY'
+import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+without, with_ = r["run slots only"], r["run + shared slots"]
+for name, x in (("run slots only", without), ("run + shared slots", with_)):
+    print(f"  {name:24} {x['mean']:7.3f} s ± {x['stddev']:.3f}")
+print(f"  shared slot per leg: {(with_['mean'] - without['mean']) / 1000 * 1000:+.3f} ms (difference of means / 1000 legs; within the noise of the spawns)")
+PY
+echo "  $($bench shared-slot 100000) (the slot path alone, without spawns)"
+
 echo "== one leg writing 200 MB of output (peak memory of the runner) =="
 gen="yes 'a line of output from a chatty build step, about eighty bytes long....' | head -c 200000000"
 rss() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }
@@ -51,6 +67,8 @@ print(f"  {'writer as a service':28} {ours:7.2f} s   service / cat = {ours / cat
 PY
 echo "== matrix expansion (GitHub Actions rules, stable ids); target: 10,000 legs well under a second =="
 echo "  $($bench expand 10000)"
+echo "== scheduling by history: a skewed matrix's makespan, and shard balance (about 30 s) =="
+$bench schedule
 rm -rf "$out"
 if command -v dockerd >/dev/null && [ "$(id -u)" = 0 ]; then
   ./docker-pool.sh

@@ -5,11 +5,16 @@ using CakeParallel.Model;
 using CakeParallel.Matrix;
 using CakeParallel.Runs;
 using CakeParallel.Services;
+using CakeParallel.Scheduling;
 
 // Usage:
 //   CakeParallel.Bench <jobs> <legs> <command> [args...]
 //       Runs <legs> copies of the command (argv, no shell) with at most <jobs> at once, like
-//       `seq <legs> | xargs -P<jobs> -n1 <command>`, and exits 0 only if every leg succeeded.
+//       `seq <legs> | xargs -P<jobs> -n1 <command>`, and exits 0 only if every leg succeeded. The CAKEPARALLEL_*
+//       variables apply (e.g. CAKEPARALLEL_SHARED_SLOTS=bench:2 for a machine-wide pool).
+//   CakeParallel.Bench shared-slot <rounds>
+//       Takes and gives back a slot of a machine-wide pool <rounds> times, as each attempt does (admission included),
+//       and prints the mean cost of one take-and-give-back; the process spawns of a leg are not part of it.
 //   CakeParallel.Bench service <command> [args...]
 //       Runs the command (argv, no shell) as a background service with no probe until it has exited and all its
 //       output is in its log (capped at the default 100 MB); prints the seconds from its start until then (the
@@ -44,6 +49,70 @@ if (args[0] == "docker-pool")
     Console.WriteLine($"{makespan.TotalSeconds:0.0} s makespan, {run.Legs.Count(l => l.Status == LegStatus.Succeeded)}/{run.Legs.Count} built ({perEngine})");
     context.Delete(recursive: true);
     return run.Succeeded ? 0 : 1;
+if (args[0] == "shared-slot")
+{
+    var rounds = int.Parse(args[1], CultureInfo.InvariantCulture);
+    var pool = new SharedSlots("bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture), 2);
+    var admission = MachineAdmission.For(new RunOptions { SharedSlots = pool }, out _);
+    var leg = new LegSpec("bench", "true");
+    async Task Round()
+    {
+        using var admitted = await admission.AdmitAsync(new LegAdmission(leg, _ => { }), CancellationToken.None);
+    }
+
+    for (var i = 0; i < 1000; i++)
+    {
+        await Round();
+    }
+
+    var clock = Stopwatch.StartNew();
+    for (var i = 0; i < rounds; i++)
+    {
+        await Round();
+    }
+
+    Console.WriteLine($"{rounds} shared slots taken and given back: {clock.Elapsed.TotalMilliseconds * 1000 / rounds:0.0} µs each");
+    Directory.Delete(Path.Combine(MachineSlotPool.Root, pool.Name), recursive: true);
+    return 0;
+}
+
+//   CakeParallel.Bench schedule
+//       Runs a skewed matrix (one 8 s leg declared after eight 1 s legs, sleep-based, MaxParallel 2) in declaration
+//       order, then again with the first run's report as history, and prints both makespans against the optimum;
+//       then splits 200 long-tailed leg durations (computed, not run) into 8 shards by history (LPT) and by count,
+//       and prints the longest shard of each and their ratio.
+if (args[0] == "schedule")
+{
+    var folder = Directory.CreateTempSubdirectory("cakeparallel-bench-schedule").FullName;
+    LegSpec[] skewed = [.. Enumerable.Range(1, 8).Select(i => new LegSpec($"short-{i}", "sleep", ["1"])), new LegSpec("long", "sleep", ["8"])];
+    var report = Path.Combine(folder, "report.json");
+    var declared = await ParallelRunner.RunAsync(skewed, new RunOptions { MaxParallel = 2, LogDirectory = folder, Reports = new ReportOptions { ReportFile = report } });
+    var withHistory = await ParallelRunner.RunAsync(skewed, new RunOptions { MaxParallel = 2, LogDirectory = folder, HistoryFrom = [report] });
+
+    // The optimum of these legs on 2 slots, from the durations they really had (process start included): no
+    // schedule ends before the longest leg, nor before half the total work.
+    var measured = withHistory.Legs.Select(l => l.Duration).ToArray();
+    var optimum = TimeSpan.FromTicks(Math.Max(measured.Max().Ticks, measured.Sum(d => d.Ticks) / 2));
+    Console.WriteLine($"  skewed matrix (1 x 8 s + 8 x 1 s, MaxParallel 2), optimum {optimum.TotalSeconds:0.00} s (8 s plus each leg's process start)");
+    Console.WriteLine($"    declaration order  {declared.Duration.TotalSeconds,6:0.00} s   / optimum = {declared.Duration / optimum:0.000}");
+    Console.WriteLine($"    with history       {withHistory.Duration.TotalSeconds,6:0.00} s   / optimum = {withHistory.Duration / optimum:0.000}   (target: at most 1.050)");
+
+    var random = new Random(2026);
+    // Long-tailed: log-normal durations (median 30 s, a few legs of many minutes), as test suites tend to be.
+    var legs = Enumerable.Range(1, 200).Select(i =>
+    {
+        var normal = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        return (Id: LegSpec.Shell($"leg-{i}", "true").Id, Expected: (TimeSpan?)TimeSpan.FromSeconds(30 * Math.Exp(1.2 * normal)));
+    }).ToArray();
+    var byHistory = ShardAssignment.LongestShard(legs, ShardAssignment.ByExpectedDuration(legs, 8));
+    var byCount = ShardAssignment.LongestShard(legs, ShardAssignment.ByCount(legs.Select(l => l.Id), 8));
+    var perfect = TimeSpan.FromSeconds(legs.Sum(l => l.Expected!.Value.TotalSeconds) / 8);
+    Console.WriteLine($"  200 long-tailed legs in 8 shards (perfect split {perfect.TotalSeconds:0} s per shard)");
+    Console.WriteLine($"    longest shard by count    {byCount.TotalSeconds,6:0} s");
+    Console.WriteLine($"    longest shard by history  {byHistory.TotalSeconds,6:0} s");
+    Console.WriteLine($"    by history / by count = {byHistory / byCount:0.000}   (by history / perfect = {byHistory / perfect:0.000})");
+    Directory.Delete(folder, recursive: true);
+    return 0;
 }
 
 if (args[0] == "expand")
@@ -95,5 +164,6 @@ var jobs = int.Parse(args[0], CultureInfo.InvariantCulture);
 var copies = int.Parse(args[1], CultureInfo.InvariantCulture);
 var specs = Enumerable.Range(1, copies).Select(i => new LegSpec("leg-" + i.ToString(CultureInfo.InvariantCulture), args[2], args[3..])).ToList();
 var logs = Path.Combine(Path.GetTempPath(), "cakeparallel-bench-logs");
-var result = await ParallelRunner.RunAsync(specs, new RunOptions { MaxParallel = jobs, LogDirectory = logs });
+var plan = RunPlanner.Plan(specs, new RunOptions { LogDirectory = logs }, new RunOverrides { MaxParallel = jobs }, RunPrecedence.ProcessEnvironment()).GetPlanOrThrow();
+var result = await ParallelRunner.RunAsync(plan);
 return result.Succeeded ? 0 : 1;

@@ -14,9 +14,15 @@ internal static class EngineMapping
         return defaults with
         {
             Deadline = settings.Deadline,
+            MinFreeMemory = settings.MinFreeMemory,
+            MaxLoad = settings.MaxLoad,
+            AdmissionTimeout = settings.AdmissionTimeout,
             Termination = settings.GracePeriod is { } grace ? TerminationSequence.WithGracePeriod(grace) : defaults.Termination,
             LogDirectory = settings.LogDirectory?.MakeAbsolute(environment).FullPath,
             Reports = settings.ToReportOptions(environment),
+            ShardPlan = settings.ShardPlan?.MakeAbsolute(environment).FullPath,
+            // An empty list stays the default's own (options compare by reference there).
+            HistoryFrom = settings.HistoryFrom.Count == 0 ? defaults.HistoryFrom : [.. settings.HistoryFrom.Select(h => h.MakeAbsolute(environment).FullPath)],
         };
     }
 
@@ -28,6 +34,10 @@ internal static class EngineMapping
         FailFast = settings.FailFast,
         MaxAttempts = settings.Retry?.MaxAttempts,
         Retry = settings.Retry?.ToRetryPolicy(),
+        SharedSlots = settings.SharedSlots,
+        Shard = settings.Shard is null ? null
+            : CakeParallel.Model.Shard.TryParse(settings.Shard, out var shard) ? shard
+            : throw new InvalidRunException([new ValidationError(ErrorCodes.ShardInvalid, null, nameof(settings.Shard), $"'{settings.Shard}' is not a shard i/n with 1 ≤ i ≤ n (e.g. 2/4).")]),
     };
 
     /// <summary>Cake's view of the environment, which the <c>CAKEPARALLEL_*</c> variables are read from.</summary>
@@ -53,6 +63,7 @@ internal static class EngineMapping
             WorkingDirectory = (leg.WorkingDirectory ?? environment.WorkingDirectory).MakeAbsolute(environment).FullPath,
             EnvironmentVariables = new Dictionary<string, string?>(leg.EnvironmentVariables, StringComparer.Ordinal),
             Timeout = leg.Timeout,
+            Memory = leg.Memory,
             Retry = leg.Retry?.ToRetryPolicy(),
             SecretValues = leg.SecretValues.ToArray(),
         };

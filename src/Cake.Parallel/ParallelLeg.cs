@@ -43,6 +43,9 @@ public sealed class ParallelLeg
     /// <summary>Gets or sets this leg's per-attempt timeout; overrides <see cref="ParallelSettings.Timeout"/>.</summary>
     public TimeSpan? Timeout { get; set; }
 
+    /// <summary>Gets or sets the memory, in bytes, the leg needs: it starts only when that much is available and reserves it machine-wide while it runs.</summary>
+    public long? Memory { get; set; }
+
     /// <summary>Gets or sets this leg's retry policy; overrides <see cref="ParallelSettings.Retry"/>.</summary>
     public ParallelRetrySettings? Retry { get; set; }
 

@@ -24,6 +24,12 @@ public static class ParallelLegExtensions
     /// <returns>The same leg, for chaining.</returns>
     public static ParallelLeg SetTimeout(this ParallelLeg leg, TimeSpan timeout) => Apply(leg, l => l.Timeout = timeout);
 
+    /// <summary>Declares the memory the leg needs; it is reserved machine-wide while the leg runs.</summary>
+    /// <param name="leg">The leg.</param>
+    /// <param name="bytes">The amount, positive (e.g. <c>2L &lt;&lt; 30</c> for 2 GiB).</param>
+    /// <returns>The same leg, for chaining.</returns>
+    public static ParallelLeg SetMemory(this ParallelLeg leg, long bytes) => Apply(leg, l => l.Memory = bytes);
+
     /// <summary>Gives the leg its own retry policy (overriding the run's) of up to <paramref name="maxAttempts"/> attempts.</summary>
     /// <param name="leg">The leg.</param>
     /// <param name="maxAttempts">Total attempts, the first included.</param>

@@ -25,6 +25,28 @@ public class ParallelSettings
     /// </summary>
     public TimeSpan? Timeout { get; set; }
 
+    /// <summary>
+    /// Gets or sets the machine-wide slot pool every leg also takes a slot of: every run on the machine naming the
+    /// pool (other Cake scripts, MSBuild nodes, CI jobs on the same runner) shares its slots. <see langword="null"/>
+    /// (not set) for <c>CAKEPARALLEL_SHARED_SLOTS</c> (<c>name:N</c>), else the matrix file's <c>sharedSlots</c>, else none.
+    /// </summary>
+    public SharedSlots? SharedSlots { get; set; }
+
+    /// <summary>
+    /// Gets or sets the memory, in bytes, that must stay available (<c>MemAvailable</c> minus what running legs
+    /// reserved) for a leg to start; <see langword="null"/> for no limit. <see cref="ByteSize.TryParse"/> reads <c>4GiB</c>.
+    /// </summary>
+    public long? MinFreeMemory { get; set; }
+
+    /// <summary>Gets or sets the 1-minute load average a leg starts only below; <see langword="null"/> for no limit.</summary>
+    public double? MaxLoad { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long a leg may wait for machine-wide admission (shared slot, memory, load) before it ends
+    /// not started, with the reason; <see langword="null"/> to wait as long as the run goes on.
+    /// </summary>
+    public TimeSpan? AdmissionTimeout { get; set; }
+
     /// <summary>Gets or sets the deadline of the whole run, from its start; <see langword="null"/> for none.</summary>
     public TimeSpan? Deadline { get; set; }
 
@@ -110,6 +132,25 @@ public class ParallelSettings
     /// directory; may be the same file as <see cref="ReportFile"/>. <see langword="null"/> runs every leg.
     /// </summary>
     public FilePath? ResumeFrom { get; set; }
+
+    /// <summary>
+    /// Gets or sets which shard of the matrix this job runs, <c>i/n</c> (e.g. <c>"2/4"</c>): only that shard's legs
+    /// run, and the n shards together run every leg once. <see langword="null"/> (not set) for
+    /// <c>CAKEPARALLEL_SHARD</c>, else the matrix file's <c>shard</c>, else every leg runs.
+    /// </summary>
+    public string? Shard { get; set; }
+
+    /// <summary>
+    /// Gets or sets the shard plan written by <c>PlanShards</c>: the shard runs the legs the plan lists for it, so
+    /// shards balanced by history agree whatever each job sees. <see langword="null"/>: shards are balanced by count.
+    /// </summary>
+    public FilePath? ShardPlan { get; set; }
+
+    /// <summary>
+    /// Gets or sets earlier JSON reports (for example the merged report of the last CI run) whose leg durations are
+    /// the expected ones: legs start longest expected first, and the report records expected against actual duration.
+    /// </summary>
+    public ICollection<FilePath> HistoryFrom { get; set; } = [];
 
     /// <summary><see cref="Retry"/>, created with this kind of run's defaults when not set yet.</summary>
     internal ParallelRetrySettings RetryOrNew() => Retry ??= NewRetrySettings();

@@ -27,6 +27,35 @@ public static class ParallelSettingsExtensions
     /// <returns>The same settings, for chaining.</returns>
     public static T SetTimeout<T>(this T settings, TimeSpan timeout) where T : ParallelSettings => Apply(settings, s => s.Timeout = timeout);
 
+    /// <summary>Makes every leg also take a slot of the machine-wide pool <paramref name="name"/> of <paramref name="count"/> slots.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="name">The pool's name: letters, digits, <c>.</c>, <c>_</c>, <c>-</c>.</param>
+    /// <param name="count">The pool's slots, at least 1 (the count of the run that created the pool wins).</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T SetSharedSlots<T>(this T settings, string name, int count) where T : ParallelSettings => Apply(settings, s => s.SharedSlots = new SharedSlots(name, count));
+
+    /// <summary>Starts legs only while at least <paramref name="bytes"/> of memory stay available.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="bytes">The amount, positive.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T SetMinFreeMemory<T>(this T settings, long bytes) where T : ParallelSettings => Apply(settings, s => s.MinFreeMemory = bytes);
+
+    /// <summary>Starts legs only while the 1-minute load average is below <paramref name="load"/>.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="load">The limit, positive.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T SetMaxLoad<T>(this T settings, double load) where T : ParallelSettings => Apply(settings, s => s.MaxLoad = load);
+
+    /// <summary>Ends a leg not started when it was not admitted machine-wide within <paramref name="timeout"/>.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="timeout">A positive duration.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T SetAdmissionTimeout<T>(this T settings, TimeSpan timeout) where T : ParallelSettings => Apply(settings, s => s.AdmissionTimeout = timeout);
+
     /// <summary>Sets the deadline of the whole run.</summary>
     /// <typeparam name="T">The settings type.</typeparam>
     /// <param name="settings">The settings.</param>
@@ -137,6 +166,20 @@ public static class ParallelSettingsExtensions
     /// <param name="mode">Auto (detected from the environment), off, or a named CI system.</param>
     /// <returns>The same settings, for chaining.</returns>
     public static T WithCiAnnotations<T>(this T settings, CiAnnotationMode mode) where T : ParallelSettings => Apply(settings, s => s.CiAnnotations = mode);
+
+    /// <summary>Runs only shard <paramref name="shard"/> (<c>i/n</c>) of the matrix.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="shard">The shard, e.g. <c>"2/4"</c>.</param>
+    /// <returns>The same settings instance, for chaining.</returns>
+    public static T SetShard<T>(this T settings, string shard) where T : ParallelSettings => Apply(settings, s => s.Shard = shard);
+
+    /// <summary>Adds an earlier JSON report to learn expected leg durations from.</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="reportFile">The report.</param>
+    /// <returns>The same settings instance, for chaining.</returns>
+    public static T AddHistoryFrom<T>(this T settings, FilePath reportFile) where T : ParallelSettings => Apply(settings, s => s.HistoryFrom.Add(reportFile));
 
     /// <summary>Re-runs only what did not succeed in an earlier run; the legs that did are reused from its report.</summary>
     /// <typeparam name="T">The settings type.</typeparam>

@@ -47,6 +47,7 @@ internal static class CommandLegs
             var timeout = ReadInteger(item, "Timeout", name, errors);
             var maxAttempts = ReadInteger(item, "MaxAttempts", name, errors);
             var workingDirectory = item.GetMetadata("WorkingDirectory");
+            var memory = AdmissionParameters.Memory(item.GetMetadata("Memory"), "Memory", errors, name);
             if (errors.Count > before)
             {
                 continue;
@@ -58,6 +59,7 @@ internal static class CommandLegs
                 WorkingDirectory = Path.GetFullPath(workingDirectory.Length > 0 ? workingDirectory : ".", projectDirectory),
                 EnvironmentVariables = environment,
                 Timeout = timeout is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+                Memory = memory,
                 Retry = maxAttempts is { } attempts ? options.Retry with { MaxAttempts = attempts } : null,
             });
         }

@@ -26,7 +26,8 @@ public sealed class ParallelExec : ParallelRunTask
     /// <c>/bin/sh -c</c>, like <c>Exec</c>) or <c>Executable</c> with <c>Arguments</c> (an argv list separated by
     /// <c>;</c>, each element passed literally, <c>%3B</c> for a literal semicolon); optional
     /// <c>WorkingDirectory</c> (default: the project directory), <c>EnvironmentVariables</c> (<c>A=1;B=2</c>),
-    /// <c>Timeout</c> (ms) and <c>MaxAttempts</c>, which override the task parameters for that leg.
+    /// <c>Timeout</c> (ms) and <c>MaxAttempts</c>, which override the task parameters for that leg, and
+    /// <c>Memory</c> (e.g. <c>2GiB</c>), the memory the leg reserves machine-wide while it runs.
     /// </summary>
     [Required]
     public ITaskItem[] Commands { get; set; } = [];

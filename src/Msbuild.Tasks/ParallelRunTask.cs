@@ -78,6 +78,28 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         set => FailFastIfSet = value;
     }
 
+    /// <summary>
+    /// The machine-wide slot pool every leg also takes a slot of, as <c>name:N</c> (e.g. <c>builds:2</c>): every
+    /// run on the machine naming the pool — other nodes of a <c>-m</c> build, other builds, Cake scripts — shares
+    /// its N slots (default: none; <c>CAKEPARALLEL_SHARED_SLOTS</c> when not given).
+    /// </summary>
+    public string? SharedSlots { get; set; }
+
+    /// <summary>
+    /// A leg starts only while the machine's available memory, minus what running legs reserved, stays at or above
+    /// this, e.g. <c>4GiB</c> (default: none).
+    /// </summary>
+    public string? MinFreeMemory { get; set; }
+
+    /// <summary>A leg starts only while the 1-minute load average is below this, e.g. <c>8</c> (default: none).</summary>
+    public string? MaxLoad { get; set; }
+
+    /// <summary>
+    /// Milliseconds a leg may wait for machine-wide admission (shared slot, memory, load) before it ends not
+    /// started, with the reason (default: no limit).
+    /// </summary>
+    public int AdmissionTimeout { get; set; }
+
     /// <summary>Where each leg's complete log is written, relative to the project directory (default: a new folder under the temp directory).</summary>
     public string? LogDirectory { get; set; }
 
@@ -113,6 +135,18 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     /// same file as <see cref="ReportFile"/> (default: every leg runs).
     /// </summary>
     public string? ResumeFrom { get; set; }
+
+    /// <summary>
+    /// Run only this shard of the matrix, <c>i/n</c> (e.g. <c>2/4</c>); the n shards together run every leg once
+    /// (default: <c>CAKEPARALLEL_SHARD</c>, else the matrix file's <c>shard</c>, else every leg).
+    /// </summary>
+    public string? Shard { get; set; }
+
+    /// <summary>The shard plan written by <c>PlanShards</c>, relative to the project directory: the shard runs the legs the plan lists for it (default: balanced by count).</summary>
+    public string? ShardPlan { get; set; }
+
+    /// <summary>Earlier JSON reports whose leg durations are the expected ones: legs start longest expected first, and the report records expected against actual durations.</summary>
+    public string[] HistoryFrom { get; set; } = [];
 
     /// <summary>
     /// One item per leg, in input order: identity = leg name; metadata <c>Status</c>, <c>ExitCode</c>,
@@ -153,7 +187,7 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         var errors = new List<ValidationError>();
         var log = new DeferredTaskLog();
         var options = CreateBaseOptions(projectDirectory, errors);
-        var plan = PreparePlan(options, CreateCallerOverrides(), RunPrecedence.ProcessEnvironment(), projectDirectory, errors);
+        var plan = PreparePlan(options, CreateCallerOverrides(errors), RunPrecedence.ProcessEnvironment(), projectDirectory, errors);
         if (errors.Count > 0 || plan is null)
         {
             LogInvalidInput(diagnostics, errors);
@@ -242,6 +276,11 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         {
             Termination = _gracePeriod is { } grace ? TerminationSequence.WithGracePeriod(TimeSpan.FromMilliseconds(grace)) : TerminationSequence.Default,
             LogDirectory = Full(LogDirectory),
+            MinFreeMemory = AdmissionParameters.Memory(MinFreeMemory, nameof(MinFreeMemory), errors),
+            MaxLoad = AdmissionParameters.Load(MaxLoad, errors),
+            AdmissionTimeout = AdmissionTimeout != 0 ? TimeSpan.FromMilliseconds(AdmissionTimeout) : null,
+            ShardPlan = Full(ShardPlan),
+            HistoryFrom = [.. HistoryFrom.Where(h => !string.IsNullOrWhiteSpace(h)).Select(h => Full(h)!)],
             Reports = new ReportOptions
             {
                 ReportFile = Full(ReportFile),
@@ -255,8 +294,14 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     }
 
     /// <summary>The parameters the project gave, as the caller's layer; a parameter not given sets nothing.</summary>
-    private RunOverrides CreateCallerOverrides()
+    private RunOverrides CreateCallerOverrides(List<ValidationError> errors)
     {
+        Model.Shard? shard = null;
+        if (!string.IsNullOrWhiteSpace(Shard) && !Model.Shard.TryParse(Shard, out shard))
+        {
+            errors.Add(new ValidationError(ErrorCodes.ShardInvalid, null, nameof(Shard), $"'{Shard}' is not a shard i/n with 1 ≤ i ≤ n (e.g. 2/4)."));
+        }
+
         RetryPolicy? retry = null;
         if (RetryDelayIfSet is not null || RetryOnExitCodes.Length > 0 || RetryOnOutput.Length > 0 || RetryOnTimeoutIfSet is not null)
         {
@@ -279,6 +324,8 @@ public abstract class ParallelRunTask : Task, ICancelableTask
             MaxAttempts = MaxAttemptsIfSet,
             FailFast = FailFastIfSet,
             Retry = retry,
+            SharedSlots = AdmissionParameters.Slots(SharedSlots, errors),
+            Shard = shard,
         };
     }
 

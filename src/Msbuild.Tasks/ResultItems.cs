@@ -11,7 +11,8 @@ internal static class ResultItems
     // Metadata the item already has under these names; a matrix parameter of the same name stays only in Parameters.
     private static readonly HashSet<string> TakenNames = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Status", "ExitCode", "Signal", "Attempts", "Duration", "LogFile", "FailureReason", "Id", "Parameters", "ImageId", "Tags", "Endpoint", "PushedDigests",
+        "Status", "ExitCode", "Signal", "Attempts", "Duration", "LogFile", "FailureReason", "Id", "Parameters", "ImageId", "Tags", "Shard", "Host",
+        "Endpoint", "PushedDigests",
         "FullPath", "RootDir", "Filename", "Extension", "RelativeDir", "Directory", "RecursiveDir", "Identity",
         "ModifiedTime", "CreatedTime", "AccessedTime", "DefiningProjectFullPath", "DefiningProjectDirectory",
         "DefiningProjectName", "DefiningProjectExtension",
@@ -32,6 +33,8 @@ internal static class ResultItems
         literal.SetMetadataValueLiteral("Id", result.Id);
         literal.SetMetadataValueLiteral("ImageId", result.ImageId ?? "");
         literal.SetMetadataValueLiteral("Endpoint", result.Endpoint ?? "");
+        literal.SetMetadataValueLiteral("Shard", result.Shard?.ToString() ?? "");
+        literal.SetMetadataValueLiteral("Host", result.Host ?? "");
 
         // Lists stay lists: elements are escaped, separators are not, so @(...) and item transforms split them.
         item.SetMetadata("Parameters", MSBuildEscaping.JoinList(result.Parameters.Select(p => p.Key + "=" + p.Value)));

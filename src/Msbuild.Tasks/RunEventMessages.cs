@@ -28,6 +28,19 @@ internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTask
         log.Post(() => diagnostics.Message(MessageImportance.Low, text));
     }
 
+    public void AdmissionNotice(AdmissionNotice notice)
+    {
+        var text = notice.Leg is null ? notice.Message : $"[{notice.Leg.Name}] {notice.Message}";
+        if (notice.Code == ErrorCodes.SharedSlotsCountDiffers)
+        {
+            log.Post(() => diagnostics.Warning(notice.Code, text));
+        }
+        else
+        {
+            log.Post(() => diagnostics.Message(MessageImportance.High, text));
+        }
+    }
+
     public void RetryScheduled(LegSpec leg, AttemptRecord attempt)
     {
         var text = $"leg '{leg.Name}' {AttemptText.Retry(attempt, leg.Retry?.MaxAttempts ?? defaultMaxAttempts)}.";

@@ -27,6 +27,37 @@ public sealed class EngineMappingTests
     }
 
     [Fact]
+    public void Admission_settings_reach_the_run_options_and_a_leg_its_memory()
+    {
+        var settings = new ParallelSettings()
+            .SetSharedSlots("builds", 3)
+            .SetMinFreeMemory(4L << 30)
+            .SetMaxLoad(6.5)
+            .SetAdmissionTimeout(TimeSpan.FromMinutes(10));
+
+        var options = Resolved(settings, _context);
+
+        options.SharedSlots.ShouldBe(new SharedSlots("builds", 3));
+        options.MinFreeMemory.ShouldBe(4L << 30);
+        options.MaxLoad.ShouldBe(6.5);
+        options.AdmissionTimeout.ShouldBe(TimeSpan.FromMinutes(10));
+        new ParallelLeg("big", "make").SetMemory(2L << 30).ToLegSpec(_context.Environment).Memory.ShouldBe(2L << 30);
+    }
+
+    [Fact]
+    public void Shard_history_and_plan_settings_reach_the_engine_and_an_invalid_shard_is_a_coded_error()
+    {
+        var settings = new ParallelSettings { ShardPlan = "artifacts/plan.json" }.SetShard("2/4").AddHistoryFrom("history/report.json");
+
+        var options = Resolved(settings, _context);
+
+        options.Shard.ShouldBe(new Shard(2, 4));
+        options.ShardPlan.ShouldBe(_context.Environment.WorkingDirectory.CombineWithFilePath("artifacts/plan.json").FullPath);
+        options.HistoryFrom.ShouldBe([_context.Environment.WorkingDirectory.CombineWithFilePath("history/report.json").FullPath]);
+        Should.Throw<InvalidRunException>(() => new ParallelSettings { Shard = "5/4" }.ToRunOverrides()).Errors.Single().Code.ShouldBe(ErrorCodes.ShardInvalid);
+    }
+
+    [Fact]
     public void Report_settings_reach_the_report_options_relative_to_the_cake_working_directory()
     {
         var settings = new ParallelSettings()

@@ -9,6 +9,16 @@ using CakeParallel.Supervision;
 //                                 with-service, a service that sleeps too), with host signals turned into
 //                                 cancellation; prints "legs running" once all started, then a summary line per leg
 //                                 when the run ends.
+//   shared <pool:N> <count> <log-dir> <command>
+//                                 runs <count> legs of the shell <command> (with $LEG set to the leg's number), all
+//                                 at once as far as the run goes but each in a slot of the machine-wide pool; prints
+//                                 "started <leg>" as each starts, "notice <code> <message>" for admission notices,
+//                                 then a summary line per leg.
+//   journal <count> <log-dir>     runs two legs that succeed, one that fails and <count> that sleep for 1000 s;
+//                                 prints "three ended" once the first three have ended (their journal lines written).
+//   docker-build <context> <log-dir>
+//                                 runs one leg, a classic-builder `docker build --no-cache <context>` (grace period
+//                                 1 s); prints "legs running" once it started.
 //   flood <bytes> <log-dir>       runs one leg that writes <bytes> of output, then prints "peak-rss-kb <n>".
 var mode = args[0];
 var logDirectory = args[2];
@@ -43,6 +53,67 @@ if (mode == "long-legs")
     return result.Succeeded ? 0 : 1;
 }
 
+if (mode == "shared")
+{
+    var count = int.Parse(args[2], CultureInfo.InvariantCulture);
+    var legs = Enumerable.Range(1, count)
+        .Select(i => LegSpec.Shell($"shared-{i}", args[4]) with { EnvironmentVariables = new Dictionary<string, string?> { ["LEG"] = i.ToString(CultureInfo.InvariantCulture) } })
+        .ToList();
+    using var cancellation = new CancellationTokenSource();
+    using var signals = HostSignalCancellation.Register(cancellation);
+    var options = new RunOptions
+    {
+        MaxParallel = count,
+        LogDirectory = args[3],
+        SharedSlots = SharedSlots.Parse(args[1]),
+        Listener = new SharedLegEvents(),
+    };
+    var result = await ParallelRunner.RunAsync(legs, options, cancellation.Token);
+    foreach (var leg in result.Legs)
+    {
+        Console.WriteLine($"{leg.Name} {leg.Status}");
+    }
+
+    return result.Succeeded ? 0 : 1;
+}
+
+if (mode == "journal")
+{
+    var slow = int.Parse(args[1], CultureInfo.InvariantCulture);
+    LegSpec[] legs = [LegSpec.Shell("quick-1", "true"), LegSpec.Shell("quick-2", "true"), LegSpec.Shell("fails", "exit 3"), .. Enumerable.Range(1, slow).Select(i => LegSpec.Shell($"slow-{i}", "sleep 1000"))];
+    var ended = 0;
+    var options = new RunOptions
+    {
+        MaxParallel = legs.Length,
+        LogDirectory = logDirectory,
+        Listener = new EndCounter(() =>
+        {
+            if (Interlocked.Increment(ref ended) == 3)
+            {
+                Console.WriteLine("three ended");
+            }
+        }),
+    };
+    await ParallelRunner.RunAsync(legs, options);
+    return 0;
+}
+
+if (mode == "docker-build")
+{
+    var leg = new LegSpec("docker-build", "docker", ["build", "--no-cache", args[1]])
+    {
+        EnvironmentVariables = new Dictionary<string, string?> { ["DOCKER_BUILDKIT"] = "0" },
+    };
+    var options = new RunOptions
+    {
+        LogDirectory = logDirectory,
+        Termination = TerminationSequence.WithGracePeriod(TimeSpan.FromSeconds(1)),
+        Listener = new StartCounter(() => Console.WriteLine("legs running")),
+    };
+    await ParallelRunner.RunAsync([leg], options);
+    return 0;
+}
+
 if (mode == "flood")
 {
     var bytes = long.Parse(args[1], CultureInfo.InvariantCulture);
@@ -60,4 +131,16 @@ return 2;
 internal sealed class StartCounter(Action onStart) : IRunListener
 {
     public void AttemptStarted(LegSpec leg, int attempt, string logFile) => onStart();
+}
+
+internal sealed class SharedLegEvents : IRunListener
+{
+    public void AttemptStarted(LegSpec leg, int attempt, string logFile) => Console.WriteLine("started " + leg.Name);
+
+    public void AdmissionNotice(AdmissionNotice notice) => Console.WriteLine($"notice {notice.Code} {notice.Message}");
+}
+
+internal sealed class EndCounter(Action onEnd) : IRunListener
+{
+    public void LegCompleted(LegResult result) => onEnd();
 }

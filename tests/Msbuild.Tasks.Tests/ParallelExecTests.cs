@@ -249,6 +249,48 @@ public sealed class ParallelExecTests : IDisposable
         task.Cancel();
     }
 
+    [Fact]
+    public void Malformed_admission_parameters_and_memory_metadata_are_coded_errors_and_nothing_starts()
+    {
+        var marker = _temp.Combine("ran");
+        var leg = Shell("big", "touch " + marker);
+        leg.SetMetadata("Memory", "lots");
+        var task = NewTask(leg);
+        task.SharedSlots = "builds";
+        task.MinFreeMemory = "-1G";
+        task.MaxLoad = "high";
+
+        var (result, _) = TaskRun.Execute(task, _engine);
+
+        result.ShouldBeFalse();
+        _engine.Errors.Select(e => e.Code + " " + e.Message).Order().ShouldBe(
+        [
+            "CPAR0601 parameter SharedSlots: 'builds' is not name:N (a name of letters, digits, '.', '_' or '-', and a count of at least 1).",
+            "CPAR0606 leg 'big' Memory: 'lots' is not an amount of memory (e.g. 2GiB, 512MiB, 1.5G).",
+            "CPAR0606 parameter MaxLoad: 'high' is not a positive number.",
+            "CPAR0606 parameter MinFreeMemory: '-1G' is not an amount of memory (e.g. 2GiB, 512MiB, 1.5G).",
+        ]);
+        File.Exists(marker).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_leg_not_admitted_within_the_admission_timeout_is_a_not_started_error_with_the_reason()
+    {
+        var leg = Shell("big", "true");
+        leg.SetMetadata("Memory", "1000TiB");
+        var task = NewTask(leg);
+        task.AdmissionTimeout = 300;
+
+        var (result, _) = TaskRun.Execute(task, _engine);
+
+        result.ShouldBeFalse();
+        var error = _engine.Errors.ShouldHaveSingleItem();
+        error.Code.ShouldBe("CPAR0104");
+        error.Message.ShouldStartWith("leg 'big' not started: Not started: Waited 300 ms for 1000 TiB of free memory; ");
+        _engine.Messages.ShouldContain(m => m.Importance == MessageImportance.High && m.Message!.StartsWith("[big] waiting for 1000 TiB of free memory; ", StringComparison.Ordinal));
+        task.Results.ShouldHaveSingleItem().GetMetadata("Status").ShouldBe("NotStarted");
+    }
+
     private ParallelExec NewTask(params ITaskItem[] commands) => new()
     {
         BuildEngine = _engine,

@@ -132,6 +132,19 @@ internal sealed class CakeRunRenderer : IRunListener, IDisposable
         }
     }
 
+    public void AdmissionNotice(AdmissionNotice notice)
+    {
+        var level = notice.Code == ErrorCodes.SharedSlotsCountDiffers ? LogLevel.Warning : LogLevel.Information;
+        if (notice.Leg is null)
+        {
+            _log.WriteText(Verbosity.Minimal, level, $"{notice.Code}: {notice.Message}");
+        }
+        else
+        {
+            Status(notice.Leg.Name, Verbosity.Minimal, level, notice.Message);
+        }
+    }
+
     public void RetryScheduled(LegSpec leg, AttemptRecord attempt)
     {
         lock (_gate)

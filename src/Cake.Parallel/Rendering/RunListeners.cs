@@ -13,6 +13,8 @@ internal sealed class RunListeners(params IRunListener[] listeners) : IRunListen
 
     public void RetryScheduled(LegSpec leg, AttemptRecord attempt) => Each(l => l.RetryScheduled(leg, attempt));
 
+    public void AdmissionNotice(AdmissionNotice notice) => Each(l => l.AdmissionNotice(notice));
+
     public void LegCompleted(LegResult result) => Each(l => l.LegCompleted(result));
 
     public void RunCompleted(RunResult result) => Each(l => l.RunCompleted(result));

@@ -39,8 +39,20 @@ public sealed record DockerMatrix
     /// <summary>Total attempts per leg implied by <see cref="Retries"/>, or <see langword="null"/>.</summary>
     public int? MaxAttempts => Retries + 1;
 
+    /// <summary>The most legs the matrix may expand to (default <see cref="MatrixExpansion.DefaultMaxLegs"/>), checked before expansion.</summary>
+    public int? MaxLegs { get; init; }
+
     /// <summary>Stop at the first failed leg; overrides <see cref="RunOptions.FailFast"/> when set.</summary>
     public bool? FailFast { get; init; }
+
+    /// <summary>Which shard of the matrix to run (see <see cref="RunOptions.Shard"/>); the matrix-file layer of the precedence rule.</summary>
+    public Shard? Shard { get; init; }
+
+    /// <summary>The machine-wide slot pool (<c>"sharedSlots": "name:N"</c>); overrides <see cref="RunOptions.SharedSlots"/> when set.</summary>
+    public SharedSlots? SharedSlots { get; init; }
+
+    /// <summary>The memory each leg needs, in bytes (<c>"memory": "2GiB"</c>): see <see cref="LegSpec.Memory"/>.</summary>
+    public long? Memory { get; init; }
 
     /// <summary>The retry policy of every leg; <see langword="null"/>: <see cref="DockerRetryPolicy.Default"/> with <see cref="Retries"/> applied.</summary>
     public RetryPolicy? Retry { get; init; }
@@ -56,5 +68,5 @@ public sealed record DockerMatrix
     }
 
     /// <summary>This matrix's run settings as the matrix-file layer of the precedence rule.</summary>
-    public RunOverrides RunOverrides => new() { MaxParallel = MaxParallel, Timeout = Timeout, MaxAttempts = MaxAttempts, FailFast = FailFast };
+    public RunOverrides RunOverrides => new() { MaxParallel = MaxParallel, Timeout = Timeout, MaxAttempts = MaxAttempts, FailFast = FailFast, Shard = Shard, SharedSlots = SharedSlots };
 }

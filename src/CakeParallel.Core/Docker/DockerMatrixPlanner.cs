@@ -33,7 +33,12 @@ public static class DockerMatrixPlanner
             return new DockerPlan([], matrixErrors);
         }
 
-        var parameters = MatrixExpansion.Expand(matrix.Matrix);
+        if (MatrixExpansion.CheckSize(matrix.Matrix, matrix.MaxLegs ?? MatrixExpansion.DefaultMaxLegs) is { } tooLarge)
+        {
+            return new DockerPlan([], [tooLarge]);
+        }
+
+        var parameters = MatrixExpansion.Expand(matrix.Matrix, matrix.MaxLegs ?? MatrixExpansion.DefaultMaxLegs);
         if (parameters.Count == 0)
         {
             return new DockerPlan([], [new ValidationError(ErrorCodes.MatrixEmpty, null, "matrix", "the matrix expands to no legs (no axes and no legs, or every combination excluded).")]);
@@ -57,7 +62,7 @@ public static class DockerMatrixPlanner
         for (var i = 0; i < parameters.Count; i++)
         {
             var builder = new DockerLegBuilder(names[i], parameters[i], matrix, templates, root, errors);
-            var leg = builder.Build(iidPrefix);
+            var leg = builder.Build(iidPrefix) is { } built ? built with { Spec = built.Spec with { Memory = matrix.Memory } } : null;
             foreach (var (field, tag) in builder.Tags)
             {
                 if (!tagOwners.TryAdd(tag, names[i]))

@@ -21,7 +21,7 @@ internal sealed class MatrixFileReader
         "network", "secrets", "extraArguments", "docker", "dockerHost", "dockerContext", "buildKit", "environment", "legName", "removeLateTags", "lateTagWatch", "endpoints", "push",
     ];
 
-    private static readonly string[] RunSettingKeys = ["maxParallel", "timeout", "retries", "failFast"];
+    private static readonly string[] RunSettingKeys = ["maxParallel", "timeout", "retries", "failFast", "maxLegs", "shard", "sharedSlots", "memory"];
 
     private readonly List<ValidationError> _errors = [];
 
@@ -149,6 +149,10 @@ internal sealed class MatrixFileReader
                 case "timeout": matrix = matrix with { Timeout = Duration(value, p, allowZero: false) }; break;
                 case "retries": matrix = matrix with { Retries = Int(value, p, minimum: 0, maximum: 100) }; break;
                 case "failFast": matrix = matrix with { FailFast = Bool(value, p) }; break;
+                case "maxLegs": matrix = matrix with { MaxLegs = Int(value, p, minimum: 1, maximum: int.MaxValue) }; break;
+                case "shard": matrix = matrix with { Shard = ShardValue(value, p) }; break;
+                case "sharedSlots": matrix = matrix with { SharedSlots = Slots(value, p) }; break;
+                case "memory": matrix = matrix with { Memory = Memory(value, p) }; break;
                 default:
                     Unknown(p, property.Name, [.. BuildSettingKeys, .. RunSettingKeys], $"a docker build setting ({string.Join(", ", BuildSettingKeys)}) or a run setting ({string.Join(", ", RunSettingKeys)})");
                     break;
@@ -435,6 +439,53 @@ internal sealed class MatrixFileReader
         }
 
         WrongType(element, path, "true or false");
+        return null;
+    }
+
+    private Shard? ShardValue(JsonElement element, string path)
+    {
+        if (String(element, path) is not { } text)
+        {
+            return null;
+        }
+
+        if (!Shard.TryParse(text, out var shard))
+        {
+            _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"must be a shard i/n with 1 ≤ i ≤ n (e.g. \"2/4\"), but is \"{text}\"."));
+        }
+
+        return shard;
+    }
+
+    private SharedSlots? Slots(JsonElement element, string path)
+    {
+        if (String(element, path) is not { } text)
+        {
+            return null;
+        }
+
+        var slots = SharedSlots.Parse(text);
+        if (slots is null)
+        {
+            _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"'{text}' is not name:N (a name of letters, digits, '.', '_' or '-', and a count of at least 1)."));
+        }
+
+        return slots;
+    }
+
+    private long? Memory(JsonElement element, string path)
+    {
+        if (String(element, path) is not { } text)
+        {
+            return null;
+        }
+
+        if (ByteSize.TryParse(text, out var bytes))
+        {
+            return bytes;
+        }
+
+        _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"'{text}' is not an amount of memory (e.g. 2GiB, 512MiB)."));
         return null;
     }
 

@@ -6,7 +6,7 @@ namespace CakeParallel.Matrix;
 /// </summary>
 /// <remarks>
 /// <see cref="Legs"/> is an alternative to axes, include and exclude, not a complement: give one or the other.
-/// Expand with <see cref="MatrixExpansion.Expand"/>.
+/// Expand with <see cref="MatrixExpansion.Expand(MatrixDefinition)"/>.
 /// </remarks>
 public sealed record MatrixDefinition
 {

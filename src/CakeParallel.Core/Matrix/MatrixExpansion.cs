@@ -8,6 +8,15 @@ namespace CakeParallel.Matrix;
 /// </summary>
 public static class MatrixExpansion
 {
+    /// <summary>The most legs a matrix may expand to unless a run sets its own cap.</summary>
+    public const int DefaultMaxLegs = 10_000;
+
+    /// <summary>Up to this many times the cap, combinations are counted one by one to take excludes into account.</summary>
+    private const int ExactCountLimit = 16;
+
+    /// <inheritdoc cref="Expand(MatrixDefinition, int)"/>
+    public static IReadOnlyList<IReadOnlyDictionary<string, string>> Expand(MatrixDefinition matrix) => Expand(matrix, DefaultMaxLegs);
+
     /// <summary>
     /// The legs of <paramref name="matrix"/>, each a parameter set whose keys are in axis order followed by keys
     /// added by includes: first the product of the axes (first axis slowest) without the excluded combinations,
@@ -15,10 +24,16 @@ public static class MatrixExpansion
     /// declares it; an object value gives one parameter per key, named by its path (<c>node.version</c>).
     /// </summary>
     /// <param name="matrix">The matrix.</param>
-    /// <exception cref="InvalidRunException">The matrix is malformed (see <see cref="MatrixValidator.Validate"/>), or two of a leg's parameters get the same name.</exception>
-    public static IReadOnlyList<IReadOnlyDictionary<string, string>> Expand(MatrixDefinition matrix)
+    /// <param name="maxLegs">The most legs it may expand to, checked before expansion (<see cref="ErrorCodes.MatrixTooLarge"/>).</param>
+    /// <exception cref="InvalidRunException">The matrix is malformed (see <see cref="MatrixValidator.Validate"/>), would expand to more than <paramref name="maxLegs"/> legs, or two of a leg's parameters get the same name.</exception>
+    public static IReadOnlyList<IReadOnlyDictionary<string, string>> Expand(MatrixDefinition matrix, int maxLegs)
     {
         var errors = MatrixValidator.Validate(matrix);
+        if (errors.Count == 0 && CheckSize(matrix, maxLegs) is { } tooLarge)
+        {
+            errors = [tooLarge];
+        }
+
         if (errors.Count > 0)
         {
             throw new InvalidRunException(errors);
@@ -92,6 +107,85 @@ public static class MatrixExpansion
 
         return legs;
     }
+
+    /// <summary>
+    /// The error when the matrix would expand to more than <paramref name="maxLegs"/> legs, by arithmetic alone: the
+    /// product of the axis lengths (excludes are not counted) plus the includes that add a leg because they name an
+    /// axis value that is not on the axis, without overflow. Includes that match combinations only add values.
+    /// </summary>
+    internal static ValidationError? CheckSize(MatrixDefinition matrix, int maxLegs)
+    {
+        var count = matrix.Legs.Count > 0 ? matrix.Legs.Count : 0L;
+        if (matrix.Legs.Count == 0 && matrix.Axes.Count > 0)
+        {
+            count = 1;
+            foreach (var axis in matrix.Axes)
+            {
+                // Saturates at long.MaxValue instead of overflowing.
+                count = axis.Values.Count == 0 ? 0 : count > long.MaxValue / axis.Values.Count ? long.MaxValue : count * axis.Values.Count;
+            }
+        }
+
+        var adding = matrix.Legs.Count > 0 ? 0 : matrix.Include.Count(i => AddsLeg(matrix, i));
+        count = count > long.MaxValue - adding ? long.MaxValue : count + adding;
+        if (count <= maxLegs)
+        {
+            return null;
+        }
+
+        // Excludes may bring a product somewhat over the cap under it: count those combinations exactly (no legs are
+        // made); a product far over the cap is refused by the arithmetic alone.
+        if (matrix.Exclude.Count > 0 && matrix.Legs.Count == 0 && count <= ExactCountLimit * (long)maxLegs)
+        {
+            count = CountCombinations(matrix) + adding;
+            if (count <= maxLegs)
+            {
+                return null;
+            }
+        }
+
+        var sizes = string.Join(" × ", matrix.Axes.Select(a => $"{a.Name} ({a.Values.Count})"));
+        var total = count == long.MaxValue ? "more than 9.2e18" : count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var includes = adding > 0 ? $" + {adding} includes" : "";
+        return new ValidationError(
+            ErrorCodes.MatrixTooLarge,
+            null,
+            "matrix",
+            $"the matrix would expand to {total} legs ({(sizes.Length > 0 ? sizes : "legs")}{includes}), more than MaxLegs ({maxLegs}); shrink an axis or raise MaxLegs.");
+    }
+
+    /// <summary>How many combinations the product keeps after the excludes, counted without making them.</summary>
+    private static long CountCombinations(MatrixDefinition matrix)
+    {
+        var axes = new Axes(matrix.Axes);
+        var exclude = matrix.Exclude.Select(e => Split(e, axes).Filter).ToArray();
+        var indexes = new int[axes.Count];
+        var count = 0L;
+        while (true)
+        {
+            if (!Excluded(exclude, indexes))
+            {
+                count++;
+            }
+
+            var axis = axes.Count - 1;
+            while (axis >= 0 && ++indexes[axis] == axes.Values[axis].Count)
+            {
+                indexes[axis] = 0;
+                axis--;
+            }
+
+            if (axis < 0)
+            {
+                return count;
+            }
+        }
+    }
+
+    /// <summary>Whether an include adds a leg of its own: with no axes, or naming a value no axis has, it matches no combination.</summary>
+    private static bool AddsLeg(MatrixDefinition matrix, IReadOnlyDictionary<string, MatrixValue> include) =>
+        matrix.Axes.Count == 0 || include.Any(pair => matrix.Axes.FirstOrDefault(a => string.Equals(a.Name, pair.Key, StringComparison.OrdinalIgnoreCase)) is { } axis
+            && !axis.Values.Any(v => v.Matches(pair.Value)));
 
     private static List<Combination> Product(Axes axes, Filter[] exclude)
     {

@@ -27,4 +27,9 @@ public sealed record AttemptRecord(
     /// another engine and do not count toward the leg's retry limit.
     /// </summary>
     public bool EndpointLost { get; init; }
+    /// <summary>
+    /// How long the attempt waited for machine-wide admission (a shared slot, memory, load) right before
+    /// <see cref="StartedAt"/>; zero when it did not wait. The wait for the run's own <see cref="RunOptions.MaxParallel"/> slot is not counted.
+    /// </summary>
+    public TimeSpan AdmissionWait { get; init; }
 }

@@ -3,7 +3,7 @@ namespace CakeParallel.Model;
 /// <summary>
 /// The one catalogue of CakeParallel's error codes, by range: <c>CPAR00xx</c> invalid run input;
 /// <c>CPAR01xx</c> leg outcomes; <c>CPAR02xx</c> docker matrix input; <c>CPAR03xx</c> matrix files;
-/// <c>CPAR04xx</c> reports; <c>CPAR05xx</c> services. A new area takes the next free hundred; a code, once
+/// <c>CPAR04xx</c> reports; <c>CPAR05xx</c> services; <c>CPAR06xx</c> machine-wide admission (shared slots, memory, load). A new area takes the next free hundred; a code, once
 /// published, keeps its meaning.
 /// </summary>
 public static class ErrorCodes
@@ -93,13 +93,16 @@ public static class ErrorCodes
     public const string DockerDaemonNotReachable = "CPAR0210";
 
     /// <summary>A docker engine of the run's pool did not answer before the run; a warning: it is left out while others remain.</summary>
-    public const string DockerEngineLeftOut = "CPAR0211";
+    public const string DockerEngineLeftOut = "CPAR0212";
 
     /// <summary>No docker engine of the run's pool answers.</summary>
-    public const string NoDockerEngineReachable = "CPAR0212";
+    public const string NoDockerEngineReachable = "CPAR0213";
 
     /// <summary>A leg's platform is built by no reachable docker engine of the pool.</summary>
-    public const string NoDockerEngineForPlatform = "CPAR0213";
+    public const string NoDockerEngineForPlatform = "CPAR0214";
+
+    /// <summary>The matrix would expand to more legs than its cap (MaxLegs, default 10,000), counted before expansion.</summary>
+    public const string MatrixTooLarge = "CPAR0211";
 
     /// <summary>The matrix file does not exist or cannot be read.</summary>
     public const string MatrixFileUnreadable = "CPAR0301";
@@ -135,6 +138,24 @@ public static class ErrorCodes
     /// <summary>A report could not be written after the run (see <c>ReportWriteException</c>); the legs' results stand.</summary>
     public const string ReportNotWritten = "CPAR0405";
 
+    /// <summary>A report named by <c>HistoryFrom</c> is missing, unreadable or not a CakeParallel report.</summary>
+    public const string HistoryReportUnusable = "CPAR0406";
+
+    /// <summary>A report to merge is missing, unreadable, not a CakeParallel report, or records no matrix.</summary>
+    public const string MergeReportUnusable = "CPAR0407";
+
+    /// <summary>The reports to merge are of different matrices (their matrix fingerprints differ).</summary>
+    public const string MergeMatricesDiffer = "CPAR0408";
+
+    /// <summary>A leg is reported by two of the reports to merge.</summary>
+    public const string MergeLegDuplicate = "CPAR0409";
+
+    /// <summary>The shard setting is invalid: not <c>i/n</c> with 1 ≤ i ≤ n, or a shard count that is not a whole number or <c>auto</c>.</summary>
+    public const string ShardInvalid = "CPAR0410";
+
+    /// <summary>The shard plan file is missing or unreadable, is of another matrix, or has no entry for the shard.</summary>
+    public const string ShardPlanUnusable = "CPAR0411";
+
     // CPAR05xx: services (invalid service input otherwise uses the run codes above where the meaning is the same).
     /// <summary>A readiness probe's settings are invalid (URL, host, port).</summary>
     public const string ServiceProbeInvalid = "CPAR0501";
@@ -168,4 +189,26 @@ public static class ErrorCodes
 
     /// <summary>A service's log file is being written by another service or run.</summary>
     public const string ServiceLogInUse = "CPAR0510";
+
+    // CPAR06xx: machine-wide admission (shared slots, memory and load).
+    /// <summary>A shared slot pool's name or count is invalid.</summary>
+    public const string SharedSlotsInvalid = "CPAR0601";
+
+    /// <summary>A shared slot pool already exists with another count; the first count wins (a warning).</summary>
+    public const string SharedSlotsCountDiffers = "CPAR0602";
+
+    /// <summary>A leg waits for a shared slot that another process holds (a notice).</summary>
+    public const string WaitingForSharedSlot = "CPAR0603";
+
+    /// <summary>A leg waits for free memory or a lower load (a notice).</summary>
+    public const string WaitingForResources = "CPAR0604";
+
+    /// <summary>A leg was not admitted within the admission timeout and did not start.</summary>
+    public const string AdmissionTimedOut = "CPAR0605";
+
+    /// <summary>An admission setting is out of range (a leg's memory, the free-memory threshold, the load limit, the admission timeout).</summary>
+    public const string AdmissionSettingInvalid = "CPAR0606";
+
+    /// <summary>The folder of the machine-wide pools cannot be created or written.</summary>
+    public const string SharedSlotsFolderUnusable = "CPAR0607";
 }

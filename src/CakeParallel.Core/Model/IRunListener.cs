@@ -31,6 +31,13 @@ public interface IRunListener
     /// <param name="result">The leg's result.</param>
     void LegCompleted(LegResult result) { }
 
+    /// <summary>
+    /// A leg waits for machine-wide admission (a shared slot held by another process, memory, load), said once per
+    /// leg and kind of wait, or a run-level notice about the shared pool.
+    /// </summary>
+    /// <param name="notice">What the leg waits for, and who holds what it waits for.</param>
+    void AdmissionNotice(AdmissionNotice notice) { }
+
     /// <summary>A service of the run (<see cref="RunOptions.Services"/>) could not start, or died while legs were running.</summary>
     /// <param name="serviceEvent">What happened, with the service's exit code and output tail.</param>
     void ServiceEvent(ServiceEvent serviceEvent) { }

@@ -51,6 +51,15 @@ public sealed record LegResult
     /// <summary>Further facts found after the leg ended, e.g. that a terminated BuildKit build still tagged its image.</summary>
     public IReadOnlyList<string> Remarks { get; init; } = [];
 
+    /// <summary>The shard that ran (or was planned to run) the leg, or <see langword="null"/> when the run was not sharded.</summary>
+    public Shard? Shard { get; init; }
+
+    /// <summary>The machine that ran the leg, as merged reports show it; <see langword="null"/>: the run's <see cref="RunResult.Host"/>.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>How long the leg was expected to take (from <see cref="RunOptions.HistoryFrom"/>), or <see langword="null"/> without history.</summary>
+    public TimeSpan? ExpectedDuration { get; init; }
+
     /// <summary>The exit code and signal as one short text, e.g. <c>0</c>, <c>3</c> or <c>137 (SIGKILL)</c>; empty when none.</summary>
     public string ExitDisplay => ExitCode is null ? "" : Signal is null ? ExitCode.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{ExitCode} ({Signal})";
 }

@@ -59,6 +59,13 @@ public sealed record LegSpec
     /// <summary>Per-attempt timeout for this leg; overrides <see cref="RunOptions.Timeout"/> when set.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>
+    /// The memory the leg needs, in bytes (default none). Each attempt starts only when that much is available
+    /// above <see cref="RunOptions.MinFreeMemory"/>, and reserves it machine-wide while it runs, so runs in other
+    /// processes count it as taken.
+    /// </summary>
+    public long? Memory { get; init; }
+
     /// <summary>Retry policy for this leg; overrides <see cref="RunOptions.Retry"/> when set.</summary>
     public RetryPolicy? Retry { get; init; }
 

@@ -34,9 +34,10 @@ public sealed record ReportOptions
     public bool AppendToStepSummary { get; init; } = true;
 
     /// <summary>
-    /// A JSON report of an earlier run: legs whose stable id succeeded (or was reused) there are not run again and
-    /// end <see cref="LegStatus.Reused"/> with the earlier result; all other legs run. May be the same file as
-    /// <see cref="ReportFile"/>. <see langword="null"/> runs every leg.
+    /// A JSON report of an earlier run, or its run journal (<c>run-journal.jsonl</c>, or the log folder holding it,
+    /// which survives a runner killed mid-run): legs whose stable id succeeded (or was reused) there are not run
+    /// again and end <see cref="LegStatus.Reused"/> with the earlier result; all other legs run. May be the same file
+    /// as <see cref="ReportFile"/>. <see langword="null"/> runs every leg.
     /// </summary>
     public string? ResumeFrom { get; init; }
 

@@ -52,9 +52,58 @@ public sealed record RunOptions
     /// </summary>
     public bool FailOnEscapedProcesses { get; init; }
 
+    /// <summary>
+    /// The machine-wide slot pool every attempt also holds a slot of while it runs, shared with every other run on
+    /// the machine that names it (default none: only <see cref="MaxParallel"/> bounds the run).
+    /// </summary>
+    public SharedSlots? SharedSlots { get; init; }
+
+    /// <summary>
+    /// An attempt starts only while the machine's available memory (<c>MemAvailable</c>, minus what running legs
+    /// of every run reserved with <see cref="LegSpec.Memory"/>, minus the leg's own) stays at or above this many
+    /// bytes (default none).
+    /// </summary>
+    public long? MinFreeMemory { get; init; }
+
+    /// <summary>An attempt starts only while the machine's 1-minute load average is below this (default none).</summary>
+    public double? MaxLoad { get; init; }
+
+    /// <summary>
+    /// How long a leg's first attempt may wait for machine-wide admission (a shared slot, memory, load) before the
+    /// leg ends <see cref="LegStatus.NotStarted"/> with the reason (default none: it waits as long as the run goes on;
+    /// retries always wait).
+    /// </summary>
+    public TimeSpan? AdmissionTimeout { get; init; }
+
+    /// <summary>
+    /// Run only this shard's legs (default <see langword="null"/>: every leg). Without <see cref="ShardPlan"/> the
+    /// legs are split by count: sorted by stable id, dealt round-robin, so every machine computes the same split
+    /// whatever the legs' order. With <see cref="ShardPlan"/> the shard runs the legs the plan lists for it.
+    /// </summary>
+    public Shard? Shard { get; init; }
+
+    /// <summary>
+    /// A shard plan file (written by <c>ShardPlanning</c>): the shard's legs are the ones the plan lists for it, so
+    /// shards balanced by expected duration agree whatever history each CI job sees. Only read when <see cref="Shard"/> is set.
+    /// </summary>
+    public string? ShardPlan { get; init; }
+
+    /// <summary>
+    /// Earlier JSON reports whose leg durations are the expected durations of this run's legs (by stable id; the
+    /// latest report that ran a leg wins). Legs start longest expected first, legs without history before all of
+    /// them; each leg's report records its expected duration. Empty (default): legs start in the given order.
+    /// </summary>
+    public IReadOnlyList<string> HistoryFrom { get; init; } = [];
+
     /// <summary>Receives the run's events, or <see langword="null"/>.</summary>
     public IRunListener? Listener { get; init; }
 
     /// <summary>The reports written when the run ends (also when it failed or was cancelled), and the report to resume from.</summary>
     public ReportOptions Reports { get; init; } = ReportOptions.None;
+
+    /// <summary>
+    /// The most bytes a leg's log file keeps (default 256 MB): beyond it the log keeps its first half and its last
+    /// lines, with a line stating how much was cut between them. <see langword="null"/> or a value of 0 or less keeps everything.
+    /// </summary>
+    public long? MaxLogBytes { get; init; } = 256L * 1024 * 1024;
 }

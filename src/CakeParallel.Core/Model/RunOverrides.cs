@@ -22,9 +22,15 @@ public sealed record RunOverrides
     /// <summary>Stop at the first leg that finally fails or times out.</summary>
     public bool? FailFast { get; init; }
 
+    /// <summary>Which shard of the matrix this run is (see <see cref="RunOptions.Shard"/>).</summary>
+    public Shard? Shard { get; init; }
+
     /// <summary>
     /// The retry policy's details (delays, exit codes, patterns); its <see cref="RetryPolicy.MaxAttempts"/> applies
     /// only when no source sets <see cref="MaxAttempts"/>, so a source that sets the count sets both.
     /// </summary>
     public RetryPolicy? Retry { get; init; }
+
+    /// <summary>The machine-wide slot pool (<see cref="RunOptions.SharedSlots"/>).</summary>
+    public SharedSlots? SharedSlots { get; init; }
 }

@@ -31,6 +31,12 @@ public sealed record RunResult
     /// <summary>The settings the run was made with, or <see langword="null"/> when unknown.</summary>
     public RunSettings? Settings { get; init; }
 
+    /// <summary>The shard this run was, or <see langword="null"/> when it ran the whole matrix (or is a merge of shards).</summary>
+    public Shard? Shard { get; init; }
+
+    /// <summary>The whole matrix the run belongs to, with each leg's planned shard; <see langword="null"/> in reports written before 0.2.0.</summary>
+    public MatrixLayout? Matrix { get; init; }
+
     /// <summary>
     /// True only when every leg succeeded (or was reused from an earlier successful run) and no service of the run
     /// failed while legs ran (<see cref="ServiceEvent.FailsRun"/>).

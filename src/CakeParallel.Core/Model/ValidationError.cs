@@ -8,5 +8,5 @@ namespace CakeParallel.Model;
 public sealed record ValidationError(string Code, string? Leg, string Field, string Message)
 {
     /// <summary>E.g. <c>CPAR0006 leg 'node-20' WorkingDirectory: directory '/src/x' does not exist.</c></summary>
-    public override string ToString() => Leg is null ? $"{Code} {Field}: {Message}" : $"{Code} leg '{Leg}' {Field}: {Message}";
+    public override string ToString() => ControlCharacters.Escape(Leg is null ? $"{Code} {Field}: {Message}" : $"{Code} leg '{Leg}' {Field}: {Message}");
 }

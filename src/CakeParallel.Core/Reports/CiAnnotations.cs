@@ -90,7 +90,7 @@ public static class CiAnnotations
             Title: title,
             Message: message,
             OutputTitle: $"{leg.Name}: {LegStatusText.Of(leg.Status)} (last {leg.OutputTail.Count} output lines)",
-            OutputTail: leg.Status == LegStatus.NotStarted ? [] : leg.OutputTail);
+            OutputTail: leg.Status == LegStatus.NotStarted ? [] : ControlCharacters.Escape(leg.OutputTail));
     }
 }
 

@@ -38,6 +38,12 @@ internal sealed record JsonReportDocument
 
     [JsonPropertyName("services")] public List<JsonServiceEvent> ServiceEvents { get; init; } = [];
 
+    /// <summary>Added in 0.2.0: the shard this run was (<c>i/n</c>); absent in earlier reports, which read as null (not sharded).</summary>
+    public string? Shard { get; init; }
+
+    /// <summary>Added in 0.2.0: the whole matrix with each leg's planned shard; absent in earlier reports, which read as null.</summary>
+    public JsonMatrix? Matrix { get; init; }
+
     public static JsonReportDocument From(RunResult run, int schemaVersion, string toolVersion) => new()
     {
         SchemaVersion = schemaVersion,
@@ -54,6 +60,8 @@ internal sealed record JsonReportDocument
         Counts = Enum.GetValues<LegStatus>().ToDictionary(s => JsonNamingPolicy.CamelCase.ConvertName(s.ToString()), run.Count),
         Legs = [.. run.Legs.Select(JsonLeg.From)],
         ServiceEvents = [.. run.ServiceEvents.Select(JsonServiceEvent.From)],
+        Shard = run.Shard?.ToString(),
+        Matrix = run.Matrix is { } matrix ? JsonMatrix.From(matrix) : null,
     };
 
     public RunResult ToModel() => new()
@@ -66,7 +74,43 @@ internal sealed record JsonReportDocument
         Settings = Settings?.ToModel(),
         Legs = [.. Legs.Select(l => l.ToModel())],
         ServiceEvents = [.. ServiceEvents.Select(e => e.ToModel())],
+        Shard = JsonShard.Read(Shard),
+        Matrix = Matrix?.ToModel(),
     };
+}
+
+/// <summary>Shards as the report writes them: <c>i/n</c>; text that is not a shard reads as none.</summary>
+internal static class JsonShard
+{
+    public static Shard? Read(string? text) => Model.Shard.TryParse(text, out var shard) ? shard : null;
+}
+
+/// <summary>The whole matrix a run belongs to.</summary>
+internal sealed record JsonMatrix
+{
+    public string Fingerprint { get; init; } = "";
+
+    public List<JsonMatrixLeg> Legs { get; init; } = [];
+
+    public static JsonMatrix From(MatrixLayout layout) => new()
+    {
+        Fingerprint = layout.Fingerprint,
+        Legs = [.. layout.Legs.Select(l => new JsonMatrixLeg { Id = l.Id, Name = l.Name, Parameters = new Dictionary<string, string>(l.Parameters), Shard = l.Shard?.ToString() })],
+    };
+
+    public MatrixLayout ToModel() => new(Fingerprint, [.. Legs.Select(l => new MatrixLayoutLeg(l.Id, l.Name, l.Parameters, JsonShard.Read(l.Shard)))]);
+}
+
+/// <summary>One leg of the whole matrix.</summary>
+internal sealed record JsonMatrixLeg
+{
+    public string Id { get; init; } = "";
+
+    public string Name { get; init; } = "";
+
+    public Dictionary<string, string> Parameters { get; init; } = [];
+
+    public string? Shard { get; init; }
 }
 
 /// <summary>What wrote the report.</summary>
@@ -195,6 +239,14 @@ internal sealed record JsonLeg
     /// <summary>Added in 0.2.0: the digest of each pushed tag, by tag; absent when nothing was pushed.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Dictionary<string, string>? PushedDigests { get; init; }
+    /// <summary>Added in 0.2.0: the shard that ran the leg; absent in earlier reports, which read as null.</summary>
+    public string? Shard { get; init; }
+
+    /// <summary>Added in 0.2.0: the machine that ran the leg, in merged reports; absent in earlier reports, which read as null.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>Added in 0.2.0: the leg's expected duration from history; absent in earlier reports, which read as null.</summary>
+    public double? ExpectedDurationSeconds { get; init; }
 
     public static JsonLeg From(LegResult leg) => new()
     {
@@ -214,6 +266,9 @@ internal sealed record JsonLeg
         Attempts = [.. leg.Attempts.Select(JsonAttempt.From)],
         Endpoint = leg.Endpoint,
         PushedDigests = leg.PushedDigests.Count == 0 ? null : new Dictionary<string, string>(leg.PushedDigests),
+        Shard = leg.Shard?.ToString(),
+        Host = leg.Host,
+        ExpectedDurationSeconds = JsonSeconds.Of(leg.ExpectedDuration),
     };
 
     public LegResult ToModel() => new()
@@ -234,6 +289,9 @@ internal sealed record JsonLeg
         Attempts = [.. Attempts.Select(a => a.ToModel())],
         Endpoint = Endpoint,
         PushedDigests = PushedDigests ?? [],
+        Shard = JsonShard.Read(Shard),
+        Host = Host,
+        ExpectedDuration = JsonSeconds.Time(ExpectedDurationSeconds),
     };
 }
 
@@ -263,9 +321,12 @@ internal sealed record JsonAttempt
     /// <summary>Added in 0.2.0: true when the attempt ended because its engine went away; absent otherwise.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? EndpointLost { get; init; }
+    /// <summary>Added in 0.2.0 (schema version 1 still): absent in earlier reports, which read as 0.</summary>
+    public double AdmissionWaitSeconds { get; init; }
 
     public static JsonAttempt From(AttemptRecord attempt) => new()
     {
+        AdmissionWaitSeconds = JsonSeconds.Of(attempt.AdmissionWait),
         Number = attempt.Number,
         StartedAt = attempt.StartedAt,
         DurationSeconds = JsonSeconds.Of(attempt.Duration),
@@ -290,6 +351,7 @@ internal sealed record JsonAttempt
     {
         Endpoint = Endpoint,
         EndpointLost = EndpointLost == true,
+        AdmissionWait = TimeSpan.FromSeconds(AdmissionWaitSeconds),
     };
 }
 

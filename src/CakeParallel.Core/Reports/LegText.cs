@@ -19,7 +19,7 @@ public static class LegText
     {
         var attempts = leg.Attempts.Count <= 1 ? "" : $" after {leg.Attempts.Count.ToString(CultureInfo.InvariantCulture)} attempts";
         var duration = DurationText.Format(leg.Duration);
-        var reason = leg.FailureReason is null ? "" : ": " + leg.FailureReason;
+        var reason = leg.FailureReason is null ? "" : ": " + ControlCharacters.Escape(leg.FailureReason);
         return leg.Status switch
         {
             LegStatus.Reused => $"reused: succeeded in an earlier run{attempts} in {duration}",
@@ -30,7 +30,7 @@ public static class LegText
 
     /// <summary>Why the leg did not succeed: its failure reason, or its status in words when it has none.</summary>
     /// <param name="leg">The leg's result.</param>
-    public static string Reason(LegResult leg) => leg.FailureReason ?? LegStatusText.Of(leg.Status);
+    public static string Reason(LegResult leg) => leg.FailureReason is { } reason ? ControlCharacters.Escape(reason) : LegStatusText.Of(leg.Status);
 
     /// <summary>True for the legs every report treats as failures: failed, timed out or cancelled (not: not started).</summary>
     /// <param name="status">The leg's status.</param>

@@ -16,6 +16,9 @@ public static class MarkdownSummary
     private const int MaxLineLength = 500;
     private const int DetailsBudget = 256 * 1024;
 
+    private static string ShardCell(LegResult leg) =>
+        leg.Shard is null ? "" : leg.Host is { } host ? $"{leg.Shard} on {Escape(host)}" : leg.Shard.ToString();
+
     /// <summary>Renders <paramref name="result"/> as GitHub-flavoured Markdown.</summary>
     /// <param name="result">The run's result.</param>
     public static string Render(RunResult result)
@@ -50,10 +53,13 @@ public static class MarkdownSummary
         }
 
         md.Append("\n\n");
+        // Legs of a sharded matrix also say which shard (and, once merged, which machine) ran them.
+        var sharded = result.Legs.Any(l => l.Shard is not null);
+        // A run on a pool of docker engines says which engine built each leg.
         var rows = RunSummary.Rows(result);
         var withEngines = rows.Any(r => r.Engine.Length > 0);
-        md.Append(withEngines ? "| | Leg | Status | Duration | Attempts | Exit | Engine | Image |\n" : "| | Leg | Status | Duration | Attempts | Exit | Image |\n");
-        md.Append(withEngines ? "| :-: | --- | --- | ---: | ---: | ---: | --- | --- |\n" : "| :-: | --- | --- | ---: | ---: | ---: | --- |\n");
+        md.Append(withEngines ? "| | Leg | Status | Duration | Attempts | Exit | Engine | Image |" : "| | Leg | Status | Duration | Attempts | Exit | Image |").Append(sharded ? " Shard |\n" : "\n");
+        md.Append(withEngines ? "| :-: | --- | --- | ---: | ---: | ---: | --- | --- |" : "| :-: | --- | --- | ---: | ---: | ---: | --- |").Append(sharded ? " --- |\n" : "\n");
         foreach (var (leg, row) in result.Legs.Zip(rows))
         {
             md.Append("| ").Append(Icon(leg.Status))
@@ -61,13 +67,10 @@ public static class MarkdownSummary
               .Append(" | ").Append(row.StatusText)
               .Append(" | ").Append(Cell(row.Duration))
               .Append(" | ").Append(Cell(row.Attempts))
-              .Append(" | ").Append(Cell(row.Exit));
-            if (withEngines)
-            {
-                md.Append(" | ").Append(Escape(row.Engine));
-            }
-
-            md.Append(" | ").Append(row.Image.Length > 0 ? "`" + row.Image + "`" : "")
+              .Append(" | ").Append(Cell(row.Exit))
+              .Append(withEngines ? " | " + Escape(row.Engine) : "")
+              .Append(" | ").Append(row.Image.Length > 0 ? "`" + row.Image + "`" : "")
+              .Append(sharded ? " | " + ShardCell(leg) : "")
               .Append(" |\n");
         }
 

@@ -86,14 +86,14 @@ internal static class ReportOptionsValidator
             return Error("the path is blank; leave it unset to run every leg.");
         }
 
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
         {
-            return Error($"'{path}' does not exist; give the JSON report (ReportFile) of an earlier run.");
+            return Error($"'{path}' does not exist; give the JSON report (ReportFile), the run journal or the log folder of an earlier run.");
         }
 
         try
         {
-            JsonRunReport.Read(path);
+            _ = RunJournal.IsJournal(path) ? RunJournal.Read(path) : JsonRunReport.Read(path);
             return null;
         }
         catch (Exception exception) when (exception is InvalidDataException or IOException or UnauthorizedAccessException)

@@ -30,7 +30,7 @@ internal sealed class RunReporting
 
         try
         {
-            return new RunReporting(options, JsonRunReport.Read(path));
+            return new RunReporting(options, RunJournal.IsJournal(path) ? RunJournal.Read(path) : JsonRunReport.Read(path));
         }
         catch (Exception exception) when (exception is InvalidDataException or IOException or UnauthorizedAccessException)
         {

@@ -127,6 +127,7 @@ internal static class TimelineChart
                     RetryWait(svg, leg, attempt, end, Offset(result, leg.Attempts[i + 1]), barTop, scale);
                 }
 
+                AdmissionWait(svg, leg, attempt, start, mid, scale);
                 var x = scale.X(start);
                 var width = Math.Max(2, scale.X(end) - x);
                 svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"attempt outcome-{OutcomeClass(attempt.Outcome)}\" data-attempt=\"{attempt.Number}\" x=\"{N(x)}\" y=\"{N(barTop)}\" width=\"{N(width)}\" height=\"{N(BarHeight)}\" rx=\"3\"><title>{Text(AttemptTitle(result, leg, attempt))}</title></rect>");
@@ -185,6 +186,19 @@ internal static class TimelineChart
         var x = scale.X(from);
         var width = Math.Max(1, scale.X(to) - x);
         svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"retry-wait\" x=\"{N(x)}\" y=\"{N(barTop + 3)}\" width=\"{N(width)}\" height=\"{N(BarHeight - 6)}\"><title>{Text(title)}</title></rect>");
+    }
+
+    /// <summary>The machine-wide admission wait (shared slot, memory, load) right before an attempt, its own kind of wait.</summary>
+    private static void AdmissionWait(StringBuilder svg, LegResult leg, AttemptRecord attempt, double start, double mid, Scale scale)
+    {
+        if (attempt.AdmissionWait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var from = Math.Max(0, start - attempt.AdmissionWait.TotalSeconds);
+        var title = $"{leg.Name}: waited {DurationText.Format(attempt.AdmissionWait)} for machine-wide admission (a shared slot, memory or load) before attempt {attempt.Number}";
+        svg.Append(CultureInfo.InvariantCulture, $"<line class=\"admission-wait\" x1=\"{N(scale.X(from))}\" y1=\"{N(mid)}\" x2=\"{N(scale.X(start))}\" y2=\"{N(mid)}\"><title>{Text(title)}</title></line>");
     }
 
     /// <summary>One lane per slot of each engine (as many as its limit, more if attempts overlapped beyond it), each with the attempts it ran; attempts take the first slot free at their start.</summary>

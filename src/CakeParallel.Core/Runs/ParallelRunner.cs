@@ -40,21 +40,33 @@ public static class ParallelRunner
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         using var stop = new RunStop(cancellationToken, options.Deadline);
+        using var journal = RunJournal.Start(plan.LogDirectory, plan.RunId, startedAt);
         foreach (var legPlan in plans)
         {
             listener.Send(legPlan.Leg, static (l, leg) => l.LegQueued(leg));
         }
 
         var results = reporting.Reuse(plans, listener);
-        var slots = new AttemptSlots(options.MaxParallel, plan.Endpoints);
+        foreach (var reused in results.OfType<LegResult>())
+        {
+            journal.Record(reused);
+        }
+
+        var machine = MachineAdmission.For(options, out var countWarning);
+        if (countWarning is not null)
+        {
+            listener.Send(new AdmissionNotice(ErrorCodes.SharedSlotsCountDiffers, null, countWarning), static (l, n) => l.AdmissionNotice(n));
+        }
+
+        var slots = new AttemptSlots(options.MaxParallel, plan.Endpoints, machine);
         var notPlaced = new string?[plans.Count];
         var services = await RunServices.StartAsync(options, listener, stop).ConfigureAwait(false);
         await using (services.ConfigureAwait(false))
         {
             if (services.StartFailure is null)
             {
-                var toRun = plans.Where(p => results[p.Index] is null);
-                await slots.RunLegsAsync(toRun, p => p.Leg.Platform, (leg, legSlots) => RunLegAsync(leg, options, legSlots, stop, listener, results), (leg, reason) => notPlaced[leg.Index] = reason, stop).ConfigureAwait(false);
+                var toRun = plan.StartOrder.Where(p => results[p.Index] is null);
+                await slots.RunLegsAsync(toRun, p => p.Leg.Platform, (leg, legSlots) => RunLegAsync(leg, options, legSlots, stop, listener, results, journal), (leg, reason) => notPlaced[leg.Index] = reason, stop).ConfigureAwait(false);
             }
         }
 
@@ -72,19 +84,26 @@ public static class ParallelRunner
                     Status = LegStatus.NotStarted,
                     FailureReason = "Not started: " + (notPlaced[i] ?? notStartedReason),
                 };
-                results[i] = result;
-                listener.Send(result, static (l, r) => l.LegCompleted(r));
+                results[i] = plans[i].Stamp(result);
+                listener.Send(results[i]!, static (l, r) => l.LegCompleted(r));
+            }
+            else if (results[i]!.Status == LegStatus.Reused)
+            {
+                results[i] = plans[i].Stamp(results[i]!);
             }
         }
 
         var run = new RunResult
         {
             Legs = results!,
+            RunId = plan.RunId,
             StartedAt = startedAt,
             Duration = clock.Elapsed,
             WasCancelled = stop.Cause == StopCause.HostCancelled,
             Settings = RunSettings.Of(options, plan.Legs) with { Endpoints = plan.Endpoints.Where(e => e.Name is not null).Select(e => new EndpointSetting(e.Name!, e.Limit)).ToArray() },
             ServiceEvents = services.Events,
+            Shard = options.Shard,
+            Matrix = plan.Matrix,
         };
         listener.Send(run, static (l, r) => l.RunCompleted(r));
         reporting.Write(run);
@@ -96,10 +115,11 @@ public static class ParallelRunner
         return run;
     }
 
-    private static async Task RunLegAsync(LegPlan plan, RunOptions options, AttemptSlots.LegSlots slots, RunStop stop, ListenerGate listener, LegResult?[] results)
+    private static async Task RunLegAsync(LegPlan plan, RunOptions options, AttemptSlots.LegSlots slots, RunStop stop, ListenerGate listener, LegResult?[] results, RunJournal journal)
     {
         var result = await new LegExecution(plan, options, slots, stop, listener).RunAsync().ConfigureAwait(false);
-        results[plan.Index] = result;
-        listener.Send(result, static (l, r) => l.LegCompleted(r));
+        results[plan.Index] = plan.Stamp(result);
+        journal.Record(results[plan.Index]!);
+        listener.Send(results[plan.Index]!, static (l, r) => l.LegCompleted(r));
     }
 }

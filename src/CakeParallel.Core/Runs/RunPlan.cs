@@ -10,20 +10,32 @@ namespace CakeParallel.Runs;
 /// </summary>
 public sealed class RunPlan
 {
-    internal RunPlan(IReadOnlyList<LegPlan> legs, RunOptions options, string logDirectory, IReadOnlyList<SlotEndpoint>? endpoints = null, IReadOnlyList<ValidationError>? warnings = null)
+    internal RunPlan(IReadOnlyList<LegPlan> legs, IReadOnlyList<LegPlan> startOrder, RunOptions options, string logDirectory, string runId, MatrixLayout matrix, IReadOnlyList<SlotEndpoint>? endpoints = null, IReadOnlyList<ValidationError>? warnings = null)
     {
+        RunId = runId;
         LegPlans = legs;
+        StartOrder = startOrder;
+        Matrix = matrix;
         Options = options;
         LogDirectory = logDirectory;
         Endpoints = endpoints ?? [SlotEndpoint.Local(options.MaxParallel)];
         Warnings = warnings ?? [];
     }
 
-    /// <summary>The legs, in the order their results are reported.</summary>
+    /// <summary>The legs this run runs (for a shard: only its own), in the order their results are reported.</summary>
     public IReadOnlyList<LegSpec> Legs => LegPlans.Select(p => p.Leg).ToArray();
+
+    /// <summary>The same legs in the order they start: without history first, then longest expected first (see <see cref="ShardAssignment.StartOrder"/>).</summary>
+    public IReadOnlyList<LegSpec> LegsInStartOrder => StartOrder.Select(p => p.Leg).ToArray();
+
+    /// <summary>The whole matrix (every leg, also those of other shards) with each leg's shard, as the reports record it.</summary>
+    public MatrixLayout Matrix { get; }
 
     /// <summary>The options the run uses: the caller's, with the layered settings resolved (see <see cref="RunPrecedence"/>).</summary>
     public RunOptions Options { get; }
+
+    /// <summary>The run's id (a version 7 UUID), chosen when it is planned: <see cref="RunResult.RunId"/>, and the name of its default log folder.</summary>
+    public string RunId { get; }
 
     /// <summary>The folder the legs' logs are written to; it exists.</summary>
     public string LogDirectory { get; }
@@ -38,9 +50,11 @@ public sealed class RunPlan
 
     internal IReadOnlyList<SlotEndpoint> Endpoints { get; }
 
+    internal IReadOnlyList<LegPlan> StartOrder { get; }
+
     /// <summary>The same plan, reporting its events to <paramref name="listener"/>: a host can size its display from <see cref="Options"/> before it listens.</summary>
     /// <param name="listener">The run's listener, or <see langword="null"/>.</param>
-    public RunPlan WithListener(IRunListener? listener) => new(LegPlans, Options with { Listener = listener }, LogDirectory, Endpoints, Warnings);
+    public RunPlan WithListener(IRunListener? listener) => new(LegPlans, StartOrder, Options with { Listener = listener }, LogDirectory, RunId, Matrix, Endpoints, Warnings);
 }
 
 /// <summary>What planning a run gave: a <see cref="RunPlan"/>, or every problem that keeps the run from starting.</summary>

@@ -1,5 +1,6 @@
 using CakeParallel.Docker;
 using CakeParallel.Model;
+using CakeParallel.Reports;
 using CakeParallel.Scheduling;
 using CakeParallel.Supervision;
 
@@ -89,12 +90,15 @@ public static class RunPlanner
 
     private static PlanningResult Finish(IReadOnlyList<LegSpec> legs, RunOptions options, List<ValidationError> errors, IReadOnlyList<SlotEndpoint>? endpoints = null, IReadOnlyList<ValidationError>? warnings = null)
     {
+        var history = DurationHistory.Read(options.HistoryFrom, nameof(RunOptions.HistoryFrom), errors);
+        var shards = errors.Count == 0 ? AssignShards(legs, options, errors) : null;
         if (errors.Count > 0)
         {
             return new PlanningResult(null, errors) { Warnings = warnings ?? [] };
         }
 
-        var logDirectory = options.LogDirectory ?? Path.Combine(Path.GetTempPath(), "cakeparallel", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", System.Globalization.CultureInfo.InvariantCulture) + "-" + Environment.ProcessId);
+        var runId = Guid.CreateVersion7().ToString();
+        var logDirectory = RunLogFolder.Choose(options.LogDirectory, runId);
         try
         {
             Directory.CreateDirectory(logDirectory);
@@ -104,11 +108,18 @@ public static class RunPlanner
             return new PlanningResult(null, [new ValidationError(ErrorCodes.LogDirectoryUnusable, null, "LogDirectory", $"cannot create '{logDirectory}': {exception.Message}")]);
         }
 
+        Shard? ShardOf(LegSpec leg) => shards is null ? null : new Shard(shards[leg.Id], options.Shard!.Count);
+        var layout = new MatrixLayout(
+            MatrixLayout.FingerprintOf(legs.Select(l => l.Id)),
+            [.. legs.Select(l => new MatrixLayoutLeg(l.Id, l.Name, l.Parameters, ShardOf(l)))]);
+
+        // A shard runs only its own legs; the layout keeps the whole matrix for the report and the merge.
+        var selected = shards is null ? legs : legs.Where(l => shards[l.Id] == options.Shard!.Index).ToArray();
         var fileNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var plans = new LegPlan[legs.Count];
-        for (var i = 0; i < legs.Count; i++)
+        var plans = new LegPlan[selected.Count];
+        for (var i = 0; i < selected.Count; i++)
         {
-            var leg = legs[i];
+            var leg = selected[i];
             var fileName = SafeFileName.From(leg.Name);
             if (!fileNames.Add(fileName))
             {
@@ -118,9 +129,63 @@ public static class RunPlanner
             }
 
             var executable = ExecutableLocator.Resolve(leg.Executable, leg.WorkingDirectory, leg.EnvironmentVariables)!;
-            plans[i] = new LegPlan(i, leg, executable, Path.Combine(logDirectory, fileName + ".log"));
+            plans[i] = new LegPlan(i, leg, executable, Path.Combine(logDirectory, fileName + ".log"))
+            {
+                Shard = ShardOf(leg),
+                ExpectedDuration = history.Expected(leg.Id),
+            };
         }
 
-        return new PlanningResult(new RunPlan(plans, options with { LogDirectory = logDirectory }, logDirectory, endpoints, warnings), []) { Warnings = warnings ?? [] };
+        var startOrder = ShardAssignment.StartOrder(plans, p => p.ExpectedDuration);
+        return new PlanningResult(new RunPlan(plans, startOrder, options with { LogDirectory = logDirectory }, logDirectory, runId, layout, endpoints, warnings), []) { Warnings = warnings ?? [] };
+    }
+
+    /// <summary>
+    /// The 1-based shard of every leg by stable id, or <see langword="null"/> when the run is not sharded: from the
+    /// shard plan when one is given, else balanced by count.
+    /// </summary>
+    private static Dictionary<string, int>? AssignShards(IReadOnlyList<LegSpec> legs, RunOptions options, List<ValidationError> errors)
+    {
+        if (options.Shard is not { } shard)
+        {
+            return null;
+        }
+
+        if (legs.GroupBy(l => l.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twins)
+        {
+            errors.Add(new ValidationError(ErrorCodes.ShardInvalid, null, nameof(RunOptions.Shard), $"legs {string.Join(" and ", twins.Select(l => $"'{l.Name}'"))} have the same stable id {twins.Key}, so no shard can be chosen for them."));
+            return null;
+        }
+
+        if (options.ShardPlan is not { } planFile)
+        {
+            return new Dictionary<string, int>(ShardAssignment.ByCount(legs.Select(l => l.Id), shard.Count), StringComparer.Ordinal);
+        }
+
+        ShardPlan plan;
+        try
+        {
+            plan = ShardPlan.Read(planFile);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            errors.Add(new ValidationError(ErrorCodes.ShardPlanUnusable, null, nameof(RunOptions.ShardPlan), exception.Message));
+            return null;
+        }
+
+        var fingerprint = MatrixLayout.FingerprintOf(legs.Select(l => l.Id));
+        if (plan.Fingerprint != fingerprint)
+        {
+            errors.Add(new ValidationError(ErrorCodes.ShardPlanUnusable, null, nameof(RunOptions.ShardPlan), $"'{planFile}' is the plan of another matrix (fingerprint {plan.Fingerprint}, this matrix's is {fingerprint})."));
+            return null;
+        }
+
+        if (plan.Shards.Count != shard.Count)
+        {
+            errors.Add(new ValidationError(ErrorCodes.ShardPlanUnusable, null, nameof(RunOptions.ShardPlan), $"'{planFile}' splits the matrix into {plan.Shards.Count} shards, but this run is shard {shard}."));
+            return null;
+        }
+
+        return plan.Shards.SelectMany(s => s.Legs.Select(l => (l.Id, s.Shard.Index))).ToDictionary(e => e.Id, e => e.Index, StringComparer.Ordinal);
     }
 }

@@ -23,9 +23,15 @@ public static class RunPrecedence
     /// <summary>Fail fast: <c>true</c>/<c>false</c> or <c>1</c>/<c>0</c>.</summary>
     public const string FailFastVariable = "CAKEPARALLEL_FAIL_FAST";
 
+    /// <summary>Which shard of the matrix this job runs, <c>i/n</c> (e.g. <c>2/4</c>), so a CI job sets it once for every run.</summary>
+    public const string ShardVariable = "CAKEPARALLEL_SHARD";
+
+    /// <summary>The machine-wide slot pool, as <c>name:N</c> (e.g. <c>builds:4</c>).</summary>
+    public const string SharedSlotsVariable = "CAKEPARALLEL_SHARED_SLOTS";
+
     /// <summary>
     /// <paramref name="defaults"/> with each layered setting (max parallel, timeout, retry policy and attempts,
-    /// fail-fast) taken from the first source that sets it: <paramref name="caller"/>, then
+    /// fail-fast, shard, shared slots) taken from the first source that sets it: <paramref name="caller"/>, then
     /// <paramref name="environment"/>, then <paramref name="matrixFile"/>; a setting no source sets keeps its default.
     /// </summary>
     /// <param name="defaults">The defaults, and every setting that is not layered (listener, reports, termination, ...).</param>
@@ -42,6 +48,8 @@ public static class RunPrecedence
             MaxParallel = sources.Select(s => s.MaxParallel).FirstOrDefault(m => m is not null) ?? defaults.MaxParallel,
             Timeout = sources.Select(s => s.Timeout).FirstOrDefault(t => t is not null) ?? defaults.Timeout,
             FailFast = sources.Select(s => s.FailFast).FirstOrDefault(f => f is not null) ?? defaults.FailFast,
+            Shard = sources.Select(s => s.Shard).FirstOrDefault(s => s is not null) ?? defaults.Shard,
+            SharedSlots = sources.Select(s => s.SharedSlots).FirstOrDefault(p => p is not null) ?? defaults.SharedSlots,
             Retry = retry with { MaxAttempts = attempts },
         };
     }
@@ -114,6 +122,30 @@ public static class RunPrecedence
             }
 
             overrides = overrides with { FailFast = parsed };
+        }
+
+        if (Value(ShardVariable) is { } shardText)
+        {
+            if (Shard.TryParse(shardText, out var shard))
+            {
+                overrides = overrides with { Shard = shard };
+            }
+            else
+            {
+                Invalid(ShardVariable, shardText, "a shard i/n with 1 ≤ i ≤ n (e.g. 2/4)");
+            }
+        }
+
+        if (Value(SharedSlotsVariable) is { } sharedSlots)
+        {
+            if (SharedSlots.Parse(sharedSlots) is { } parsed)
+            {
+                overrides = overrides with { SharedSlots = parsed };
+            }
+            else
+            {
+                Invalid(SharedSlotsVariable, sharedSlots, "name:N (a name of letters, digits, '.', '_' or '-', and a count of at least 1)");
+            }
         }
 
         return overrides;

@@ -56,6 +56,11 @@ internal static class RunValidator
             errors.Add(new ValidationError(ErrorCodes.MaxParallelTooSmall, null, "MaxParallel", $"must be at least 1, but is {options.MaxParallel}."));
         }
 
+        if (options.Shard is { } shard && (shard.Count < 1 || shard.Index < 1 || shard.Index > shard.Count))
+        {
+            errors.Add(new ValidationError(ErrorCodes.ShardInvalid, null, "Shard", $"'{shard}' is not a shard i/n with 1 ≤ i ≤ n."));
+        }
+
         CheckPositive(options.Timeout, null, "Timeout", errors);
         CheckPositive(options.Deadline, null, "Deadline", errors);
         ValidateRetry(options.Retry, null, "Retry", errors);
@@ -93,6 +98,41 @@ internal static class RunValidator
         }
 
         errors.AddRange(Reports.ReportOptionsValidator.Validate(options.Reports));
+        ValidateAdmission(options, errors);
+    }
+
+    private static void ValidateAdmission(RunOptions options, List<ValidationError> errors)
+    {
+        if (options.SharedSlots?.Problem is { } problem)
+        {
+            errors.Add(new ValidationError(ErrorCodes.SharedSlotsInvalid, null, "SharedSlots", problem + "."));
+        }
+        else if (options.SharedSlots is { } slots)
+        {
+            try
+            {
+                Scheduling.MachineSlotPool.Open(slots, out _);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                errors.Add(new ValidationError(ErrorCodes.SharedSlotsFolderUnusable, null, "SharedSlots", $"the pool's files under {Scheduling.MachineSlotPool.Root} cannot be created or opened: {exception.Message}"));
+            }
+        }
+
+        if (options.MinFreeMemory is <= 0)
+        {
+            errors.Add(new ValidationError(ErrorCodes.AdmissionSettingInvalid, null, "MinFreeMemory", $"must be positive, but is {options.MinFreeMemory}."));
+        }
+
+        if (options.MaxLoad is { } load && !(load > 0))
+        {
+            errors.Add(new ValidationError(ErrorCodes.AdmissionSettingInvalid, null, "MaxLoad", $"must be positive, but is {load}."));
+        }
+
+        if (options.AdmissionTimeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            errors.Add(new ValidationError(ErrorCodes.AdmissionSettingInvalid, null, "AdmissionTimeout", $"must be positive, but is {timeout}."));
+        }
     }
 
     private static void ValidateName(string name, HashSet<string> names, List<ValidationError> errors)
@@ -110,6 +150,10 @@ internal static class RunValidator
     private static void ValidateLeg(LegSpec leg, List<ValidationError> errors)
     {
         var name = leg.Name;
+        if (leg.Memory is <= 0)
+        {
+            errors.Add(new ValidationError(ErrorCodes.AdmissionSettingInvalid, name, "Memory", $"must be positive, but is {leg.Memory}."));
+        }
 
         var directoryOk = true;
         if (leg.WorkingDirectory is not null && !Directory.Exists(leg.WorkingDirectory))

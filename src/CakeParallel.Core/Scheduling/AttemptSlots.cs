@@ -11,6 +11,7 @@ namespace CakeParallel.Scheduling;
 /// started work finishes first. A slot is given back when its attempt returns. An endpoint found not answering is
 /// down: it gets no attempts and is probed again with backoff until it answers or the run ends; an attempt whose
 /// every possible endpoint is down fails at once with <see cref="NoEndpointException"/> instead of waiting forever.
+/// After its run slot, an attempt is admitted machine-wide (<see cref="MachineAdmission"/>): a shared slot, memory, load.
 /// </summary>
 internal sealed class AttemptSlots
 {
@@ -23,19 +24,21 @@ internal sealed class AttemptSlots
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _runEnded = new();
     private readonly List<Task> _recoveries = [];
+    private readonly MachineAdmission _machine;
     private int _free;
 
-    /// <summary>N slots, no endpoints: every attempt runs as its leg says.</summary>
+    /// <summary>N slots of one run only, no endpoints, without machine-wide admission: every attempt runs as its leg says.</summary>
     public AttemptSlots(int slots)
-        : this(slots, [SlotEndpoint.Local(slots)])
+        : this(slots, [SlotEndpoint.Local(slots)], MachineAdmission.None)
     {
     }
 
-    /// <summary>At most <paramref name="slots"/> attempts at once, each on one of <paramref name="endpoints"/> within its limit.</summary>
-    public AttemptSlots(int slots, IReadOnlyList<SlotEndpoint> endpoints)
+    /// <summary>At most <paramref name="slots"/> attempts at once, each on one of <paramref name="endpoints"/> within its limit, each admitted by <paramref name="machine"/>.</summary>
+    public AttemptSlots(int slots, IReadOnlyList<SlotEndpoint> endpoints, MachineAdmission machine)
     {
         _free = slots;
         _endpoints = endpoints.Select(e => new EndpointState(e)).ToArray();
+        _machine = machine;
     }
 
     /// <summary>
@@ -296,7 +299,19 @@ internal sealed class AttemptSlots
         /// <param name="attempt">The attempt, given the endpoint it runs on; whatever it does before returning happens while it still holds the slot.</param>
         /// <param name="cancellationToken">Cancels the wait for a retry's slot.</param>
         /// <exception cref="NoEndpointException">Every endpoint that takes the leg is down.</exception>
-        public async Task<T> RunAttemptAsync<T>(Func<SlotEndpoint, Task<T>> attempt, CancellationToken cancellationToken)
+        public Task<T> RunAttemptAsync<T>(Func<SlotEndpoint, Task<T>> attempt, CancellationToken cancellationToken) =>
+            RunAttemptAsync((endpoint, _) => attempt(endpoint), null, cancellationToken);
+
+        /// <summary>
+        /// Runs one attempt in a run slot (on an endpoint) once it is admitted machine-wide, and gives both back when
+        /// <paramref name="attempt"/> returns or throws.
+        /// </summary>
+        /// <param name="attempt">The attempt, given its endpoint and how long it waited for machine-wide admission.</param>
+        /// <param name="admission">The leg's side of machine-wide admission; <see langword="null"/> to skip it.</param>
+        /// <param name="cancellationToken">Cancels the wait for a retry's slot and for admission.</param>
+        /// <exception cref="AdmissionTimeoutException">The first attempt was not admitted within the admission timeout.</exception>
+        /// <exception cref="NoEndpointException">Every endpoint that takes the leg is down.</exception>
+        public async Task<T> RunAttemptAsync<T>(Func<SlotEndpoint, TimeSpan, Task<T>> attempt, LegAdmission? admission, CancellationToken cancellationToken)
         {
             SlotEndpoint endpoint;
             if (_firstSlot is { } first)
@@ -311,7 +326,14 @@ internal sealed class AttemptSlots
 
             try
             {
-                return await attempt(endpoint).ConfigureAwait(false);
+                if (admission is null)
+                {
+                    return await attempt(endpoint, TimeSpan.Zero).ConfigureAwait(false);
+                }
+
+                using var admitted = await _owner._machine.AdmitAsync(admission, cancellationToken).ConfigureAwait(false);
+                admission.IsFirstAttempt = false;
+                return await attempt(endpoint, admitted.Waited).ConfigureAwait(false);
             }
             finally
             {

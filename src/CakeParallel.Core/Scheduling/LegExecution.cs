@@ -20,10 +20,15 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         var policy = leg.Retry ?? options.Retry;
         var decider = new RetryDecider(policy, leg.FailureClassifier);
         var clock = Stopwatch.StartNew();
-        using var log = new LegLog(plan.LogFile);
+        using var log = new LegLog(plan.LogFile, options.MaxLogBytes);
         log.WriteNote($"leg '{leg.Name}' (id {leg.Id}): {leg.DisplayCommand}");
 
-        ValueTask<AttemptRecord> Attempt(CancellationToken cancellationToken) => new(RunPlacedAttemptAsync(log, decider, leg.Timeout ?? options.Timeout, cancellationToken));
+        var admission = new LegAdmission(leg, notice =>
+        {
+            log.WriteNote(notice.Message);
+            listener.Send(notice, static (l, n) => l.AdmissionNotice(n));
+        });
+        ValueTask<AttemptRecord> Attempt(CancellationToken cancellationToken) => new(RunPlacedAttemptAsync(log, decider, leg.Timeout ?? options.Timeout, admission, cancellationToken));
 
         var interrupted = false;
         string? unplaced = null;
@@ -31,13 +36,22 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         {
             if (policy.MaxAttempts <= 1)
             {
-                // The first attempt holds its slot already; the token only cuts short the wait of one re-run after a lost engine.
                 await Attempt(stop.Token).ConfigureAwait(false);
             }
             else
             {
                 await BuildPipeline(policy, log).ExecuteAsync(Attempt, stop.Token).ConfigureAwait(false);
             }
+        }
+        catch (AdmissionTimeoutException exception)
+        {
+            log.WriteNote("not started: " + exception.Message);
+            return NotStarted(char.ToUpperInvariant(exception.Message[0]) + exception.Message[1..]);
+        }
+        catch (OperationCanceledException) when (stop.IsStopped && _attempts.Count == 0)
+        {
+            log.WriteNote("not started: " + stop.Describe());
+            return NotStarted(stop.Describe());
         }
         catch (OperationCanceledException) when (stop.IsStopped)
         {
@@ -49,7 +63,7 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         }
         catch (NoEndpointException exception)
         {
-            // The retry found no engine to run on: the leg ends with the attempts it made, and says why.
+            // The re-run after a lost engine found no engine to run on: the leg ends with the attempts it made, and says why.
             unplaced = exception.Message;
             var last = _attempts[^1];
             _attempts[^1] = last with { Decision = last.Decision with { WillRetry = false, Reason = $"{last.Decision.Reason}; no retry possible: {exception.Message}" } };
@@ -62,21 +76,32 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
             result = await InspectAsync(leg.Inspector, result, log).ConfigureAwait(false);
         }
 
-        return result;
+        log.Flush();
+        return log.Incomplete is { } incomplete ? result with { Remarks = [.. result.Remarks, incomplete] } : result;
     }
+
+    private LegResult NotStarted(string reason) => new()
+    {
+        Name = plan.Leg.Name,
+        Id = plan.Leg.Id,
+        Parameters = plan.Leg.Parameters,
+        Status = LegStatus.NotStarted,
+        LogFile = plan.LogFile,
+        FailureReason = "Not started: " + reason,
+    };
 
     /// <summary>
     /// One attempt as the retry policy counts it: attempts lost to an endpoint that went away are run again on
     /// another endpoint at once and do not count, up to <see cref="MaxLostAttempts"/> for the leg.
     /// </summary>
-    private async Task<AttemptRecord> RunPlacedAttemptAsync(LegLog log, RetryDecider decider, TimeSpan? timeout, CancellationToken cancellationToken)
+    private async Task<AttemptRecord> RunPlacedAttemptAsync(LegLog log, RetryDecider decider, TimeSpan? timeout, LegAdmission admission, CancellationToken cancellationToken)
     {
         while (true)
         {
             var record = await slots.RunAttemptAsync(
-                async endpoint =>
+                async (endpoint, admissionWait) =>
                 {
-                    var record = await RunAttemptAsync(log, decider, timeout, endpoint).ConfigureAwait(false);
+                    var record = await RunAttemptAsync(log, decider, timeout, endpoint, admissionWait).ConfigureAwait(false);
                     if (record.Outcome is AttemptOutcome.Failed or AttemptOutcome.TimedOut && !stop.IsStopped && await slots.Owner.ConfirmAsync(endpoint).ConfigureAwait(false) is { } lost)
                     {
                         record = LostToEndpoint(record, lost, log);
@@ -90,6 +115,7 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
 
                     return record;
                 },
+                admission,
                 cancellationToken).ConfigureAwait(false);
             if (!record.EndpointLost || !record.Decision.WillRetry)
             {
@@ -116,7 +142,7 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         return record;
     }
 
-    private async Task<AttemptRecord> RunAttemptAsync(LegLog log, RetryDecider decider, TimeSpan? timeout, SlotEndpoint endpoint)
+    private async Task<AttemptRecord> RunAttemptAsync(LegLog log, RetryDecider decider, TimeSpan? timeout, SlotEndpoint endpoint, TimeSpan admissionWait)
     {
         var number = _attempts.Count + 1;
         var leg = plan.Leg;
@@ -126,7 +152,11 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         var commands = leg.ToCommands(options, plan.ResolvedExecutable).Select(endpoint.Route).ToArray();
         var run = await AttemptExecution.RunAsync(commands, new AttemptOutput(leg, log, listener), log, timeout, stop, options.FailOnEscapedProcesses).ConfigureAwait(false);
 
-        var record = new AttemptRecord(number, run.StartedAt, run.Duration, run.ExitCode, run.Signal, run.Outcome, RetryDecision.NotNeeded, run.Outcome == AttemptOutcome.Succeeded ? null : run.Detail) { Endpoint = endpoint.Name };
+        var record = new AttemptRecord(number, run.StartedAt, run.Duration, run.ExitCode, run.Signal, run.Outcome, RetryDecision.NotNeeded, run.Outcome == AttemptOutcome.Succeeded ? null : run.Detail)
+        {
+            AdmissionWait = admissionWait,
+            Endpoint = endpoint.Name,
+        };
         if (run.Outcome != AttemptOutcome.Succeeded)
         {
             var decision = decider.Decide(record, run.Tail);
@@ -188,7 +218,7 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
                 : unplaced is not null
                     ? $"{last.Detail}{attemptsText}; no retry possible: {unplaced}"
                     : $"{last.Detail}{attemptsText}";
-            reason = char.ToUpperInvariant(reason[0]) + reason[1..];
+            reason = ControlCharacters.Escape(char.ToUpperInvariant(reason[0]) + reason[1..]);
         }
 
         return new LegResult
@@ -202,8 +232,8 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
             ExitCode = last.ExitCode,
             Signal = last.Signal,
             LogFile = plan.LogFile,
-            OutputTail = _lastTail,
-            Remarks = _remarks.ToArray(),
+            OutputTail = ControlCharacters.Escape(_lastTail),
+            Remarks = _remarks.Select(ControlCharacters.Escape).ToArray(),
             FailureReason = reason,
             Endpoint = last.Endpoint,
         };

@@ -43,7 +43,7 @@ internal sealed class RunServices : IAsyncDisposable
         }
 
         var specs = options.Services.Select(s => s.LogFile is null && options.LogDirectory is not null
-            ? s with { LogFile = Path.Combine(options.LogDirectory, "service-" + s.Name + ".log") }
+            ? s with { LogFile = Path.Combine(options.LogDirectory, "service-" + SafeFileName.From(s.Name) + ".log") }
             : s).ToArray();
         try
         {

@@ -128,7 +128,7 @@ public sealed class RunningService : IAsyncDisposable, IDisposable
 
     private static string DefaultLogFile(string name)
     {
-        var safe = new string(name.Select(c => Path.GetInvalidFileNameChars().Contains(c) || char.IsWhiteSpace(c) ? '_' : c).ToArray());
+        var safe = SafeFileName.From(name);
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
         return Path.Combine(Path.GetTempPath(), "cakeparallel", "services", $"{safe}-{stamp}-{Environment.ProcessId}.log");
     }

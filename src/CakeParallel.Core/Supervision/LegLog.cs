@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using CakeParallel.Model;
 
@@ -5,30 +7,80 @@ namespace CakeParallel.Supervision;
 
 /// <summary>
 /// A leg's complete log file: every attempt, both streams, one timestamped line per output line, e.g.
-/// <c>2026-11-29T03:25:42.123Z err something went wrong</c>. Written through a buffer; safe to call from both
-/// stream readers at once.
+/// <c>2026-11-29T03:25:42.123Z err something went wrong</c>. Written through a buffer that reaches the disk at
+/// least every <see cref="FlushInterval"/> (so a crashed runner leaves a trace); safe to call from both stream
+/// readers at once.
+/// <para>
+/// Writing never fails: the first IO error (a full disk, a deleted or read-only folder) is recorded in
+/// <see cref="Incomplete"/> and later lines are dropped, so supervision (reading output, timeouts, termination)
+/// goes on regardless. With a size cap the log keeps its first half and its last lines, and states the cut.
+/// </para>
 /// </summary>
 internal sealed class LegLog : IDisposable
 {
-    private readonly StreamWriter _writer;
+    /// <summary>How long a written line may stay in the buffer at most.</summary>
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(500);
+
+    private static readonly ConcurrentDictionary<LegLog, byte> Open = new();
+    private static readonly Timer Flusher = new(_ => FlushOpenLogs(), null, FlushInterval, FlushInterval);
+
     private readonly Lock _gate = new();
+    private readonly long _headLimit;
+    private readonly long _segmentLimit;
     private readonly char[] _stamp = new char[24];
+    private StreamWriter? _writer;
+    private StreamWriter? _segment;
+    private string? _olderSegment;
+    private long _written;
+    private long _segmentWritten;
+    private long _cutBytes;
+    private int _segmentNumber;
+    private bool _dirty;
+    private bool _disposed;
     private long _stampMillisecond = -1;
     private int _stampLength;
 
-    public LegLog(string path)
-        : this(path, new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None))
+    /// <summary>Opens (creates or truncates) the log; never throws for an IO reason (see <see cref="Incomplete"/>).</summary>
+    /// <param name="path">The log file.</param>
+    /// <param name="maxBytes">The size cap in bytes, or <see langword="null"/> (or 0 or less) for none.</param>
+    public LegLog(string path, long? maxBytes = null)
+        : this(path, maxBytes, () => Create(path))
     {
     }
 
     /// <summary>A log written into <paramref name="file"/> (owned from now on), e.g. one that is locked or capped.</summary>
     public LegLog(string path, Stream file)
+        : this(path, null, () => new StreamWriter(file, new UTF8Encoding(false), 64 * 1024))
+    {
+    }
+
+    private LegLog(string path, long? maxBytes, Func<StreamWriter> open)
     {
         Path = path;
-        _writer = new StreamWriter(file, new UTF8Encoding(false), 64 * 1024);
+        GC.KeepAlive(Flusher); // starts the one timer that flushes every open log
+        _headLimit = maxBytes is > 0 ? maxBytes.Value / 2 : long.MaxValue;
+        _segmentLimit = maxBytes is > 0 ? Math.Max(maxBytes.Value / 4, 1) : long.MaxValue;
+        try
+        {
+            _writer = open();
+            Open.TryAdd(this, 0);
+        }
+        catch (Exception exception) when (IsWriteFailure(exception))
+        {
+            Incomplete = Describe(exception);
+        }
     }
 
     public string Path { get; }
+
+    /// <summary>
+    /// <see langword="null"/> while every line reached the file; else when and why the log stopped, e.g.
+    /// <c>log incomplete from 12:03:04: No space left on device</c> (a remark on the leg).
+    /// </summary>
+    public string? Incomplete { get; private set; }
+
+    /// <summary>The runner's own <see cref="Exception"/>s that mean "the log cannot be written", as opposed to bugs.</summary>
+    public static bool IsWriteFailure(Exception exception) => exception is IOException or UnauthorizedAccessException or ObjectDisposedException;
 
     public void WriteLine(DateTimeOffset timestamp, OutputStream stream, ReadOnlySpan<char> text)
     {
@@ -42,25 +94,52 @@ internal sealed class LegLog : IDisposable
                 _stampMillisecond = millisecond;
             }
 
-            _writer.Write(_stamp, 0, _stampLength);
-            _writer.Write(stream == OutputStream.Stdout ? " out " : " err ");
-            _writer.Write(text);
-            _writer.Write('\n');
+            var target = Target(_stampLength + 6 + Encoding.UTF8.GetByteCount(text));
+            if (target is null)
+            {
+                return;
+            }
+
+            try
+            {
+                target.Write(_stamp, 0, _stampLength);
+                target.Write(stream == OutputStream.Stdout ? " out " : " err ");
+                target.Write(text);
+                target.Write('\n');
+                _dirty = true;
+            }
+            catch (Exception exception) when (IsWriteFailure(exception))
+            {
+                Fail(exception);
+            }
         }
     }
 
-    /// <summary>A line from the runner itself (attempt start, exit, termination), marked <c>---</c>.</summary>
+    /// <summary>A line from the runner itself (attempt start, exit, termination), marked <c>---</c>; written at once.</summary>
     public void WriteNote(string text)
     {
         Span<char> stamp = stackalloc char[24];
         DateTimeOffset.UtcNow.UtcDateTime.TryFormat(stamp, out var written, "yyyy-MM-ddTHH:mm:ss.fffZ");
         lock (_gate)
         {
-            _writer.Write(stamp[..written]);
-            _writer.Write(" --- ");
-            _writer.Write(text);
-            _writer.Write('\n');
-            _writer.Flush();
+            var target = Target(written + 6 + Encoding.UTF8.GetByteCount(text));
+            if (target is null)
+            {
+                return;
+            }
+
+            try
+            {
+                target.Write(stamp[..written]);
+                target.Write(" --- ");
+                target.Write(text);
+                target.Write('\n');
+                target.Flush();
+            }
+            catch (Exception exception) when (IsWriteFailure(exception))
+            {
+                Fail(exception);
+            }
         }
     }
 
@@ -88,15 +167,207 @@ internal sealed class LegLog : IDisposable
     {
         lock (_gate)
         {
-            _writer.Flush();
+            FlushCore();
         }
     }
 
+    /// <summary>Closes the log: a cut log gets its kept end back; an incomplete one says so in its last line if it can.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
-            _writer.Dispose();
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            Open.TryRemove(this, out _);
+            try
+            {
+                JoinSegments();
+                _writer?.Dispose();
+            }
+            catch (Exception exception) when (IsWriteFailure(exception))
+            {
+                Fail(exception);
+            }
+
+            _writer = null;
+            if (Incomplete is not null)
+            {
+                try
+                {
+                    File.AppendAllText(Path, $"{DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)} --- {Incomplete}\n");
+                }
+                catch (Exception exception) when (IsWriteFailure(exception))
+                {
+                    // Where possible only: the disk may still be full or the folder gone.
+                }
+            }
         }
+    }
+
+    private static StreamWriter Create(string path) =>
+        new(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None), new UTF8Encoding(false), 64 * 1024);
+
+    private static void FlushOpenLogs()
+    {
+        foreach (var log in Open.Keys)
+        {
+            if (log._dirty)
+            {
+                log.Flush();
+            }
+        }
+    }
+
+    private static string FormatBytes(long bytes) => bytes switch
+    {
+        >= 1024 * 1024 => (bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture) + " MB",
+        >= 1024 => (bytes / 1024.0).ToString("0.#", CultureInfo.InvariantCulture) + " KB",
+        _ => bytes.ToString(CultureInfo.InvariantCulture) + " bytes",
+    };
+
+    private static string Describe(Exception exception)
+    {
+        var message = exception.Message;
+        // "No space left on device : '/path/x.log'": the reason is what a reader needs; the path is the leg's log.
+        var pathStart = message.IndexOf(" : '", StringComparison.Ordinal);
+        return $"log incomplete from {DateTime.UtcNow.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}: {(pathStart > 0 ? message[..pathStart] : message)}";
+    }
+
+    /// <summary>Where a line of <paramref name="bytes"/> goes: the head of the log, then alternating tail segments once the head is full.</summary>
+    private StreamWriter? Target(long bytes)
+    {
+        if (_writer is null || _disposed)
+        {
+            return null;
+        }
+
+        if (_segment is null && _written + bytes <= _headLimit)
+        {
+            _written += bytes;
+            return _writer;
+        }
+
+        try
+        {
+            if (_segment is null || _segmentWritten + bytes > _segmentLimit)
+            {
+                NextSegment();
+            }
+        }
+        catch (Exception exception) when (IsWriteFailure(exception))
+        {
+            Fail(exception);
+            return null;
+        }
+
+        _segmentWritten += bytes;
+        return _segment;
+    }
+
+    /// <summary>Starts a new tail segment; the one before the previous is dropped, and its size is what the cut removes.</summary>
+    private void NextSegment()
+    {
+        string? previous = null;
+        if (_segment is not null)
+        {
+            _segment.Dispose();
+            previous = SegmentPath(_segmentNumber - 1);
+        }
+        else
+        {
+            _writer!.Flush();
+        }
+
+        if (_olderSegment is not null)
+        {
+            _cutBytes += new FileInfo(_olderSegment).Length;
+            File.Delete(_olderSegment);
+        }
+
+        _olderSegment = previous;
+        _segment = Create(SegmentPath(_segmentNumber++));
+        _segmentWritten = 0;
+    }
+
+    private string SegmentPath(int number) => $"{Path}.tail-{number % 2}";
+
+    /// <summary>Appends the kept tail segments to the head, after a line stating how much was cut between them.</summary>
+    private void JoinSegments()
+    {
+        if (_segment is null || _writer is null)
+        {
+            return;
+        }
+
+        _segment.Dispose();
+        var current = SegmentPath(_segmentNumber - 1);
+        if (_cutBytes > 0)
+        {
+            _writer.Write($"{DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)} --- … {FormatBytes(_cutBytes)} cut here (MaxLogBytes) …\n");
+        }
+
+        _writer.Flush();
+        foreach (var segment in new[] { _olderSegment, current })
+        {
+            if (segment is null)
+            {
+                continue;
+            }
+
+            using (var source = new FileStream(segment, FileMode.Open, FileAccess.Read))
+            {
+                source.CopyTo(_writer.BaseStream);
+            }
+
+            File.Delete(segment);
+        }
+
+        _segment = null;
+        _olderSegment = null;
+    }
+
+    private void FlushCore()
+    {
+        if (!_dirty)
+        {
+            return;
+        }
+
+        try
+        {
+            _writer?.Flush();
+            _segment?.Flush();
+            _dirty = false;
+        }
+        catch (Exception exception) when (IsWriteFailure(exception))
+        {
+            Fail(exception);
+        }
+    }
+
+    /// <summary>Records the first failure and lets go of the files; later lines are dropped.</summary>
+    private void Fail(Exception exception)
+    {
+        Incomplete ??= Describe(exception);
+        _dirty = false;
+        foreach (var writer in new[] { _segment, _writer })
+        {
+            try
+            {
+                writer?.Dispose();
+            }
+            catch (Exception again) when (IsWriteFailure(again))
+            {
+                // The buffer cannot reach the disk either; it is given up with the rest.
+            }
+        }
+
+        _segment = null;
+        _writer = null;
+        Open.TryRemove(this, out _);
     }
 }

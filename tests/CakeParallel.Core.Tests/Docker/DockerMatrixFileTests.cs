@@ -57,6 +57,8 @@ public sealed class DockerMatrixFileTests : IDisposable
             "timeout": "1h30m",
             "retries": 2,
             "failFast": true,
+            "sharedSlots": "docker-builds:2",
+            "memory": "1.5GiB",
           },
         }
         """);
@@ -95,6 +97,21 @@ public sealed class DockerMatrixFileTests : IDisposable
         matrix.Retries.ShouldBe(2);
         matrix.MaxAttempts.ShouldBe(3);
         matrix.FailFast.ShouldBe(true);
+        matrix.SharedSlots.ShouldBe(new SharedSlots("docker-builds", 2));
+        matrix.RunOverrides.SharedSlots.ShouldBe(new SharedSlots("docker-builds", 2));
+        matrix.Memory.ShouldBe(3L << 29);
+    }
+
+    [Fact]
+    public void Every_leg_of_a_matrix_file_with_memory_declares_that_memory()
+    {
+        Directory.CreateDirectory(_scratch.PathOf("ctx"));
+        File.WriteAllText(_scratch.PathOf("ctx/Dockerfile"), "FROM local/busybox:1\n");
+        var matrix = DockerMatrixFile.Load(Write("""{ "matrix": { "os": ["a", "b"] }, "build": { "context": "ctx", "tags": ["app:{os}"], "memory": "512MiB" } }"""));
+
+        var legs = DockerMatrixPlanner.Plan(matrix, _scratch.Directory);
+
+        legs.Select(l => l.Memory).ShouldBe([512L << 20, 512L << 20]);
     }
 
     [Fact]
@@ -252,7 +269,19 @@ public sealed class DockerMatrixFileTests : IDisposable
         matrix.Timeout.ShouldBe(TimeSpan.FromSeconds(seconds));
     }
 
-    private const string BuildKeys = "a docker build setting (context, dockerfile, target, platform, buildArgs, passAxesAsBuildArgs, tags, labels, cacheFrom, cacheTo, noCache, pull, network, secrets, extraArguments, docker, dockerHost, dockerContext, buildKit, environment, legName, removeLateTags, lateTagWatch, endpoints, push) or a run setting (maxParallel, timeout, retries, failFast)";
+    [Fact]
+    public void ReadsTheShardAsARunSettingAndRefusesOneThatIsNotIOfN()
+    {
+        var matrix = DockerMatrixFile.Parse("""{ "matrix": [{ "a": "1" }], "build": { "shard": "2/3" } }""", _scratch.Directory);
+        matrix.Shard.ShouldBe(new Shard(2, 3));
+        matrix.RunOverrides.Shard.ShouldBe(new Shard(2, 3));
+
+        var error = Should.Throw<InvalidRunException>(() => DockerMatrixFile.Parse("""{ "matrix": [{ "a": "1" }], "build": { "shard": "4/3" } }""", _scratch.Directory)).Errors.Single();
+        error.Code.ShouldBe(ErrorCodes.MatrixFileValueInvalid);
+        error.Field.ShouldBe("$.build.shard");
+    }
+
+    private const string BuildKeys = "a docker build setting (context, dockerfile, target, platform, buildArgs, passAxesAsBuildArgs, tags, labels, cacheFrom, cacheTo, noCache, pull, network, secrets, extraArguments, docker, dockerHost, dockerContext, buildKit, environment, legName, removeLateTags, lateTagWatch, endpoints, push) or a run setting (maxParallel, timeout, retries, failFast, maxLegs, shard, sharedSlots, memory)";
 
     private sealed class AxisComparer : IEqualityComparer<MatrixAxis>
     {

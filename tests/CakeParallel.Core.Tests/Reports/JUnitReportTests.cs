@@ -53,7 +53,7 @@ public sealed class JUnitReportTests : IDisposable
         var xml = await File.ReadAllTextAsync(path);
         SchemaErrors(xml).ShouldBeEmpty();
         var failure = XDocument.Parse(xml).Descendants("failure").Single();
-        failure.Value.ShouldContain("bell \uFFFD nul-free red ]]> </failure>");
+        failure.Value.ShouldContain("bell \\x07 nul-free red ]]> </failure>");
         failure.Parent!.Attribute("name")!.Value.ShouldBe("]]> <x a='1'> & \"q\"");
     }
 

@@ -174,7 +174,7 @@ public sealed class AttemptSlotsTests
     {
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
-        var slots = new AttemptSlots(10, [Endpoint("one", 1), Endpoint("two", 2)]);
+        var slots = new AttemptSlots(10, [Endpoint("one", 1), Endpoint("two", 2)], MachineAdmission.None);
         var run = slots.RunLegsAsync(["a", "b", "c", "d"], _ => null, attempts.RunLegAsync, (_, _) => { }, stop);
 
         await attempts.WaitStartedAsync("a1");
@@ -200,7 +200,7 @@ public sealed class AttemptSlotsTests
     {
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
-        var slots = new AttemptSlots(10, [Endpoint("arm", 1, "arm"), Endpoint("amd", 1, "amd")]);
+        var slots = new AttemptSlots(10, [Endpoint("arm", 1, "arm"), Endpoint("amd", 1, "amd")], MachineAdmission.None);
         var platforms = new Dictionary<string, string> { ["a"] = "arm", ["b"] = "arm", ["c"] = "amd" };
         var run = slots.RunLegsAsync(["a", "b", "c"], l => platforms[l], attempts.RunLegAsync, (_, _) => { }, stop);
 
@@ -223,7 +223,7 @@ public sealed class AttemptSlotsTests
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
         var dead = Endpoint("dead", 1, probe: _ => Task.FromResult<string?>("connection refused"));
-        var slots = new AttemptSlots(10, [dead]);
+        var slots = new AttemptSlots(10, [dead], MachineAdmission.None);
         var notPlaced = new ConcurrentDictionary<string, string>();
         var run = slots.RunLegsAsync(["a", "b"], _ => null, attempts.RunLegAsync, (l, why) => notPlaced[l] = why, stop);
 

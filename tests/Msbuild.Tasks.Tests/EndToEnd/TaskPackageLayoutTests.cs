@@ -32,6 +32,6 @@ public sealed class TaskPackageLayoutTests(TaskPackageFeed feed)
         using var propsStream = package.GetEntry("build/CakeParallel.MSBuild.props")!.Open();
         var props = XDocument.Load(propsStream);
         props.Descendants().Where(e => e.Name.LocalName == "UsingTask").Select(e => e.Attribute("TaskName")!.Value)
-            .ShouldBe(["CakeParallel.MSBuild.ParallelExec", "CakeParallel.MSBuild.DockerBuildMatrix", "CakeParallel.MSBuild.StartService", "CakeParallel.MSBuild.StopService"]);
+            .ShouldBe(["CakeParallel.MSBuild.ParallelExec", "CakeParallel.MSBuild.DockerBuildMatrix", "CakeParallel.MSBuild.PlanShards", "CakeParallel.MSBuild.MergeReports", "CakeParallel.MSBuild.StartService", "CakeParallel.MSBuild.StopService"]);
     }
 }

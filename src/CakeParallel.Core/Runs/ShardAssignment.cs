@@ -1,0 +1,88 @@
+using CakeParallel.Model;
+
+namespace CakeParallel.Runs;
+
+/// <summary>
+/// Which shard runs which leg, and in which order a run starts its legs; the same answer on every machine for the
+/// same legs, whatever their order, because only stable ids and expected durations decide.
+/// </summary>
+public static class ShardAssignment
+{
+    /// <summary>Shards balanced by count: the ids sorted ordinally and dealt round-robin, so shard sizes differ by at most one.</summary>
+    /// <param name="ids">The legs' stable ids, in any order.</param>
+    /// <param name="count">The number of shards, at least 1.</param>
+    /// <returns>The 1-based shard of each id.</returns>
+    public static IReadOnlyDictionary<string, int> ByCount(IEnumerable<string> ids, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return ids.Order(StringComparer.Ordinal)
+            .Select((id, position) => (id, shard: position % count + 1))
+            .ToDictionary(e => e.id, e => e.shard, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Shards balanced by expected duration, greedy longest-processing-time first: legs longest expected first
+    /// (ties by id) each go to the shard with the least expected work so far (ties: the lowest shard). A leg without
+    /// history counts as the mean of the legs with history (1 s when none has any).
+    /// </summary>
+    /// <param name="legs">Each leg's stable id and expected duration, in any order.</param>
+    /// <param name="count">The number of shards, at least 1.</param>
+    /// <returns>The 1-based shard of each id.</returns>
+    public static IReadOnlyDictionary<string, int> ByExpectedDuration(IEnumerable<(string Id, TimeSpan? Expected)> legs, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var work = new TimeSpan[count];
+        var assignment = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (id, expected) in WithAssumedDurations(legs).OrderByDescending(l => l.Expected).ThenBy(l => l.Id, StringComparer.Ordinal))
+        {
+            var least = 0;
+            for (var shard = 1; shard < count; shard++)
+            {
+                if (work[shard] < work[least])
+                {
+                    least = shard;
+                }
+            }
+
+            work[least] += expected;
+            assignment[id] = least + 1;
+        }
+
+        return assignment;
+    }
+
+    /// <summary>
+    /// The expected duration of the longest shard when <paramref name="legs"/> are split as <paramref name="assignment"/> says
+    /// (legs without history count as in <see cref="ByExpectedDuration"/>).
+    /// </summary>
+    /// <param name="legs">Each leg's stable id and expected duration.</param>
+    /// <param name="assignment">The 1-based shard of each id.</param>
+    public static TimeSpan LongestShard(IEnumerable<(string Id, TimeSpan? Expected)> legs, IReadOnlyDictionary<string, int> assignment) =>
+        WithAssumedDurations(legs)
+            .GroupBy(l => assignment[l.Id])
+            .Select(g => g.Aggregate(TimeSpan.Zero, (sum, l) => sum + l.Expected))
+            .DefaultIfEmpty(TimeSpan.Zero)
+            .Max();
+
+    /// <summary>
+    /// The order a run starts <paramref name="legs"/> in: legs without history first (in the given order, since
+    /// nothing says which is longer), then the longest expected first (ties in the given order).
+    /// </summary>
+    /// <param name="legs">The legs, in their given order.</param>
+    /// <param name="expected">A leg's expected duration, or <see langword="null"/> without history.</param>
+    public static IReadOnlyList<T> StartOrder<T>(IReadOnlyList<T> legs, Func<T, TimeSpan?> expected) =>
+        legs.Select((leg, position) => (leg, position, expected: expected(leg)))
+            .OrderBy(l => l.expected is null ? 0 : 1)
+            .ThenByDescending(l => l.expected ?? TimeSpan.Zero)
+            .ThenBy(l => l.position)
+            .Select(l => l.leg)
+            .ToArray();
+
+    private static IEnumerable<(string Id, TimeSpan Expected)> WithAssumedDurations(IEnumerable<(string Id, TimeSpan? Expected)> legs)
+    {
+        var all = legs.ToArray();
+        var known = all.Where(l => l.Expected is not null).Select(l => l.Expected!.Value).ToArray();
+        var assumed = known.Length > 0 ? TimeSpan.FromTicks((long)known.Average(d => d.Ticks)) : TimeSpan.FromSeconds(1);
+        return all.Select(l => (l.Id, l.Expected ?? assumed));
+    }
+}
