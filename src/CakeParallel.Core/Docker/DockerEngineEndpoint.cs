@@ -27,7 +27,7 @@ public sealed record DockerEngineEndpoint
     /// <summary>The name reports use; default derived from <see cref="Host"/> (without its scheme) or <see cref="Context"/>.</summary>
     public string? Name { get; init; }
 
-    /// <summary>The name reports use: <see cref="Name"/>, else <c>tcp://10.0.0.5:2376</c> → <c>10.0.0.5:2376</c>, <c>unix:///run/d1.sock</c> → <c>/run/d1.sock</c>, a context's name.</summary>
+    /// <summary>The name reports use: <see cref="Name"/>, else <c>tcp://build-2.example:2376</c> → <c>build-2.example:2376</c>, <c>unix:///run/d1.sock</c> → <c>/run/d1.sock</c>, a context's name.</summary>
     public string DisplayName
     {
         get

@@ -21,7 +21,7 @@ public sealed class DockerEndpointSettingsTests : IDisposable
             "tags": ["registry.local:5000/app:{n}"],
             "push": true,
             "endpoints": [
-              { "host": "tcp://10.0.0.5:2376", "maxParallel": 4, "platforms": ["linux/amd64"] },
+              { "host": "tcp://build-2.example:2376", "maxParallel": 4, "platforms": ["linux/amd64"] },
               { "context": "arm-builder", "name": "arm", "platforms": ["linux/arm64"] }
             ]
           }
@@ -31,7 +31,7 @@ public sealed class DockerEndpointSettingsTests : IDisposable
         matrix.Build.Push.ShouldBeTrue();
         matrix.Build.Endpoints.Count.ShouldBe(2);
         var (tcp, arm) = (matrix.Build.Endpoints[0], matrix.Build.Endpoints[1]);
-        (tcp.Host, tcp.MaxParallel, tcp.DisplayName).ShouldBe(("tcp://10.0.0.5:2376", 4, "10.0.0.5:2376"));
+        (tcp.Host, tcp.MaxParallel, tcp.DisplayName).ShouldBe(("tcp://build-2.example:2376", 4, "build-2.example:2376"));
         tcp.Platforms.ShouldBe(["linux/amd64"]);
         (arm.Context, arm.MaxParallel, arm.DisplayName).ShouldBe(("arm-builder", 1, "arm"));
         arm.Builds("linux/arm64").ShouldBeTrue();
