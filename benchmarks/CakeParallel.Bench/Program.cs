@@ -25,6 +25,11 @@ using CakeParallel.Scheduling;
 //   CakeParallel.Bench docker-pool <legs> <seconds> <slots per engine> <host> [host...]
 //       Builds a docker matrix of <legs> legs, each a `RUN sleep <seconds>` build without cache, over the given
 //       engines (DOCKER_HOST values); prints the makespan (first attempt's start to last attempt's end).
+//   CakeParallel.Bench schedule
+//       Runs a skewed matrix (one 8 s leg declared after eight 1 s legs, sleep-based, MaxParallel 2) in declaration
+//       order, then again with the first run's report as history, and prints both makespans against the optimum;
+//       then splits 200 long-tailed leg durations (computed, not run) into 8 shards by history (LPT) and by count,
+//       and prints the longest shard of each and their ratio.
 if (args[0] == "docker-pool")
 {
     var legCount = int.Parse(args[1], CultureInfo.InvariantCulture);
@@ -49,6 +54,8 @@ if (args[0] == "docker-pool")
     Console.WriteLine($"{makespan.TotalSeconds:0.0} s makespan, {run.Legs.Count(l => l.Status == LegStatus.Succeeded)}/{run.Legs.Count} built ({perEngine})");
     context.Delete(recursive: true);
     return run.Succeeded ? 0 : 1;
+}
+
 if (args[0] == "shared-slot")
 {
     var rounds = int.Parse(args[1], CultureInfo.InvariantCulture);
@@ -76,11 +83,6 @@ if (args[0] == "shared-slot")
     return 0;
 }
 
-//   CakeParallel.Bench schedule
-//       Runs a skewed matrix (one 8 s leg declared after eight 1 s legs, sleep-based, MaxParallel 2) in declaration
-//       order, then again with the first run's report as history, and prints both makespans against the optimum;
-//       then splits 200 long-tailed leg durations (computed, not run) into 8 shards by history (LPT) and by count,
-//       and prints the longest shard of each and their ratio.
 if (args[0] == "schedule")
 {
     var folder = Directory.CreateTempSubdirectory("cakeparallel-bench-schedule").FullName;
