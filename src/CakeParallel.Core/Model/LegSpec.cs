@@ -56,6 +56,12 @@ public sealed record LegSpec
     /// <summary>The matrix parameters this leg was made from (empty for legs that are not from a matrix).</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The legs this leg needs, by <see cref="Id"/> or <see cref="Name"/>: it starts only after each of them
+    /// succeeded, and ends <see cref="LegStatus.NotStarted"/> when one of them did not.
+    /// </summary>
+    public IReadOnlyList<string> Needs { get; init; } = [];
+
     /// <summary>Per-attempt timeout for this leg; overrides <see cref="RunOptions.Timeout"/> when set.</summary>
     public TimeSpan? Timeout { get; init; }
 
