@@ -93,6 +93,13 @@ public sealed record LegSpec
     /// <summary>Further argv lists for <see cref="Executable"/> run in the same attempt, each only after the one before exited 0 (docker push after build).</summary>
     internal IReadOnlyList<IReadOnlyList<string>> FollowUpArguments { get; init; } = [];
 
+    /// <summary>
+    /// Derives the leg that actually runs from the results of the legs it <see cref="Needs"/> (in the order of
+    /// <see cref="Needs"/>), just before its first attempt; docker legs use it to put a needed leg's image id into
+    /// their build. <see langword="null"/>: the leg runs as specified.
+    /// </summary>
+    internal Func<IReadOnlyList<LegResult>, LegSpec>? BindNeeds { get; init; }
+
     /// <summary>The argv as one display string with <see cref="SecretValues"/> masked (for logs only; never executed by a shell).</summary>
     public string DisplayCommand => new ProcessCommand(Executable, Arguments) { SecretValues = SecretValues }.DisplayText;
 
