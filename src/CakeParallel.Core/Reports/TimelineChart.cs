@@ -42,9 +42,10 @@ internal static class TimelineChart
            .Append("<rect width=\"6\" height=\"6\" class=\"hatch-bg\"/><rect width=\"2.5\" height=\"6\" class=\"hatch-line\"/></pattern></defs>\n");
 
         Axis(svg, scale, span, rowsBottom, slotLanes.Count == 0 ? laneTop + LaneHeight : slotsTop + slotLanes.Count * RowHeight);
+        var slotsFullFrom = SlotsFullFrom(result);
         for (var i = 0; i < rows; i++)
         {
-            Row(svg, result, result.Legs[i], AxisHeight + i * RowHeight, i, scale);
+            Row(svg, result, result.Legs[i], AxisHeight + i * RowHeight, i, scale, slotsFullFrom);
         }
 
         ConcurrencyLane(svg, result, scale, laneTop);
@@ -86,7 +87,7 @@ internal static class TimelineChart
         svg.Append("</g>\n");
     }
 
-    private static void Row(StringBuilder svg, RunResult result, LegResult leg, double top, int index, Scale scale)
+    private static void Row(StringBuilder svg, RunResult result, LegResult leg, double top, int index, Scale scale, double? slotsFullFrom)
     {
         var mid = top + RowHeight / 2;
         var barTop = mid - BarHeight / 2;
@@ -113,7 +114,7 @@ internal static class TimelineChart
             var firstStart = Offset(result, leg.Attempts[0]);
             if (firstStart > 0)
             {
-                var why = WaitedForSlot(result, leg, firstStart) ? " (waiting for a slot)" : "";
+                var why = slotsFullFrom < firstStart ? " (waiting for a slot)" : "";
                 svg.Append(CultureInfo.InvariantCulture, $"<line class=\"queued\" x1=\"{N(scale.X(0))}\" y1=\"{N(mid)}\" x2=\"{N(scale.X(firstStart))}\" y2=\"{N(mid)}\"><title>{Text($"{leg.Name}: started {DurationText.Format(TimeSpan.FromSeconds(firstStart))} after the run{why}")}</title></line>\n");
             }
 
@@ -144,33 +145,38 @@ internal static class TimelineChart
     }
 
     /// <summary>
-    /// Whether a leg waited for a slot: every slot was held by other legs' attempts at some moment before it started.
-    /// Legs queue from the run's start, so a leg that started late while a slot was free all along was only being
-    /// spawned (or waiting for services), not waiting for a slot.
+    /// The first moment every slot was held (offset from the run's start), if any: a leg that started after it
+    /// waited for a slot. Legs queue from the run's start, so a leg that started late while a slot was free all along
+    /// was only being spawned (or waiting for services), not waiting for a slot. A leg's own attempts start at or
+    /// after its first start, so they never count towards the slots it waited for; one sweep serves every leg.
     /// </summary>
-    private static bool WaitedForSlot(RunResult result, LegResult leg, double start)
+    private static double? SlotsFullFrom(RunResult result)
     {
         if (result.Settings?.MaxParallel is not { } limit)
         {
-            return false;
+            return null;
         }
 
-        var changes = result.Legs.Where(l => !ReferenceEquals(l, leg) && l.Status != LegStatus.Reused)
-            .SelectMany(l => l.Attempts)
-            .SelectMany(a => new[] { (T: Offset(result, a), Delta: 1), (T: Offset(result, a) + a.Duration.TotalSeconds, Delta: -1) })
-            .Where(c => c.T < start)
-            .OrderBy(c => c.T).ThenBy(c => c.Delta);
-        var held = 0;
-        foreach (var change in changes)
+        var changes = new List<(double T, int Delta)>();
+        foreach (var attempt in LiveAttempts(result))
         {
-            held += change.Delta;
+            var start = Offset(result, attempt);
+            changes.Add((start, 1));
+            changes.Add((start + attempt.Duration.TotalSeconds, -1));
+        }
+
+        changes.Sort();
+        var held = 0;
+        foreach (var (t, delta) in changes)
+        {
+            held += delta;
             if (held >= limit)
             {
-                return true;
+                return t;
             }
         }
 
-        return false;
+        return null;
     }
 
     private static void RetryWait(StringBuilder svg, LegResult leg, AttemptRecord attempt, double from, double to, double barTop, Scale scale)

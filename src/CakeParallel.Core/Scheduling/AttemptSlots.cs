@@ -145,7 +145,12 @@ internal sealed class AttemptSlots
 
     private Task<SlotEndpoint> AcquireAsync(string? platform, bool isRetry, CancellationToken cancellationToken)
     {
-        var waiter = new Waiter(platform);
+        var waiter = new Waiter(platform, _endpoints.Where(e => e.Endpoint.Takes(platform)).ToArray());
+        if (waiter.Takers.Length == 0)
+        {
+            return Task.FromException<SlotEndpoint>(new NoEndpointException($"no engine{PlatformText(platform)} is part of the run"));
+        }
+
         lock (_gate)
         {
             (isRetry ? _retries : _fresh).Add(waiter);
@@ -183,10 +188,18 @@ internal sealed class AttemptSlots
     /// <summary>Hands free slots to waiters, retries first, each in order; fails waiters no endpoint that is up could take. Caller holds the lock.</summary>
     private void Dispatch()
     {
+        // With no slot free and every endpoint up, no waiter can be given a slot or failed (every waiter has a taker,
+        // see AcquireAsync): stop there, so a release does not cost a walk over thousands of queued legs.
+        var anyDown = Array.Exists(_endpoints, static e => e.DownReason is not null);
         foreach (var queue in (List<Waiter>[])[_retries, _fresh])
         {
             for (var i = 0; i < queue.Count;)
             {
+                if (_free == 0 && !anyDown)
+                {
+                    return;
+                }
+
                 var waiter = queue[i];
                 if (waiter.Source.Task.IsCompleted)
                 {
@@ -194,12 +207,11 @@ internal sealed class AttemptSlots
                     continue;
                 }
 
-                var takers = _endpoints.Where(e => e.Endpoint.Takes(waiter.Platform)).ToArray();
+                var takers = waiter.Takers;
                 if (takers.All(e => e.DownReason is not null))
                 {
-                    var platform = waiter.Platform is null ? "" : $" that builds '{waiter.Platform}'";
                     var reasons = string.Join("; ", takers.Select(e => e.DownReason));
-                    waiter.Source.TrySetException(new NoEndpointException($"every engine{platform} is down: {reasons}"));
+                    waiter.Source.TrySetException(new NoEndpointException($"every engine{PlatformText(waiter.Platform)} is down: {reasons}"));
                     queue.RemoveAt(i);
                     continue;
                 }
@@ -221,6 +233,8 @@ internal sealed class AttemptSlots
             }
         }
     }
+
+    private static string PlatformText(string? platform) => platform is null ? "" : $" that builds '{platform}'";
 
     private async Task RecoverAsync(EndpointState state)
     {
@@ -262,9 +276,12 @@ internal sealed class AttemptSlots
         }
     }
 
-    private sealed class Waiter(string? platform)
+    private sealed class Waiter(string? platform, EndpointState[] takers)
     {
         public string? Platform { get; } = platform;
+
+        /// <summary>The endpoints that take this waiter's platform (fixed for the run).</summary>
+        public EndpointState[] Takers { get; } = takers;
 
         public TaskCompletionSource<SlotEndpoint> Source { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

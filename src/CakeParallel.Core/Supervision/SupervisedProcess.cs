@@ -54,9 +54,10 @@ internal sealed class SupervisedProcess : IDisposable
         }
 
         var drain = new CancellationTokenSource();
+        Func<Stream, int, LineHandler, CancellationToken, Task> pump = command.ReadOutputOnOwnThreads ? LineSplitter.PumpOnThread : LineSplitter.PumpAsync;
         var pumps = Task.WhenAll(
-            LineSplitter.PumpAsync(process.StandardOutput.BaseStream, command.MaxLineBytes, (ReadOnlySpan<char> line) => Deliver(OutputStream.Stdout, line), drain.Token),
-            LineSplitter.PumpAsync(process.StandardError.BaseStream, command.MaxLineBytes, (ReadOnlySpan<char> line) => Deliver(OutputStream.Stderr, line), drain.Token));
+            pump(process.StandardOutput.BaseStream, command.MaxLineBytes, (ReadOnlySpan<char> line) => Deliver(OutputStream.Stdout, line), drain.Token),
+            pump(process.StandardError.BaseStream, command.MaxLineBytes, (ReadOnlySpan<char> line) => Deliver(OutputStream.Stderr, line), drain.Token));
         Exited = WatchAsync(pumps, drain);
     }
 
