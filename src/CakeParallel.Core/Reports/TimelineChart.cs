@@ -25,7 +25,8 @@ internal static class TimelineChart
 
     private static readonly double[] TickSteps = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
 
-    public static string Render(RunResult result)
+    /// <summary>Renders the chart into <paramref name="svg"/>, which spills into <paramref name="output"/> as it grows.</summary>
+    public static void Write(RunResult result, StringBuilder svg, TextWriter output)
     {
         var span = Span(result);
         var rows = result.Legs.Count;
@@ -36,7 +37,6 @@ internal static class TimelineChart
         var height = laneTop + LaneHeight + 30 + (slotLanes.Count == 0 ? 0 : LaneGap + slotLanes.Count * RowHeight);
         var scale = new Scale(span);
 
-        var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"timeline\" viewBox=\"0 0 {Width} {N(height)}\" width=\"100%\" role=\"img\" aria-label=\"Timeline of the run\">\n");
         svg.Append("<defs><pattern id=\"retry-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">")
            .Append("<rect width=\"6\" height=\"6\" class=\"hatch-bg\"/><rect width=\"2.5\" height=\"6\" class=\"hatch-line\"/></pattern></defs>\n");
@@ -46,12 +46,12 @@ internal static class TimelineChart
         for (var i = 0; i < rows; i++)
         {
             Row(svg, result, result.Legs[i], AxisHeight + i * RowHeight, i, scale, slotsFullFrom);
+            ReportBuffer.Spill(svg, output);
         }
 
-        ConcurrencyLane(svg, result, scale, laneTop);
-        EngineSlotLanes(svg, result, slotLanes, scale, slotsTop);
+        ConcurrencyLane(svg, output, result, scale, laneTop);
+        EngineSlotLanes(svg, output, result, slotLanes, scale, slotsTop);
         svg.Append("</svg>\n");
-        return svg.ToString();
     }
 
     /// <summary>Seconds from the run's start to the end of its last attempt (at least the run's wall time).</summary>
@@ -242,7 +242,7 @@ internal static class TimelineChart
         return lanes;
     }
 
-    private static void EngineSlotLanes(StringBuilder svg, RunResult result, List<(string Label, List<(LegResult Leg, AttemptRecord Attempt)> Attempts)> lanes, Scale scale, double top)
+    private static void EngineSlotLanes(StringBuilder svg, TextWriter output, RunResult result, List<(string Label, List<(LegResult Leg, AttemptRecord Attempt)> Attempts)> lanes, Scale scale, double top)
     {
         if (lanes.Count == 0)
         {
@@ -268,6 +268,7 @@ internal static class TimelineChart
                 var x = scale.X(start);
                 var width = Math.Max(2, scale.X(start + attempt.Duration.TotalSeconds) - x);
                 svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"attempt outcome-{OutcomeClass(attempt.Outcome)}\" data-leg=\"{Attr(leg.Id)}\" x=\"{N(x)}\" y=\"{N(barTop)}\" width=\"{N(width)}\" height=\"{N(BarHeight)}\" rx=\"3\"><title>{Text(AttemptTitle(result, leg, attempt))}</title></rect>");
+                ReportBuffer.Spill(svg, output);
             }
 
             svg.Append("</g>\n");
@@ -276,7 +277,7 @@ internal static class TimelineChart
         svg.Append("</g>\n");
     }
 
-    private static void ConcurrencyLane(StringBuilder svg, RunResult result, Scale scale, double top)
+    private static void ConcurrencyLane(StringBuilder svg, TextWriter output, RunResult result, Scale scale, double top)
     {
         var changes = LiveAttempts(result)
             .SelectMany(a => new[] { (T: Offset(result, a), Delta: 1), (T: Offset(result, a) + a.Duration.TotalSeconds, Delta: -1) })
@@ -301,19 +302,20 @@ internal static class TimelineChart
            .Append(CultureInfo.InvariantCulture, $"<text class=\"lane-sub\" x=\"24\" y=\"{N(top + 32)}\">peak {peak}{(limit is { } m ? $" of {m}" : "")}</text>\n")
            .Append(CultureInfo.InvariantCulture, $"<rect class=\"lane-bg\" x=\"{N(ChartLeft)}\" y=\"{N(top)}\" width=\"{N(ChartRight - ChartLeft)}\" height=\"{N(LaneHeight)}\"/>\n");
 
-        var path = new StringBuilder();
-        path.Append(CultureInfo.InvariantCulture, $"M{N(scale.X(0))},{N(bottom)}");
+        // The path has two points per change: written out as it grows, not built as one string first.
+        svg.Append(CultureInfo.InvariantCulture, $"<path class=\"running\" d=\"M{N(scale.X(0))},{N(bottom)}");
         running = 0;
         foreach (var change in changes)
         {
             var x = scale.X(change.T);
-            path.Append(CultureInfo.InvariantCulture, $" L{N(x)},{N(Y(running))}");
+            svg.Append(CultureInfo.InvariantCulture, $" L{N(x)},{N(Y(running))}");
             running += change.Delta;
-            path.Append(CultureInfo.InvariantCulture, $" L{N(x)},{N(Y(running))}");
+            svg.Append(CultureInfo.InvariantCulture, $" L{N(x)},{N(Y(running))}");
+            ReportBuffer.Spill(svg, output);
         }
 
-        path.Append(CultureInfo.InvariantCulture, $" L{N(scale.X(Span(result)))},{N(Y(running))} L{N(scale.X(Span(result)))},{N(bottom)} Z");
-        svg.Append(CultureInfo.InvariantCulture, $"<path class=\"running\" d=\"{path}\"><title>{Text(label)}</title></path>\n");
+        svg.Append(CultureInfo.InvariantCulture, $" L{N(scale.X(Span(result)))},{N(Y(running))} L{N(scale.X(Span(result)))},{N(bottom)} Z");
+        svg.Append(CultureInfo.InvariantCulture, $"\"><title>{Text(label)}</title></path>\n");
 
         for (var count = 1; count <= ceiling; count++)
         {
