@@ -21,7 +21,8 @@ internal static class MemoryBench
               HTML; the journal is always written).
           CakeParallel.Bench memory matrix <legs> <plan|run>
               Expands a one-axis matrix of <legs> values into legs of `true` and plans them, or plans and runs them.
-          Each prints: peak RSS (VmHWM), managed heap after a full collection, bytes allocated, wall time; with
+          Each prints: peak RSS (VmHWM), the largest managed heap and GC-committed memory seen, the managed heap
+          after a full collection, bytes allocated, wall time; with
           CAKEPARALLEL_BENCH_ALLOCATIONS=1 also the types most of the allocated bytes went to (sampled).
         """;
 
@@ -30,6 +31,8 @@ internal static class MemoryBench
         using var sampler = Environment.GetEnvironmentVariable("CAKEPARALLEL_BENCH_ALLOCATIONS") == "1" ? new AllocationSampler() : null;
         var folder = Directory.CreateTempSubdirectory("cakeparallel-bench-memory-").FullName;
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var sampling = new CancellationTokenSource();
+        var heapPeaks = SampleHeapAsync(sampling.Token);
         try
         {
             var succeeded = args[1] switch
@@ -39,7 +42,8 @@ internal static class MemoryBench
                 "matrix" => await MatrixAsync(Count(args[2]), folder, run: args[3] == "run"),
                 _ => throw new ArgumentException($"unknown memory benchmark '{args[1]}'; usage:\n{Usage}"),
             };
-            Print(clock.Elapsed);
+            await sampling.CancelAsync();
+            Print(clock.Elapsed, await heapPeaks);
             sampler?.PrintTop(25);
             return succeeded ? 0 : 1;
         }
@@ -96,7 +100,29 @@ internal static class MemoryBench
         return (await ParallelRunner.RunAsync(plan)).Succeeded;
     }
 
-    private static void Print(TimeSpan elapsed)
+    /// <summary>The largest managed heap and GC-committed memory seen (sampled every 50 ms), to tell managed from native growth.</summary>
+    private static async Task<(long Heap, long Committed)> SampleHeapAsync(CancellationToken stop)
+    {
+        long heap = 0, committed = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var info = GC.GetGCMemoryInfo();
+            heap = Math.Max(heap, GC.GetTotalMemory(false));
+            committed = Math.Max(committed, info.TotalCommittedBytes);
+            try
+            {
+                await Task.Delay(50, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        return (heap, committed);
+    }
+
+    private static void Print(TimeSpan elapsed, (long Heap, long Committed) peaks)
     {
         var allocated = GC.GetTotalAllocatedBytes();
         GC.Collect();
@@ -104,6 +130,6 @@ internal static class MemoryBench
         GC.Collect();
         var peak = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))["VmHWM:".Length..].Trim();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"peak RSS {peak}, heap after collection {GC.GetTotalMemory(false) / 1024} kB, allocated {allocated / (1024 * 1024)} MB, {elapsed.TotalSeconds:0.00} s"));
+            $"peak RSS {peak}, peak managed heap {peaks.Heap / 1024} kB (GC committed {peaks.Committed / 1024} kB), heap after collection {GC.GetTotalMemory(false) / 1024} kB, allocated {allocated / (1024 * 1024)} MB, {elapsed.TotalSeconds:0.00} s"));
     }
 }
