@@ -16,6 +16,9 @@ internal static class MemoryBench
     public const string Usage = """
           CakeParallel.Bench memory idle
               Runs one leg of `true` (no reports): the host with the runner loaded and used once, doing nothing else.
+          CakeParallel.Bench memory idle-warm
+              The same after 256 MB of short-lived allocations: a host that has done some work, whose GC has
+              reached its working size (a real host's baseline; the bench doing nothing never gets there).
           CakeParallel.Bench memory legs <legs> <none|all>
               Runs <legs> legs of `true` (2 at a time) with no reports or with all of them (JSON, JUnit, Markdown,
               HTML; the journal is always written).
@@ -38,6 +41,7 @@ internal static class MemoryBench
             var succeeded = args[1] switch
             {
                 "idle" => await RunLegsAsync(Legs(1), folder, reports: false),
+                "idle-warm" => await WarmThenIdleAsync(folder),
                 "legs" => await RunLegsAsync(Legs(Count(args[2])), folder, args[3] == "all"),
                 "matrix" => await MatrixAsync(Count(args[2]), folder, run: args[3] == "run"),
                 _ => throw new ArgumentException($"unknown memory benchmark '{args[1]}'; usage:\n{Usage}"),
@@ -51,6 +55,23 @@ internal static class MemoryBench
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// A host that has done some work before it runs anything (as <c>dotnet cake</c> has compiled its script and
+    /// MSBuild has evaluated its projects): 256 MB of short-lived objects let the GC reach its working size first,
+    /// which a host doing nothing never does; then one leg of <c>true</c>.
+    /// </summary>
+    private static async Task<bool> WarmThenIdleAsync(string folder)
+    {
+        var keep = new object[1024];
+        for (var i = 0; i < 256 * 1024 * 1024 / 128; i++)
+        {
+            keep[i % keep.Length] = new byte[104];
+        }
+
+        GC.KeepAlive(keep);
+        return await RunLegsAsync(Legs(1), folder, reports: false);
     }
 
     private static int Count(string text) => int.Parse(text, CultureInfo.InvariantCulture);
