@@ -322,4 +322,19 @@ public sealed class DockerMatrixTargetTests : IDisposable
         names.Code.ShouldBe(ErrorCodes.DuplicateLegName);
         names.Leg.ShouldBe("a-b-c");
     }
+
+    [Fact]
+    public void ExampleFilePlansEachAppLegAfterTheBaseOfItsOs()
+    {
+        var example = Path.Combine(RepositoryRoot.Path, "examples", "docker-targets");
+        var legs = DockerMatrixPlanner.Plan(DockerMatrixFile.Load(Path.Combine(example, "matrix.json")), "/ignored");
+
+        legs.Select(l => $"{l.Name} <- {string.Join(",", l.Needs.Select(n => legs.Single(x => x.Id == n).Name))}").ShouldBe(
+        [
+            "base-alpine <- ", "base-debian <- ",
+            "app-node20-alpine <- base-alpine", "app-node22-alpine <- base-alpine", "app-node20-debian <- base-debian", "app-node22-debian <- base-debian",
+        ]);
+        legs[4].Arguments.ShouldContain("BASE_IMAGE=cakeparallel-example/base:debian");
+        legs[4].WorkingDirectory.ShouldBe(example);
+    }
 }

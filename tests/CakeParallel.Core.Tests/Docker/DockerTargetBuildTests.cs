@@ -116,4 +116,22 @@ public sealed class DockerTargetBuildTests : IDisposable
             TestDocker.Output("run", "--rm", $"{_images.Repository}:app-good-{node}").ShouldBe($"node {node} on good");
         }
     }
+
+    [DockerFact]
+    public async Task ExampleBuildsEachAppFromTheBaseOfItsOs()
+    {
+        var matrix = DockerMatrixFile.Load(Path.Combine(RepositoryRoot.Path, "examples", "docker-targets", "matrix.json"));
+
+        // Own tags, so the test never races a real run of the example; {base.tag} follows the base's tag.
+        var tags = new Dictionary<string, string> { ["base"] = _images.Repository + ":base-{os}", ["app"] = _images.Repository + ":node{node}-{os}" };
+        matrix = matrix with { Targets = [.. matrix.Targets.Select(t => t with { Build = t.Build with { Tags = [tags[t.Name]] } })] };
+
+        var run = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options(maxParallel: 3));
+
+        run.Succeeded.ShouldBeTrue(string.Join("\n", run.Unsuccessful.Select(l => $"{l.Name}: {l.FailureReason}")));
+        run.Legs.Select(l => l.Name).ShouldBe(["base-alpine", "base-debian", "app-node20-alpine", "app-node22-alpine", "app-node20-debian", "app-node22-debian"]);
+        TestDocker.Output("run", "--rm", _images.Repository + ":node22-debian").ShouldBe("node 22 on debian");
+        TestDocker.Output("image", "inspect", "--format", "{{index .Config.Labels \"org.example.base-image\"}}", _images.Repository + ":node20-alpine")
+            .ShouldBe(run.Legs.Single(l => l.Name == "base-alpine").ImageId);
+    }
 }
