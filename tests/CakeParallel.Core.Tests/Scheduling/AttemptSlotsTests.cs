@@ -88,7 +88,7 @@ public sealed class AttemptSlotsTests
     {
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
-        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], _ => null, attempts.RunLegAsync, (_, _) => { }, stop);
+        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], (_, _) => Task.FromResult<LegPlacement?>(LegPlacement.Anywhere), attempts.RunLegAsync, (_, _) => { }, stop);
 
         await attempts.WaitStartedAsync("a1");
         await attempts.WaitStartedAsync("b1");
@@ -113,7 +113,7 @@ public sealed class AttemptSlotsTests
     {
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
-        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], _ => null, attempts.RunLegAsync, (_, _) => { }, stop);
+        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], (_, _) => Task.FromResult<LegPlacement?>(LegPlacement.Anywhere), attempts.RunLegAsync, (_, _) => { }, stop);
         await attempts.WaitStartedAsync("a1");
         await attempts.WaitStartedAsync("b1");
 
@@ -140,7 +140,7 @@ public sealed class AttemptSlotsTests
     {
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
-        var run = new AttemptSlots(1).RunLegsAsync(["a", "b", "c"], _ => null, attempts.RunLegAsync, (_, _) => { }, stop);
+        var run = new AttemptSlots(1).RunLegsAsync(["a", "b", "c"], (_, _) => Task.FromResult<LegPlacement?>(LegPlacement.Anywhere), attempts.RunLegAsync, (_, _) => { }, stop);
         await attempts.WaitStartedAsync("a1");
 
         stop.FailFast("a");
@@ -157,7 +157,7 @@ public sealed class AttemptSlotsTests
         using var stop = new RunStop(CancellationToken.None, null);
         Task RunLeg(string leg, AttemptSlots.LegSlots slots) =>
             leg == "broken" ? throw new IOException("cannot open the log") : attempts.RunLegAsync(leg, slots);
-        var run = new AttemptSlots(1).RunLegsAsync(["broken", "b"], _ => null, RunLeg, (_, _) => { }, stop);
+        var run = new AttemptSlots(1).RunLegsAsync(["broken", "b"], (_, _) => Task.FromResult<LegPlacement?>(LegPlacement.Anywhere), RunLeg, (_, _) => { }, stop);
 
         await attempts.WaitStartedAsync("b1");
         attempts.End("b1");
@@ -175,7 +175,7 @@ public sealed class AttemptSlotsTests
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
         var slots = new AttemptSlots(10, [Endpoint("one", 1), Endpoint("two", 2)], MachineAdmission.None);
-        var run = slots.RunLegsAsync(["a", "b", "c", "d"], _ => null, attempts.RunLegAsync, (_, _) => { }, stop);
+        var run = slots.RunLegsAsync(["a", "b", "c", "d"], (_, _) => Task.FromResult<LegPlacement?>(LegPlacement.Anywhere), attempts.RunLegAsync, (_, _) => { }, stop);
 
         await attempts.WaitStartedAsync("a1");
         await attempts.WaitStartedAsync("b1");
@@ -202,7 +202,7 @@ public sealed class AttemptSlotsTests
         using var stop = new RunStop(CancellationToken.None, null);
         var slots = new AttemptSlots(10, [Endpoint("arm", 1, "arm"), Endpoint("amd", 1, "amd")], MachineAdmission.None);
         var platforms = new Dictionary<string, string> { ["a"] = "arm", ["b"] = "arm", ["c"] = "amd" };
-        var run = slots.RunLegsAsync(["a", "b", "c"], l => platforms[l], attempts.RunLegAsync, (_, _) => { }, stop);
+        var run = slots.RunLegsAsync(["a", "b", "c"], (l, _) => Task.FromResult<LegPlacement?>(new LegPlacement(platforms[l])), attempts.RunLegAsync, (_, _) => { }, stop);
 
         await attempts.WaitStartedAsync("a1");
         await attempts.WaitStartedAsync("c1");
@@ -225,7 +225,7 @@ public sealed class AttemptSlotsTests
         var dead = Endpoint("dead", 1, probe: _ => Task.FromResult<string?>("connection refused"));
         var slots = new AttemptSlots(10, [dead], MachineAdmission.None);
         var notPlaced = new ConcurrentDictionary<string, string>();
-        var run = slots.RunLegsAsync(["a", "b"], _ => null, attempts.RunLegAsync, (l, why) => notPlaced[l] = why, stop);
+        var run = slots.RunLegsAsync(["a", "b"], (_, _) => Task.FromResult<LegPlacement?>(LegPlacement.Anywhere), attempts.RunLegAsync, (l, why) => notPlaced[l] = why, stop);
 
         await attempts.WaitStartedAsync("a1");
         (await slots.ConfirmAsync(dead)).ShouldNotBeNull().ShouldContain("connection refused");
