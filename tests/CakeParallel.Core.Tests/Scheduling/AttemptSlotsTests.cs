@@ -237,4 +237,63 @@ public sealed class AttemptSlotsTests
         notPlaced["b"].ShouldContain("every engine is down");
         attempts.Started.ShouldBe(["a1"]);
     }
+
+    [Fact]
+    public async Task A_leg_waiting_for_its_needs_holds_no_slot_and_once_ready_takes_its_place_in_the_start_order()
+    {
+        var attempts = new ScriptedAttempts();
+        using var stop = new RunStop(CancellationToken.None, null);
+        // Continuations run inline: the dependent joins the line for a slot before SetResult returns.
+        var needsDone = new TaskCompletionSource<LegPlacement?>();
+        var run = new AttemptSlots(1).RunLegsAsync(
+            ["a", "dependent", "b", "c"],
+            (l, _) => l == "dependent" ? needsDone.Task : Task.FromResult<LegPlacement?>(LegPlacement.Anywhere),
+            attempts.RunLegAsync,
+            (_, _) => { },
+            stop);
+
+        await attempts.WaitStartedAsync("a1");
+        attempts.End("a1");
+
+        // The dependent is not ready: the one slot goes to b, the next leg, rather than being held for the dependent.
+        await attempts.WaitStartedAsync("b1");
+        needsDone.SetResult(LegPlacement.Anywhere);
+        attempts.End("b1");
+
+        // Ready now, the dependent comes before c, which was queued first but is later in the start order.
+        await attempts.WaitStartedAsync("dependent1");
+        attempts.Started.ShouldNotContain("c1");
+        attempts.End("dependent1");
+        await attempts.WaitStartedAsync("c1");
+        attempts.End("c1");
+        await run.WaitAsync(Patience);
+        attempts.Started.ShouldBe(["a1", "b1", "dependent1", "c1"]);
+    }
+
+    [Fact]
+    public async Task A_leg_that_needs_an_image_on_one_engine_runs_there_and_is_not_placed_when_that_engine_is_down_or_absent()
+    {
+        var attempts = new ScriptedAttempts();
+        using var stop = new RunStop(CancellationToken.None, null);
+        var dead = Endpoint("dead", 1, probe: _ => Task.FromResult<string?>("connection refused"));
+        var slots = new AttemptSlots(10, [Endpoint("roomy", 5), Endpoint("small", 1), dead], MachineAdmission.None);
+        var down = (await slots.ConfirmAsync(dead)).ShouldNotBeNull();
+        var placements = new Dictionary<string, LegPlacement>
+        {
+            ["pinned"] = new(null, "small"),
+            ["on-dead"] = new(null, "dead"),
+            ["elsewhere"] = new(null, "gone"),
+        };
+        var notPlaced = new ConcurrentDictionary<string, string>();
+        var run = slots.RunLegsAsync(["pinned", "on-dead", "elsewhere"], (l, _) => Task.FromResult<LegPlacement?>(placements[l]), attempts.RunLegAsync, (l, why) => notPlaced[l] = why, stop);
+
+        // "roomy" has the most free slots, which wins a tie, but the image the leg needs is only on "small".
+        await attempts.WaitStartedAsync("pinned1");
+        attempts.EndpointOf["pinned1"].ShouldBe("small");
+        attempts.End("pinned1");
+        await run.WaitAsync(Patience);
+        notPlaced["on-dead"].ShouldBe("the images of the legs it needs are only on engine 'dead', which is down: " + down);
+        notPlaced["elsewhere"].ShouldBe("the images of the legs it needs are only on engine 'gone', which is not an engine of this run");
+        attempts.Started.ShouldBe(["pinned1"]);
+    }
 }
