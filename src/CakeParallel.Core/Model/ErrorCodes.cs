@@ -47,6 +47,15 @@ public static class ErrorCodes
     /// <summary>The machine cannot supervise legs: it is not Linux, or /proc or util-linux setsid is missing.</summary>
     public const string PlatformUnsupported = "CPAR0013";
 
+    /// <summary>A leg needs a leg that is not in the run (no leg has that id or name).</summary>
+    public const string NeedUnknown = "CPAR0014";
+
+    /// <summary>A leg needs itself.</summary>
+    public const string NeedsItself = "CPAR0015";
+
+    /// <summary>Legs need each other in a cycle (the message names the legs of the cycle in order, e.g. <c>a -&gt; b -&gt; a</c>).</summary>
+    public const string NeedsCycle = "CPAR0016";
+
     /// <summary>A leg failed.</summary>
     public const string LegFailed = "CPAR0101";
 
@@ -170,6 +179,9 @@ public static class ErrorCodes
 
     /// <summary>The shard plan file is missing or unreadable, is of another matrix, or has no entry for the shard.</summary>
     public const string ShardPlanUnusable = "CPAR0411";
+
+    /// <summary>The shard settings would run a leg in another shard than a leg it needs (a shard plan that splits legs joined by needs).</summary>
+    public const string ShardSplitsNeeds = "CPAR0412";
 
     // CPAR05xx: services (invalid service input otherwise uses the run codes above where the meaning is the same).
     /// <summary>A readiness probe's settings are invalid (URL, host, port).</summary>
