@@ -10,7 +10,10 @@ namespace CakeParallel.Docker;
 /// </summary>
 public static class DockerMatrixPlanner
 {
-    /// <summary>The legs of <paramref name="matrix"/>, in matrix order.</summary>
+    /// <summary>
+    /// The legs of <paramref name="matrix"/>, in matrix order; with <see cref="DockerMatrix.Targets"/>, target by target
+    /// in their order, each leg's <see cref="LegSpec.Needs"/> naming the legs it needs.
+    /// </summary>
     /// <param name="matrix">The docker matrix.</param>
     /// <param name="baseDirectory">The folder relative paths are resolved against when the matrix has no <see cref="DockerMatrix.BaseDirectory"/>.</param>
     /// <exception cref="InvalidRunException">The matrix or its build settings are invalid; every problem is listed.</exception>
