@@ -160,12 +160,7 @@ internal sealed class AttemptSlots
 
     private Task<SlotEndpoint> AcquireAsync(LegPlacement placement, int rank, bool isRetry, CancellationToken cancellationToken)
     {
-        var waiter = new Waiter(placement, rank, _endpoints.Where(e => placement.Allows(e.Endpoint)).ToArray());
-        if (waiter.Takers.Length == 0)
-        {
-            return Task.FromException<SlotEndpoint>(new NoEndpointException(NoEndpointReason(placement, waiter.Takers)));
-        }
-
+        var waiter = new Waiter(placement, rank);
         lock (_gate)
         {
             if (isRetry)
@@ -213,18 +208,10 @@ internal sealed class AttemptSlots
     /// <summary>Hands free slots to waiters, retries first, each in order; fails waiters no endpoint that is up could take. Caller holds the lock.</summary>
     private void Dispatch()
     {
-        // With no slot free and every endpoint up, no waiter can be given a slot or failed (every waiter has a taker,
-        // see AcquireAsync): stop there, so a release does not cost a walk over thousands of queued legs.
-        var anyDown = Array.Exists(_endpoints, static e => e.DownReason is not null);
         foreach (var queue in (List<Waiter>[])[_retries, _fresh])
         {
             for (var i = 0; i < queue.Count;)
             {
-                if (_free == 0 && !anyDown)
-                {
-                    return;
-                }
-
                 var waiter = queue[i];
                 if (waiter.Source.Task.IsCompleted)
                 {
@@ -232,7 +219,7 @@ internal sealed class AttemptSlots
                     continue;
                 }
 
-                var takers = waiter.Takers;
+                var takers = _endpoints.Where(e => waiter.Placement.Allows(e.Endpoint)).ToArray();
                 if (takers.All(e => e.DownReason is not null))
                 {
                     waiter.Source.TrySetException(new NoEndpointException(NoEndpointReason(waiter.Placement, takers)));
@@ -311,15 +298,12 @@ internal sealed class AttemptSlots
         }
     }
 
-    private sealed class Waiter(LegPlacement placement, int rank, EndpointState[] takers)
+    private sealed class Waiter(LegPlacement placement, int rank)
     {
         public LegPlacement Placement { get; } = placement;
 
         /// <summary>The leg's place in the start order (first attempts are served in this order).</summary>
         public int Rank { get; } = rank;
-
-        /// <summary>The endpoints this waiter's placement allows (fixed for the run).</summary>
-        public EndpointState[] Takers { get; } = takers;
 
         public TaskCompletionSource<SlotEndpoint> Source { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
