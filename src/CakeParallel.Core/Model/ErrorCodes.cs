@@ -131,6 +131,21 @@ public static class ErrorCodes
     /// <summary>The matrix file lacks a required key.</summary>
     public const string MatrixFileMissingKey = "CPAR0306";
 
+    /// <summary>A target of the matrix file needs a target the file does not define.</summary>
+    public const string TargetNeedUnknown = "CPAR0307";
+
+    /// <summary>The targets' needs form a cycle (e.g. <c>base -> app -> base</c>).</summary>
+    public const string TargetNeedCycle = "CPAR0308";
+
+    /// <summary>A leg of a target matches no leg of a target it needs (no leg there has its shared axis values).</summary>
+    public const string TargetNeedUnmatched = "CPAR0309";
+
+    /// <summary>The matrix file has both <c>targets</c> and a top-level <c>matrix</c>.</summary>
+    public const string TargetsWithMatrix = "CPAR0310";
+
+    /// <summary>A target's name is not letters, digits, '-' and '_', or is also a parameter of a target that needs it.</summary>
+    public const string TargetNameInvalid = "CPAR0311";
+
     // CPAR04xx: reports (invalid report settings are reported with the other input errors; writing failures after the run).
     /// <summary>A report file path is blank, names a directory, or its folder cannot be created.</summary>
     public const string ReportPathUnusable = "CPAR0401";
