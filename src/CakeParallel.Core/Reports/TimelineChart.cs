@@ -42,10 +42,10 @@ internal static class TimelineChart
            .Append("<rect width=\"6\" height=\"6\" class=\"hatch-bg\"/><rect width=\"2.5\" height=\"6\" class=\"hatch-line\"/></pattern></defs>\n");
 
         Axis(svg, scale, span, rowsBottom, slotLanes.Count == 0 ? laneTop + LaneHeight : slotsTop + slotLanes.Count * RowHeight);
-        var slotsFullFrom = SlotsFullFrom(result);
+        var slotWaits = SlotWaits.Of(result);
         for (var i = 0; i < rows; i++)
         {
-            Row(svg, result, result.Legs[i], AxisHeight + i * RowHeight, i, scale, slotsFullFrom);
+            Row(svg, result, result.Legs[i], AxisHeight + i * RowHeight, i, scale, slotWaits);
             ReportBuffer.Spill(svg, output);
         }
 
@@ -87,7 +87,7 @@ internal static class TimelineChart
         svg.Append("</g>\n");
     }
 
-    private static void Row(StringBuilder svg, RunResult result, LegResult leg, double top, int index, Scale scale, double? slotsFullFrom)
+    private static void Row(StringBuilder svg, RunResult result, LegResult leg, double top, int index, Scale scale, SlotWaits? slotWaits)
     {
         var mid = top + RowHeight / 2;
         var barTop = mid - BarHeight / 2;
@@ -115,7 +115,7 @@ internal static class TimelineChart
             var firstStart = Offset(result, leg.Attempts[0]);
             if (firstStart > 0)
             {
-                var why = slotsFullFrom < firstStart ? " (waiting for a slot)" : "";
+                var why = slotWaits?.Waited(leg, firstStart) == true ? " (waiting for a slot)" : leg.NeedsWait is not null ? " (waiting for the legs it needs)" : "";
                 svg.Append(CultureInfo.InvariantCulture, $"<line class=\"queued\" x1=\"{N(scale.X(0))}\" y1=\"{N(mid)}\" x2=\"{N(scale.X(firstStart))}\" y2=\"{N(mid)}\"><title>{Text($"{leg.Name}: started {DurationText.Format(TimeSpan.FromSeconds(firstStart))} after the run{why}")}</title></line>\n");
             }
 
@@ -148,38 +148,89 @@ internal static class TimelineChart
     }
 
     /// <summary>
-    /// The first moment every slot was held (offset from the run's start), if any: a leg that started after it
-    /// waited for a slot. Legs queue from the run's start, so a leg that started late while a slot was free all along
-    /// was only being spawned (or waiting for services), not waiting for a slot. A leg's own attempts start at or
-    /// after its first start, so they never count towards the slots it waited for; one sweep serves every leg.
+    /// Whether legs waited for a slot: every slot was held by other legs' attempts at some moment before a leg
+    /// started (and after its needs were done: before, it waited for them, holding no place in the line for a slot).
+    /// Legs queue from the run's start, so a leg that started late while a slot was free all along was only being
+    /// spawned (or waiting for services), not waiting for a slot. One sweep over every attempt serves all legs: a
+    /// leg's own attempts start at or after its first start, so they never count towards the slots it waited for.
     /// </summary>
-    private static double? SlotsFullFrom(RunResult result)
+    private sealed class SlotWaits
     {
-        if (result.Settings?.MaxParallel is not { } limit)
-        {
-            return null;
-        }
+        private readonly int _limit;
 
-        var changes = new List<(double T, int Delta)>();
-        foreach (var attempt in LiveAttempts(result))
-        {
-            var start = Offset(result, attempt);
-            changes.Add((start, 1));
-            changes.Add((start + attempt.Duration.TotalSeconds, -1));
-        }
+        // Every attempt's start (+1) and end (-1), by time; _held[j] slots are held after the first j changes.
+        private readonly double[] _times;
+        private readonly int[] _held;
 
-        changes.Sort();
-        var held = 0;
-        foreach (var (t, delta) in changes)
+        // The first j' >= j with every slot held after j' changes (int.MaxValue: none).
+        private readonly int[] _nextFull;
+
+        private SlotWaits(int limit, List<(double T, int Delta)> changes)
         {
-            held += delta;
-            if (held >= limit)
+            _limit = limit;
+            changes.Sort();
+            _times = changes.Select(c => c.T).ToArray();
+            _held = new int[changes.Count + 1];
+            for (var j = 0; j < changes.Count; j++)
             {
-                return t;
+                _held[j + 1] = _held[j] + changes[j].Delta;
+            }
+
+            _nextFull = new int[_held.Length + 1];
+            _nextFull[_held.Length] = int.MaxValue;
+            for (var j = _held.Length - 1; j >= 0; j--)
+            {
+                _nextFull[j] = _held[j] >= _limit ? j : _nextFull[j + 1];
             }
         }
 
-        return null;
+        public static SlotWaits? Of(RunResult result)
+        {
+            if (result.Settings?.MaxParallel is not { } limit)
+            {
+                return null;
+            }
+
+            var changes = new List<(double T, int Delta)>();
+            foreach (var attempt in LiveAttempts(result))
+            {
+                var start = Offset(result, attempt);
+                changes.Add((start, 1));
+                changes.Add((start + attempt.Duration.TotalSeconds, -1));
+            }
+
+            return new SlotWaits(limit, changes);
+        }
+
+        /// <summary>Whether every slot was held at some moment before <paramref name="start"/> (after the leg's needs were done).</summary>
+        public bool Waited(LegResult leg, double start)
+        {
+            // The slots held just before start are _held[before]; a moment counts once it lasts past the needs' end.
+            var before = CountBefore(start, inclusive: false);
+            var queuedAt = leg.NeedsWait?.TotalSeconds ?? 0;
+            var from = queuedAt == 0 ? 0 : Math.Min(CountBefore(queuedAt, inclusive: true), before);
+            return _nextFull[from] <= before;
+        }
+
+        /// <summary>How many changes happen before <paramref name="time"/> (or at it, when <paramref name="inclusive"/>).</summary>
+        private int CountBefore(double time, bool inclusive)
+        {
+            int low = 0, high = _times.Length;
+            while (low < high)
+            {
+                var middle = (low + high) / 2;
+                if (_times[middle] < time || (inclusive && _times[middle] == time))
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            return low;
+        }
     }
 
     private static void RetryWait(StringBuilder svg, LegResult leg, AttemptRecord attempt, double from, double to, double barTop, Scale scale)

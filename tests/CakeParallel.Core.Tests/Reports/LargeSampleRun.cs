@@ -6,7 +6,7 @@ namespace CakeParallel.Tests.Reports;
 /// <summary>
 /// A fixed, made-up result of a run of many legs on a pool of two docker engines (every status, retries with
 /// backoff, machine-wide admission waits, legs that waited for a slot, parameters, tails with markup, images,
-/// tags, pushed digests, shards): large enough that every report is written in many pieces. Deterministic, so
+/// tags, pushed digests, shards, waits for needed legs): large enough that every report is written in many pieces. Deterministic, so
 /// its reports can be compared with the ones written before reports were streamed (Fixtures/large-sample.*).
 /// </summary>
 internal static class LargeSampleRun
@@ -104,6 +104,9 @@ internal static class LargeSampleRun
             Remarks = i % 13 == 0 ? ["left a process behind: sleep (pid 4242)"] : [],
             Shard = new Shard(2, 3),
             Host = "build-agent-7",
+            // Some legs waited for the legs they need for part of their late start (from the run's start on).
+            Needs = i % 5 == 2 ? ["id-00000000"] : [],
+            NeedsWait = i % 5 == 2 && attempts.Count > 0 ? TimeSpan.FromSeconds(i * 0.75 * (i % 2 == 0 ? 0.5 : 1.0)) : null,
         };
     }
 }
