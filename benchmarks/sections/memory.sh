@@ -56,7 +56,7 @@ echo "   in dotnet cake or dotnet msbuild the runner adds to that host's own bas
 
 echo "== one leg writing 200 MB of output (goal: at most 16 MB above the baseline) =="
 gen="yes 'a line of output from a chatty build step, about eighty bytes long....' | head -c 200000000"
-row "CakeParallel -j1" "$(rss $bench 1 1 sh -c "$gen")" "$idle" 16 "$warm"
+row "CakeParallel -j1" "$(rss $bench 1 1 sh -c "$gen")" "$idle" 16
 # GNU parallel and xargs against their own idle baselines (one job of true), as the runner is against its own.
 parallel_idle=$(rss parallel -j1 true ::: 1)
 xargs_idle=$(rss sh -c "echo 1 | xargs -P1 -I{} true")
