@@ -7,7 +7,7 @@ using CakeParallel.Tests.Services;
 namespace CakeParallel.Tests.Supervision;
 
 /// <summary>A leg inherits no fd but its stdin, stdout and stderr: not the runner's, not even one the host leaked to it.</summary>
-public sealed partial class DescriptorTests : IDisposable
+public sealed class DescriptorTests : IDisposable
 {
     private readonly Scratch _scratch = new();
     private readonly string _pool = "test-" + Guid.NewGuid().ToString("N")[..12];
@@ -68,9 +68,10 @@ public sealed partial class DescriptorTests : IDisposable
         exit.Tail.ShouldBe(["0", "1", "2"]);
     }
 
-    [LibraryImport("libc", EntryPoint = "dup")]
-    private static partial int Dup(int fd);
+    // DllImport: the test project allows no unsafe code, which LibraryImport's generated stubs need.
+    [DllImport("libc", EntryPoint = "dup")]
+    private static extern int Dup(int fd);
 
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
+    [DllImport("libc", EntryPoint = "close")]
+    private static extern int Close(int fd);
 }
