@@ -9,14 +9,14 @@ internal readonly record struct SpawnedChild(int ProcessId, int ProcessFd, SafeP
 /// <summary>
 /// Starts a process with glibc's posix_spawn(3) as the leader of a new session and process group
 /// (<c>POSIX_SPAWN_SETSID</c>): one clone and one exec, where <c>Process.Start</c> through <c>setsid</c> needed two
-/// execs. In the child every signal is at its default and none is blocked (the runtime ignores SIGPIPE, which a
-/// leg must not inherit), fds 0–2 are its pipes and every other fd is closed, whatever the host leaked to us.
+/// execs. In the child no signal is blocked and signals keep their disposition as <c>Process.Start</c> leaves
+/// them (handled ones default, ignored ones, like the runtime's SIGPIPE, ignored); fds 0–2 are its pipes and
+/// every other fd is closed, whatever the host leaked to us.
 /// </summary>
 internal static unsafe partial class PosixSpawn
 {
     private const int OCloexec = 0x80000;
     private const int FDupfdCloexec = 1030;
-    private const short SpawnSetSignalDefaults = 0x04;
     private const short SpawnSetSignalMask = 0x08;
     private const short SpawnSetSession = 0x80;
     private const int PidfdOpenSyscall = 434;
@@ -77,9 +77,7 @@ internal static unsafe partial class PosixSpawn
             }
 
             Check(PosixSpawnAttrInit(attr));
-            Check(PosixSpawnAttrSetFlags(attr, SpawnSetSession | SpawnSetSignalDefaults | SpawnSetSignalMask));
-            _ = SignalFillSet(signals);
-            Check(PosixSpawnAttrSetSignalDefault(attr, signals));
+            Check(PosixSpawnAttrSetFlags(attr, SpawnSetSession | SpawnSetSignalMask));
             _ = SignalEmptySet(signals);
             Check(PosixSpawnAttrSetSignalMask(attr, signals));
 
@@ -196,9 +194,6 @@ internal static unsafe partial class PosixSpawn
     [LibraryImport("libc", EntryPoint = "close")]
     internal static partial int Close(int fd);
 
-    [LibraryImport("libc", EntryPoint = "sigfillset")]
-    private static partial int SignalFillSet(void* set);
-
     [LibraryImport("libc", EntryPoint = "sigemptyset")]
     private static partial int SignalEmptySet(void* set);
 
@@ -210,9 +205,6 @@ internal static unsafe partial class PosixSpawn
 
     [LibraryImport("libc", EntryPoint = "posix_spawnattr_setflags")]
     private static partial int PosixSpawnAttrSetFlags(void* attr, short flags);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setsigdefault")]
-    private static partial int PosixSpawnAttrSetSignalDefault(void* attr, void* set);
 
     [LibraryImport("libc", EntryPoint = "posix_spawnattr_setsigmask")]
     private static partial int PosixSpawnAttrSetSignalMask(void* attr, void* set);

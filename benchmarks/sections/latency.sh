@@ -1,0 +1,39 @@
+# Latency: a timed-out leg's process group (which ignores SIGTERM) is dead within grace + 100 ms of the timeout;
+# on Ctrl+C (SIGINT to the engine host) the summary is printed within grace + 250 ms.
+grace=2
+runs=5
+[ "$quick" = 1 ] && grace=1 runs=2
+
+header "Timeout latency: timeout 1 s, grace $grace s, a group that ignores SIGTERM ($runs runs; ms after timeout + grace)"
+late=""
+for run in $(seq "$runs"); do
+  late="$late $($bench timeout-latency 1 "$grace")" || return 1
+done
+worst=$(python3 -c "import sys; print(max(float(x) for x in sys.argv[1:]))" $late)
+printf '  late by (ms): %s   worst %s ms (goal: at most 100, %s)\n' "$late" "$worst" "$(verdict "$worst" 100)"
+row "Timeout → group dead (grace $grace s)" "grace + ${worst} ms (worst of $runs)" "" "" "≤ grace + 100 ms"
+
+header "Ctrl+C latency: SIGINT to the host running 2 legs that ignore SIGTERM, grace $grace s ($runs runs; ms after signal + grace)"
+late=""
+for run in $(seq "$runs"); do
+  late="$late $(python3 - "$grace" $bench cancel-latency "$grace" <<'PY'
+import subprocess, sys, time, signal
+grace = float(sys.argv[1])
+host = subprocess.Popen(sys.argv[2:], stdout=subprocess.PIPE, text=True)
+assert host.stdout.readline().strip() == "ready"
+sent = time.monotonic()
+host.send_signal(signal.SIGINT)
+for line in host.stdout:
+    if line.strip() == "summary printed":
+        printed = time.monotonic()
+        break
+else:
+    sys.exit("the host never printed its summary")
+host.wait()
+print(f"{(printed - sent - grace) * 1000:.0f}")
+PY
+)" || return 1
+done
+worst=$(python3 -c "import sys; print(max(float(x) for x in sys.argv[1:]))" $late)
+printf '  late by (ms): %s   worst %s ms (goal: at most 250, %s)\n' "$late" "$worst" "$(verdict "$worst" 250)"
+row "Ctrl+C → summary printed (grace $grace s)" "grace + ${worst} ms (worst of $runs)" "" "" "≤ grace + 250 ms"
