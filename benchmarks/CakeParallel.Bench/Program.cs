@@ -230,7 +230,8 @@ var dispatchClock = Stopwatch.StartNew();
 var jobs = int.Parse(rest[0], CultureInfo.InvariantCulture);
 var copies = int.Parse(rest[1], CultureInfo.InvariantCulture);
 var specs = Enumerable.Range(1, copies).Select(i => new LegSpec("leg-" + i.ToString(CultureInfo.InvariantCulture), rest[2], rest[3..])).ToList();
-var logs = Path.Combine(Path.GetTempPath(), "cakeparallel-bench-logs");
+// A fresh log folder, as in a CI checkout (rewriting the last run's logs costs the file system more).
+var logs = Directory.CreateTempSubdirectory("cakeparallel-bench-logs-").FullName;
 var plan = RunPlanner.Plan(specs, new RunOptions { LogDirectory = logs }, new RunOverrides { MaxParallel = jobs }, RunPrecedence.ProcessEnvironment()).GetPlanOrThrow();
 var dispatched = await ParallelRunner.RunAsync(plan);
 if (timed)
@@ -238,4 +239,5 @@ if (timed)
     Console.WriteLine(dispatchClock.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture));
 }
 
+Directory.Delete(logs, recursive: true);
 return dispatched.Succeeded ? 0 : 1;

@@ -148,8 +148,12 @@ internal sealed class AttemptSlots
         var waiter = new Waiter(platform);
         lock (_gate)
         {
-            (isRetry ? _retries : _fresh).Add(waiter);
-            Dispatch();
+            if (!FailWhenNoEndpointIsUp(waiter))
+            {
+                (isRetry ? _retries : _fresh).Add(waiter);
+                Dispatch();
+            }
+
             if (waiter.Source.Task.IsCompleted || !cancellationToken.CanBeCanceled)
             {
                 return waiter.Source.Task;
@@ -183,6 +187,9 @@ internal sealed class AttemptSlots
     /// <summary>Hands free slots to waiters, retries first, each in order; fails waiters no endpoint that is up could take. Caller holds the lock.</summary>
     private void Dispatch()
     {
+        // With no slot free and every endpoint up, no waiter can be served or failed (one no endpoint takes failed
+        // when it queued): stop there, so queueing and releasing stay cheap with thousands of legs waiting.
+        var anyDown = AnyEndpointDown();
         foreach (var queue in (List<Waiter>[])[_retries, _fresh])
         {
             for (var i = 0; i < queue.Count;)
@@ -194,17 +201,30 @@ internal sealed class AttemptSlots
                     continue;
                 }
 
-                var takers = _endpoints.Where(e => e.Endpoint.Takes(waiter.Platform)).ToArray();
-                if (takers.All(e => e.DownReason is not null))
+                if (_free == 0 && !anyDown)
                 {
-                    var platform = waiter.Platform is null ? "" : $" that builds '{waiter.Platform}'";
-                    var reasons = string.Join("; ", takers.Select(e => e.DownReason));
-                    waiter.Source.TrySetException(new NoEndpointException($"every engine{platform} is down: {reasons}"));
+                    return;
+                }
+
+                if (FailWhenNoEndpointIsUp(waiter))
+                {
                     queue.RemoveAt(i);
                     continue;
                 }
 
-                var chosen = _free > 0 ? takers.Where(e => e.DownReason is null && e.Running < e.Endpoint.Limit).MaxBy(e => e.Endpoint.Limit - e.Running) : null;
+                EndpointState? chosen = null;
+                if (_free > 0)
+                {
+                    foreach (var endpoint in _endpoints)
+                    {
+                        if (endpoint.Endpoint.Takes(waiter.Platform) && endpoint.DownReason is null && endpoint.Running < endpoint.Endpoint.Limit
+                            && (chosen is null || endpoint.Endpoint.Limit - endpoint.Running > chosen.Endpoint.Limit - chosen.Running))
+                        {
+                            chosen = endpoint;
+                        }
+                    }
+                }
+
                 if (chosen is null)
                 {
                     i++;
@@ -220,6 +240,34 @@ internal sealed class AttemptSlots
                 queue.RemoveAt(i);
             }
         }
+    }
+
+    private bool AnyEndpointDown()
+    {
+        foreach (var endpoint in _endpoints)
+        {
+            if (endpoint.DownReason is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Fails <paramref name="waiter"/> when every endpoint that takes its platform is down (or none takes it).</summary>
+    private bool FailWhenNoEndpointIsUp(Waiter waiter)
+    {
+        var takers = _endpoints.Where(e => e.Endpoint.Takes(waiter.Platform)).ToArray();
+        if (!takers.All(e => e.DownReason is not null))
+        {
+            return false;
+        }
+
+        var platform = waiter.Platform is null ? "" : $" that builds '{waiter.Platform}'";
+        var reasons = string.Join("; ", takers.Select(e => e.DownReason));
+        waiter.Source.TrySetException(new NoEndpointException($"every engine{platform} is down: {reasons}"));
+        return true;
     }
 
     private async Task RecoverAsync(EndpointState state)

@@ -34,6 +34,9 @@ internal static class EscapedProcesses
     /// </summary>
     public static readonly TimeSpan RecentWindow = TimeSpan.FromSeconds(1);
 
+    // Up to this many pids handed out since a leg started, they are tried one by one rather than listed from /proc.
+    private const int DirectProbeLimit = 64;
+
     /// <summary>The live processes that carry <paramref name="marker"/>.</summary>
     /// <param name="marker">The value of <see cref="MarkerVariable"/>.</param>
     /// <param name="firstProcessId">
@@ -48,27 +51,52 @@ internal static class EscapedProcesses
     {
         var needle = Encoding.ASCII.GetBytes(MarkerVariable + "=" + marker + "\0");
         var lastProcessId = LastProcessId();
-        var recent = lived is { } age && age < RecentWindow && lastProcessId is not null;
-        var wrapped = lastProcessId is not { } last || last < firstProcessId;
         var found = new List<EscapedProcess>();
-        var self = Environment.ProcessId;
+        if (lived is { } age && age < RecentWindow && lastProcessId is { } last)
+        {
+            var window = last >= firstProcessId ? last - firstProcessId + 1 : int.MaxValue;
+            if (window <= DirectProbeLimit)
+            {
+                // A few pids were handed out since: try each directly instead of reading all of /proc. Thread ids
+                // are pids too; a thread of a marked process carries the marker as well, so only group leaders count.
+                for (var pid = firstProcessId; pid <= last; pid++)
+                {
+                    Consider(pid, needle, found, leadersOnly: true);
+                }
+
+                return found;
+            }
+        }
+
+        var recent = lived is { } lifetime && lifetime < RecentWindow && lastProcessId is not null;
+        var wrapped = lastProcessId is not { } newest || newest < firstProcessId;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(directory.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                || pid == self
-                || !(recent ? CreatedSince(pid, firstProcessId, lastProcessId!.Value) : wrapped || pid >= firstProcessId))
+            if (int.TryParse(Path.GetFileName(directory.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && (recent ? CreatedSince(pid, firstProcessId, lastProcessId!.Value) : wrapped || pid >= firstProcessId))
             {
-                continue;
-            }
-
-            if (Carries(pid, needle) && ProcStat.TryRead(pid, out var stat) && stat.State is not ('Z' or 'X'))
-            {
-                found.Add(new EscapedProcess(pid, stat.ProcessGroup, Name(pid)));
+                Consider(pid, needle, found, leadersOnly: false);
             }
         }
 
         return found;
     }
+
+    private static void Consider(int pid, byte[] needle, List<EscapedProcess> found, bool leadersOnly)
+    {
+        if (pid != Environment.ProcessId && Carries(pid, needle) && ProcStat.TryRead(pid, out var stat) && stat.State is not ('Z' or 'X')
+            && (!leadersOnly || LeadsThreadGroup(pid)))
+        {
+            found.Add(new EscapedProcess(pid, stat.ProcessGroup, Name(pid)));
+        }
+    }
+
+    private static bool LeadsThreadGroup(int pid) =>
+        ProcFile.TryRead(pid, "status", static text =>
+        {
+            var at = text.IndexOf("\nTgid:\t"u8);
+            return at >= 0 && System.Buffers.Text.Utf8Parser.TryParse(text[(at + 7)..], out int group, out _) ? group : -1;
+        }, out var group) && group == pid;
 
     // Whether pid lies in the cyclic interval [first, last] of the pids handed out since first.
     private static bool CreatedSince(int pid, int first, int last) =>
