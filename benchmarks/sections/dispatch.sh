@@ -40,11 +40,12 @@ if [ "$quick" = 1 ]; then
   return 0
 fi
 
-# The alias and the task come from packages packed from this tree, with a version of their own.
+# The alias and the task come from packages packed from this tree, with a version of their own, built in a
+# configuration of their own (optimized like Release), so the Release build $bench runs from stays as it is.
 version="0.0.0-bench.$(date +%s)"
 feed="$out/feed"
 for project in src/CakeParallel.Core src/Cake.Parallel src/Msbuild.Tasks; do
-  dotnet pack "$repo/$project" -c Release -o "$feed" -p:Version="$version" -nologo -nodeReuse:false -v q >/dev/null || return 1
+  dotnet pack "$repo/$project" -c Bench -p:Optimize=true -o "$feed" -p:Version="$version" -nologo -nodeReuse:false -v q >/dev/null || return 1
 done
 
 header "Dispatch through the Cake alias RunParallel: $legs x 'true', -j$jobs (timed inside the script around the call)"
@@ -59,13 +60,17 @@ Task("Default").Does(() =>
     RunParallel(legs, settings);
     Information("dispatch-seconds {0:0.000}", clock.Elapsed.TotalSeconds);
 });
+RunTarget("Default");
 CAKE
+(cd "$repo" && dotnet tool restore >/dev/null) || return 1
 cake=""
 for run in 1 2 3; do
   # From the repository root, whose tool manifest pins cake.tool; default verbosity, output to a file.
-  (cd "$repo" && dotnet cake "$out/cake/build.cake" --nuget_source="$feed" > "$out/cake/run.log" 2>&1) \
+  (cd "$repo" && NO_COLOR=1 dotnet cake "$out/cake/build.cake" --nuget_source="$feed" > "$out/cake/run.log" 2>&1) \
     || { echo "  dotnet cake failed:"; tail -20 "$out/cake/run.log"; return 1; }
-  cake="$cake $(grep -o 'dispatch-seconds [0-9.]*' "$out/cake/run.log" | cut -d' ' -f2)"
+  seconds=$(grep -o 'dispatch-seconds [0-9.]*' "$out/cake/run.log" | cut -d' ' -f2)
+  [ -n "$seconds" ] || { echo "  the Cake script printed no time:"; tail -20 "$out/cake/run.log"; return 1; }
+  cake="$cake $seconds"
 done
 printf '  %-34s %s s (log lines of the last run: %s)\n' "RunParallel, entry to return" "$(stats "$cake")" "$(wc -l < "$out/cake/run.log")"
 ratio=$(python3 -c "print(f'{$(mean "$cake") / $peer:.2f}')")
@@ -101,7 +106,9 @@ task=""
 for run in 1 2 3; do
   NUGET_PACKAGES="$out/msbuild/packages" dotnet msbuild "$out/msbuild/Dispatch.csproj" -t:Dispatch -nodeReuse:false -nologo > "$out/msbuild/run.log" 2>&1 \
     || { echo "  dotnet msbuild failed:"; tail -20 "$out/msbuild/run.log"; return 1; }
-  task="$task $(grep -o 'dispatch-seconds [0-9.]*' "$out/msbuild/run.log" | cut -d' ' -f2)"
+  seconds=$(grep -o 'dispatch-seconds [0-9.]*' "$out/msbuild/run.log" | cut -d' ' -f2)
+  [ -n "$seconds" ] || { echo "  the MSBuild target printed no time:"; tail -20 "$out/msbuild/run.log"; return 1; }
+  task="$task $seconds"
 done
 printf '  %-34s %s s (log lines of the last run: %s)\n' "ParallelExec, entry to return" "$(stats "$task")" "$(wc -l < "$out/msbuild/run.log")"
 ratio=$(python3 -c "print(f'{$(mean "$task") / $peer:.2f}')")
