@@ -21,7 +21,8 @@ for run in $(seq "$runs"); do
   late="$late $(python3 - "$grace" $bench cancel-latency "$grace" <<'PY'
 import subprocess, sys, time, signal
 grace = float(sys.argv[1])
-host = subprocess.Popen(sys.argv[2:], stdout=subprocess.PIPE, text=True)
+# A script run in the background has SIGINT ignored, and a host started so keeps ignoring it: undo that.
+host = subprocess.Popen(sys.argv[2:], stdout=subprocess.PIPE, text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 assert host.stdout.readline().strip() == "ready"
 sent = time.monotonic()
 host.send_signal(signal.SIGINT)
