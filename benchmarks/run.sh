@@ -9,7 +9,7 @@
 #   --only    runs the named sections only (see --list).
 #
 # Sections are the files benchmarks/sections/<name>.sh, run in the order of $order, then any others by name.
-# A section file is sourced by this script and uses only what it provides:
+# A section file is sourced by this script, in a subshell of its own, and uses what it provides:
 #   $bench            the driver (CakeParallel.Bench, Release), e.g. "$bench dispatch 2 1000 true"
 #   $quick            1 in --quick mode, else 0;      $out  a scratch folder, removed at the end
 #   $repo             the repository root;            $here the benchmarks folder
@@ -18,7 +18,7 @@
 #                     its user+system CPU seconds (children included); fails when CMD does
 #   stats LIST        prints "mean ± stddev" of a space-separated list of numbers (as seconds, 3 decimals)
 #   mean LIST         prints the mean of a list
-#   row CASE CAKEPARALLEL PEERS RATIO GOAL
+#   table_row CASE CAKEPARALLEL PEERS RATIO GOAL
 #                     adds a row to the final table (RATIO and GOAL as text; use "" when there is none) and
 #                     prints it; a ratio above its limit is marked by `verdict`.
 #   verdict RATIO LIMIT  prints "meets" or "misses"
@@ -70,7 +70,7 @@ stats() { python3 -c "import statistics as s, sys; v=[float(x) for x in sys.argv
 mean() { python3 -c "import statistics as s, sys; print(f'{s.mean(float(x) for x in sys.argv[1:]):.3f}')" $1; }
 verdict() { python3 -c "import sys; print('meets' if float(sys.argv[1]) <= float(sys.argv[2]) else 'misses')" "$1" "$2"; }
 
-row() {
+table_row() {
   printf '| %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" "$5" >> "$table"
   printf '  -> %s: CakeParallel %s; %s; ratio %s; goal %s\n' "$1" "$2" "$3" "${4:--}" "${5:--}"
 }
@@ -85,8 +85,10 @@ for name in $sections; do
     continue
   fi
 
+  # In a subshell: a section sees everything defined here, and what it defines or traps stays its own. The rows
+  # it adds go to the table file.
   # shellcheck source=/dev/null
-  source "sections/$name.sh" || echo "  section $name failed (exit $?); its rows are missing from the table" >&2
+  ( source "sections/$name.sh" ) || echo "  section $name failed (exit $?); its rows are missing from the table" >&2
 done
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')

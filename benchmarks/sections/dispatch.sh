@@ -32,7 +32,7 @@ peer=$(mean "$xs")
 ratio=$(python3 -c "print(f'{$(mean "$en_in") / $peer:.2f}')")
 cpu_ratio=$(python3 -c "print(f'{$(mean "$en_c") / $(mean "$xs_c"):.2f}')")
 printf '  engine (RunAsync) / xargs + setsid = %s (goal: at most 1.10, %s); CPU, whole process / xargs + setsid = %s\n' "$ratio" "$(verdict "$ratio" 1.10)" "$cpu_ratio"
-row "Dispatch, engine: $legs x true, -j$jobs (entry to return; whole process)" "$(mean "$en_in") s; $(mean "$en") s" \
+table_row "Dispatch, engine: $legs x true, -j$jobs (entry to return; whole process)" "$(mean "$en_in") s; $(mean "$en") s" \
   "xargs+setsid $peer s; xargs $(mean "$xa") s; GNU parallel $(mean "$gp") s" "$ratio ($(verdict "$ratio" 1.10))" "≤ 1.10 × xargs+setsid"
 
 if [ "$quick" = 1 ]; then
@@ -75,7 +75,7 @@ done
 printf '  %-34s %s s (log lines of the last run: %s)\n' "RunParallel, entry to return" "$(stats "$cake")" "$(wc -l < "$out/cake/run.log")"
 ratio=$(python3 -c "print(f'{$(mean "$cake") / $peer:.2f}')")
 printf '  alias / xargs + setsid = %s (goal: at most 1.25, %s)\n' "$ratio" "$(verdict "$ratio" 1.25)"
-row "Dispatch, Cake alias: $legs x true, -j$jobs (entry to return, default verbosity)" "$(mean "$cake") s" "xargs+setsid $peer s" "$ratio ($(verdict "$ratio" 1.25))" "≤ 1.25 × xargs+setsid"
+table_row "Dispatch, Cake alias: $legs x true, -j$jobs (entry to return, default verbosity)" "$(mean "$cake") s" "xargs+setsid $peer s" "$ratio ($(verdict "$ratio" 1.25))" "≤ 1.25 × xargs+setsid"
 
 header "Dispatch through the MSBuild task ParallelExec: $legs x 'true', -j$jobs (timed by the target around the task)"
 mkdir -p "$out/msbuild"
@@ -113,4 +113,4 @@ done
 printf '  %-34s %s s (log lines of the last run: %s)\n' "ParallelExec, entry to return" "$(stats "$task")" "$(wc -l < "$out/msbuild/run.log")"
 ratio=$(python3 -c "print(f'{$(mean "$task") / $peer:.2f}')")
 printf '  task / xargs + setsid = %s (goal: at most 1.25, %s)\n' "$ratio" "$(verdict "$ratio" 1.25)"
-row "Dispatch, MSBuild task: $legs x true, -j$jobs (entry to return, default verbosity)" "$(mean "$task") s" "xargs+setsid $peer s" "$ratio ($(verdict "$ratio" 1.25))" "≤ 1.25 × xargs+setsid"
+table_row "Dispatch, MSBuild task: $legs x true, -j$jobs (entry to return, default verbosity)" "$(mean "$task") s" "xargs+setsid $peer s" "$ratio ($(verdict "$ratio" 1.25))" "≤ 1.25 × xargs+setsid"

@@ -31,7 +31,7 @@ printf '  %-40s %s s\n' "parallel -j$jobs docker build" "$(stats "$gp")" "CakePa
 printf '  %-40s %s ms a leg\n' "docker client start (docker version)" "$client"
 ratio=$(python3 -c "print(f'{$(mean "$cp") / $(mean "$gp"):.3f}')")
 printf '  CakeParallel / parallel = %s (goal: at most 1.03, %s); the sleeps alone take %s s\n' "$ratio" "$(verdict "$ratio" 1.03)" "$ideal"
-row "Docker makespan: $count × RUN sleep $seconds, -j$jobs (whole processes)" "$(mean "$cp") s" "parallel docker build $(mean "$gp") s; docker client start $client ms a leg" "$ratio ($(verdict "$ratio" 1.03))" "≤ 1.03 × parallel"
+table_row "Docker makespan: $count × RUN sleep $seconds, -j$jobs (whole processes)" "$(mean "$cp") s" "parallel docker build $(mean "$gp") s; docker client start $client ms a leg" "$ratio ($(verdict "$ratio" 1.03))" "≤ 1.03 × parallel"
 
 if [ "$quick" = 0 ] && command -v dockerd >/dev/null && [ "$(id -u)" = 0 ]; then
   header "Docker matrix over one engine vs a pool of two"

@@ -13,7 +13,7 @@ done
 worst=$(python3 -c "import sys; print(max(float(x) for x in sys.argv[1:]))" $dead)
 printf '  group dead (watched from outside) late by (ms): %s   worst %s ms (goal: at most 100, %s)\n' "$dead" "$worst" "$(verdict "$worst" 100)"
 printf '  run returned (escape search, output drained, result built) late by (ms): %s\n' "$returned"
-row "Timeout → group dead (grace $grace s)" "grace + ${worst} ms (worst of $runs)" "" "" "≤ grace + 100 ms ($(verdict "$worst" 100))"
+table_row "Timeout → group dead (grace $grace s)" "grace + ${worst} ms (worst of $runs)" "" "" "≤ grace + 100 ms ($(verdict "$worst" 100))"
 
 header "Ctrl+C latency: SIGINT to the host running 2 legs that ignore SIGTERM, grace $grace s ($runs runs; ms after signal + grace)"
 late=""
@@ -39,4 +39,4 @@ PY
 done
 worst=$(python3 -c "import sys; print(max(float(x) for x in sys.argv[1:]))" $late)
 printf '  late by (ms): %s   worst %s ms (goal: at most 250, %s)\n' "$late" "$worst" "$(verdict "$worst" 250)"
-row "Ctrl+C → summary printed (grace $grace s)" "grace + ${worst} ms (worst of $runs)" "" "" "≤ grace + 250 ms ($(verdict "$worst" 250))"
+table_row "Ctrl+C → summary printed (grace $grace s)" "grace + ${worst} ms (worst of $runs)" "" "" "≤ grace + 250 ms ($(verdict "$worst" 250))"

@@ -4,7 +4,7 @@ header "Shared slots: take and give back a machine-wide slot, admission included
 line=$($bench shared-slot 100000) || return 1
 echo "  $line"
 us=$(echo "$line" | grep -o '[0-9.]* µs' | grep -o '[0-9.]*')
-row "Shared slot, take and give back" "$us µs" "" "" "≤ 200 µs ($(verdict "$us" 200))"
+table_row "Shared slot, take and give back" "$us µs" "" "" "≤ 200 µs ($(verdict "$us" 200))"
 
 if [ "$quick" = 1 ]; then
   echo "  (scheduling by history: skipped in --quick, it sleeps about 30 s)"
@@ -15,4 +15,4 @@ header "Scheduling by history: a skewed matrix's makespan, and shard balance (ab
 $bench schedule | tee "$out/schedule.txt" || return 1
 with=$(grep 'with history' "$out/schedule.txt" | grep -o 'optimum = [0-9.]*' | grep -o '[0-9.]*$')
 declared=$(grep 'declaration order' "$out/schedule.txt" | grep -o 'optimum = [0-9.]*' | grep -o '[0-9.]*$')
-row "Skewed matrix with history, makespan / optimum" "$with" "declaration order $declared" "$with ($(verdict "$with" 1.05))" "≤ 1.05"
+table_row "Skewed matrix with history, makespan / optimum" "$with" "declaration order $declared" "$with ($(verdict "$with" 1.05))" "≤ 1.05"
