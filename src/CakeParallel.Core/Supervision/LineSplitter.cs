@@ -54,23 +54,53 @@ internal sealed partial class LineSplitter : IDisposable
     }
 
     /// <summary>
-    /// Reads <paramref name="source"/> on a thread of its own, with large blocking reads and no hand-off per read,
-    /// so a process writing hundreds of megabytes is not slowed down by its reader. The task completes when the
-    /// stream ends, or as cancelled when <paramref name="cancellationToken"/> fires first: the thread is then left
-    /// to end with the pipe (a blocking read cannot be abandoned), and lines it still reads go to
-    /// <paramref name="onLine"/> as before.
+    /// Reads both output streams of a process on one thread of its own, with large blocking reads and no hand-off
+    /// per read, so a process writing hundreds of megabytes is not slowed down by its reader; when both have output
+    /// waiting, stdout is read first. The task completes when both streams ended, or as cancelled when
+    /// <paramref name="cancellationToken"/> fires first: the thread is then left to end with the pipes (a blocking
+    /// wait cannot be abandoned), and lines it still reads are handed out as before.
     /// </summary>
-    public static Task PumpOnThread(Stream source, int maxLineBytes, LineHandler onLine, CancellationToken cancellationToken)
+    public static Task PumpOnThread(Stream stdout, LineHandler onStdout, Stream stderr, LineHandler onStderr, int maxLineBytes, CancellationToken cancellationToken)
     {
-        WidenPipe(source);
+        if (stdout is not PipeStream outPipe || stderr is not PipeStream errorPipe || !OperatingSystem.IsLinux())
+        {
+            return Task.WhenAll(PumpAsync(stdout, maxLineBytes, onStdout, cancellationToken), PumpAsync(stderr, maxLineBytes, onStderr, cancellationToken));
+        }
+
+        WidenPipe(outPipe);
+        WidenPipe(errorPipe);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
             {
-                using var splitter = new LineSplitter(maxLineBytes, ThreadReadBytes, onLine);
-                while (splitter.Take(source.Read(splitter.Free.Span)))
+                using var outLines = new LineSplitter(maxLineBytes, ThreadReadBytes, onStdout);
+                using var errorLines = new LineSplitter(maxLineBytes, ThreadReadBytes, onStderr);
+                var streams = new (PipeStream Pipe, LineSplitter Lines)[] { (outPipe, outLines), (errorPipe, errorLines) };
+                var open = new List<int> { 0, 1 };
+                var waiting = new PollRequest[2];
+                while (open.Count > 0)
                 {
+                    for (var i = 0; i < open.Count; i++)
+                    {
+                        waiting[i] = new PollRequest { Descriptor = (int)streams[open[i]].Pipe.SafePipeHandle.DangerousGetHandle(), Events = PollIn };
+                    }
+
+                    if (Poll(waiting, (nuint)open.Count, -1) < 0)
+                    {
+                        continue; // EINTR: a signal arrived; wait again.
+                    }
+
+                    // In order, so stdout is read first when both have output waiting.
+                    var ready = open.Where((_, i) => waiting[i].ReturnedEvents != 0).ToList();
+                    foreach (var index in ready)
+                    {
+                        var (pipe, lines) = streams[index];
+                        if (!lines.Take(pipe.Read(lines.Free.Span)))
+                        {
+                            open.Remove(index);
+                        }
+                    }
                 }
 
                 done.TrySetResult();
@@ -176,15 +206,23 @@ internal sealed partial class LineSplitter : IDisposable
     /// Grows the pipe's kernel buffer from 64 KB to 1 MB (the unprivileged maximum) where the platform allows, so
     /// a chatty writer blocks less often and each read takes more at once; where it cannot, the pipe stays as it is.
     /// </summary>
-    private static void WidenPipe(Stream source)
-    {
-        if (OperatingSystem.IsLinux() && source is PipeStream pipe)
-        {
-            _ = Fcntl((int)pipe.SafePipeHandle.DangerousGetHandle(), SetPipeSize, 1024 * 1024);
-        }
-    }
+    private static void WidenPipe(PipeStream pipe) =>
+        _ = Fcntl((int)pipe.SafePipeHandle.DangerousGetHandle(), SetPipeSize, 1024 * 1024);
 
     private const int SetPipeSize = 1031; // F_SETPIPE_SZ
+    private const short PollIn = 1; // POLLIN; POLLHUP and POLLERR are reported without asking
+
+    /// <summary>Linux's <c>struct pollfd</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollRequest
+    {
+        public int Descriptor;
+        public short Events;
+        public short ReturnedEvents;
+    }
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static partial int Poll([In, Out] PollRequest[] requests, nuint count, int timeout);
 
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     private static partial int Fcntl(int fd, int command, int size);
