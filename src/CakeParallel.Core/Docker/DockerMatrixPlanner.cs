@@ -10,13 +10,16 @@ namespace CakeParallel.Docker;
 /// </summary>
 public static class DockerMatrixPlanner
 {
-    /// <summary>The legs of <paramref name="matrix"/>, in matrix order.</summary>
+    /// <summary>
+    /// The legs of <paramref name="matrix"/>, in matrix order. With <see cref="DockerPublishPolicy.AllOrNothing"/> they
+    /// push staging tags only: the final tags are written by the publish step of a run planned with <c>RunPlanner.PlanAsync</c>.
+    /// </summary>
     /// <param name="matrix">The docker matrix.</param>
     /// <param name="baseDirectory">The folder relative paths are resolved against when the matrix has no <see cref="DockerMatrix.BaseDirectory"/>.</param>
     /// <exception cref="InvalidRunException">The matrix or its build settings are invalid; every problem is listed.</exception>
     public static IReadOnlyList<LegSpec> Plan(DockerMatrix matrix, string baseDirectory)
     {
-        var plan = PlanLegs(matrix, baseDirectory);
+        var plan = PlanLegs(matrix, baseDirectory, Guid.CreateVersion7().ToString());
         if (plan.Errors.Count > 0)
         {
             throw new InvalidRunException(plan.Errors);
@@ -25,7 +28,7 @@ public static class DockerMatrixPlanner
         return plan.Legs.Select(l => l.Spec).ToArray();
     }
 
-    internal static DockerPlan PlanLegs(DockerMatrix matrix, string baseDirectory)
+    internal static DockerPlan PlanLegs(DockerMatrix matrix, string baseDirectory, string runId)
     {
         var matrixErrors = MatrixValidator.Validate(matrix.Matrix);
         if (matrixErrors.Count > 0)
@@ -62,7 +65,7 @@ public static class DockerMatrixPlanner
         for (var i = 0; i < parameters.Count; i++)
         {
             var builder = new DockerLegBuilder(names[i], parameters[i], matrix, templates, root, errors);
-            var leg = builder.Build(iidPrefix) is { } built ? built with { Spec = built.Spec with { Memory = matrix.Memory } } : null;
+            var leg = builder.Build(iidPrefix, runId) is { } built ? built with { Spec = built.Spec with { Memory = matrix.Memory } } : null;
             foreach (var (field, tag) in builder.Tags)
             {
                 if (!tagOwners.TryAdd(tag, names[i]))

@@ -18,7 +18,7 @@ internal sealed class MatrixFileReader
     private static readonly string[] BuildSettingKeys =
     [
         "context", "dockerfile", "target", "platform", "buildArgs", "passAxesAsBuildArgs", "tags", "labels", "cacheFrom", "cacheTo", "noCache", "pull",
-        "network", "secrets", "extraArguments", "docker", "dockerHost", "dockerContext", "buildKit", "environment", "legName", "removeLateTags", "lateTagWatch", "endpoints", "push",
+        "network", "secrets", "extraArguments", "docker", "dockerHost", "dockerContext", "buildKit", "environment", "legName", "removeLateTags", "lateTagWatch", "endpoints", "push", "publish",
     ];
 
     private static readonly string[] RunSettingKeys = ["maxParallel", "timeout", "retries", "failFast", "maxLegs", "shard", "sharedSlots", "memory"];
@@ -141,6 +141,7 @@ internal sealed class MatrixFileReader
                 case "buildKit": build = build with { BuildKit = Bool(value, p) }; break;
                 case "endpoints": build = build with { Endpoints = Endpoints(value, p) }; break;
                 case "push": build = build with { Push = Bool(value, p) ?? false }; break;
+                case "publish": build = build with { Publish = PublishPolicy(value, p) }; break;
                 case "environment": build = build with { EnvironmentVariables = StringMap(value, p).ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal) }; break;
                 case "legName": build = build with { LegName = String(value, p) }; break;
                 case "removeLateTags": build = build with { RemoveLateTags = Bool(value, p) ?? false }; break;
@@ -455,6 +456,21 @@ internal sealed class MatrixFileReader
         }
 
         return shard;
+    }
+
+    private DockerPublishPolicy PublishPolicy(JsonElement element, string path)
+    {
+        switch (String(element, path))
+        {
+            case null:
+            case "per-leg":
+                return DockerPublishPolicy.PerLeg;
+            case "all-or-nothing":
+                return DockerPublishPolicy.AllOrNothing;
+            case { } text:
+                _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"must be \"per-leg\" or \"all-or-nothing\", but is \"{text}\"."));
+                return DockerPublishPolicy.PerLeg;
+        }
     }
 
     private SharedSlots? Slots(JsonElement element, string path)
