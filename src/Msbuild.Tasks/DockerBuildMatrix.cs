@@ -109,6 +109,13 @@ public sealed class DockerBuildMatrix : ParallelRunTask
         set => _push = value;
     }
 
+    /// <summary>
+    /// When pushed tags appear in the registry: <c>per-leg</c> (each leg pushes its own tags) or <c>all-or-nothing</c>
+    /// (the legs push staging tags; the final tags are written only when every leg succeeded, and the run's
+    /// report says which legs held the publish back). Needs <see cref="Push"/>. Unset: the matrix file's setting.
+    /// </summary>
+    public string? Publish { get; set; }
+
     /// <summary>Force BuildKit on or off (<c>DOCKER_BUILDKIT</c>); unset: the client's default.</summary>
     public bool BuildKit
     {
@@ -156,6 +163,12 @@ public sealed class DockerBuildMatrix : ParallelRunTask
     private DockerMatrix ApplyParameters(DockerMatrix matrix, string projectDirectory, List<ValidationError> errors)
     {
         var build = matrix.Build;
+        var publish = build.Publish;
+        if (!string.IsNullOrEmpty(Publish) && !DockerPublishPolicyText.TryParse(Publish, out publish))
+        {
+            errors.Add(new ValidationError(ErrorCodes.DockerSettingInvalid, null, nameof(Publish), $"'{Publish}' is not a publish policy; use per-leg or all-or-nothing."));
+        }
+
         string Full(string path) => Path.GetFullPath(path, projectDirectory);
         build = build with
         {
@@ -175,6 +188,7 @@ public sealed class DockerBuildMatrix : ParallelRunTask
             BuildKit = _buildKit ?? build.BuildKit,
             Endpoints = Endpoints.Length > 0 ? ReadEndpoints(errors) : build.Endpoints,
             Push = _push ?? build.Push,
+            Publish = publish,
             LegName = string.IsNullOrEmpty(LegName) ? build.LegName : LegName,
         };
 

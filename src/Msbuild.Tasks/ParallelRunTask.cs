@@ -354,5 +354,15 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         {
             diagnostics.Message(MessageImportance.High, "  " + line);
         }
+
+        if (RunSummary.PublishLine(result) is { } publish)
+        {
+            diagnostics.Message(MessageImportance.High, $"{GetType().Name}: {publish}");
+        }
+
+        if (result.Publish is { FailsRun: true } failed)
+        {
+            diagnostics.Error(failed.ErrorCode ?? ErrorCodes.DockerPublishFailed, $"the all-or-nothing publish failed: {failed.Error}");
+        }
     }
 }

@@ -43,5 +43,10 @@ internal static class RunReport
         {
             log.WriteText(Verbosity.Minimal, LogLevel.Information, "  " + line);
         }
+
+        if (RunSummary.PublishLine(run) is { } publish)
+        {
+            log.WriteText(Verbosity.Minimal, run.Publish!.FailsRun ? LogLevel.Error : LogLevel.Information, "  " + publish);
+        }
     }
 }

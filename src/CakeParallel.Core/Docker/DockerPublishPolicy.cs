@@ -14,3 +14,22 @@ public enum DockerPublishPolicy
     /// </summary>
     AllOrNothing,
 }
+
+/// <summary>The policy's names in matrix files and MSBuild parameters: <c>per-leg</c> and <c>all-or-nothing</c>.</summary>
+public static class DockerPublishPolicyText
+{
+    /// <summary>Reads <c>per-leg</c> or <c>all-or-nothing</c> (exactly, lower case).</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="policy">The policy read; <see cref="DockerPublishPolicy.PerLeg"/> when the text is neither.</param>
+    /// <returns>True when the text names a policy.</returns>
+    public static bool TryParse(string? text, out DockerPublishPolicy policy)
+    {
+        (var known, policy) = text switch
+        {
+            "per-leg" => (true, DockerPublishPolicy.PerLeg),
+            "all-or-nothing" => (true, DockerPublishPolicy.AllOrNothing),
+            _ => (false, DockerPublishPolicy.PerLeg),
+        };
+        return known;
+    }
+}

@@ -460,17 +460,13 @@ internal sealed class MatrixFileReader
 
     private DockerPublishPolicy PublishPolicy(JsonElement element, string path)
     {
-        switch (String(element, path))
+        var text = String(element, path);
+        if (!DockerPublishPolicyText.TryParse(text, out var policy) && text is not null)
         {
-            case null:
-            case "per-leg":
-                return DockerPublishPolicy.PerLeg;
-            case "all-or-nothing":
-                return DockerPublishPolicy.AllOrNothing;
-            case { } text:
-                _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"must be \"per-leg\" or \"all-or-nothing\", but is \"{text}\"."));
-                return DockerPublishPolicy.PerLeg;
+            _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"must be \"per-leg\" or \"all-or-nothing\", but is \"{text}\"."));
         }
+
+        return policy;
     }
 
     private SharedSlots? Slots(JsonElement element, string path)
