@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Text.Json;
 
 namespace CakeParallel.Testing;
 
@@ -58,9 +59,29 @@ public sealed class LocalRegistry : IDisposable
     {
         using var client = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Head, $"http://{Address}/v2/{name}/manifests/{tag}");
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.docker.distribution.manifest.v2+json"));
+        foreach (var type in (string[])["application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json"])
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+        }
+
         using var response = client.Send(request);
         return response.IsSuccessStatusCode && response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.First() : null;
+    }
+
+    /// <summary>Every tag the registry holds for <paramref name="name"/> (its tag list), sorted; empty when it has none.</summary>
+    public IReadOnlyList<string> Tags(string name)
+    {
+        using var client = new HttpClient();
+        using var response = client.Send(new HttpRequestMessage(HttpMethod.Get, $"http://{Address}/v2/{name}/tags/list"));
+        if (!response.IsSuccessStatusCode)
+        {
+            return [];
+        }
+
+        using var document = JsonDocument.Parse(response.Content.ReadAsStream());
+        return document.RootElement.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Array
+            ? [.. tags.EnumerateArray().Select(t => t.GetString()!).Order(StringComparer.Ordinal)]
+            : [];
     }
 
     /// <summary>Stops the registry (it goes down; pushes to it fail).</summary>

@@ -1,0 +1,271 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CakeParallel.Docker;
+using CakeParallel.Matrix;
+using CakeParallel.Model;
+using CakeParallel.Reports;
+using CakeParallel.Runs;
+
+namespace CakeParallel.Tests.Docker;
+
+/// <summary>
+/// The all-or-nothing publish of a docker matrix against the real daemon and a real registry (Debian's
+/// docker-registry on 127.0.0.1): what the registry holds is read through its HTTP API.
+/// </summary>
+public sealed class DockerPublishTests : IDisposable
+{
+    private const string Dockerfile = "FROM local/busybox:1\nARG n\nCOPY fail /fail\nRUN test ! -e /fail/$n && echo $n > /n\n";
+
+    private readonly Scratch _scratch = new();
+    private readonly LocalRegistry _registry;
+    private readonly string _name = "cpar-publish-" + Guid.NewGuid().ToString("N")[..8];
+
+    public DockerPublishTests()
+    {
+        _registry = DockerAvailability.DaemonUnreachable is null ? LocalRegistry.Start() : null!;
+    }
+
+    public void Dispose()
+    {
+        if (_registry is not null)
+        {
+            var repository = $"{_registry.Address}/{_name}";
+            var images = TestDocker.Run(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", repository]).StandardOutput
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (images.Length > 0)
+            {
+                TestDocker.Run(["image", "rm", "--force", .. images]);
+            }
+
+            _registry.Dispose();
+        }
+
+        _scratch.Dispose();
+    }
+
+    /// <summary>Legs 1..3, each tagging <c>n</c> and <c>vn</c>; a leg fails when <c>fail/n</c> exists in the context.</summary>
+    private DockerMatrix Matrix(DockerPublishPolicy publish, params int[] failing)
+    {
+        var context = _scratch.PathOf("app");
+        Directory.CreateDirectory(Path.Combine(context, "fail"));
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), Dockerfile);
+        File.WriteAllText(Path.Combine(context, "fail", ".keep"), "");
+        foreach (var n in failing)
+        {
+            File.WriteAllText(Path.Combine(context, "fail", n.ToString(System.Globalization.CultureInfo.InvariantCulture)), "");
+        }
+
+        return new DockerMatrix
+        {
+            Matrix = new MatrixDefinition { Axes = [new MatrixAxis("n", ["1", "2", "3"])] },
+            Build = new DockerBuildSettings
+            {
+                Context = context,
+                Tags = [$"{_registry.Address}/{_name}:{{n}}", $"{_registry.Address}/{_name}:v{{n}}"],
+                Push = true,
+                Publish = publish,
+            },
+            Retries = 0,
+        };
+    }
+
+    private RunOptions Options(string? report = null, string? resumeFrom = null) => _scratch.Options(3) with
+    {
+        Reports = new ReportOptions { ReportFile = report, ResumeFrom = resumeFrom },
+    };
+
+    private static readonly string[] FinalTags = ["1", "2", "3", "v1", "v2", "v3"];
+
+    [DockerFact]
+    public async Task OneFailingLegMovesNoTagAndTheReportNamesItAndTheSuccessfulDigests()
+    {
+        var report = _scratch.PathOf("held-back.json");
+
+        var run = await DockerMatrixRunner.RunAsync(Matrix(DockerPublishPolicy.AllOrNothing, failing: 2), Options(report));
+
+        run.Succeeded.ShouldBeFalse();
+        run.Legs.Single(l => l.Name == "2").Status.ShouldBe(LegStatus.Failed);
+        var publish = run.Publish.ShouldNotBeNull();
+        publish.Outcome.ShouldBe(PublishOutcome.HeldBack);
+        publish.HeldBackBy.ShouldBe([new PublishHoldBack("2", LegStatus.Failed)]);
+        RunSummary.PublishLine(run).ShouldBe("publish held back by: 2 (failed)");
+
+        // No final tag exists in the registry: only the staging tags of the two successful legs.
+        foreach (var tag in FinalTags)
+        {
+            _registry.Digest(_name, tag).ShouldBeNull($"final tag {tag} must not exist");
+        }
+
+        var staging = _registry.Tags(_name);
+        staging.Count.ShouldBe(2);
+        staging.ShouldAllBe(t => t.StartsWith("cakeparallel-staging-" + run.RunId + "-", StringComparison.Ordinal));
+        publish.StagingTags.Select(s => s.Tag[(s.Tag.LastIndexOf(':') + 1)..]).Order(StringComparer.Ordinal).ShouldBe(staging);
+        publish.StagingTags.ShouldAllBe(s => !s.Removed && s.Note!.Contains("resumed run"));
+
+        // The successful legs' digests are in the report: each final tag with the digest its leg staged.
+        foreach (var leg in run.Legs.Where(l => l.Name != "2"))
+        {
+            leg.Status.ShouldBe(LegStatus.Succeeded, leg.FailureReason);
+            var (stagingTag, digest) = leg.PushedDigests.ShouldHaveSingleItem();
+            _registry.Digest(_name, stagingTag[(stagingTag.LastIndexOf(':') + 1)..]).ShouldBe(digest);
+            publish.Tags.Where(t => t.Leg == leg.Name).ShouldAllBe(t => t.Digest == digest && !t.Written);
+        }
+
+        publish.Tags.Where(t => t.Leg == "2").ShouldAllBe(t => t.Digest == null && !t.Written);
+
+        // The engine keeps only the final tags: the staging tags live in the registry alone.
+        TestDocker.Run(["image", "ls", "--format", "{{.Tag}}", $"{_registry.Address}/{_name}"]).StandardOutput
+            .ShouldNotContain("cakeparallel-staging-");
+
+        var json = JsonNode.Parse(File.ReadAllText(report))!["publish"]!;
+        json["policy"]!.GetValue<string>().ShouldBe("all-or-nothing");
+        json["outcome"]!.GetValue<string>().ShouldBe("heldBack");
+        json["heldBackBy"]!.AsArray().ShouldHaveSingleItem()!["leg"]!.GetValue<string>().ShouldBe("2");
+        json["tags"]!.AsArray().Count.ShouldBe(6);
+        var read = JsonRunReport.Read(report).Publish.ShouldNotBeNull();
+        read.Outcome.ShouldBe(publish.Outcome);
+        read.HeldBackBy.ShouldBe(publish.HeldBackBy);
+        read.Tags.ShouldBe(publish.Tags);
+        read.StagingTags.ShouldBe(publish.StagingTags);
+    }
+
+    [DockerFact]
+    public async Task WithNoFailureEveryFinalTagPointsAtTheReportedDigest()
+    {
+        var run = await DockerMatrixRunner.RunAsync(Matrix(DockerPublishPolicy.AllOrNothing), Options());
+
+        run.Succeeded.ShouldBeTrue(string.Join("; ", run.Legs.Select(l => l.FailureReason)));
+        var publish = run.Publish.ShouldNotBeNull();
+        publish.Outcome.ShouldBe(PublishOutcome.Published, publish.Error);
+        publish.Tags.Count.ShouldBe(6);
+        foreach (var tag in publish.Tags)
+        {
+            tag.Written.ShouldBeTrue();
+            var leg = run.Legs.Single(l => l.Name == tag.Leg);
+            tag.Digest.ShouldBe(leg.PushedDigests.Values.ShouldHaveSingleItem());
+            _registry.Digest(_name, tag.Tag[(tag.Tag.LastIndexOf(':') + 1)..]).ShouldBe(tag.Digest, $"{tag.Tag} in the registry");
+        }
+
+        publish.Tags.Select(t => t.Digest).Distinct().Count().ShouldBe(3, "each leg's image is its own");
+
+        // distribution 2.8 cannot delete a tag alone (DELETE by tag is refused), and deleting by digest would
+        // delete the final tags too: the staging tags stay, and the report says why.
+        publish.StagingTags.Count.ShouldBe(3);
+        publish.StagingTags.ShouldAllBe(s => !s.Removed && s.Note!.Contains("cannot delete a tag alone"));
+        _registry.Tags(_name).Count(t => t.StartsWith("cakeparallel-staging-", StringComparison.Ordinal)).ShouldBe(3);
+        RunSummary.PublishLine(run).ShouldBe("published 6 tags (3 staging tags kept: the registry cannot delete a tag alone)");
+    }
+
+    [DockerFact]
+    public async Task AResumedRunPublishesTheEarlierLegsStagedImagesWithTheLegBuiltNow()
+    {
+        var report = _scratch.PathOf("first.json");
+        var first = await DockerMatrixRunner.RunAsync(Matrix(DockerPublishPolicy.AllOrNothing, failing: 2), Options(report));
+        first.Publish.ShouldNotBeNull().Outcome.ShouldBe(PublishOutcome.HeldBack);
+
+        var second = await DockerMatrixRunner.RunAsync(Matrix(DockerPublishPolicy.AllOrNothing), Options(resumeFrom: report));
+
+        second.Legs.Where(l => l.Name != "2").ShouldAllBe(l => l.Status == LegStatus.Reused);
+        second.Legs.Single(l => l.Name == "2").Status.ShouldBe(LegStatus.Succeeded);
+        var publish = second.Publish.ShouldNotBeNull();
+        publish.Outcome.ShouldBe(PublishOutcome.Published, publish.Error);
+        foreach (var tag in publish.Tags)
+        {
+            _registry.Digest(_name, tag.Tag[(tag.Tag.LastIndexOf(':') + 1)..]).ShouldBe(tag.Digest);
+        }
+
+        foreach (var leg in first.Legs.Where(l => l.Name != "2"))
+        {
+            publish.Tags.Where(t => t.Leg == leg.Name).ShouldAllBe(t => t.Digest == leg.PushedDigests.Values.Single(), "the image the first run built and staged");
+        }
+    }
+
+    [DockerFact]
+    public async Task ARegistryErrorFailsThePublishAndTheRunWithoutMovingATag()
+    {
+        // A report whose successful legs claim a digest the registry never received: reading it fails.
+        var report = _scratch.PathOf("first.json");
+        await DockerMatrixRunner.RunAsync(Matrix(DockerPublishPolicy.AllOrNothing, failing: 2), Options(report));
+        var document = JsonNode.Parse(File.ReadAllText(report))!;
+        foreach (var leg in document["legs"]!.AsArray())
+        {
+            if (leg!["pushedDigests"] is JsonObject digests)
+            {
+                foreach (var key in digests.Select(d => d.Key).ToArray())
+                {
+                    digests[key] = "sha256:" + new string('0', 64);
+                }
+            }
+        }
+
+        File.WriteAllText(report, document.ToJsonString());
+
+        var run = await DockerMatrixRunner.RunAsync(Matrix(DockerPublishPolicy.AllOrNothing), Options(resumeFrom: report));
+
+        run.Legs.ShouldAllBe(l => l.Status == LegStatus.Succeeded || l.Status == LegStatus.Reused);
+        run.Succeeded.ShouldBeFalse("a failed publish fails the run");
+        var publish = run.Publish.ShouldNotBeNull();
+        publish.Outcome.ShouldBe(PublishOutcome.Failed);
+        publish.ErrorCode.ShouldBe(ErrorCodes.DockerPublishFailed);
+        publish.Error.ShouldNotBeNull().ShouldContain("MANIFEST_UNKNOWN");
+        publish.Error.ShouldEndWith("no tag was written.");
+        publish.Tags.ShouldAllBe(t => !t.Written);
+        foreach (var tag in FinalTags)
+        {
+            _registry.Digest(_name, tag).ShouldBeNull();
+        }
+
+        RunSummary.PublishLine(run).ShouldNotBeNull().ShouldStartWith($"publish failed [{ErrorCodes.DockerPublishFailed}]: reading manifest {_name}@sha256:000");
+    }
+
+    [DockerFact]
+    public async Task PerLegStaysTheDefaultEachSuccessfulLegPushesItsOwnTags()
+    {
+        new DockerBuildSettings().Publish.ShouldBe(DockerPublishPolicy.PerLeg);
+
+        var run = await DockerMatrixRunner.RunAsync(Matrix(default, failing: 2), Options());
+
+        run.Publish.ShouldBeNull();
+        foreach (var leg in run.Legs.Where(l => l.Name != "2"))
+        {
+            leg.PushedDigests.Keys.Order(StringComparer.Ordinal).ShouldBe(leg.Tags.Order(StringComparer.Ordinal));
+            foreach (var (tag, digest) in leg.PushedDigests)
+            {
+                _registry.Digest(_name, tag[(tag.LastIndexOf(':') + 1)..]).ShouldBe(digest);
+            }
+        }
+
+        _registry.Tags(_name).ShouldBe(["1", "3", "v1", "v3"]);
+    }
+
+    [DockerFact]
+    public async Task AllOrNothingWithoutPushOrInAShardIsAnInputErrorNamingTheField()
+    {
+        var matrix = Matrix(DockerPublishPolicy.AllOrNothing);
+
+        var withoutPush = await RunPlanner.PlanAsync(matrix with { Build = matrix.Build with { Push = false } }, Options());
+        var sharded = await RunPlanner.PlanAsync(matrix, Options() with { Shard = new Shard(1, 2) });
+
+        var error = withoutPush.Errors.ShouldHaveSingleItem();
+        error.Code.ShouldBe(ErrorCodes.DockerPublishNeedsPush);
+        error.Field.ShouldBe("build.publish");
+        error.Message.ShouldContain("needs push");
+        var shardError = sharded.Errors.ShouldHaveSingleItem();
+        shardError.Code.ShouldBe(ErrorCodes.DockerPublishSharded);
+        shardError.Field.ShouldBe("build.publish");
+        shardError.Message.ShouldContain("shard 1/2");
+    }
+
+    [Fact]
+    public void TheMatrixFileSaysPublishByName()
+    {
+        var json = """{ "matrix": { "n": [1] }, "build": { "tags": ["r.example/app:{n}"], "push": true, "publish": "all-or-nothing" } }""";
+        DockerMatrixFile.Parse(json, _scratch.Directory).Build.Publish.ShouldBe(DockerPublishPolicy.AllOrNothing);
+        DockerMatrixFile.Parse(json.Replace("all-or-nothing", "per-leg", StringComparison.Ordinal), _scratch.Directory).Build.Publish.ShouldBe(DockerPublishPolicy.PerLeg);
+
+        var error = Should.Throw<InvalidRunException>(() => DockerMatrixFile.Parse(json.Replace("all-or-nothing", "atomic", StringComparison.Ordinal), _scratch.Directory)).Errors.ShouldHaveSingleItem();
+        error.Code.ShouldBe(ErrorCodes.MatrixFileValueInvalid);
+        error.Field.ShouldBe("$.build.publish");
+        error.Message.ShouldContain("\"per-leg\" or \"all-or-nothing\"");
+    }
+}
