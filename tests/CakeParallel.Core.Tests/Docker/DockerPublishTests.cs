@@ -47,6 +47,11 @@ public sealed class DockerPublishTests : IDisposable
     private DockerMatrix Matrix(DockerPublishPolicy publish, params int[] failing)
     {
         var context = _scratch.PathOf("app");
+        if (Directory.Exists(context))
+        {
+            Directory.Delete(context, recursive: true);
+        }
+
         Directory.CreateDirectory(Path.Combine(context, "fail"));
         File.WriteAllText(Path.Combine(context, "Dockerfile"), Dockerfile);
         File.WriteAllText(Path.Combine(context, "fail", ".keep"), "");
