@@ -16,7 +16,7 @@ internal static class RunFailure
 
         if (throwOnFailure && run.Publish is { FailsRun: true } publish && !run.Unsuccessful.Any())
         {
-            throw new CakeException($"Every parallel leg succeeded, but the all-or-nothing publish failed [{publish.ErrorCode}]: {publish.Error}");
+            throw new CakeException($"Every parallel leg succeeded, but the all-or-nothing publish failed [{publish.Code}]: {publish.Error}");
         }
 
         if (throwOnFailure && !run.Succeeded)

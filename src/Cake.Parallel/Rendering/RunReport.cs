@@ -46,7 +46,11 @@ internal static class RunReport
 
         if (RunSummary.PublishLine(run) is { } publish)
         {
-            log.WriteText(Verbosity.Minimal, run.Publish!.FailsRun ? LogLevel.Error : LogLevel.Information, "  " + publish);
+            log.WriteText(Verbosity.Minimal, run.Publish!.Outcome == PublishOutcome.Published ? LogLevel.Information : LogLevel.Error, $"  {publish}");
+            foreach (var staging in run.Publish.StagingTags.Where(s => !s.Removed && run.Publish.Outcome == PublishOutcome.Published))
+            {
+                log.WriteText(Verbosity.Minimal, LogLevel.Warning, $"    {ErrorCodes.DockerStagingTagKept}: staging tag {staging.Tag} stays in the registry: {staging.Note}");
+            }
         }
     }
 }

@@ -33,7 +33,7 @@ internal sealed class AllOrNothingPublish(DockerEndpoint defaultEndpoint, IReadO
         if (heldBackBy.Length > 0)
         {
             const string kept = "kept: it holds a successful leg's image in the registry, so a resumed run (ResumeFrom this report) publishes it without building again";
-            return new PublishResult { Outcome = PublishOutcome.HeldBack, HeldBackBy = heldBackBy, Tags = tags, StagingTags = [.. staging.Select(s => s with { Note = kept })] };
+            return new PublishResult { Outcome = PublishOutcome.HeldBack, Code = ErrorCodes.DockerPublishHeldBack, HeldBackBy = heldBackBy, Tags = tags, StagingTags = [.. staging.Select(s => s with { Note = kept })] };
         }
 
         if (tags.FirstOrDefault(t => t.Digest is null) is { } unstaged)
@@ -108,7 +108,7 @@ internal sealed class AllOrNothingPublish(DockerEndpoint defaultEndpoint, IReadO
         Outcome = PublishOutcome.Failed,
         Tags = tags,
         StagingTags = [.. staging.Select(s => s with { Note = "kept: the publish failed; the staged image stays for another attempt" })],
-        ErrorCode = ErrorCodes.DockerPublishFailed,
+        Code = ErrorCodes.DockerPublishFailed,
         Error = error,
     };
 

@@ -19,8 +19,11 @@ public sealed record PublishResult
     /// <summary>The staging tags the legs pushed, and whether each was removed from the registry afterwards.</summary>
     public IReadOnlyList<StagingTag> StagingTags { get; init; } = [];
 
-    /// <summary>The error code when <see cref="Outcome"/> is <see cref="PublishOutcome.Failed"/> (<see cref="ErrorCodes.DockerPublishFailed"/>), else <see langword="null"/>.</summary>
-    public string? ErrorCode { get; init; }
+    /// <summary>
+    /// The code of an outcome other than <see cref="PublishOutcome.Published"/>: <see cref="ErrorCodes.DockerPublishHeldBack"/>
+    /// or <see cref="ErrorCodes.DockerPublishFailed"/>; <see langword="null"/> when published.
+    /// </summary>
+    public string? Code { get; init; }
 
     /// <summary>Why the publish failed (the registry's answer), or <see langword="null"/>.</summary>
     public string? Error { get; init; }

@@ -110,7 +110,7 @@ internal sealed record JsonPublish
         HeldBackBy = [.. publish.HeldBackBy.Select(h => new JsonPublishHoldBack(h.Leg, h.Status))],
         Tags = [.. publish.Tags.Select(t => new JsonPublishTag(t.Tag, t.Leg, t.Digest, t.Written))],
         StagingTags = [.. publish.StagingTags.Select(s => new JsonStagingTag(s.Tag, s.Digest, s.Removed, s.Note))],
-        Code = publish.ErrorCode,
+        Code = publish.Code,
         Error = publish.Error,
     };
 
@@ -120,7 +120,7 @@ internal sealed record JsonPublish
         HeldBackBy = [.. HeldBackBy.Select(h => new PublishHoldBack(h.Leg, h.Status))],
         Tags = [.. Tags.Select(t => new PublishTag(t.Tag, t.Leg, t.Digest) { Written = t.Written })],
         StagingTags = [.. StagingTags.Select(s => new StagingTag(s.Tag, s.Digest) { Removed = s.Removed, Note = s.Note })],
-        ErrorCode = Code,
+        Code = Code,
         Error = Error,
     };
 }

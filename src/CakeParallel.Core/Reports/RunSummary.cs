@@ -122,7 +122,7 @@ public static class RunSummary
         {
             PublishOutcome.Published => $"published {written} tag{(written == 1 ? "" : "s")}{kept}",
             PublishOutcome.HeldBack => "publish held back by: " + string.Join(", ", publish.HeldBackBy.Select(h => $"{h.Leg} ({LegStatusText.Of(h.Status)})")),
-            _ => $"publish failed [{publish.ErrorCode}]: {publish.Error}",
+            _ => $"publish failed [{publish.Code}]: {publish.Error}",
         };
     }
 

@@ -92,6 +92,7 @@ public sealed class DockerPublishTests : IDisposable
         run.Legs.Single(l => l.Name == "2").Status.ShouldBe(LegStatus.Failed);
         var publish = run.Publish.ShouldNotBeNull();
         publish.Outcome.ShouldBe(PublishOutcome.HeldBack);
+        publish.Code.ShouldBe(ErrorCodes.DockerPublishHeldBack);
         publish.HeldBackBy.ShouldBe([new PublishHoldBack("2", LegStatus.Failed)]);
         RunSummary.PublishLine(run).ShouldBe("publish held back by: 2 (failed)");
 
@@ -211,7 +212,7 @@ public sealed class DockerPublishTests : IDisposable
         run.Succeeded.ShouldBeFalse("a failed publish fails the run");
         var publish = run.Publish.ShouldNotBeNull();
         publish.Outcome.ShouldBe(PublishOutcome.Failed);
-        publish.ErrorCode.ShouldBe(ErrorCodes.DockerPublishFailed);
+        publish.Code.ShouldBe(ErrorCodes.DockerPublishFailed);
         publish.Error.ShouldNotBeNull().ShouldContain("MANIFEST_UNKNOWN");
         publish.Error.ShouldEndWith("no tag was written.");
         publish.Tags.ShouldAllBe(t => !t.Written);
