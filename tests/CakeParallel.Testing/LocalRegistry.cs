@@ -5,20 +5,55 @@ using System.Text.Json;
 
 namespace CakeParallel.Testing;
 
+/// <summary>How a <see cref="LocalRegistry"/> authenticates its clients.</summary>
+public enum LocalRegistryAuth
+{
+    /// <summary>Anonymous access.</summary>
+    None,
+
+    /// <summary>Basic credentials (<see cref="LocalRegistry.UserName"/>, <see cref="LocalRegistry.Password"/>) checked against an htpasswd file.</summary>
+    Basic,
+
+    /// <summary>Bearer tokens from a <see cref="RegistryTokenServer"/>, which wants the Basic credentials.</summary>
+    Token,
+}
+
 /// <summary>
 /// A real image registry (Debian's <c>docker-registry</c>, i.e. distribution) on a free loopback port with a temp
 /// storage root; loopback registries need no TLS. Disposing stops the process it started and deletes its folder.
 /// </summary>
 public sealed class LocalRegistry : IDisposable
 {
+    public const string UserName = "cpar";
+
+    /// <summary>The test user's password; the htpasswd file holds its bcrypt hash (cost 4).</summary>
+    public const string Password = "cpar-test-password";
+
+    private const string PasswordHash = "$2b$04$1BPYKQGdTYcGttJnUuMewut6BpUBXreXBg2XDrQpA6/nli/mFHNYq";
+
     private readonly Process _process;
     private readonly string _root;
+    private readonly LocalRegistryAuth _auth;
+    private readonly RegistryTokenServer? _tokens;
 
-    private LocalRegistry(Process process, string root, int port)
+    private LocalRegistry(Process process, string root, int port, LocalRegistryAuth auth, RegistryTokenServer? tokens)
     {
         _process = process;
         _root = root;
+        _auth = auth;
+        _tokens = tokens;
         Port = port;
+    }
+
+    /// <summary>The token service of a <see cref="LocalRegistryAuth.Token"/> registry, else <see langword="null"/>.</summary>
+    public RegistryTokenServer? Tokens => _tokens;
+
+    /// <summary>Writes a docker client config (<c>config.json</c>) into <paramref name="directory"/> with this registry's credentials under <c>auths</c>, as <c>docker login</c> writes them without a credential store.</summary>
+    public void WriteDockerConfig(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var auth = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(UserName + ":" + Password));
+        File.WriteAllText(Path.Combine(directory, "config.json"), JsonSerializer.Serialize(new Dictionary<string, object> { ["auths"] = new Dictionary<string, object> { [Address] = new Dictionary<string, string> { ["auth"] = auth } } }));
     }
 
     public int Port { get; }
@@ -26,19 +61,27 @@ public sealed class LocalRegistry : IDisposable
     /// <summary>The registry's address for image references, e.g. <c>127.0.0.1:5000</c>.</summary>
     public string Address => "127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
 
-    public static LocalRegistry Start()
+    public static LocalRegistry Start(LocalRegistryAuth auth = LocalRegistryAuth.None)
     {
         var root = Path.Combine(Path.GetTempPath(), "cpar-registry-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Path.Combine(root, "data"));
         var port = LoopbackPorts.Free();
         var config = Path.Combine(root, "config.yml");
-        File.WriteAllText(config, $"version: 0.1\nlog: {{ level: warn }}\nstorage: {{ filesystem: {{ rootdirectory: {Path.Combine(root, "data")} }}, delete: {{ enabled: true }} }}\nhttp: {{ addr: 127.0.0.1:{port} }}\n");
+        var tokens = auth == LocalRegistryAuth.Token ? new RegistryTokenServer(root, UserName, Password) : null;
+        var authConfig = auth switch
+        {
+            LocalRegistryAuth.Basic => $"auth: {{ htpasswd: {{ realm: cpar, path: {Path.Combine(root, "htpasswd")} }} }}\n",
+            LocalRegistryAuth.Token => $"auth: {{ token: {{ realm: \"{tokens!.Realm}\", service: {RegistryTokenServer.Service}, issuer: {RegistryTokenServer.Issuer}, rootcertbundle: {tokens.CertificateBundle} }} }}\n",
+            _ => "",
+        };
+        File.WriteAllText(Path.Combine(root, "htpasswd"), $"{UserName}:{PasswordHash}\n");
+        File.WriteAllText(config, $"version: 0.1\nlog: {{ level: warn }}\nstorage: {{ filesystem: {{ rootdirectory: {Path.Combine(root, "data")} }}, delete: {{ enabled: true }} }}\nhttp: {{ addr: 127.0.0.1:{port} }}\n{authConfig}");
         var process = Process.Start(new ProcessStartInfo("docker-registry", ["serve", config]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var registry = new LocalRegistry(process, root, port);
+        var registry = new LocalRegistry(process, root, port, auth, tokens);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (!LoopbackPorts.IsListening(port))
         {
@@ -59,6 +102,7 @@ public sealed class LocalRegistry : IDisposable
     {
         using var client = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Head, $"http://{Address}/v2/{name}/manifests/{tag}");
+        Authorize(request, name);
         foreach (var type in (string[])["application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json"])
         {
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
@@ -72,7 +116,9 @@ public sealed class LocalRegistry : IDisposable
     public IReadOnlyList<string> Tags(string name)
     {
         using var client = new HttpClient();
-        using var response = client.Send(new HttpRequestMessage(HttpMethod.Get, $"http://{Address}/v2/{name}/tags/list"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{Address}/v2/{name}/tags/list");
+        Authorize(request, name);
+        using var response = client.Send(request);
         if (!response.IsSuccessStatusCode)
         {
             return [];
@@ -83,6 +129,13 @@ public sealed class LocalRegistry : IDisposable
             ? [.. tags.EnumerateArray().Select(t => t.GetString()!).Order(StringComparer.Ordinal)]
             : [];
     }
+
+    private void Authorize(HttpRequestMessage request, string name) => request.Headers.Authorization = _auth switch
+    {
+        LocalRegistryAuth.Basic => new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(UserName + ":" + Password))),
+        LocalRegistryAuth.Token => new AuthenticationHeaderValue("Bearer", _tokens!.Token($"repository:{name}:pull")),
+        _ => null,
+    };
 
     /// <summary>Stops the registry (it goes down; pushes to it fail).</summary>
     public void Stop()
@@ -98,6 +151,7 @@ public sealed class LocalRegistry : IDisposable
     {
         Stop();
         _process.Dispose();
+        _tokens?.Dispose();
         try
         {
             Directory.Delete(_root, recursive: true);

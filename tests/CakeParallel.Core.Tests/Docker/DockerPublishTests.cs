@@ -275,3 +275,110 @@ public sealed class DockerPublishTests : IDisposable
         error.Message.ShouldContain("\"per-leg\" or \"all-or-nothing\"");
     }
 }
+
+/// <summary>The publish against registries that want credentials: Basic (htpasswd), and Bearer tokens from a real token service.</summary>
+public sealed class DockerPublishAuthenticationTests : IDisposable
+{
+    private readonly Scratch _scratch = new();
+    private readonly string _name = "cpar-publish-auth-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly List<string> _repositories = [];
+
+    public void Dispose()
+    {
+        foreach (var repository in _repositories)
+        {
+            var images = TestDocker.Run(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", repository]).StandardOutput
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (images.Length > 0)
+            {
+                TestDocker.Run(["image", "rm", "--force", .. images]);
+            }
+        }
+
+        _scratch.Dispose();
+    }
+
+    [DockerTheory]
+    [InlineData(LocalRegistryAuth.Basic)]
+    [InlineData(LocalRegistryAuth.Token)]
+    public async Task CredentialsFromTheDockerClientsConfigPublishEveryTag(LocalRegistryAuth auth)
+    {
+        using var registry = LocalRegistry.Start(auth);
+        _repositories.Add($"{registry.Address}/{_name}");
+        var config = _scratch.PathOf("docker-config");
+        registry.WriteDockerConfig(config);
+        var context = _scratch.PathOf("app");
+        Directory.CreateDirectory(context);
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM local/busybox:1\nARG n\nRUN echo $n > /n\n");
+        var matrix = new DockerMatrix
+        {
+            Matrix = new MatrixDefinition { Axes = [new MatrixAxis("n", ["1", "2"])] },
+            Build = new DockerBuildSettings
+            {
+                Context = context,
+                Tags = [$"{registry.Address}/{_name}:{{n}}"],
+                Push = true,
+                Publish = DockerPublishPolicy.AllOrNothing,
+                EnvironmentVariables = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = config },
+            },
+            Retries = 0,
+        };
+
+        var run = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options(2));
+
+        run.Legs.ShouldAllBe(l => l.Status == LegStatus.Succeeded);
+        var publish = run.Publish.ShouldNotBeNull();
+        publish.Outcome.ShouldBe(PublishOutcome.Published, publish.Error);
+        foreach (var tag in publish.Tags)
+        {
+            registry.Digest(_name, tag.Tag[(tag.Tag.LastIndexOf(':') + 1)..]).ShouldBe(tag.Digest);
+        }
+
+        if (registry.Tokens is { } tokens)
+        {
+            // The daemon (User-Agent docker/…) for the staging pushes, the publish (no User-Agent) for pull and push on the repository.
+            tokens.Issued.ShouldContain(i => i.UserAgent.StartsWith("docker/", StringComparison.Ordinal));
+            tokens.Issued.ShouldContain(i => i.UserAgent.Length == 0 && i.Scope == $"repository:{_name}:pull,push");
+        }
+    }
+
+    [DockerFact]
+    public async Task WithoutCredentialsThePublishFailsNamingWhatIsMissing()
+    {
+        using var registry = LocalRegistry.Start(LocalRegistryAuth.Basic);
+        _repositories.Add($"{registry.Address}/{_name}");
+        var withCredentials = _scratch.PathOf("docker-config");
+        registry.WriteDockerConfig(withCredentials);
+        var context = _scratch.PathOf("app");
+        Directory.CreateDirectory(context);
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM local/busybox:1\nRUN true\n");
+
+        // A first run pushes and publishes with credentials; a resumed run publishes again with a client config without any.
+        var empty = _scratch.PathOf("empty-config");
+        Directory.CreateDirectory(empty);
+        var matrix = new DockerMatrix
+        {
+            Matrix = MatrixDefinition.FromLegs([new Dictionary<string, string> { ["n"] = "1" }]),
+            Build = new DockerBuildSettings
+            {
+                Context = context,
+                Tags = [$"{registry.Address}/{_name}:{{n}}"],
+                Push = true,
+                Publish = DockerPublishPolicy.AllOrNothing,
+                EnvironmentVariables = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = withCredentials },
+            },
+            Retries = 0,
+        };
+        var legPushed = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options(1) with { Reports = new ReportOptions { ReportFile = _scratch.PathOf("pushed.json") } });
+        legPushed.Publish.ShouldNotBeNull().Outcome.ShouldBe(PublishOutcome.Published, legPushed.Publish.Error);
+
+        var anonymous = matrix with { Build = matrix.Build with { EnvironmentVariables = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = empty } } };
+        var run = await DockerMatrixRunner.RunAsync(anonymous, _scratch.Options(1) with { Reports = new ReportOptions { ResumeFrom = _scratch.PathOf("pushed.json") } });
+
+        run.Legs.ShouldHaveSingleItem().Status.ShouldBe(LegStatus.Reused);
+        var publish = run.Publish.ShouldNotBeNull();
+        publish.Outcome.ShouldBe(PublishOutcome.Failed);
+        publish.Error.ShouldNotBeNull().ShouldContain($"{registry.Address} asks for credentials, and the docker client has none stored for it");
+        run.Succeeded.ShouldBeFalse();
+    }
+}
