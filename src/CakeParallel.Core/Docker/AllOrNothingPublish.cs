@@ -27,7 +27,7 @@ internal sealed class AllOrNothingPublish(DockerEndpoint defaultEndpoint, IReadO
     /// <param name="cancellationToken">Stops the publish before its first write; once writing, it writes every tag.</param>
     public async Task<PublishResult> RunAsync(IReadOnlyList<LegResult> legs, CancellationToken cancellationToken)
     {
-        var tags = legs.SelectMany(l => l.Tags.Select(t => new PublishTag(t, l.Name, StagedDigest(l, DockerReference.Repository(t))))).ToArray();
+        var tags = legs.SelectMany(l => l.Tags.Select(t => new PublishTag(t, l.Name, StagedDigest(l, t)))).ToArray();
         var staging = legs.SelectMany(l => l.PushedDigests.Where(p => IsStagingTag(p.Key)).Select(p => new StagingTag(p.Key, p.Value))).ToArray();
         var heldBackBy = legs.Where(l => !Succeeded(l.Status)).Select(l => new PublishHoldBack(l.Name, l.Status)).ToArray();
         if (heldBackBy.Length > 0)
@@ -112,9 +112,16 @@ internal sealed class AllOrNothingPublish(DockerEndpoint defaultEndpoint, IReadO
         Error = error,
     };
 
-    /// <summary>The digest a leg staged for <paramref name="repository"/>: its pushed staging tag there (also when reused from an earlier run's report).</summary>
-    private static string? StagedDigest(LegResult leg, string repository) =>
-        leg.PushedDigests.Where(p => IsStagingTag(p.Key) && DockerReference.Repository(p.Key) == repository).Select(p => p.Value).FirstOrDefault();
+    /// <summary>
+    /// The digest a leg staged for <paramref name="tag"/>: its pushed staging tag in the tag's repository (also when
+    /// reused from an earlier run's report); for a leg reused from a per-leg run, the digest it pushed under the tag itself.
+    /// </summary>
+    private static string? StagedDigest(LegResult leg, string tag)
+    {
+        var repository = DockerReference.Repository(tag);
+        return leg.PushedDigests.Where(p => IsStagingTag(p.Key) && DockerReference.Repository(p.Key) == repository).Select(p => p.Value).FirstOrDefault()
+            ?? leg.PushedDigests.GetValueOrDefault(tag);
+    }
 
     private static bool IsStagingTag(string reference) => TagOf(reference).StartsWith(DockerLegBuilder.StagingTagPrefix, StringComparison.Ordinal);
 
