@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using System.Text.Json;
 
 namespace CakeParallel.Testing;
@@ -36,8 +39,9 @@ public sealed class LocalRegistry : IDisposable
     private readonly LocalRegistryAuth _auth;
     private readonly RegistryTokenServer? _tokens;
 
-    private LocalRegistry(Process process, string root, int port, LocalRegistryAuth auth, RegistryTokenServer? tokens)
+    private LocalRegistry(Process process, string root, string host, int port, LocalRegistryAuth auth, RegistryTokenServer? tokens)
     {
+        Host = host;
         _process = process;
         _root = root;
         _auth = auth;
@@ -58,11 +62,25 @@ public sealed class LocalRegistry : IDisposable
 
     public int Port { get; }
 
-    /// <summary>The registry's address for image references, e.g. <c>127.0.0.1:5000</c>.</summary>
-    public string Address => "127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
+    /// <summary>The address it listens on: <c>127.0.0.1</c> unless started on another.</summary>
+    public string Host { get; }
 
-    public static LocalRegistry Start(LocalRegistryAuth auth = LocalRegistryAuth.None)
+    /// <summary>The registry's address for image references, e.g. <c>127.0.0.1:5000</c>.</summary>
+    public string Address => Host + ":" + Port.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>An IPv4 address of this machine that is not loopback (an interface that is up), or <see langword="null"/>.</summary>
+    public static IPAddress? NonLoopbackAddress() => NetworkInterface.GetAllNetworkInterfaces()
+        .Where(i => i.OperationalStatus == OperationalStatus.Up && i.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+        .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+        .Select(a => a.Address)
+        .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+
+    /// <summary>Starts a registry.</summary>
+    /// <param name="auth">How it authenticates clients.</param>
+    /// <param name="listenOn">The address to listen on (default <c>127.0.0.1</c>); a docker daemon pushes to another address only when it lists it as an insecure registry.</param>
+    public static LocalRegistry Start(LocalRegistryAuth auth = LocalRegistryAuth.None, IPAddress? listenOn = null)
     {
+        var host = (listenOn ?? IPAddress.Loopback).ToString();
         var root = Path.Combine(Path.GetTempPath(), "cpar-registry-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Path.Combine(root, "data"));
         var port = LoopbackPorts.Free();
@@ -75,15 +93,15 @@ public sealed class LocalRegistry : IDisposable
             _ => "",
         };
         File.WriteAllText(Path.Combine(root, "htpasswd"), $"{UserName}:{PasswordHash}\n");
-        File.WriteAllText(config, $"version: 0.1\nlog: {{ level: warn }}\nstorage: {{ filesystem: {{ rootdirectory: {Path.Combine(root, "data")} }}, delete: {{ enabled: true }} }}\nhttp: {{ addr: 127.0.0.1:{port} }}\n{authConfig}");
+        File.WriteAllText(config, $"version: 0.1\nlog: {{ level: warn }}\nstorage: {{ filesystem: {{ rootdirectory: {Path.Combine(root, "data")} }}, delete: {{ enabled: true }} }}\nhttp: {{ addr: {host}:{port} }}\n{authConfig}");
         var process = Process.Start(new ProcessStartInfo("docker-registry", ["serve", config]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var registry = new LocalRegistry(process, root, port, auth, tokens);
+        var registry = new LocalRegistry(process, root, host, port, auth, tokens);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!LoopbackPorts.IsListening(port))
+        while (!IsListening(IPAddress.Parse(host), port))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
@@ -128,6 +146,20 @@ public sealed class LocalRegistry : IDisposable
         return document.RootElement.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Array
             ? [.. tags.EnumerateArray().Select(t => t.GetString()!).Order(StringComparer.Ordinal)]
             : [];
+    }
+
+    private static bool IsListening(IPAddress address, int port)
+    {
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Connect(address, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private void Authorize(HttpRequestMessage request, string name) => request.Headers.Authorization = _auth switch

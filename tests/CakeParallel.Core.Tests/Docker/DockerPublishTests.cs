@@ -262,6 +262,35 @@ public sealed class DockerPublishTests : IDisposable
         shardError.Message.ShouldContain("shard 1/2");
     }
 
+    [DockerFact]
+    public async Task ARegistryTheEngineListsAsInsecureIsReachedOverPlainHttp()
+    {
+        // Not loopback, so plain http is right only because the engine that pushed lists the registry as insecure.
+        var address = LocalRegistry.NonLoopbackAddress().ShouldNotBeNull("this test needs an IPv4 address that is not loopback");
+        using var registry = LocalRegistry.Start(listenOn: address);
+        using var engine = ExtraDockerEngine.Start("--insecure-registry=" + registry.Address);
+        var matrix = Matrix(DockerPublishPolicy.AllOrNothing);
+        matrix = matrix with
+        {
+            Build = matrix.Build with
+            {
+                Tags = [$"{registry.Address}/{_name}:{{n}}"],
+                Endpoints = [new DockerEngineEndpoint { Host = engine.Host, Name = "insecure", MaxParallel = 3 }],
+            },
+        };
+
+        var run = await DockerMatrixRunner.RunAsync(matrix, Options());
+
+        run.Legs.ShouldAllBe(l => l.Status == LegStatus.Succeeded);
+        var publish = run.Publish.ShouldNotBeNull();
+        publish.Outcome.ShouldBe(PublishOutcome.Published, publish.Error);
+        publish.Tags.Count.ShouldBe(3);
+        foreach (var tag in publish.Tags)
+        {
+            registry.Digest(_name, tag.Tag[(tag.Tag.LastIndexOf(':') + 1)..]).ShouldBe(tag.Digest);
+        }
+    }
+
     [Fact]
     public void TheMatrixFileSaysPublishByName()
     {
