@@ -12,22 +12,31 @@ namespace CakeParallel.Docker;
 /// the registry can delete a tag alone. When a leg did not succeed, no final tag moves and the staging tags stay,
 /// so that a resumed run can publish the successful legs' images without building them again.
 /// </summary>
-internal sealed class AllOrNothingPublish(DockerEndpoint defaultEndpoint, IReadOnlyDictionary<string, DockerEndpoint> engines)
+internal sealed class AllOrNothingPublish(DockerEndpoint defaultEndpoint, IReadOnlyDictionary<string, DockerEndpoint> engines, IReadOnlySet<string> pushingLegs)
 {
     private static readonly TimeSpan RequestLimit = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan CommandLimit = TimeSpan.FromSeconds(15);
 
-    /// <summary>The publish step of <paramref name="matrix"/>, whose legs reach their daemons as <paramref name="leg"/> does.</summary>
-    public static AllOrNothingPublish For(DockerMatrix matrix, DockerLeg leg) => new(
-        leg.Endpoint,
-        matrix.Build.Endpoints.GroupBy(e => e.DisplayName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().ClientFor(leg.Endpoint.Executable, leg.Endpoint.Environment), StringComparer.Ordinal));
+    /// <summary>
+    /// The publish step of <paramref name="matrix"/>, whose legs reach their daemons as the first of <paramref name="legs"/>
+    /// does; the tags of the legs that push are published (with targets, a target that does not push keeps its tags
+    /// on its engine, but its legs still hold the publish back when they fail).
+    /// </summary>
+    public static AllOrNothingPublish For(DockerMatrix matrix, IReadOnlyList<DockerLeg> legs)
+    {
+        var endpoint = legs[0].Endpoint;
+        return new(
+            endpoint,
+            matrix.Build.Endpoints.GroupBy(e => e.DisplayName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().ClientFor(endpoint.Executable, endpoint.Environment), StringComparer.Ordinal),
+            legs.Where(l => l.Spec.FollowUpArguments.Count > 0).Select(l => l.Spec.Id).ToHashSet(StringComparer.Ordinal));
+    }
 
     /// <summary>Publishes, or holds back; never throws because of the registry (a registry error is <see cref="PublishOutcome.Failed"/>).</summary>
     /// <param name="legs">Every leg's final result, in input order.</param>
     /// <param name="cancellationToken">Stops the publish before its first write; once writing, it writes every tag.</param>
     public async Task<PublishResult> RunAsync(IReadOnlyList<LegResult> legs, CancellationToken cancellationToken)
     {
-        var tags = legs.SelectMany(l => l.Tags.Select(t => new PublishTag(t, l.Name, StagedDigest(l, t)))).ToArray();
+        var tags = legs.Where(l => pushingLegs.Contains(l.Id)).SelectMany(l => l.Tags.Select(t => new PublishTag(t, l.Name, StagedDigest(l, t)))).ToArray();
         var staging = legs.SelectMany(l => l.PushedDigests.Where(p => IsStagingTag(p.Key)).Select(p => new StagingTag(p.Key, p.Value))).ToArray();
         var heldBackBy = legs.Where(l => !Succeeded(l.Status)).Select(l => new PublishHoldBack(l.Name, l.Status)).ToArray();
         if (heldBackBy.Length > 0)
@@ -100,8 +109,8 @@ internal sealed class AllOrNothingPublish(DockerEndpoint defaultEndpoint, IReadO
         }
     }
 
-    /// <summary>True for the statuses that let an all-or-nothing publish go ahead.</summary>
-    public static bool Succeeded(LegStatus status) => status is LegStatus.Succeeded or LegStatus.Reused;
+    /// <summary>True for the statuses that let an all-or-nothing publish go ahead: those that let a leg's dependents run (a success, now or reused).</summary>
+    private static bool Succeeded(LegStatus status) => status.SatisfiesDependents();
 
     private static PublishResult Failed(PublishTag[] tags, StagingTag[] staging, string error) => new()
     {

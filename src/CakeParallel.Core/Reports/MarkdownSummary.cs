@@ -69,7 +69,7 @@ public static class MarkdownSummary
         {
             md.Append("| ").Append(Icon(leg.Status))
               .Append(" | ").Append(LegCell(leg))
-              .Append(" | ").Append(row.StatusText)
+              .Append(" | ").Append(row.StatusText).Append(row.NotStartedReason.Length > 0 ? ": " + Escape(row.NotStartedReason) : "")
               .Append(" | ").Append(Cell(row.Duration))
               .Append(" | ").Append(Cell(row.Attempts))
               .Append(" | ").Append(Cell(row.Exit))

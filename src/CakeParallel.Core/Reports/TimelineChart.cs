@@ -106,6 +106,7 @@ internal static class TimelineChart
         }
         else if (leg.Attempts.Count == 0)
         {
+            NeedsWait(svg, result, leg, mid, scale);
             svg.Append(CultureInfo.InvariantCulture, $"<text class=\"note\" x=\"{N(ChartLeft + 4)}\" y=\"{N(mid + 4)}\">{Text(leg.Status == LegStatus.NotStarted ? "not started" : LegStatusText.Of(leg.Status))}<title>{Text(leg.FailureReason ?? "")}</title></text>\n");
         }
         else
@@ -116,6 +117,8 @@ internal static class TimelineChart
                 var why = WaitedForSlot(result, leg, firstStart) ? " (waiting for a slot)" : "";
                 svg.Append(CultureInfo.InvariantCulture, $"<line class=\"queued\" x1=\"{N(scale.X(0))}\" y1=\"{N(mid)}\" x2=\"{N(scale.X(firstStart))}\" y2=\"{N(mid)}\"><title>{Text($"{leg.Name}: started {DurationText.Format(TimeSpan.FromSeconds(firstStart))} after the run{why}")}</title></line>\n");
             }
+
+            NeedsWait(svg, result, leg, mid, scale);
 
             for (var i = 0; i < leg.Attempts.Count; i++)
             {
@@ -186,6 +189,19 @@ internal static class TimelineChart
         var x = scale.X(from);
         var width = Math.Max(1, scale.X(to) - x);
         svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"retry-wait\" x=\"{N(x)}\" y=\"{N(barTop + 3)}\" width=\"{N(width)}\" height=\"{N(BarHeight - 6)}\"><title>{Text(title)}</title></rect>");
+    }
+
+    /// <summary>The wait for the legs a leg needs, from the run's start until they were done: it held no slot meanwhile.</summary>
+    private static void NeedsWait(StringBuilder svg, RunResult result, LegResult leg, double mid, Scale scale)
+    {
+        if (leg.NeedsWait is not { } waited || waited <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var names = leg.Needs.Select(id => result.Legs.FirstOrDefault(l => l.Id == id)?.Name ?? id);
+        var title = $"{leg.Name}: waited {DurationText.Format(waited)} for the legs it needs ({string.Join(", ", names)})";
+        svg.Append(CultureInfo.InvariantCulture, $"<line class=\"needs-wait\" x1=\"{N(scale.X(0))}\" y1=\"{N(mid)}\" x2=\"{N(scale.X(waited.TotalSeconds))}\" y2=\"{N(mid)}\"><title>{Text(title)}</title></line>\n");
     }
 
     /// <summary>The machine-wide admission wait (shared slot, memory, load) right before an attempt, its own kind of wait.</summary>
