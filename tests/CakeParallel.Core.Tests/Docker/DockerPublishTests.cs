@@ -291,6 +291,58 @@ public sealed class DockerPublishTests : IDisposable
         }
     }
 
+    [DockerFact]
+    public async Task WithTargetsEveryLegCanHoldThePublishBackAndOnlyThePushingTargetsTagsArePublished()
+    {
+        var root = _scratch.PathOf("targets");
+        Directory.CreateDirectory(Path.Combine(root, "base"));
+        Directory.CreateDirectory(Path.Combine(root, "app"));
+        File.WriteAllText(Path.Combine(root, "base", "Dockerfile"), "FROM local/busybox:1\nARG os\nRUN echo $os > /os\n");
+        File.WriteAllText(Path.Combine(root, "app", "Dockerfile"), "ARG BASE\nFROM ${BASE}\nARG node\nRUN test \"$node-$(cat /os)\" != 22-b\n");
+        var local = "cpar-publish-base-" + Guid.NewGuid().ToString("N")[..8];
+        File.WriteAllText(Path.Combine(root, "matrix.json"), $$"""
+            {
+              "build": { "retries": 0, "publish": "all-or-nothing" },
+              "targets": {
+                "base": { "matrix": { "os": ["a", "b"] }, "build": { "context": "base", "tags": ["{{local}}:{os}"] } },
+                "app": {
+                  "needs": "base",
+                  "matrix": { "os": ["a", "b"], "node": [20, 22] },
+                  "build": { "context": "app", "tags": ["{{_registry.Address}}/{{_name}}:{os}-{node}"], "buildArgs": { "BASE": "{base.tag}" }, "push": true }
+                }
+              }
+            }
+            """);
+        try
+        {
+            var run = await DockerMatrixRunner.RunAsync(DockerMatrixFile.Load(Path.Combine(root, "matrix.json")), Options());
+
+            run.Legs.Single(l => l.Name == "app-b-22").Status.ShouldBe(LegStatus.Failed);
+            var publish = run.Publish.ShouldNotBeNull();
+            publish.Outcome.ShouldBe(PublishOutcome.HeldBack);
+            publish.HeldBackBy.ShouldBe([new PublishHoldBack("app-b-22", LegStatus.Failed)]);
+            // The base target does not push: its tags stay on the engine.
+            publish.Tags.Select(t => t.Leg).Distinct().Order(StringComparer.Ordinal).ShouldBe(["app-a-20", "app-a-22", "app-b-20", "app-b-22"]);
+            _registry.Tags(_name).ShouldAllBe(t => t.StartsWith("cakeparallel-staging-", StringComparison.Ordinal));
+            _registry.Tags(_name).Count.ShouldBe(3);
+        }
+        finally
+        {
+            TestDocker.Run(["image", "rm", "--force", local + ":a", local + ":b"]);
+        }
+    }
+
+    [Fact]
+    public void WithTargetsPublishIsAWholeFileSetting()
+    {
+        var json = """{ "targets": { "app": { "matrix": { "n": [1] }, "build": { "tags": ["r.example/app:{n}"], "push": true, "publish": "all-or-nothing" } } } }""";
+
+        var error = Should.Throw<InvalidRunException>(() => DockerMatrixFile.Parse(json, _scratch.Directory)).Errors.ShouldHaveSingleItem();
+
+        error.Field.ShouldBe("$.targets.app.build.publish");
+        error.Message.ShouldBe("'publish' applies to the whole file, not to one target; set it in the top-level 'build'.");
+    }
+
     [Fact]
     public void TheMatrixFileSaysPublishByName()
     {
