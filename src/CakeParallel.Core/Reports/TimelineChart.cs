@@ -114,7 +114,7 @@ internal static class TimelineChart
             var firstStart = Offset(result, leg.Attempts[0]);
             if (firstStart > 0)
             {
-                var why = WaitedForSlot(result, leg, firstStart) ? " (waiting for a slot)" : "";
+                var why = WaitedForSlot(result, leg, firstStart) ? " (waiting for a slot)" : leg.NeedsWait is not null ? " (waiting for the legs it needs)" : "";
                 svg.Append(CultureInfo.InvariantCulture, $"<line class=\"queued\" x1=\"{N(scale.X(0))}\" y1=\"{N(mid)}\" x2=\"{N(scale.X(firstStart))}\" y2=\"{N(mid)}\"><title>{Text($"{leg.Name}: started {DurationText.Format(TimeSpan.FromSeconds(firstStart))} after the run{why}")}</title></line>\n");
             }
 
@@ -147,7 +147,8 @@ internal static class TimelineChart
     }
 
     /// <summary>
-    /// Whether a leg waited for a slot: every slot was held by other legs' attempts at some moment before it started.
+    /// Whether a leg waited for a slot: every slot was held by other legs' attempts at some moment before it started
+    /// (and after its needs were done: before, it waited for them, holding no place in the line for a slot).
     /// Legs queue from the run's start, so a leg that started late while a slot was free all along was only being
     /// spawned (or waiting for services), not waiting for a slot.
     /// </summary>
@@ -163,17 +164,19 @@ internal static class TimelineChart
             .SelectMany(a => new[] { (T: Offset(result, a), Delta: 1), (T: Offset(result, a) + a.Duration.TotalSeconds, Delta: -1) })
             .Where(c => c.T < start)
             .OrderBy(c => c.T).ThenBy(c => c.Delta);
+        var queuedAt = leg.NeedsWait?.TotalSeconds ?? 0;
         var held = 0;
         foreach (var change in changes)
         {
-            held += change.Delta;
-            if (held >= limit)
+            if ((queuedAt == 0 || change.T > queuedAt) && held >= limit)
             {
                 return true;
             }
+
+            held += change.Delta;
         }
 
-        return false;
+        return held >= limit;
     }
 
     private static void RetryWait(StringBuilder svg, LegResult leg, AttemptRecord attempt, double from, double to, double barTop, Scale scale)

@@ -5,9 +5,6 @@ namespace CakeParallel.Scheduling;
 /// <param name="Endpoint">The one endpoint the leg must run on (by name), because a leg it needs left its image only there; <see langword="null"/>: any that takes the platform.</param>
 internal sealed record LegPlacement(string? Platform, string? Endpoint = null)
 {
-    /// <summary>Anywhere: any platform, any endpoint.</summary>
-    public static LegPlacement Anywhere { get; } = new(Platform: null);
-
     /// <summary>Whether an attempt of the leg may run on <paramref name="endpoint"/>.</summary>
     public bool Allows(SlotEndpoint endpoint) => endpoint.Takes(Platform) && (Endpoint is null || endpoint.Name == Endpoint);
 }

@@ -88,7 +88,7 @@ public sealed class AttemptSlotsTests
     {
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
-        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], (_, _) => Task.FromResult<LegPlacement?>(LegPlacement.Anywhere), attempts.RunLegAsync, (_, _) => { }, stop);
+        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], (_, _) => Task.FromResult<LegPlacement?>(new LegPlacement(Platform: null)), attempts.RunLegAsync, (_, _) => { }, stop);
 
         await attempts.WaitStartedAsync("a1");
         await attempts.WaitStartedAsync("b1");
@@ -113,7 +113,7 @@ public sealed class AttemptSlotsTests
     {
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
-        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], (_, _) => Task.FromResult<LegPlacement?>(LegPlacement.Anywhere), attempts.RunLegAsync, (_, _) => { }, stop);
+        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], (_, _) => Task.FromResult<LegPlacement?>(new LegPlacement(Platform: null)), attempts.RunLegAsync, (_, _) => { }, stop);
         await attempts.WaitStartedAsync("a1");
         await attempts.WaitStartedAsync("b1");
 
@@ -140,7 +140,7 @@ public sealed class AttemptSlotsTests
     {
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
-        var run = new AttemptSlots(1).RunLegsAsync(["a", "b", "c"], (_, _) => Task.FromResult<LegPlacement?>(LegPlacement.Anywhere), attempts.RunLegAsync, (_, _) => { }, stop);
+        var run = new AttemptSlots(1).RunLegsAsync(["a", "b", "c"], (_, _) => Task.FromResult<LegPlacement?>(new LegPlacement(Platform: null)), attempts.RunLegAsync, (_, _) => { }, stop);
         await attempts.WaitStartedAsync("a1");
 
         stop.FailFast("a");
@@ -157,7 +157,7 @@ public sealed class AttemptSlotsTests
         using var stop = new RunStop(CancellationToken.None, null);
         Task RunLeg(string leg, AttemptSlots.LegSlots slots) =>
             leg == "broken" ? throw new IOException("cannot open the log") : attempts.RunLegAsync(leg, slots);
-        var run = new AttemptSlots(1).RunLegsAsync(["broken", "b"], (_, _) => Task.FromResult<LegPlacement?>(LegPlacement.Anywhere), RunLeg, (_, _) => { }, stop);
+        var run = new AttemptSlots(1).RunLegsAsync(["broken", "b"], (_, _) => Task.FromResult<LegPlacement?>(new LegPlacement(Platform: null)), RunLeg, (_, _) => { }, stop);
 
         await attempts.WaitStartedAsync("b1");
         attempts.End("b1");
@@ -175,7 +175,7 @@ public sealed class AttemptSlotsTests
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
         var slots = new AttemptSlots(10, [Endpoint("one", 1), Endpoint("two", 2)], MachineAdmission.None);
-        var run = slots.RunLegsAsync(["a", "b", "c", "d"], (_, _) => Task.FromResult<LegPlacement?>(LegPlacement.Anywhere), attempts.RunLegAsync, (_, _) => { }, stop);
+        var run = slots.RunLegsAsync(["a", "b", "c", "d"], (_, _) => Task.FromResult<LegPlacement?>(new LegPlacement(Platform: null)), attempts.RunLegAsync, (_, _) => { }, stop);
 
         await attempts.WaitStartedAsync("a1");
         await attempts.WaitStartedAsync("b1");
@@ -225,7 +225,7 @@ public sealed class AttemptSlotsTests
         var dead = Endpoint("dead", 1, probe: _ => Task.FromResult<string?>("connection refused"));
         var slots = new AttemptSlots(10, [dead], MachineAdmission.None);
         var notPlaced = new ConcurrentDictionary<string, string>();
-        var run = slots.RunLegsAsync(["a", "b"], (_, _) => Task.FromResult<LegPlacement?>(LegPlacement.Anywhere), attempts.RunLegAsync, (l, why) => notPlaced[l] = why, stop);
+        var run = slots.RunLegsAsync(["a", "b"], (_, _) => Task.FromResult<LegPlacement?>(new LegPlacement(Platform: null)), attempts.RunLegAsync, (l, why) => notPlaced[l] = why, stop);
 
         await attempts.WaitStartedAsync("a1");
         (await slots.ConfirmAsync(dead)).ShouldNotBeNull().ShouldContain("connection refused");
@@ -247,7 +247,7 @@ public sealed class AttemptSlotsTests
         var needsDone = new TaskCompletionSource<LegPlacement?>();
         var run = new AttemptSlots(1).RunLegsAsync(
             ["a", "dependent", "b", "c"],
-            (l, _) => l == "dependent" ? needsDone.Task : Task.FromResult<LegPlacement?>(LegPlacement.Anywhere),
+            (l, _) => l == "dependent" ? needsDone.Task : Task.FromResult<LegPlacement?>(new LegPlacement(Platform: null)),
             attempts.RunLegAsync,
             (_, _) => { },
             stop);
@@ -257,7 +257,7 @@ public sealed class AttemptSlotsTests
 
         // The dependent is not ready: the one slot goes to b, the next leg, rather than being held for the dependent.
         await attempts.WaitStartedAsync("b1");
-        needsDone.SetResult(LegPlacement.Anywhere);
+        needsDone.SetResult(new LegPlacement(Platform: null));
         attempts.End("b1");
 
         // Ready now, the dependent comes before c, which was queued first but is later in the start order.
