@@ -20,26 +20,19 @@ public sealed class DockerPublishTests : IDisposable
     private readonly LocalRegistry _registry;
     private readonly string _name = "cpar-publish-" + Guid.NewGuid().ToString("N")[..8];
 
-    public DockerPublishTests()
-    {
-        _registry = DockerAvailability.DaemonUnreachable is null ? LocalRegistry.Start() : null!;
-    }
+    // Every test here is a DockerFact: none is constructed where the daemon is unreachable.
+    public DockerPublishTests() => _registry = LocalRegistry.Start();
 
     public void Dispose()
     {
-        if (_registry is not null)
+        var images = TestDocker.Run(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", $"{_registry.Address}/{_name}"]).StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (images.Length > 0)
         {
-            var repository = $"{_registry.Address}/{_name}";
-            var images = TestDocker.Run(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", repository]).StandardOutput
-                .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (images.Length > 0)
-            {
-                TestDocker.Run(["image", "rm", "--force", .. images]);
-            }
-
-            _registry.Dispose();
+            TestDocker.Run(["image", "rm", "--force", .. images]);
         }
 
+        _registry.Dispose();
         _scratch.Dispose();
     }
 
@@ -331,30 +324,6 @@ public sealed class DockerPublishTests : IDisposable
             TestDocker.Run(["image", "rm", "--force", local + ":a", local + ":b"]);
         }
     }
-
-    [Fact]
-    public void WithTargetsPublishIsAWholeFileSetting()
-    {
-        var json = """{ "targets": { "app": { "matrix": { "n": [1] }, "build": { "tags": ["r.example/app:{n}"], "push": true, "publish": "all-or-nothing" } } } }""";
-
-        var error = Should.Throw<InvalidRunException>(() => DockerMatrixFile.Parse(json, _scratch.Directory)).Errors.ShouldHaveSingleItem();
-
-        error.Field.ShouldBe("$.targets.app.build.publish");
-        error.Message.ShouldBe("'publish' applies to the whole file, not to one target; set it in the top-level 'build'.");
-    }
-
-    [Fact]
-    public void TheMatrixFileSaysPublishByName()
-    {
-        var json = """{ "matrix": { "n": [1] }, "build": { "tags": ["r.example/app:{n}"], "push": true, "publish": "all-or-nothing" } }""";
-        DockerMatrixFile.Parse(json, _scratch.Directory).Build.Publish.ShouldBe(DockerPublishPolicy.AllOrNothing);
-        DockerMatrixFile.Parse(json.Replace("all-or-nothing", "per-leg", StringComparison.Ordinal), _scratch.Directory).Build.Publish.ShouldBe(DockerPublishPolicy.PerLeg);
-
-        var error = Should.Throw<InvalidRunException>(() => DockerMatrixFile.Parse(json.Replace("all-or-nothing", "atomic", StringComparison.Ordinal), _scratch.Directory)).Errors.ShouldHaveSingleItem();
-        error.Code.ShouldBe(ErrorCodes.MatrixFileValueInvalid);
-        error.Field.ShouldBe("$.build.publish");
-        error.Message.ShouldContain("\"per-leg\" or \"all-or-nothing\"");
-    }
 }
 
 /// <summary>The publish against registries that want credentials: Basic (htpasswd), and Bearer tokens from a real token service.</summary>
@@ -461,5 +430,37 @@ public sealed class DockerPublishAuthenticationTests : IDisposable
         publish.Outcome.ShouldBe(PublishOutcome.Failed);
         publish.Error.ShouldNotBeNull().ShouldContain($"{registry.Address} asks for credentials, and the docker client has none stored for it");
         run.Succeeded.ShouldBeFalse();
+    }
+}
+
+/// <summary>The publish setting in matrix files, without a daemon.</summary>
+public sealed class DockerPublishSettingTests : IDisposable
+{
+    private readonly Scratch _scratch = new();
+
+    public void Dispose() => _scratch.Dispose();
+
+    [Fact]
+    public void TheMatrixFileSaysPublishByName()
+    {
+        var json = """{ "matrix": { "n": [1] }, "build": { "tags": ["r.example/app:{n}"], "push": true, "publish": "all-or-nothing" } }""";
+        DockerMatrixFile.Parse(json, _scratch.Directory).Build.Publish.ShouldBe(DockerPublishPolicy.AllOrNothing);
+        DockerMatrixFile.Parse(json.Replace("all-or-nothing", "per-leg", StringComparison.Ordinal), _scratch.Directory).Build.Publish.ShouldBe(DockerPublishPolicy.PerLeg);
+
+        var error = Should.Throw<InvalidRunException>(() => DockerMatrixFile.Parse(json.Replace("all-or-nothing", "atomic", StringComparison.Ordinal), _scratch.Directory)).Errors.ShouldHaveSingleItem();
+        error.Code.ShouldBe(ErrorCodes.MatrixFileValueInvalid);
+        error.Field.ShouldBe("$.build.publish");
+        error.Message.ShouldContain("\"per-leg\" or \"all-or-nothing\"");
+    }
+
+    [Fact]
+    public void WithTargetsPublishIsAWholeFileSetting()
+    {
+        var json = """{ "targets": { "app": { "matrix": { "n": [1] }, "build": { "tags": ["r.example/app:{n}"], "push": true, "publish": "all-or-nothing" } } } }""";
+
+        var error = Should.Throw<InvalidRunException>(() => DockerMatrixFile.Parse(json, _scratch.Directory)).Errors.ShouldHaveSingleItem();
+
+        error.Field.ShouldBe("$.targets.app.build.publish");
+        error.Message.ShouldBe("'publish' applies to the whole file, not to one target; set it in the top-level 'build'.");
     }
 }
