@@ -67,7 +67,7 @@ internal sealed class ServiceLifecycle
         _log.WriteNote($"service '{Name}': {command.DisplayText}");
         try
         {
-            Process = SupervisedProcess.Start(command, _output.Write);
+            Process = SupervisedProcess.StartUtf8(command, _output.Write);
         }
         catch (ProcessStartException exception)
         {

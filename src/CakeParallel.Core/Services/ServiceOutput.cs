@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using System.Text;
 using CakeParallel.Model;
 using CakeParallel.Supervision;
 
@@ -6,8 +8,9 @@ namespace CakeParallel.Services;
 
 /// <summary>
 /// Where each output line of a service goes (secrets already masked by its <see cref="SupervisedProcess"/>): its
-/// log file (flushed a few times a second by <see cref="ServiceLog"/>, never per line, so a chatty service is not
-/// slowed down) and the patterns of its <see cref="OutputProbe"/>s until they matched.
+/// log file, as the bytes the service wrote (flushed a few times a second by <see cref="ServiceLog"/>, never per
+/// line, so a chatty service is not slowed down), and the patterns of its <see cref="OutputProbe"/>s until they
+/// matched (the only reason a line is decoded here).
 /// </summary>
 internal sealed class ServiceOutput
 {
@@ -28,14 +31,21 @@ internal sealed class ServiceOutput
         _allMatched = _pending.Count == 0;
     }
 
-    public void Write(OutputStream stream, ReadOnlySpan<char> line)
+    /// <summary>Writes a line (valid UTF-8) to the log as it is; it is decoded only while a probe still waits for its pattern.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
+    public void Write(OutputStream stream, ReadOnlySpan<byte> utf8)
     {
-        _log.WriteLine(Now(), stream, line);
+        _log.WriteLine(Now(), stream, utf8);
         if (_allMatched)
         {
             return;
         }
 
+        Match(Encoding.UTF8.GetString(utf8));
+    }
+
+    private void Match(string line)
+    {
         lock (_gate)
         {
             foreach (var (pattern, regex) in _pending)
@@ -60,6 +70,7 @@ internal sealed class ServiceOutput
     /// milliseconds): reading the wall clock per line costs a chatty service more than writing the line. Called by
     /// the stream readers, possibly at once; a torn read of the cache is impossible (one reference).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
     private DateTimeOffset Now()
     {
         var tick = Environment.TickCount64;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using CakeParallel.Model;
 
@@ -27,7 +28,7 @@ internal sealed class LegLog : IDisposable
     private readonly Lock _gate = new();
     private readonly long _headLimit;
     private readonly long _segmentLimit;
-    private readonly char[] _stamp = new char[24];
+    private readonly byte[] _stamp = new byte[24];
     private Utf8LogWriter? _writer;
     private Utf8LogWriter? _segment;
     private string? _olderSegment;
@@ -86,14 +87,7 @@ internal sealed class LegLog : IDisposable
     {
         lock (_gate)
         {
-            // Formatting a timestamp costs more than writing a short line: chatty output reuses it within a millisecond.
-            var millisecond = timestamp.UtcTicks / TimeSpan.TicksPerMillisecond;
-            if (millisecond != _stampMillisecond)
-            {
-                timestamp.UtcDateTime.TryFormat(_stamp, out _stampLength, "yyyy-MM-ddTHH:mm:ss.fffZ");
-                _stampMillisecond = millisecond;
-            }
-
+            Stamp(timestamp);
             var target = Target(_stampLength + 6 + Encoding.UTF8.GetByteCount(text));
             if (target is null)
             {
@@ -106,6 +100,31 @@ internal sealed class LegLog : IDisposable
                 target.Write(stream == OutputStream.Stdout ? " out "u8 : " err "u8);
                 target.Write(text);
                 target.Write("\n"u8);
+                _dirty = true;
+            }
+            catch (Exception exception) when (IsWriteFailure(exception))
+            {
+                Fail(exception);
+            }
+        }
+    }
+
+    /// <summary>Writes a line that is already valid UTF-8 as it is: a chatty service's output is never decoded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
+    public void WriteLine(DateTimeOffset timestamp, OutputStream stream, ReadOnlySpan<byte> utf8)
+    {
+        lock (_gate)
+        {
+            Stamp(timestamp);
+            var target = Target(_stampLength + 6 + utf8.Length);
+            if (target is null)
+            {
+                return;
+            }
+
+            try
+            {
+                target.WriteLine(_stamp.AsSpan(0, _stampLength), stream == OutputStream.Stdout ? " out "u8 : " err "u8, utf8);
                 _dirty = true;
             }
             catch (Exception exception) when (IsWriteFailure(exception))
@@ -208,6 +227,21 @@ internal sealed class LegLog : IDisposable
         }
     }
 
+    /// <summary>
+    /// Formats <paramref name="timestamp"/> into the stamp, unless it is the same millisecond as the last one:
+    /// formatting a timestamp costs more than writing a short line.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
+    private void Stamp(DateTimeOffset timestamp)
+    {
+        var millisecond = timestamp.UtcTicks / TimeSpan.TicksPerMillisecond;
+        if (millisecond != _stampMillisecond)
+        {
+            timestamp.UtcDateTime.TryFormat(_stamp, out _stampLength, "yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+            _stampMillisecond = millisecond;
+        }
+    }
+
     private static Utf8LogWriter Create(string path) =>
         new(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None));
 
@@ -238,6 +272,7 @@ internal sealed class LegLog : IDisposable
     }
 
     /// <summary>Where a line of <paramref name="bytes"/> goes: the head of the log, then alternating tail segments once the head is full.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
     private Utf8LogWriter? Target(long bytes)
     {
         if (_writer is null || _disposed)

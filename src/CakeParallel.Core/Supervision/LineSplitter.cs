@@ -1,28 +1,25 @@
 using System.Buffers;
 using System.IO.Pipes;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace CakeParallel.Supervision;
 
-/// <summary>Receives one line of output; the span is only valid during the call.</summary>
-internal delegate void LineHandler(ReadOnlySpan<char> line);
+/// <summary>Receives one line of output as the process wrote it (UTF-8, not validated); the span is only valid during the call.</summary>
+internal delegate void LineHandler(ReadOnlySpan<byte> line);
 
 /// <summary>
-/// Reads a pipe to its end and hands out complete lines. A line longer than the limit is split (at a UTF-8
-/// character boundary) instead of being buffered without bound; invalid UTF-8 decodes to U+FFFD. Lines are
-/// decoded into a reused buffer, so reading makes no garbage per line.
+/// Reads a pipe to its end and hands out complete lines, as bytes: decoding is left to whoever needs text, so a
+/// line that only goes to a log is never decoded. A line longer than the limit is split (at a UTF-8 character
+/// boundary) instead of being buffered without bound. Reading makes no garbage per line.
 /// </summary>
 internal sealed partial class LineSplitter : IDisposable
 {
     /// <summary>What a reader on a thread of its own asks the pipe for at once: a chatty writer's pipe is emptied in few reads.</summary>
     private const int ThreadReadBytes = 256 * 1024;
 
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
-
     private readonly int _maxLineBytes;
     private readonly byte[] _buffer;
-    private readonly char[] _chars;
     private readonly LineHandler _onLine;
     private int _filled;
 
@@ -33,9 +30,6 @@ internal sealed partial class LineSplitter : IDisposable
     {
         _maxLineBytes = Math.Max(maxLineBytes, 64);
         _buffer = ArrayPool<byte>.Shared.Rent(_maxLineBytes + readBytes);
-
-        // UTF-8 never decodes to more chars than it has bytes.
-        _chars = ArrayPool<char>.Shared.Rent(_maxLineBytes);
         _onLine = onLine;
     }
 
@@ -127,13 +121,13 @@ internal sealed partial class LineSplitter : IDisposable
     public void Dispose()
     {
         ArrayPool<byte>.Shared.Return(_buffer);
-        ArrayPool<char>.Shared.Return(_chars);
     }
 
     /// <summary>Where the next read goes.</summary>
     private Memory<byte> Free => _buffer.AsMemory(_filled);
 
     /// <summary>Hands out the lines completed by <paramref name="read"/> more bytes; false (after the last line) when the stream ended.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line: optimized from the first call (a short, chatty run ends before tiering would)
     private bool Take(int read)
     {
         if (read == 0)
@@ -190,6 +184,7 @@ internal sealed partial class LineSplitter : IDisposable
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see Take
     private void Emit(int start, int length)
     {
         var line = _buffer.AsSpan(start, length);
@@ -198,8 +193,7 @@ internal sealed partial class LineSplitter : IDisposable
             line = line[..^1];
         }
 
-        var count = Utf8.GetChars(line, _chars);
-        _onLine(_chars.AsSpan(0, count));
+        _onLine(line);
     }
 
     /// <summary>

@@ -1,27 +1,41 @@
+using System.Runtime.CompilerServices;
+using System.Text;
 using CakeParallel.Model;
 
 namespace CakeParallel.Supervision;
 
 /// <summary>
-/// The last N lines of an attempt's output, each capped, kept in reused character buffers: memory stays bounded
-/// and no string is made per line, whatever a leg writes. Strings are made only when a snapshot is taken.
+/// The last N lines of an attempt's output, each capped, kept as UTF-8 in reused byte buffers: memory stays bounded
+/// and nothing is decoded or allocated per line, whatever a leg writes. Text is made only when it is read.
 /// </summary>
 internal sealed class OutputTail
 {
     public const int MaxLineChars = 1000;
 
-    private readonly char[]?[] _slots;
-    private readonly int[] _lengths;
+    /// <summary>Bytes kept of a line: enough for <see cref="MaxLineChars"/> characters of any UTF-8 text.</summary>
+    private const int MaxLineBytes = 4 * MaxLineChars;
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    private readonly LineCopy[] _slots;
+    private readonly Lock _gate = new();
+
+    // The last lines with text: found in the ring by their number while they are in it, else in the copy made when
+    // they left it (a copy per line would cost a chatty process more than the ring itself).
     private readonly LineCopy _lastLine = new();
     private readonly LineCopy _lastErrorLine = new();
-    private readonly Lock _gate = new();
-    private int _next;
+    private long _lastLineNumber = -1;
+    private long _lastErrorLineNumber = -1;
+    private long _added;
     private int _count;
 
     public OutputTail(int capacity)
     {
-        _slots = new char[Math.Max(capacity, 1)][];
-        _lengths = new int[_slots.Length];
+        _slots = new LineCopy[Math.Max(capacity, 1)];
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            _slots[i] = new LineCopy();
+        }
     }
 
     /// <summary>The last non-empty line written to stderr, which is usually the error a person wants to see.</summary>
@@ -31,7 +45,7 @@ internal sealed class OutputTail
         {
             lock (_gate)
             {
-                return _lastErrorLine.ToStringOrNull();
+                return Line(_lastErrorLineNumber, _lastErrorLine).ToStringOrNull(ellipsis: false);
             }
         }
     }
@@ -43,7 +57,7 @@ internal sealed class OutputTail
         {
             lock (_gate)
             {
-                return _lastLine.ToStringOrNull();
+                return Line(_lastLineNumber, _lastLine).ToStringOrNull(ellipsis: false);
             }
         }
     }
@@ -51,34 +65,17 @@ internal sealed class OutputTail
     public void Add(OutputStream stream, ReadOnlySpan<char> text)
     {
         var capped = text.Length > MaxLineChars ? text[..MaxLineChars] : text;
-        var truncated = text.Length > MaxLineChars;
-        lock (_gate)
-        {
-            var slot = _slots[_next];
-            var needed = capped.Length + (truncated ? 1 : 0);
-            if (slot is null || slot.Length < needed)
-            {
-                slot = _slots[_next] = new char[Math.Max(needed, 64)];
-            }
+        Span<byte> utf8 = stackalloc byte[3 * MaxLineChars];
+        var count = Utf8.GetBytes(capped, utf8);
+        Add(stream, utf8[..count], text.Length > MaxLineChars, !capped.IsWhiteSpace());
+    }
 
-            capped.CopyTo(slot);
-            if (truncated)
-            {
-                slot[capped.Length] = '…';
-            }
-
-            _lengths[_next] = needed;
-            _next = (_next + 1) % _slots.Length;
-            _count = Math.Min(_count + 1, _slots.Length);
-            if (!capped.IsWhiteSpace())
-            {
-                _lastLine.Set(capped);
-                if (stream == OutputStream.Stderr)
-                {
-                    _lastErrorLine.Set(capped);
-                }
-            }
-        }
+    /// <summary>Adds a line given as (valid) UTF-8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
+    public void AddUtf8(OutputStream stream, ReadOnlySpan<byte> line)
+    {
+        var capped = line.Length > MaxLineBytes ? line[..MaxLineBytes] : line;
+        Add(stream, capped, line.Length > MaxLineBytes, !IsWhiteSpace(capped));
     }
 
     public IReadOnlyList<string> Snapshot()
@@ -86,33 +83,115 @@ internal sealed class OutputTail
         lock (_gate)
         {
             var result = new string[_count];
-            var start = (_next - _count + _slots.Length) % _slots.Length;
             for (var i = 0; i < _count; i++)
             {
-                var index = (start + i) % _slots.Length;
-                result[i] = new string(_slots[index].AsSpan(0, _lengths[index]));
+                result[i] = _slots[(_added - _count + i) % _slots.Length].ToStringOrNull(ellipsis: true)!;
             }
 
             return result;
         }
     }
 
-    private sealed class LineCopy
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
+    private void Add(OutputStream stream, ReadOnlySpan<byte> utf8, bool truncated, bool hasText)
     {
-        private char[] _buffer = [];
-        private int _length = -1;
-
-        public void Set(ReadOnlySpan<char> text)
+        lock (_gate)
         {
-            if (_buffer.Length < text.Length)
+            var slot = _slots[_added % _slots.Length];
+            if (_count == _slots.Length)
             {
-                _buffer = new char[Math.Max(text.Length, 128)];
+                // The oldest line leaves the ring: keep it if it is still the last line with text.
+                var leaving = _added - _count;
+                if (leaving == _lastLineNumber)
+                {
+                    _lastLine.CopyFrom(slot);
+                }
+
+                if (leaving == _lastErrorLineNumber)
+                {
+                    _lastErrorLine.CopyFrom(slot);
+                }
             }
 
-            text.CopyTo(_buffer);
-            _length = text.Length;
+            slot.Set(utf8, truncated);
+            if (hasText)
+            {
+                _lastLineNumber = _added;
+                if (stream == OutputStream.Stderr)
+                {
+                    _lastErrorLineNumber = _added;
+                }
+            }
+
+            _added++;
+            _count = Math.Min(_count + 1, _slots.Length);
+        }
+    }
+
+    /// <summary>Line number <paramref name="number"/>: in the ring if it is still there, else its <paramref name="copy"/>.</summary>
+    private LineCopy Line(long number, LineCopy copy) => number >= _added - _count ? _slots[number % _slots.Length] : copy;
+
+    /// <summary>Whether the line is empty or white space only; decoded only when no byte is a printable ASCII character.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
+    private static bool IsWhiteSpace(ReadOnlySpan<byte> utf8)
+    {
+        foreach (var b in utf8)
+        {
+            if (b is > (byte)' ' and < 0x80)
+            {
+                return false;
+            }
         }
 
-        public string? ToStringOrNull() => _length < 0 ? null : new string(_buffer, 0, _length);
+        return Utf8.GetString(utf8).AsSpan().IsWhiteSpace();
+    }
+
+    /// <summary>One kept line: its UTF-8 bytes (at most <see cref="MaxLineBytes"/>) and whether it was longer.</summary>
+    private sealed class LineCopy
+    {
+        private byte[] _buffer = [];
+        private int _length = -1;
+        private bool _truncated;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
+        public void Set(ReadOnlySpan<byte> utf8, bool truncated)
+        {
+            if (_buffer.Length < utf8.Length)
+            {
+                _buffer = new byte[Math.Max(utf8.Length, 128)];
+            }
+
+            utf8.CopyTo(_buffer);
+            _length = utf8.Length;
+            _truncated = truncated;
+        }
+
+        public void CopyFrom(LineCopy other)
+        {
+            if (other._length < 0)
+            {
+                _length = -1;
+                return;
+            }
+
+            Set(other._buffer.AsSpan(0, other._length), other._truncated);
+        }
+
+        /// <summary>The line, capped at <see cref="MaxLineChars"/> characters (with <c>…</c> when asked and cut).</summary>
+        public string? ToStringOrNull(bool ellipsis)
+        {
+            if (_length < 0)
+            {
+                return null;
+            }
+
+            var text = Utf8.GetString(_buffer, 0, _length);
+            if (!_truncated && text.Length <= MaxLineChars)
+            {
+                return text;
+            }
+
+            return ellipsis ? string.Concat(text.AsSpan(0, Math.Min(text.Length, MaxLineChars)), "…") : text[..Math.Min(text.Length, MaxLineChars)];
+        }
     }
 }

@@ -2,12 +2,16 @@ using System.Collections;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.IO.Pipes;
+using System.Runtime.CompilerServices;
 using CakeParallel.Model;
 
 namespace CakeParallel.Supervision;
 
 /// <summary>Receives one output line, secrets already masked; the span is only valid during the call.</summary>
 internal delegate void ProcessLineHandler(OutputStream stream, ReadOnlySpan<char> line);
+
+/// <summary>Receives one output line as valid UTF-8, secrets already masked; the span is only valid during the call.</summary>
+internal delegate void ProcessUtf8LineHandler(OutputStream stream, ReadOnlySpan<byte> line);
 
 /// <summary>
 /// One process run as the leader of its own process group: stdin closed, both output streams read concurrently
@@ -24,18 +28,22 @@ internal sealed class SupervisedProcess : IDisposable
     private readonly ProcessGroupPlatform _platform;
     private readonly SecretMask? _mask;
     private readonly ProcessLineHandler? _onLine;
+    private readonly ProcessUtf8LineHandler? _onUtf8Line;
+    private readonly LineText _stdoutText = new();
+    private readonly LineText _stderrText = new();
     private readonly Stopwatch _clock;
     private readonly Lock _gate = new();
     private readonly string? _marker;
     private Task<TerminationReport>? _termination;
     private bool _mainExited;
 
-    private SupervisedProcess(ProcessCommand command, SpawnedChild child, ProcessGroupPlatform platform, ProcessLineHandler? onLine, DateTimeOffset startedAt, Stopwatch clock, string? marker)
+    private SupervisedProcess(ProcessCommand command, SpawnedChild child, ProcessGroupPlatform platform, ProcessLineHandler? onLine, ProcessUtf8LineHandler? onUtf8Line, DateTimeOffset startedAt, Stopwatch clock, string? marker)
     {
         _command = command;
         _marker = marker;
         _platform = platform;
         _onLine = onLine;
+        _onUtf8Line = onUtf8Line;
         _clock = clock;
         _mask = command.SecretValues.Count > 0 ? new SecretMask(command.SecretValues) : null;
         StartedAt = startedAt;
@@ -61,8 +69,8 @@ internal sealed class SupervisedProcess : IDisposable
         }
 
         var drain = new CancellationTokenSource();
-        LineHandler onStdout = line => Deliver(OutputStream.Stdout, line);
-        LineHandler onStderr = line => Deliver(OutputStream.Stderr, line);
+        LineHandler onStdout = line => Deliver(OutputStream.Stdout, line, _stdoutText);
+        LineHandler onStderr = line => Deliver(OutputStream.Stderr, line, _stderrText);
         var pumps = command.ReadOutputOnOwnThreads
             ? LineSplitter.PumpOnThread(_standardOutput, onStdout, _standardError, onStderr, command.MaxLineBytes, drain.Token)
             : Task.WhenAll(
@@ -102,7 +110,17 @@ internal sealed class SupervisedProcess : IDisposable
     /// <param name="command">What to run.</param>
     /// <param name="onLine">Receives every output line (called from both stream readers, possibly at once).</param>
     /// <exception cref="ProcessStartException">The executable was not found or could not be executed.</exception>
-    public static SupervisedProcess Start(ProcessCommand command, ProcessLineHandler? onLine = null)
+    public static SupervisedProcess Start(ProcessCommand command, ProcessLineHandler? onLine = null) => Launch(command, onLine, null);
+
+    /// <summary>
+    /// Starts <paramref name="command"/> in a process group of its own; its output lines reach
+    /// <paramref name="onUtf8Line"/> as UTF-8, decoded (and encoded again) only when secrets must be masked or the
+    /// bytes are not valid UTF-8 (invalid sequences become U+FFFD), so a chatty process's output is never decoded.
+    /// </summary>
+    /// <inheritdoc cref="Start(ProcessCommand, ProcessLineHandler?)" path="/exception"/>
+    public static SupervisedProcess StartUtf8(ProcessCommand command, ProcessUtf8LineHandler onUtf8Line) => Launch(command, null, onUtf8Line);
+
+    private static SupervisedProcess Launch(ProcessCommand command, ProcessLineHandler? onLine, ProcessUtf8LineHandler? onUtf8Line)
     {
         var resolved = ExecutableLocator.Resolve(command.Executable, command.WorkingDirectory, command.Environment)
             ?? throw new ProcessStartException(command.Executable, command.Executable.Contains('/') ? "it does not exist or is not executable" : "it was not found on PATH");
@@ -159,7 +177,7 @@ internal sealed class SupervisedProcess : IDisposable
             throw new ProcessStartException(command.Executable, reason, exception);
         }
 
-        return new SupervisedProcess(command, child, platform, onLine, startedAt, clock, marker);
+        return new SupervisedProcess(command, child, platform, onLine, onUtf8Line, startedAt, clock, marker);
     }
 
     /// <summary>
@@ -201,8 +219,18 @@ internal sealed class SupervisedProcess : IDisposable
         StandardInput?.Dispose();
     }
 
-    private void Deliver(OutputStream stream, ReadOnlySpan<char> line)
+    /// <summary>Hands a line to the tail and the handler; called by one reader per stream, each with its own <paramref name="text"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
+    private void Deliver(OutputStream stream, ReadOnlySpan<byte> utf8, LineText text)
     {
+        if (_onLine is null && _mask is null && System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            Tail.AddUtf8(stream, utf8);
+            _onUtf8Line?.Invoke(stream, utf8);
+            return;
+        }
+
+        var line = text.Decode(utf8);
         if (_mask is not null)
         {
             line = _mask.Apply(new string(line));
@@ -210,6 +238,37 @@ internal sealed class SupervisedProcess : IDisposable
 
         Tail.Add(stream, line);
         _onLine?.Invoke(stream, line);
+        _onUtf8Line?.Invoke(stream, text.Encode(line));
+    }
+
+    /// <summary>Reused buffers to decode a line into and encode it back from, grown to the longest line that needed them.</summary>
+    private sealed class LineText
+    {
+        private static readonly System.Text.UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+        private char[] _chars = [];
+        private byte[] _bytes = [];
+
+        public ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8)
+        {
+            // UTF-8 never decodes to more chars than it has bytes.
+            if (_chars.Length < utf8.Length)
+            {
+                _chars = new char[Math.Max(utf8.Length, 256)];
+            }
+
+            return _chars.AsSpan(0, Utf8.GetChars(utf8, _chars));
+        }
+
+        public ReadOnlySpan<byte> Encode(ReadOnlySpan<char> line)
+        {
+            var most = Utf8.GetMaxByteCount(line.Length);
+            if (_bytes.Length < most)
+            {
+                _bytes = new byte[Math.Max(most, 256)];
+            }
+
+            return _bytes.AsSpan(0, Utf8.GetBytes(line, _bytes));
+        }
     }
 
     private async Task<ProcessExit> WatchAsync(Task pumps, CancellationTokenSource drain)
