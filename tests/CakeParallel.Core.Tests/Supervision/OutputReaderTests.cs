@@ -50,6 +50,55 @@ public sealed class OutputReaderTests
         lines[^1].ShouldBe("after");
     }
 
+    [Theory]
+    [MemberData(nameof(Readers))]
+    public async Task Lines_handed_out_as_utf8_are_valid_and_masked_and_the_same_as_decoded_lines(bool ownThreads)
+    {
+        const string script = "echo plain; printf '\\377 bad\\n'; echo pw=hunter2; printf 'crlf\\r\\n'";
+
+        var clear = await Utf8LinesOf(script, ownThreads, []);
+        var masked = await Utf8LinesOf(script, ownThreads, ["hunter2"]);
+
+        clear.ShouldAllBe(l => System.Text.Unicode.Utf8.IsValid(l));
+        clear.Select(l => System.Text.Encoding.UTF8.GetString(l)).ShouldBe(["plain", "\uFFFD bad", "pw=hunter2", "crlf"]);
+        masked.Select(l => System.Text.Encoding.UTF8.GetString(l)).ShouldBe(["plain", "\uFFFD bad", "pw=***", "crlf"]);
+    }
+
+    [Fact]
+    public async Task The_last_lines_with_text_are_kept_after_more_blank_lines_than_the_tail_holds()
+    {
+        var (stdout, stdoutTail) = await LastLinesOf("echo first; echo later; for i in $(seq 30); do echo; done");
+        var (stderr, _) = await LastLinesOf("echo boom >&2; for i in $(seq 30); do echo >&2; done; echo out");
+
+        stdout.ShouldBe("later");
+        stdoutTail.ShouldBe(["", "", "", "", ""]);
+        stderr.ShouldBe("boom");
+    }
+
+    private static async Task<(string? LastLine, IReadOnlyList<string> Tail)> LastLinesOf(string script)
+    {
+        var command = new ProcessCommand("/bin/sh", ["-c", script]) { TailLines = 5, ReadOutputOnOwnThreads = true };
+        using var process = SupervisedProcess.StartUtf8(command, (_, _) => { });
+        var exit = await process.Exited;
+        return (exit.LastLine, exit.Tail);
+    }
+
+    private static async Task<List<byte[]>> Utf8LinesOf(string script, bool ownThreads, IReadOnlyList<string> secrets)
+    {
+        var lines = new ConcurrentQueue<byte[]>();
+        var command = new ProcessCommand("/bin/sh", ["-c", script]) { ReadOutputOnOwnThreads = ownThreads, SecretValues = secrets };
+        using var process = SupervisedProcess.StartUtf8(command, (stream, line) =>
+        {
+            if (stream == OutputStream.Stdout)
+            {
+                lines.Enqueue(line.ToArray());
+            }
+        });
+
+        (await process.Exited).ExitCode.ShouldBe(0);
+        return [.. lines];
+    }
+
     private static async Task<List<string>> LinesOf(string script, bool ownThreads, int maxLineBytes)
     {
         var lines = new ConcurrentQueue<string>();
