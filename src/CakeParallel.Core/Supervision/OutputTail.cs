@@ -17,7 +17,7 @@ internal sealed class OutputTail
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
-    private readonly LineCopy[] _slots;
+    private readonly LineCopy?[] _slots;
     private readonly Lock _gate = new();
 
     // The last lines with text: found in the ring by their number while they are in it, else in the copy made when
@@ -27,15 +27,13 @@ internal sealed class OutputTail
     private long _lastLineNumber = -1;
     private long _lastErrorLineNumber = -1;
     private long _added;
+    private int _next;
     private int _count;
 
     public OutputTail(int capacity)
     {
+        // Slots are made as lines arrive: most attempts write few lines or none.
         _slots = new LineCopy[Math.Max(capacity, 1)];
-        for (var i = 0; i < _slots.Length; i++)
-        {
-            _slots[i] = new LineCopy();
-        }
     }
 
     /// <summary>The last non-empty line written to stderr, which is usually the error a person wants to see.</summary>
@@ -65,9 +63,11 @@ internal sealed class OutputTail
     public void Add(OutputStream stream, ReadOnlySpan<char> text)
     {
         var capped = text.Length > MaxLineChars ? text[..MaxLineChars] : text;
-        Span<byte> utf8 = stackalloc byte[3 * MaxLineChars];
-        var count = Utf8.GetBytes(capped, utf8);
-        Add(stream, utf8[..count], text.Length > MaxLineChars, !capped.IsWhiteSpace());
+        lock (_gate)
+        {
+            Next().SetText(capped, text.Length > MaxLineChars);
+            Added(stream, !capped.IsWhiteSpace());
+        }
     }
 
     /// <summary>Adds a line given as (valid) UTF-8.</summary>
@@ -85,7 +85,7 @@ internal sealed class OutputTail
             var result = new string[_count];
             for (var i = 0; i < _count; i++)
             {
-                result[i] = _slots[(_added - _count + i) % _slots.Length].ToStringOrNull(ellipsis: true)!;
+                result[i] = _slots[(_added - _count + i) % _slots.Length]!.ToStringOrNull(ellipsis: true)!;
             }
 
             return result;
@@ -97,39 +97,53 @@ internal sealed class OutputTail
     {
         lock (_gate)
         {
-            var slot = _slots[_added % _slots.Length];
-            if (_count == _slots.Length)
-            {
-                // The oldest line leaves the ring: keep it if it is still the last line with text.
-                var leaving = _added - _count;
-                if (leaving == _lastLineNumber)
-                {
-                    _lastLine.CopyFrom(slot);
-                }
-
-                if (leaving == _lastErrorLineNumber)
-                {
-                    _lastErrorLine.CopyFrom(slot);
-                }
-            }
-
-            slot.Set(utf8, truncated);
-            if (hasText)
-            {
-                _lastLineNumber = _added;
-                if (stream == OutputStream.Stderr)
-                {
-                    _lastErrorLineNumber = _added;
-                }
-            }
-
-            _added++;
-            _count = Math.Min(_count + 1, _slots.Length);
+            Next().Set(utf8, truncated);
+            Added(stream, hasText);
         }
     }
 
+    /// <summary>The slot the next line goes into (under the gate); the line leaving it is kept if it is still the last line with text.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
+    private LineCopy Next()
+    {
+        var slot = _slots[_next] ??= new LineCopy();
+        if (_count == _slots.Length)
+        {
+            var leaving = _added - _count;
+            if (leaving == _lastLineNumber)
+            {
+                _lastLine.CopyFrom(slot);
+            }
+
+            if (leaving == _lastErrorLineNumber)
+            {
+                _lastErrorLine.CopyFrom(slot);
+            }
+        }
+
+        return slot;
+    }
+
+    /// <summary>Counts the line just written into <see cref="Next"/>'s slot (under the gate).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
+    private void Added(OutputStream stream, bool hasText)
+    {
+        if (hasText)
+        {
+            _lastLineNumber = _added;
+            if (stream == OutputStream.Stderr)
+            {
+                _lastErrorLineNumber = _added;
+            }
+        }
+
+        _added++;
+        _next = _next + 1 == _slots.Length ? 0 : _next + 1;
+        _count = Math.Min(_count + 1, _slots.Length);
+    }
+
     /// <summary>Line number <paramref name="number"/>: in the ring if it is still there, else its <paramref name="copy"/>.</summary>
-    private LineCopy Line(long number, LineCopy copy) => number >= _added - _count ? _slots[number % _slots.Length] : copy;
+    private LineCopy Line(long number, LineCopy copy) => number >= _added - _count ? _slots[number % _slots.Length]! : copy;
 
     /// <summary>Whether the line is empty or white space only; decoded only when no byte is a printable ASCII character.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
@@ -163,6 +177,18 @@ internal sealed class OutputTail
 
             utf8.CopyTo(_buffer);
             _length = utf8.Length;
+            _truncated = truncated;
+        }
+
+        public void SetText(ReadOnlySpan<char> text, bool truncated)
+        {
+            var most = Utf8.GetMaxByteCount(text.Length);
+            if (_buffer.Length < most)
+            {
+                _buffer = new byte[Math.Max(most, 128)];
+            }
+
+            _length = Utf8.GetBytes(text, _buffer);
             _truncated = truncated;
         }
 
