@@ -20,4 +20,21 @@ public enum LegStatus
 
     /// <summary>The leg was not run again: a previous run's report shows it succeeded (see the reports' resume support).</summary>
     Reused,
+
+    /// <summary>
+    /// The leg was not built: its docker image is up to date, because the engine (or, with push, the registry)
+    /// already has an image with the leg's inputs hash under its tags; the result carries that image's id.
+    /// </summary>
+    UpToDate,
+}
+
+/// <summary>What the statuses mean for a run and for the legs after a leg.</summary>
+public static class LegStatuses
+{
+    /// <summary>
+    /// True for the statuses that count as a success everywhere (the run's result, reports, a leg that needs this
+    /// one, <c>ResumeFrom</c>): succeeded, reused and up to date.
+    /// </summary>
+    /// <param name="status">The leg's status.</param>
+    public static bool CountsAsSuccess(LegStatus status) => status is LegStatus.Succeeded or LegStatus.Reused or LegStatus.UpToDate;
 }

@@ -25,7 +25,7 @@ public static class MarkdownSummary
     {
         var c = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
-        var succeeded = result.Count(LegStatus.Succeeded) + result.Count(LegStatus.Reused);
+        var succeeded = result.Legs.Count(l => LegStatuses.CountsAsSuccess(l.Status));
         var headline = (result.Succeeded, result.Legs.Count) switch
         {
             (true, 1) => "the leg succeeded",
@@ -137,6 +137,7 @@ public static class MarkdownSummary
     {
         LegStatus.Succeeded => "✅",
         LegStatus.Reused => "♻️",
+        LegStatus.UpToDate => "✅",
         LegStatus.Failed => "❌",
         LegStatus.TimedOut => "⏱️",
         LegStatus.Cancelled => "🚫",
