@@ -123,8 +123,8 @@ internal static partial class DockerfileBaseImages
             var found = variables.TryGetValue(name, out var value) && value.Length > 0;
             return match.Groups["op"].Value switch
             {
-                ":-" => found ? value! : match.Groups["word"].Value,
-                ":+" => found ? match.Groups["word"].Value : "",
+                ":-" => found ? value! : Substitute(match.Groups["word"].Value, variables),
+                ":+" => found ? Substitute(match.Groups["word"].Value, variables) : "",
                 _ => value ?? "",
             };
         });
