@@ -59,6 +59,7 @@ public sealed class DockerMatrixFileTests : IDisposable
             "failFast": true,
             "sharedSlots": "docker-builds:2",
             "memory": "1.5GiB",
+            "rebuild": true,
           },
         }
         """);
@@ -100,6 +101,7 @@ public sealed class DockerMatrixFileTests : IDisposable
         matrix.SharedSlots.ShouldBe(new SharedSlots("docker-builds", 2));
         matrix.RunOverrides.SharedSlots.ShouldBe(new SharedSlots("docker-builds", 2));
         matrix.Memory.ShouldBe(3L << 29);
+        matrix.RunOverrides.Rebuild.ShouldBe(true);
     }
 
     [Fact]
