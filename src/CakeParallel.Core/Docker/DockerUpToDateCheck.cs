@@ -12,8 +12,6 @@ namespace CakeParallel.Docker;
 /// </summary>
 internal sealed class DockerUpToDateCheck(DockerEndpoint defaultEndpoint, IReadOnlyDictionary<string, DockerEndpoint> engines, IReadOnlyList<string> tags, DockerBuildSettings build) : IUpToDateCheck
 {
-    private static readonly TimeSpan CommandLimit = TimeSpan.FromSeconds(15);
-
     public async Task<UpToDateCheckResult> CheckAsync(LegSpec leg, string? endpoint, bool rebuild, CancellationToken cancellationToken)
     {
         var engine = endpoint is not null && engines.TryGetValue(endpoint, out var client) ? client : defaultEndpoint;
@@ -37,7 +35,13 @@ internal sealed class DockerUpToDateCheck(DockerEndpoint defaultEndpoint, IReadO
         }
 
         var references = DockerfileBaseImages.Of(dockerfile, invocation.BuildArgs);
-        var (resolved, unresolved) = await ResolveAsync(engine, references, cancellationToken).ConfigureAwait(false);
+        // One lookup for the base images and, when the engine decides, the leg's tags.
+        var pinned = references.Where(r => r.Contains("@sha256:", StringComparison.Ordinal)).ToArray();
+        var bases = references.Except(pinned).ToArray();
+        var lookTags = !rebuild && !build.Push && !build.Pull && tags.Count > 0;
+        var found = await EngineImages.InspectAsync(engine, [.. bases, .. lookTags ? tags : []], cancellationToken).ConfigureAwait(false);
+        var resolved = references.Select(r => Array.IndexOf(bases, r) is var i and >= 0 ? (r, found[i]?.Id ?? "unresolved") : (r, r[(r.IndexOf('@') + 1)..])).ToArray();
+        var unresolved = bases.Where((_, i) => found[i] is null).ToArray();
         var hash = BuildInputsHash.Compute(invocation, dockerfile, context.Digest, resolved);
         notes.Add($"inputs hash {hash}: {context.Entries} context entries, {references.Count} base image(s), {Milliseconds(clock)}");
         var arguments = leg.Arguments.ToList();
@@ -46,7 +50,7 @@ internal sealed class DockerUpToDateCheck(DockerEndpoint defaultEndpoint, IReadO
 
         var reason = rebuild ? "Rebuild is on"
             : tags.Count == 0 ? "the leg has no tags to find an image by"
-            : unresolved.Count > 0 ? $"base image(s) {string.Join(", ", unresolved)} not on the engine, so their ids are unknown"
+            : unresolved.Length > 0 ? $"base image(s) {string.Join(", ", unresolved)} not on the engine, so their ids are unknown"
             : build.Pull ? "Pull is on: newer base images may be in the registry"
             : null;
         if (reason is not null)
@@ -55,7 +59,9 @@ internal sealed class DockerUpToDateCheck(DockerEndpoint defaultEndpoint, IReadO
             return result;
         }
 
-        var image = build.Push ? await InRegistryAsync(hash, invocation.Platform, notes, cancellationToken).ConfigureAwait(false) : await OnEngineAsync(engine, hash, notes, cancellationToken).ConfigureAwait(false);
+        var image = build.Push
+            ? await InRegistryAsync(hash, invocation.Platform, notes, cancellationToken).ConfigureAwait(false)
+            : await OnEngineAsync(engine, hash, found.Skip(bases.Length).ToArray(), notes, cancellationToken).ConfigureAwait(false);
         if (image is not null)
         {
             notes.Add($"up to date: {image.ImageId} with this inputs hash is {image.Where} ({Milliseconds(clock)})");
@@ -64,87 +70,40 @@ internal sealed class DockerUpToDateCheck(DockerEndpoint defaultEndpoint, IReadO
         return result with { Image = image };
     }
 
-    /// <summary>Each base image reference and its image id on the engine (one client call for all); a reference pinned by digest stands for itself.</summary>
-    private static async Task<(List<(string, string)> Resolved, List<string> Unresolved)> ResolveAsync(DockerEndpoint engine, IReadOnlyList<string> references, CancellationToken cancellationToken)
-    {
-        var resolved = new List<(string, string)>();
-        var unresolved = new List<string>();
-        var toAsk = references.Where(r => !r.Contains("@sha256:", StringComparison.Ordinal)).ToArray();
-        resolved.AddRange(references.Except(toAsk).Select(r => (r, r[(r.IndexOf('@') + 1)..])));
-        if (toAsk.Length == 0)
-        {
-            return (resolved, unresolved);
-        }
-
-        var inspect = await DockerCli.RunAsync(engine, ["image", "inspect", "--format", "{{.Id}}", .. toAsk], CommandLimit, cancellationToken).ConfigureAwait(false);
-        var ids = inspect.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (inspect.Succeeded && ids.Length == toAsk.Length)
-        {
-            resolved.AddRange(toAsk.Select((r, i) => (r, ids[i])));
-            return (resolved, unresolved);
-        }
-
-        // Some are missing: the answer no longer lines up with the references, so ask for each on its own.
-        foreach (var reference in toAsk)
-        {
-            var one = await DockerCli.RunAsync(engine, ["image", "inspect", "--format", "{{.Id}}", reference], CommandLimit, cancellationToken).ConfigureAwait(false);
-            if (one.Succeeded && one.StandardOutput.Trim() is { Length: > 0 } id)
-            {
-                resolved.Add((reference, id));
-            }
-            else
-            {
-                resolved.Add((reference, "unresolved"));
-                unresolved.Add(reference);
-            }
-        }
-
-        return (resolved, unresolved);
-    }
-
     /// <summary>The image under the leg's first tag on the engine when it has the hash; the other tags are pointed at it where they are not already.</summary>
-    private async Task<UpToDateImage?> OnEngineAsync(DockerEndpoint engine, string hash, List<string> notes, CancellationToken cancellationToken)
+    private async Task<UpToDateImage?> OnEngineAsync(DockerEndpoint engine, string hash, IReadOnlyList<EngineImage?> tagged, List<string> notes, CancellationToken cancellationToken)
     {
-        var format = $"{{{{.Id}}}} {{{{index .Config.Labels \"{DockerLabels.InputsHash}\"}}}}";
-        var inspect = await DockerCli.RunAsync(engine, ["image", "inspect", "--format", format, .. tags], CommandLimit, cancellationToken).ConfigureAwait(false);
-        var lines = inspect.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l.Split(' ', 2)).ToArray();
-        var allTagged = inspect.Succeeded && lines.Length == tags.Count;
-        if (!allTagged)
-        {
-            // A tag is missing: only the first tag's image decides, so ask for it alone.
-            inspect = await DockerCli.RunAsync(engine, ["image", "inspect", "--format", format, tags[0]], CommandLimit, cancellationToken).ConfigureAwait(false);
-            lines = inspect.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l.Split(' ', 2)).ToArray();
-        }
-
-        if (!inspect.Succeeded || lines.Length == 0)
+        if (tagged[0] is not { } first)
         {
             notes.Add($"building: {tags[0]} is not on the engine");
             return null;
         }
 
-        var (id, label) = (lines[0][0], lines[0].ElementAtOrDefault(1) ?? "");
-        if (label != hash)
+        if (first.InputsHash != hash)
         {
-            notes.Add(label.StartsWith("sha256:", StringComparison.Ordinal)
-                ? $"building: {tags[0]} ({id}) was built from other inputs ({label})"
-                : $"building: {tags[0]} ({id}) has no inputs hash label");
+            notes.Add(first.InputsHash.Length > 0
+                ? $"building: {tags[0]} ({first.Id}) was built from other inputs ({first.InputsHash})"
+                : $"building: {tags[0]} ({first.Id}) has no inputs hash label");
             return null;
         }
 
-        var retag = allTagged ? tags.Where((_, i) => lines[i][0] != id).ToArray() : tags.Skip(1).ToArray();
-        foreach (var tag in retag)
+        for (var i = 1; i < tags.Count; i++)
         {
-            var tagged = await DockerCli.RunAsync(engine, ["tag", id, tag], CommandLimit, cancellationToken).ConfigureAwait(false);
-            if (!tagged.Succeeded)
+            if (tagged[i]?.Id == first.Id)
             {
-                notes.Add($"building: re-tagging {tag} failed: {tagged.Message}");
+                continue;
+            }
+
+            if (await EngineImages.TagAsync(engine, first.Id, tags[i], cancellationToken).ConfigureAwait(false) is { } problem)
+            {
+                notes.Add($"building: re-tagging {tags[i]} failed: {problem}");
                 return null;
             }
 
-            notes.Add($"tagged {tag} ({id})");
+            notes.Add($"tagged {tags[i]} ({first.Id})");
         }
 
-        return new UpToDateImage(id, tags, new Dictionary<string, string>(), "on the engine");
+        return new UpToDateImage(first.Id, tags, new Dictionary<string, string>(), "on the engine");
     }
 
     /// <summary>With push: the image every tag names in its registry, when all are the same image with the hash.</summary>
