@@ -38,7 +38,8 @@ internal static class EngineImages
             }
         }
 
-        var format = $"{{{{.Id}}}} {{{{index .Config.Labels \"{DockerLabels.InputsHash}\"}}}}";
+        // Labels as JSON: "index" fails on an image without labels, where Labels is null.
+        const string format = "{{.Id}} {{json .Config.Labels}}";
         var all = await DockerCli.RunAsync(endpoint, ["image", "inspect", "--format", format, .. references], CommandLimit, cancellationToken).ConfigureAwait(false);
         var lines = Lines(all.StandardOutput);
         if (all.Succeeded && lines.Length == references.Count)
@@ -90,9 +91,7 @@ internal static class EngineImages
         response.EnsureSuccessStatusCode();
         using var image = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
         var root = image.RootElement;
-        var hash = root.TryGetProperty("Config", out var config) && config.ValueKind == JsonValueKind.Object
-            && config.TryGetProperty("Labels", out var labels) && labels.ValueKind == JsonValueKind.Object
-            && labels.TryGetProperty(DockerLabels.InputsHash, out var label) ? label.GetString() ?? "" : "";
+        var hash = root.TryGetProperty("Config", out var config) && config.ValueKind == JsonValueKind.Object && config.TryGetProperty("Labels", out var labels) ? InputsHash(labels) : "";
         return new EngineImage(root.GetProperty("Id").GetString()!, hash);
     }
 
@@ -162,6 +161,10 @@ internal static class EngineImages
     private static EngineImage Parse(string line)
     {
         var parts = line.Split(' ', 2);
-        return new EngineImage(parts[0], parts.Length == 2 && parts[1] != "<no value>" ? parts[1] : "");
+        using var labels = JsonDocument.Parse(parts.Length == 2 ? parts[1] : "null");
+        return new EngineImage(parts[0], InputsHash(labels.RootElement));
     }
+
+    private static string InputsHash(JsonElement labels) =>
+        labels.ValueKind == JsonValueKind.Object && labels.TryGetProperty(DockerLabels.InputsHash, out var label) ? label.GetString() ?? "" : "";
 }

@@ -116,6 +116,29 @@ public sealed class UpToDateTests : IDisposable
     }
 
     [DockerFact]
+    public async Task AnEngineTheCheckCannotReachOverItsSocketIsAskedThroughTheDockerClient()
+    {
+        var context = Context("app", "FROM local/busybox:1\nARG app\nRUN echo $app > /app\n");
+        var matrix = Matrix(context, null, "one", "two");
+        // A context named in the environment is the client's business: the check goes through the client.
+        matrix = matrix with { Build = matrix.Build with { EnvironmentVariables = new Dictionary<string, string?> { ["DOCKER_CONTEXT"] = "default" } } };
+        var first = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options());
+        first.Legs.ShouldAllBe(l => l.Status == LegStatus.Succeeded);
+        TestDocker.Output("image", "rm", $"{_images.Repository}:one-latest");
+
+        var second = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options());
+
+        foreach (var leg in second.Legs)
+        {
+            leg.Status.ShouldBe(LegStatus.UpToDate, File.ReadAllText(leg.LogFile!));
+        }
+
+        second.Legs.Select(l => l.InputsHash).ShouldBe(first.Legs.Select(l => l.InputsHash), "the client and the socket resolve the same ids");
+        TestDocker.ImageId($"{_images.Repository}:one-latest").ShouldBe(first.Legs[0].ImageId);
+        File.ReadAllText(second.Legs[0].LogFile!).ShouldContain($"tagged {_images.Repository}:one-latest");
+    }
+
+    [DockerFact]
     public async Task OnlyTheLegWhoseContextChangedIsBuiltAndIgnoredFilesChangeNothing()
     {
         var dockerfile = "FROM local/busybox:1\nCOPY . /ctx\n";
