@@ -48,7 +48,7 @@ public sealed class RepositoryBuildTests(AddinFeed feed)
         cake.Stdout.ShouldNotContain("DEPRECATED", Case.Sensitive, "docker's banner is folded on the console");
         cake.Stdout.Split('\n').Length.ShouldBeLessThanOrEqualTo(60, "six docker legs fit a screen: steps, not every line");
         var legLog = File.ReadAllText(Path.Combine(script.Directory, "artifacts", "demo", "logs", "node23-alpine.log"));
-        legLog.ShouldMatch(@"Step 14/14|\[\d+/\d+\] RUN", "the leg log keeps every line of the build");
+        legLog.ShouldMatch(@"Step (\d+)/\1 |\[\d+/\d+\] RUN", "the leg log keeps every line of the build, to the last step");
         File.ReadAllText(timeline).ShouldContain("node23-alpine");
         File.Exists(Path.Combine(script.Directory, "artifacts", "demo", "report.json")).ShouldBeTrue();
 
@@ -57,7 +57,7 @@ public sealed class RepositoryBuildTests(AddinFeed feed)
 
         again.ExitCode.ShouldBe(0, again.Output);
         again.Stdout.ShouldMatch(@"Parallel run finished in [^:]+: 6 up to date");
-        again.Stdout.ShouldMatch(@"\n  node23-alpine +up to date +0 +\S+ \S+ +[0-9a-f]{12}\n");
+        again.Stdout.ShouldMatch(@"\n  node23-alpine +up to date +0 +\d[\d.]* m?s +- +[0-9a-f]{12}\n");
         again.Stdout.ShouldContain("Demo: 6 images (0 built, 6 up to date) from ");
         var report = CakeParallel.Reports.JsonRunReport.Read(Path.Combine(script.Directory, "artifacts", "demo", "report.json"));
         report.Succeeded.ShouldBeTrue();
