@@ -84,7 +84,8 @@ public static class DockerAliases
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(matrixFile);
         var matrix = DockerMatrixFile.Load(matrixFile.MakeAbsolute(context.Environment).FullPath);
-        matrix = matrix with { Build = matrix.Build with { DockerExecutable = context.ResolveDocker(null, matrix.Build.DockerExecutable) } };
+        DockerBuildSettings Resolved(DockerBuildSettings build) => build with { DockerExecutable = context.ResolveDocker(null, build.DockerExecutable) };
+        matrix = matrix with { Build = Resolved(matrix.Build), Targets = [.. matrix.Targets.Select(t => t with { Build = Resolved(t.Build) })] };
         return CakeRunHost.Run(context, settings ?? new ParallelSettings(), ParallelOutputMode.Steps, (options, caller, environment, token) => RunPlanner.PlanAsync(matrix, options, caller, environment, token));
     }
 }

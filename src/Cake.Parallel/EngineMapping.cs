@@ -67,6 +67,7 @@ internal static class EngineMapping
             Memory = leg.Memory,
             Retry = leg.Retry?.ToRetryPolicy(),
             SecretValues = leg.SecretValues.ToArray(),
+            Needs = leg.Needs.ToArray(),
         };
 
     /// <summary>The engine's matrix; its run settings stay unset, since the script's are the caller's layer (<see cref="ToRunOverrides"/>).</summary>

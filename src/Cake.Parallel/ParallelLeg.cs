@@ -49,6 +49,12 @@ public sealed class ParallelLeg
     /// <summary>Gets or sets this leg's retry policy; overrides <see cref="ParallelSettings.Retry"/>.</summary>
     public ParallelRetrySettings? Retry { get; set; }
 
+    /// <summary>
+    /// Gets the names of the legs this leg needs (see <see cref="ParallelLegExtensions.DependsOn"/>): it starts only
+    /// after each of them succeeded, without holding a slot while it waits, and is not started when one did not.
+    /// </summary>
+    public ICollection<string> Needs { get; } = new List<string>();
+
     /// <summary>Gets values that must never appear in the log (tokens, passwords); each occurrence is shown as <c>***</c>.</summary>
     public ICollection<string> SecretValues { get; } = new List<string>();
 }

@@ -45,6 +45,43 @@ public static class ParallelLegExtensions
     /// <returns>The same leg, for chaining.</returns>
     public static ParallelLeg WithSecretValue(this ParallelLeg leg, string value) => Apply(leg, l => l.SecretValues.Add(value));
 
+    /// <summary>
+    /// Makes the leg wait for other legs of the same run: it starts as soon as every one of them succeeded (legs
+    /// that need nothing keep running meanwhile, and a waiting leg holds no slot). When one of them fails, times out
+    /// or is not started, this leg is not started either, and its reason says so, e.g.
+    /// <c>Not started: needs lint, which failed</c>. An unknown name, a leg needing itself and legs needing each other
+    /// in a cycle are errors before anything starts.
+    /// </summary>
+    /// <param name="leg">The leg.</param>
+    /// <param name="legNames">The names (or stable ids) of the legs it needs; may be called again to add more.</param>
+    /// <returns>The same leg, for chaining.</returns>
+    /// <example>
+    /// <code>
+    /// Task("Ci").Does(() =>
+    /// {
+    ///     RunParallel(new[]
+    ///     {
+    ///         new ParallelLeg("restore", "dotnet", "restore"),
+    ///         new ParallelLeg("lint", "npm", "run", "lint").SetWorkingDirectory("./web"),
+    ///         new ParallelLeg("build", "dotnet", "build", "--no-restore").DependsOn("restore"),
+    ///         new ParallelLeg("test", "dotnet", "test", "--no-build").DependsOn("build", "lint"),
+    ///     },
+    ///     new ParallelSettings { MaxParallel = 2 });
+    /// });
+    /// </code>
+    /// </example>
+    public static ParallelLeg DependsOn(this ParallelLeg leg, params string[] legNames)
+    {
+        ArgumentNullException.ThrowIfNull(legNames);
+        return Apply(leg, l =>
+        {
+            foreach (var name in legNames)
+            {
+                l.Needs.Add(name);
+            }
+        });
+    }
+
     private static ParallelLeg Apply(ParallelLeg leg, Action<ParallelLeg> change)
     {
         ArgumentNullException.ThrowIfNull(leg);

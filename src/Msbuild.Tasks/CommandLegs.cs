@@ -48,6 +48,7 @@ internal static class CommandLegs
             var maxAttempts = ReadInteger(item, "MaxAttempts", name, errors);
             var workingDirectory = item.GetMetadata("WorkingDirectory");
             var memory = AdmissionParameters.Memory(item.GetMetadata("Memory"), "Memory", errors, name);
+            var needs = MSBuildEscaping.SplitList(EscapedMetadata(item, "Needs")).Select(n => n.Trim()).Where(n => n.Length > 0).ToArray();
             if (errors.Count > before)
             {
                 continue;
@@ -61,6 +62,7 @@ internal static class CommandLegs
                 Timeout = timeout is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
                 Memory = memory,
                 Retry = maxAttempts is { } attempts ? options.Retry with { MaxAttempts = attempts } : null,
+                Needs = needs,
             });
         }
 

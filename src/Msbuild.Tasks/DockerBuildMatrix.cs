@@ -155,17 +155,31 @@ public sealed class DockerBuildMatrix : ParallelRunTask
 
     private DockerMatrix ApplyParameters(DockerMatrix matrix, string projectDirectory, List<ValidationError> errors)
     {
-        var build = matrix.Build;
+        // The parameters apply to every target's build; the engines are the whole matrix's. The run settings are
+        // layered by the planner: parameters given here over CAKEPARALLEL_* over the file's.
+        var endpoints = Endpoints.Length > 0 ? ReadEndpoints(errors) : matrix.Build.Endpoints;
+        var buildArgs = Assignments(BuildArgs, nameof(BuildArgs), errors);
+        var labels = Assignments(Labels, nameof(Labels), errors);
+        DockerBuildSettings Apply(DockerBuildSettings build) => ApplyTo(build, projectDirectory, buildArgs, labels);
+        return matrix with
+        {
+            Build = Apply(matrix.Build) with { Endpoints = endpoints },
+            Targets = [.. matrix.Targets.Select(t => t with { Build = Apply(t.Build) })],
+        };
+    }
+
+    private DockerBuildSettings ApplyTo(DockerBuildSettings build, string projectDirectory, IReadOnlyList<(string Key, string Value)> buildArgs, IReadOnlyList<(string Key, string Value)> labels)
+    {
         string Full(string path) => Path.GetFullPath(path, projectDirectory);
-        build = build with
+        return build with
         {
             Context = string.IsNullOrEmpty(Context) ? build.Context : Full(Context),
             Dockerfile = string.IsNullOrEmpty(Dockerfile) ? build.Dockerfile : Full(Dockerfile),
             Target = string.IsNullOrEmpty(Target) ? build.Target : Target,
             Platform = string.IsNullOrEmpty(Platform) ? build.Platform : Platform,
             Tags = Tags.Length > 0 ? Tags : build.Tags,
-            BuildArgs = Merge(build.BuildArgs, BuildArgs, nameof(BuildArgs), errors),
-            Labels = Merge(build.Labels, Labels, nameof(Labels), errors),
+            BuildArgs = Merge(build.BuildArgs, buildArgs),
+            Labels = Merge(build.Labels, labels),
             CacheFrom = CacheFrom.Length > 0 ? CacheFrom : build.CacheFrom,
             CacheTo = CacheTo.Length > 0 ? CacheTo : build.CacheTo,
             NoCache = _noCache ?? build.NoCache,
@@ -173,13 +187,9 @@ public sealed class DockerBuildMatrix : ParallelRunTask
             DockerExecutable = string.IsNullOrEmpty(DockerExecutable) ? build.DockerExecutable : DockerExecutable.Contains('/') ? Full(DockerExecutable) : DockerExecutable,
             DockerHost = string.IsNullOrEmpty(DockerHost) ? build.DockerHost : DockerHost,
             BuildKit = _buildKit ?? build.BuildKit,
-            Endpoints = Endpoints.Length > 0 ? ReadEndpoints(errors) : build.Endpoints,
             Push = _push ?? build.Push,
             LegName = string.IsNullOrEmpty(LegName) ? build.LegName : LegName,
         };
-
-        // The run settings are layered by the planner: parameters given here over CAKEPARALLEL_* over the file's.
-        return matrix with { Build = build };
     }
 
     private List<DockerEngineEndpoint> ReadEndpoints(List<ValidationError> errors)
@@ -210,12 +220,16 @@ public sealed class DockerBuildMatrix : ParallelRunTask
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
-    private static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> fromFile, string[] assignments, string field, List<ValidationError> errors)
+    /// <summary>The <c>KEY=value</c> items of a parameter, parsed once for every build they apply to.</summary>
+    private static List<(string Key, string Value)> Assignments(string[] assignments, string field, List<ValidationError> errors) =>
+        [.. EnvironmentAssignments.Parse(string.Join(";", assignments.Select(MSBuildEscaping.Escape)), null, field, errors).Select(a => (a.Key, a.Value ?? ""))];
+
+    private static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> fromFile, IReadOnlyList<(string Key, string Value)> assignments)
     {
         var merged = new Dictionary<string, string>(fromFile, StringComparer.Ordinal);
-        foreach (var (key, value) in EnvironmentAssignments.Parse(string.Join(";", assignments.Select(MSBuildEscaping.Escape)), null, field, errors))
+        foreach (var (key, value) in assignments)
         {
-            merged[key] = value ?? "";
+            merged[key] = value;
         }
 
         return merged;

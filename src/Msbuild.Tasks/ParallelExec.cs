@@ -13,6 +13,7 @@ namespace CakeParallel.MSBuild;
 /// <ItemGroup>
 ///   <Check Include="unit" Command="dotnet test tests/Unit" />
 ///   <Check Include="lint" Executable="npm" Arguments="run;lint" WorkingDirectory="web" Timeout="120000" />
+///   <Check Include="e2e" Command="dotnet test tests/E2E" Needs="unit;lint" />
 /// </ItemGroup>
 /// <ParallelExec Commands="@(Check)" MaxParallel="2" MaxAttempts="2">
 ///   <Output TaskParameter="Results" ItemName="CheckResult" />
@@ -27,7 +28,9 @@ public sealed class ParallelExec : ParallelRunTask
     /// <c>;</c>, each element passed literally, <c>%3B</c> for a literal semicolon); optional
     /// <c>WorkingDirectory</c> (default: the project directory), <c>EnvironmentVariables</c> (<c>A=1;B=2</c>),
     /// <c>Timeout</c> (ms) and <c>MaxAttempts</c>, which override the task parameters for that leg, and
-    /// <c>Memory</c> (e.g. <c>2GiB</c>), the memory the leg reserves machine-wide while it runs.
+    /// <c>Memory</c> (e.g. <c>2GiB</c>), the memory the leg reserves machine-wide while it runs, and <c>Needs</c>
+    /// (names of other commands, separated by <c>;</c>): the leg starts only after each of them succeeded, holding
+    /// no slot while it waits, and is not started (its result says which need did not succeed) when one did not.
     /// </summary>
     [Required]
     public ITaskItem[] Commands { get; set; } = [];

@@ -12,7 +12,7 @@ public sealed class DockerBuildMatrixTests(AddinFeed feed) : IDisposable
 
     public void Dispose()
     {
-        foreach (var flavour in new[] { "plain", "salted" })
+        foreach (var flavour in new[] { "plain", "salted", "app-plain" })
         {
             TestDocker.Run(["image", "rm", "--force", $"{_repository}:{flavour}"]);
         }
@@ -99,6 +99,31 @@ public sealed class DockerBuildMatrixTests(AddinFeed feed) : IDisposable
         var plainRow = $@"^  plain +reused +- +- +- +{built.Legs[0].ImageId!["sha256:".Length..][..12]}$";
         lines.ShouldNotContain(l => l.EndsWith("| ** started", StringComparison.Ordinal), "no build starts again");
         lines.ShouldContain(l => System.Text.RegularExpressions.Regex.IsMatch(l, plainRow));
+    }
+
+    [SkippableFact]
+    public void A_matrix_file_with_targets_builds_the_app_from_its_base_with_the_resolved_docker_client()
+    {
+        DockerAvailability.Require();
+        WriteDockerfile();
+        Directory.CreateDirectory(_temp.Combine("app"));
+        File.WriteAllText(_temp.Combine("app", "Dockerfile"), "ARG BASE\nFROM ${BASE}\nRUN echo \"app on $(cat /flavour.txt)\" > /app.txt\nCMD [\"cat\", \"/app.txt\"]\n");
+        File.WriteAllText(_temp.Combine("matrix.json"), $$"""
+            {
+              "targets": {
+                "base": { "matrix": { "flavour": ["plain"] }, "build": { "tags": ["{{_repository}}:{flavour}"] } },
+                "app": { "needs": "base", "matrix": { "flavour": ["plain"] },
+                         "build": { "context": "app", "tags": ["{{_repository}}:app-{flavour}"], "buildArgs": { "BASE": "{base.tag}" } } }
+              }
+            }
+            """);
+        var context = new TestCakeContext(_temp.Path);
+
+        var result = context.DockerBuildMatrix("matrix.json", new ParallelSettings());
+
+        result.Succeeded.ShouldBeTrue(string.Join("\n", result.Unsuccessful.Select(l => $"{l.Name}: {l.FailureReason}")));
+        result.Legs.Select(l => l.Name).ShouldBe(["base-plain", "app-plain"]);
+        TestDocker.Output("run", "--rm", $"{_repository}:app-plain").ShouldBe("app on plain");
     }
 
     [Fact]

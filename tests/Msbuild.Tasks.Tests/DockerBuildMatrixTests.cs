@@ -121,4 +121,45 @@ public sealed class DockerBuildMatrixTests : IDisposable
         resumed.Messages.ShouldContain(m => m.Message!.StartsWith("[spicy] ") && m.Message.Contains("fixed spicy"));
         JsonRunReport.Read(_temp.Combine("images.json")).Legs.Select(l => (l.Name, l.Status)).ShouldBe([("plain", LegStatus.Reused), ("spicy", LegStatus.Succeeded)]);
     }
+
+    [Fact]
+    public void Axes_items_beside_a_matrix_file_with_targets_are_an_error_before_anything_starts()
+    {
+        File.WriteAllText(_temp.Combine("matrix.json"), """{ "targets": { "base": { "matrix": { "v": ["1"] } } } }""");
+        var task = new DockerBuildMatrix { BuildEngine = _engine, MatrixFile = _temp.Combine("matrix.json"), Axes = [new TaskItem("v").With("Values", "2")] };
+
+        TaskRun.Execute(task, _engine).Result.ShouldBeFalse();
+
+        _engine.Errors.Select(e => e.Code).ShouldContain("CPAR0310");
+        task.Results.ShouldBeEmpty();
+    }
+
+    [DockerFact]
+    public void A_matrix_file_with_targets_builds_each_app_from_its_base_with_the_task_parameters_applied_to_every_target()
+    {
+        using var docker = new DockerTestEnvironment();
+        Directory.CreateDirectory(_temp.Combine("base"));
+        Directory.CreateDirectory(_temp.Combine("app"));
+        File.WriteAllText(_temp.Combine("base", "Dockerfile"), $"FROM {DockerTestEnvironment.BaseImage}\nARG os\nARG GREETING\nRUN echo \"$GREETING from base $os\" > /base\n");
+        File.WriteAllText(_temp.Combine("app", "Dockerfile"), "ARG BASE\nFROM ${BASE}\nARG GREETING\nRUN echo \"$GREETING, app on $(cat /base)\"\n");
+        File.WriteAllText(_temp.Combine("matrix.json"), $$"""
+            { "targets": {
+                "base": { "matrix": { "os": ["a"] }, "build": { "context": "base", "tags": ["{{docker.Repository}}:base-{os}"] } },
+                "app": { "needs": "base", "matrix": { "os": ["a"] },
+                         "build": { "context": "app", "tags": ["{{docker.Repository}}:app-{os}"], "buildArgs": { "BASE": "{base.tag}" } } } } }
+            """);
+        var task = new DockerBuildMatrix
+        {
+            BuildEngine = _engine,
+            MatrixFile = _temp.Combine("matrix.json"),
+            BuildArgs = ["GREETING=hello"],
+            LogDirectory = _temp.Combine("logs"),
+            CiAnnotations = "Off",
+        };
+
+        TaskRun.Execute(task, _engine).Result.ShouldBeTrue(string.Join(Environment.NewLine, _engine.Errors.Select(e => e.Message)));
+
+        task.Results.Select(r => (r.ItemSpec, r.GetMetadata("Status"))).ShouldBe([("base-a", "Succeeded"), ("app-a", "Succeeded")]);
+        _engine.Messages.ShouldContain(m => m.Message!.StartsWith("[app-a] ") && m.Message.Contains("hello, app on hello from base a"));
+    }
 }

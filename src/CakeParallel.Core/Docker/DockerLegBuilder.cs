@@ -1,14 +1,17 @@
+using CakeParallel.Matrix;
 using CakeParallel.Model;
 
 namespace CakeParallel.Docker;
 
 /// <summary>
-/// Renders one leg's build settings from its parameters, validates them (reporting every problem with the leg's
-/// name and the field) and assembles the <c>docker build</c> argv.
+/// Renders one leg's build settings from its parameters (and its needed legs' outputs), validates them (reporting
+/// every problem with the leg's name and the field) and assembles the <c>docker build</c> argv.
 /// </summary>
 internal sealed class DockerLegBuilder(
     string name,
+    string id,
     IReadOnlyDictionary<string, string> parameters,
+    LegPlaceholders placeholders,
     DockerMatrix matrix,
     BuildTemplates templates,
     string root,
@@ -18,13 +21,18 @@ internal sealed class DockerLegBuilder(
 
     private readonly DockerBuildSettings _build = matrix.Build;
 
+    // The argv elements that hold a needed leg's image id, filled when the leg starts.
+    private readonly List<(int Index, string Prefix, ParameterTemplate Template)> _boundAtStart = [];
+
     /// <summary>The leg's rendered tags with their fields, known after <see cref="Build"/> even when the leg is invalid; invalid tags are left out.</summary>
     public IReadOnlyList<(string Field, string Tag)> Tags { get; private set; } = [];
+
+    /// <summary>The leg's argv with the needed legs' image ids filled in from their results, or <see langword="null"/> when it uses none.</summary>
+    public Func<IReadOnlyList<LegResult>, IReadOnlyList<string>>? BindArguments { get; private set; }
 
     public DockerLeg? Build(string iidPrefix)
     {
         var before = errors.Count;
-        var id = parameters.Count > 0 ? LegId.FromParameters(parameters) : LegId.FromName(name);
         var environment = RenderEnvironment();
         var context = Path.GetFullPath(Render(templates.Context) ?? ".", root);
         if (!Directory.Exists(context))
@@ -87,9 +95,10 @@ internal sealed class DockerLegBuilder(
         AddOption(arguments, "--target", Render(templates.Target));
         var platform = Render(templates.Platform);
         AddOption(arguments, "--platform", platform);
-        foreach (var (argName, value) in BuildArgs())
+        foreach (var (argName, value, template) in BuildArgs())
         {
-            arguments.AddRange(["--build-arg", argName + "=" + value]);
+            arguments.Add("--build-arg");
+            AddBoundAtStart(arguments, argName + "=", value, template);
         }
 
         foreach (var (_, tag) in tags)
@@ -97,9 +106,10 @@ internal sealed class DockerLegBuilder(
             AddOption(arguments, "--tag", tag);
         }
 
-        foreach (var (key, value) in Labels(id))
+        foreach (var (key, value, template) in Labels())
         {
-            arguments.AddRange(["--label", key + "=" + value]);
+            arguments.Add("--label");
+            AddBoundAtStart(arguments, key + "=", value, template);
         }
 
         foreach (var cache in templates.CacheFrom)
@@ -133,9 +143,9 @@ internal sealed class DockerLegBuilder(
         arguments.AddRange(["--iidfile", iidFile]);
         foreach (var extra in templates.ExtraArguments)
         {
-            if (Render(extra) is { } value)
+            if (Render(extra, bindable: true) is { } value)
             {
-                arguments.Add(value);
+                AddBoundAtStart(arguments, "", value, extra.Template);
             }
         }
 
@@ -165,6 +175,21 @@ internal sealed class DockerLegBuilder(
             Platform = platform,
             FollowUpArguments = _build.Push ? tagList.Select(t => (IReadOnlyList<string>)[.. endpoint.GlobalArguments, "push", t]).ToArray() : [],
         };
+        if (_boundAtStart.Count > 0)
+        {
+            var planned = arguments.ToArray();
+            BindArguments = results =>
+            {
+                var bound = (string[])planned.Clone();
+                foreach (var (index, prefix, template) in _boundAtStart)
+                {
+                    bound[index] = prefix + placeholders.Bind(template, results);
+                }
+
+                return bound;
+            };
+        }
+
         return new DockerLeg(spec, endpoint, tagList);
     }
 
@@ -185,9 +210,9 @@ internal sealed class DockerLegBuilder(
         return environment;
     }
 
-    private List<(string Name, string Value)> BuildArgs()
+    private List<(string Name, string Value, ParameterTemplate? Template)> BuildArgs()
     {
-        var args = new List<(string Name, string Value)>();
+        var args = new List<(string Name, string Value, ParameterTemplate? Template)>();
         var explicitNames = new HashSet<string>(templates.BuildArgs.Select(a => a.Name), StringComparer.Ordinal);
         if (_build.PassAxesAsBuildArgs)
         {
@@ -198,7 +223,7 @@ internal sealed class DockerLegBuilder(
                 Error(ErrorCodes.DockerSettingInvalid, "build.passAxesAsBuildArgs", $"parameters {string.Join(" and ", clash.Select(a => $"'{a.Key}'"))} would both be build arg '{clash.Key}'; rename one, or set that build arg explicitly.");
             }
 
-            args.AddRange(parameterArgs.Select(a => (a.Name, a.Value)));
+            args.AddRange(parameterArgs.Select(a => (a.Name, a.Value, (ParameterTemplate?)null)));
         }
 
         foreach (var (argName, template) in templates.BuildArgs)
@@ -207,18 +232,18 @@ internal sealed class DockerLegBuilder(
             {
                 Error(ErrorCodes.DockerSettingInvalid, template.Field, $"'{argName}' is not a valid build arg name (no blanks, no '=').");
             }
-            else if (Render(template) is { } value)
+            else if (Render(template, bindable: true) is { } value)
             {
-                args.Add((argName, value));
+                args.Add((argName, value, template.Template));
             }
         }
 
         return args;
     }
 
-    private List<(string Key, string Value)> Labels(string id)
+    private List<(string Key, string Value, ParameterTemplate? Template)> Labels()
     {
-        var labels = new List<(string Key, string Value)>();
+        var labels = new List<(string Key, string Value, ParameterTemplate? Template)>();
         foreach (var (key, template) in templates.Labels)
         {
             if (string.IsNullOrWhiteSpace(key) || key.Contains('='))
@@ -233,13 +258,13 @@ internal sealed class DockerLegBuilder(
             {
                 Error(ErrorCodes.DockerSettingInvalid, template.Field, $"'{DockerLabels.InputsHash}' is set by CakeParallel to the leg's inputs hash.");
             }
-            else if (Render(template) is { } value)
+            else if (Render(template, bindable: true) is { } value)
             {
-                labels.Add((key, value));
+                labels.Add((key, value, template.Template));
             }
         }
 
-        labels.Add((DockerLabels.Leg, id));
+        labels.Add((DockerLabels.Leg, id, null));
         return labels;
     }
 
@@ -332,21 +357,39 @@ internal sealed class DockerLegBuilder(
         }
     }
 
-    private string? Render(TemplatedField? field)
+    /// <summary>Appends <paramref name="prefix"/> + <paramref name="value"/>, remembering it for binding when its template uses a needed leg's image id.</summary>
+    private void AddBoundAtStart(List<string> arguments, string prefix, string value, ParameterTemplate? template)
+    {
+        if (template is not null && placeholders.IsBoundAtStart(template))
+        {
+            _boundAtStart.Add((arguments.Count, prefix, template));
+        }
+
+        arguments.Add(prefix + value);
+    }
+
+    /// <summary>The field rendered for this leg; <paramref name="bindable"/>: it may use values bound when the leg starts.</summary>
+    private string? Render(TemplatedField? field, bool bindable = false)
     {
         if (field is null)
         {
             return null;
         }
 
-        var unknown = field.Template.UnknownPlaceholders(parameters).ToArray();
-        if (unknown.Length > 0)
+        if (placeholders.Problem(field.Template, bindable) is { } problem)
         {
-            errors.Add(BuildTemplates.Unknown(name, field.Field, unknown, parameters));
+            Error(ErrorCodes.PlaceholderUnknown, field.Field, problem);
             return null;
         }
 
-        return field.Template.Render(parameters);
+        var unknown = field.Template.UnknownPlaceholders(placeholders.Values).ToArray();
+        if (unknown.Length > 0)
+        {
+            errors.Add(BuildTemplates.Unknown(name, field.Field, unknown, placeholders.Values));
+            return null;
+        }
+
+        return field.Template.Render(placeholders.Values);
     }
 
     private void Error(string code, string field, string message) => errors.Add(new ValidationError(code, name, field, message));

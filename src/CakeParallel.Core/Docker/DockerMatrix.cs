@@ -15,11 +15,18 @@ namespace CakeParallel.Docker;
 /// </remarks>
 public sealed record DockerMatrix
 {
-    /// <summary>The matrix whose legs are built.</summary>
+    /// <summary>The matrix whose legs are built; empty when the legs come from <see cref="Targets"/>.</summary>
     public required MatrixDefinition Matrix { get; init; }
 
-    /// <summary>The build of each leg.</summary>
+    /// <summary>The build of each leg; with <see cref="Targets"/>, only its <see cref="DockerBuildSettings.Endpoints"/> count (each target has its own build).</summary>
     public DockerBuildSettings Build { get; init; } = new();
+
+    /// <summary>
+    /// Several named matrices built in one run, each with its own build, in the order their legs are reported;
+    /// empty: the legs are <see cref="Matrix"/>'s. The run settings here (and the endpoints, the shard and
+    /// <see cref="MaxLegs"/>, which counts every target's legs) apply to all of them.
+    /// </summary>
+    public IReadOnlyList<DockerMatrixTarget> Targets { get; init; } = [];
 
     /// <summary>The folder relative paths are resolved against; a loaded file sets its own folder. <see langword="null"/>: the planner's base directory.</summary>
     public string? BaseDirectory { get; init; }

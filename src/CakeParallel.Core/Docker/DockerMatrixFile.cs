@@ -6,8 +6,9 @@ namespace CakeParallel.Docker;
 
 /// <summary>
 /// Loads a docker build matrix from a JSON file: a <c>matrix</c> block in GitHub Actions shape (or an array of
-/// legs) and a <c>build</c> block with the docker settings and run settings. One file serves Cake, MSBuild and CI;
-/// the format is described in docs/matrix-file.md.
+/// legs) and a <c>build</c> block with the docker settings and run settings, or several named matrices in
+/// <c>targets</c> (<see cref="DockerMatrix.Targets"/>). One file serves Cake, MSBuild and CI; the format is described
+/// in docs/matrix-file.md.
 /// </summary>
 public static class DockerMatrixFile
 {

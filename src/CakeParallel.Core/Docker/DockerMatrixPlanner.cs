@@ -10,7 +10,10 @@ namespace CakeParallel.Docker;
 /// </summary>
 public static class DockerMatrixPlanner
 {
-    /// <summary>The legs of <paramref name="matrix"/>, in matrix order.</summary>
+    /// <summary>
+    /// The legs of <paramref name="matrix"/>, in matrix order; with <see cref="DockerMatrix.Targets"/>, target by target
+    /// in their order, each leg's <see cref="LegSpec.Needs"/> naming the legs it needs.
+    /// </summary>
     /// <param name="matrix">The docker matrix.</param>
     /// <param name="baseDirectory">The folder relative paths are resolved against when the matrix has no <see cref="DockerMatrix.BaseDirectory"/>.</param>
     /// <exception cref="InvalidRunException">The matrix or its build settings are invalid; every problem is listed.</exception>
@@ -27,67 +30,127 @@ public static class DockerMatrixPlanner
 
     internal static DockerPlan PlanLegs(DockerMatrix matrix, string baseDirectory)
     {
-        var matrixErrors = MatrixValidator.Validate(matrix.Matrix);
-        if (matrixErrors.Count > 0)
+        if (matrix.Targets.Count > 0)
         {
-            return new DockerPlan([], matrixErrors);
-        }
-
-        if (MatrixExpansion.CheckSize(matrix.Matrix, matrix.MaxLegs ?? MatrixExpansion.DefaultMaxLegs) is { } tooLarge)
-        {
-            return new DockerPlan([], [tooLarge]);
-        }
-
-        var parameters = MatrixExpansion.Expand(matrix.Matrix, matrix.MaxLegs ?? MatrixExpansion.DefaultMaxLegs);
-        if (parameters.Count == 0)
-        {
-            return new DockerPlan([], [new ValidationError(ErrorCodes.MatrixEmpty, null, "matrix", "the matrix expands to no legs (no axes and no legs, or every combination excluded).")]);
+            return DockerTargetPlanner.Plan(matrix, baseDirectory);
         }
 
         var errors = new List<ValidationError>();
-        var templates = new BuildTemplates(matrix.Build, errors);
-        if (errors.Count > 0)
+        if (Prepare(matrix.Matrix, matrix.Build, matrix.MaxLegs ?? MatrixExpansion.DefaultMaxLegs, errors) is not { } prepared)
         {
             return new DockerPlan([], errors);
         }
 
         ValidateEndpoints(matrix.Build.Endpoints, errors);
 
-        var names = NameLegs(parameters, templates.LegName, errors);
+        var parameters = prepared.Parameters;
+        var names = NameLegs(parameters, prepared.Templates.LegName, errors);
         var root = Path.GetFullPath(matrix.BaseDirectory ?? baseDirectory);
-        // One shared folder, files prefixed per plan: the inspector deletes each file after reading, leaving nothing behind.
-        var iidPrefix = Path.Combine(Path.GetTempPath(), "cakeparallel", "iid", Guid.NewGuid().ToString("N")[..12]);
+        var iidPrefix = NewIidPrefix();
         var legs = new List<DockerLeg>(parameters.Count);
         var tagOwners = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < parameters.Count; i++)
         {
-            var builder = new DockerLegBuilder(names[i], parameters[i], matrix, templates, root, errors);
-            var leg = builder.Build(iidPrefix) is { } built ? built with { Spec = built.Spec with { Memory = matrix.Memory } } : null;
-            foreach (var (field, tag) in builder.Tags)
+            var id = parameters[i].Count > 0 ? LegId.FromParameters(parameters[i]) : LegId.FromName(names[i]);
+            var placeholders = new LegPlaceholders(parameters[i], []);
+            if (BuildLeg(matrix, prepared.Templates, names[i], id, parameters[i], placeholders, [], root, iidPrefix, tagOwners, errors).Leg is { } leg)
             {
-                if (!tagOwners.TryAdd(tag, names[i]))
-                {
-                    errors.Add(new ValidationError(ErrorCodes.DockerTagDuplicate, names[i], field, $"tag '{tag}' is also written by leg '{tagOwners[tag]}'; put an axis placeholder in the tag so each leg writes its own."));
-                }
+                legs.Add(leg);
             }
-
-            if (leg is null)
-            {
-                continue;
-            }
-
-            legs.Add(leg);
         }
 
+        CreateIidFolder(iidPrefix, errors);
+        return new DockerPlan(legs, errors);
+    }
+
+    /// <summary>
+    /// Checks and expands <paramref name="definition"/> and parses <paramref name="build"/>'s templates; <see langword="null"/>
+    /// when that fails (the problems are in <paramref name="errors"/>, and nothing after them would say more).
+    /// </summary>
+    internal static PreparedMatrix? Prepare(MatrixDefinition definition, DockerBuildSettings build, int maxLegs, List<ValidationError> errors)
+    {
+        var matrixErrors = MatrixValidator.Validate(definition);
+        if (matrixErrors.Count > 0)
+        {
+            errors.AddRange(matrixErrors);
+            return null;
+        }
+
+        if (MatrixExpansion.CheckSize(definition, maxLegs) is { } tooLarge)
+        {
+            errors.Add(tooLarge);
+            return null;
+        }
+
+        var parameters = MatrixExpansion.Expand(definition, maxLegs);
+        if (parameters.Count == 0)
+        {
+            errors.Add(new ValidationError(ErrorCodes.MatrixEmpty, null, "matrix", "the matrix expands to no legs (no axes and no legs, or every combination excluded)."));
+            return null;
+        }
+
+        var templateErrors = new List<ValidationError>();
+        var templates = new BuildTemplates(build, templateErrors);
+        if (templateErrors.Count > 0)
+        {
+            errors.AddRange(templateErrors);
+            return null;
+        }
+
+        return new PreparedMatrix(parameters, templates);
+    }
+
+    /// <summary>One shared folder for the image id files, each file prefixed per plan: the inspector deletes each file after reading, leaving nothing behind.</summary>
+    internal static string NewIidPrefix() => Path.Combine(Path.GetTempPath(), "cakeparallel", "iid", Guid.NewGuid().ToString("N")[..12]);
+
+    internal static void CreateIidFolder(string iidPrefix, List<ValidationError> errors)
+    {
         if (errors.Count == 0)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(iidPrefix)!);
         }
-
-        return new DockerPlan(legs, errors);
     }
 
-    private static void ValidateEndpoints(IReadOnlyList<DockerEngineEndpoint> endpoints, List<ValidationError> errors)
+    /// <summary>
+    /// Builds one leg's spec (its <see cref="LegSpec.Needs"/> being <paramref name="needs"/>, the needed legs' ids), checks
+    /// its tags against every tag written so far, and returns the leg, or <see langword="null"/> when it is invalid,
+    /// with the tags it writes either way.
+    /// </summary>
+    internal static (DockerLeg? Leg, IReadOnlyList<string> Tags) BuildLeg(
+        DockerMatrix matrix,
+        BuildTemplates templates,
+        string name,
+        string id,
+        IReadOnlyDictionary<string, string> parameters,
+        LegPlaceholders placeholders,
+        IReadOnlyList<string> needs,
+        string root,
+        string iidPrefix,
+        Dictionary<string, string> tagOwners,
+        List<ValidationError> errors)
+    {
+        var builder = new DockerLegBuilder(name, id, parameters, placeholders, matrix, templates, root, errors);
+        var built = builder.Build(iidPrefix);
+        foreach (var (field, tag) in builder.Tags)
+        {
+            if (!tagOwners.TryAdd(tag, name))
+            {
+                errors.Add(new ValidationError(ErrorCodes.DockerTagDuplicate, name, field, $"tag '{tag}' is also written by leg '{tagOwners[tag]}'; put an axis placeholder in the tag so each leg writes its own."));
+            }
+        }
+
+        var tags = builder.Tags.Select(t => t.Tag).ToArray();
+        if (built is null)
+        {
+            return (null, tags);
+        }
+
+        var planned = built.Spec with { Memory = matrix.Memory, Needs = needs };
+        var spec = builder.BindArguments is { } bind ? planned with { BindNeeds = results => planned with { Arguments = bind(results) } } : planned;
+        return (built with { Spec = spec }, tags);
+    }
+
+    internal static void ValidateEndpoints(IReadOnlyList<DockerEngineEndpoint> endpoints, List<ValidationError> errors)
     {
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < endpoints.Count; i++)
@@ -111,7 +174,7 @@ public static class DockerMatrixPlanner
         }
     }
 
-    private static string[] NameLegs(IReadOnlyList<IReadOnlyDictionary<string, string>> parameters, ParameterTemplate? template, List<ValidationError> errors)
+    internal static string[] NameLegs(IReadOnlyList<IReadOnlyDictionary<string, string>> parameters, ParameterTemplate? template, List<ValidationError> errors)
     {
         if (template is null)
         {
@@ -145,6 +208,9 @@ public static class DockerMatrixPlanner
         return names;
     }
 }
+
+/// <summary>A matrix expanded into each leg's parameters, and the build templates parsed once for all of them.</summary>
+internal sealed record PreparedMatrix(IReadOnlyList<IReadOnlyDictionary<string, string>> Parameters, BuildTemplates Templates);
 
 /// <summary>The planned legs of a docker matrix, or the problems that keep it from running.</summary>
 internal sealed record DockerPlan(IReadOnlyList<DockerLeg> Legs, IReadOnlyList<ValidationError> Errors);

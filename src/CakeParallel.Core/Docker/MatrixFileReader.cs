@@ -11,7 +11,8 @@ namespace CakeParallel.Docker;
 internal sealed class MatrixFileReader
 {
     private static readonly string[] EndpointKeys = ["host", "context", "maxParallel", "platforms", "name"];
-    private static readonly string[] RootKeys = ["matrix", "build", "$schema"];
+    private static readonly string[] RootKeys = ["matrix", "build", "targets", "$schema"];
+    private static readonly string[] TargetKeys = ["matrix", "build", "needs"];
     private static readonly string[] EntryListKeys = ["include", "exclude"];
     private static readonly string[] SecretKeys = ["id", "src", "env"];
 
@@ -29,12 +30,15 @@ internal sealed class MatrixFileReader
 
     public DockerMatrix? Read(JsonElement root, string baseDirectory)
     {
-        if (!Expect(root, "$", JsonValueKind.Object, "an object with 'matrix' and 'build'"))
+        if (!Expect(root, "$", JsonValueKind.Object, "an object with 'matrix' and 'build', or 'targets'"))
         {
             return null;
         }
 
+        // The top-level build of a file with targets holds only what applies to the whole file, wherever 'targets' is.
+        var hasTargets = root.TryGetProperty("targets", out _);
         MatrixDefinition? matrix = null;
+        IReadOnlyList<DockerMatrixTarget> targets = [];
         var result = new DockerMatrix { Matrix = new MatrixDefinition(), BaseDirectory = baseDirectory };
         foreach (var property in root.EnumerateObject())
         {
@@ -43,24 +47,77 @@ internal sealed class MatrixFileReader
             {
                 case "$schema":
                     break;
+                case "matrix" when hasTargets:
+                    _errors.Add(new ValidationError(ErrorCodes.TargetsWithMatrix, null, path, "a file with 'targets' has no top-level 'matrix': each target has its own; move this matrix into a target."));
+                    break;
                 case "matrix":
                     matrix = ReadMatrix(property.Value, path);
                     break;
                 case "build":
-                    result = ReadBuild(property.Value, path, result);
+                    result = ReadBuild(property.Value, path, result, hasTargets ? BuildScope.FileOfTargets : BuildScope.Whole);
+                    break;
+                case "targets":
+                    targets = ReadTargets(property.Value, path);
                     break;
                 default:
-                    Unknown(path, property.Name, RootKeys, "'matrix', 'build' or '$schema'");
+                    Unknown(path, property.Name, RootKeys, "'matrix', 'build', 'targets' or '$schema'");
                     break;
             }
         }
 
-        if (!root.TryGetProperty("matrix", out _))
+        if (!root.TryGetProperty("matrix", out _) && !hasTargets)
         {
-            _errors.Add(new ValidationError(ErrorCodes.MatrixFileMissingKey, null, "$.matrix", "the file has no 'matrix'; give axes (an object) or a list of legs (an array)."));
+            _errors.Add(new ValidationError(ErrorCodes.MatrixFileMissingKey, null, "$.matrix", "the file has no 'matrix'; give axes (an object), a list of legs (an array), or several named matrices in 'targets'."));
         }
 
-        return result with { Matrix = matrix ?? new MatrixDefinition() };
+        return result with { Matrix = matrix ?? new MatrixDefinition(), Targets = targets };
+    }
+
+    private List<DockerMatrixTarget> ReadTargets(JsonElement element, string path)
+    {
+        var targets = new List<DockerMatrixTarget>();
+        if (!Expect(element, path, JsonValueKind.Object, "an object of named targets, each with 'matrix', 'build' and 'needs'"))
+        {
+            return targets;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            var targetPath = path + "." + property.Name;
+            if (!Expect(property.Value, targetPath, JsonValueKind.Object, "an object with 'matrix', 'build' and 'needs'"))
+            {
+                continue;
+            }
+
+            MatrixDefinition? matrix = null;
+            var build = new DockerMatrix { Matrix = new MatrixDefinition() };
+            IReadOnlyList<string> needs = [];
+            foreach (var item in property.Value.EnumerateObject())
+            {
+                var itemPath = targetPath + "." + item.Name;
+                switch (item.Name)
+                {
+                    case "matrix": matrix = ReadMatrix(item.Value, itemPath); break;
+                    case "build": build = ReadBuild(item.Value, itemPath, build, BuildScope.Target); break;
+                    case "needs": needs = StringList(item.Value, itemPath); break;
+                    default: Unknown(itemPath, item.Name, TargetKeys, "'matrix', 'build' or 'needs'"); break;
+                }
+            }
+
+            if (!property.Value.TryGetProperty("matrix", out _))
+            {
+                _errors.Add(new ValidationError(ErrorCodes.MatrixFileMissingKey, null, targetPath + ".matrix", $"target '{property.Name}' has no 'matrix'; give axes (an object) or a list of legs (an array)."));
+            }
+
+            targets.Add(new DockerMatrixTarget { Name = property.Name, Matrix = matrix ?? new MatrixDefinition(), Build = build.Build, Needs = needs });
+        }
+
+        if (!element.EnumerateObject().Any())
+        {
+            _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, "'targets' names no target; give at least one, or use a top-level 'matrix'."));
+        }
+
+        return targets;
     }
 
     private MatrixDefinition? ReadMatrix(JsonElement element, string path)
@@ -106,7 +163,7 @@ internal sealed class MatrixFileReader
         return new MatrixDefinition { Axes = axes, Include = include, Exclude = exclude };
     }
 
-    private DockerMatrix ReadBuild(JsonElement element, string path, DockerMatrix matrix)
+    private DockerMatrix ReadBuild(JsonElement element, string path, DockerMatrix matrix, BuildScope scope)
     {
         if (!Expect(element, path, JsonValueKind.Object, "an object of build settings"))
         {
@@ -118,6 +175,12 @@ internal sealed class MatrixFileReader
         {
             var p = path + "." + property.Name;
             var value = property.Value;
+            if (OutOfScope(property.Name, scope) is { } misplaced)
+            {
+                _errors.Add(new ValidationError(ErrorCodes.MatrixFileUnknownKey, null, p, misplaced));
+                continue;
+            }
+
             switch (property.Name)
             {
                 case "context": build = build with { Context = String(value, p) ?? build.Context }; break;
@@ -161,6 +224,18 @@ internal sealed class MatrixFileReader
         }
 
         return matrix with { Build = build };
+    }
+
+    /// <summary>Why <paramref name="key"/> does not belong in a build of <paramref name="scope"/>, or <see langword="null"/> when it does (or is unknown anyway).</summary>
+    private static string? OutOfScope(string key, BuildScope scope)
+    {
+        var wholeFile = key == "endpoints" || RunSettingKeys.Contains(key);
+        return scope switch
+        {
+            BuildScope.Target when wholeFile => $"'{key}' applies to the whole file, not to one target; set it in the top-level 'build'.",
+            BuildScope.FileOfTargets when !wholeFile && BuildSettingKeys.Contains(key) => $"'{key}' is a build setting: with 'targets' it belongs in each target's 'build' (the top-level 'build' holds the run settings and 'endpoints').",
+            _ => null,
+        };
     }
 
     private List<DockerEngineEndpoint> Endpoints(JsonElement element, string path)
@@ -574,4 +649,17 @@ internal sealed class MatrixFileReader
         JsonValueKind.Null => "null",
         _ => kind.ToString().ToLowerInvariant(),
     };
+}
+
+/// <summary>Which keys a <c>build</c> block may hold: all, only the whole-file ones (beside <c>targets</c>), or only a target's own.</summary>
+internal enum BuildScope
+{
+    /// <summary>A file without targets: build settings and run settings.</summary>
+    Whole,
+
+    /// <summary>The top-level build of a file with targets: run settings and endpoints.</summary>
+    FileOfTargets,
+
+    /// <summary>A target's build: build settings without endpoints.</summary>
+    Target,
 }

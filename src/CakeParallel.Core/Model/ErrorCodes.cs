@@ -47,6 +47,15 @@ public static class ErrorCodes
     /// <summary>The machine cannot supervise legs: it is not Linux, or /proc or util-linux setsid is missing.</summary>
     public const string PlatformUnsupported = "CPAR0013";
 
+    /// <summary>A leg needs a leg that is not in the run (no leg has that id or name).</summary>
+    public const string NeedUnknown = "CPAR0014";
+
+    /// <summary>A leg needs itself.</summary>
+    public const string NeedsItself = "CPAR0015";
+
+    /// <summary>Legs need each other in a cycle (the message names the legs of the cycle in order, e.g. <c>a -&gt; b -&gt; a</c>).</summary>
+    public const string NeedsCycle = "CPAR0016";
+
     /// <summary>A leg failed.</summary>
     public const string LegFailed = "CPAR0101";
 
@@ -122,6 +131,21 @@ public static class ErrorCodes
     /// <summary>The matrix file lacks a required key.</summary>
     public const string MatrixFileMissingKey = "CPAR0306";
 
+    /// <summary>A target of the matrix file needs a target the file does not define.</summary>
+    public const string TargetNeedUnknown = "CPAR0307";
+
+    /// <summary>The targets' needs form a cycle (e.g. <c>base -> app -> base</c>).</summary>
+    public const string TargetNeedCycle = "CPAR0308";
+
+    /// <summary>A leg of a target matches no leg of a target it needs (no leg there has its shared axis values).</summary>
+    public const string TargetNeedUnmatched = "CPAR0309";
+
+    /// <summary>The matrix file has both <c>targets</c> and a top-level <c>matrix</c>.</summary>
+    public const string TargetsWithMatrix = "CPAR0310";
+
+    /// <summary>A target's name is not letters, digits, '-' and '_', or is also a parameter of a target that needs it.</summary>
+    public const string TargetNameInvalid = "CPAR0311";
+
     // CPAR04xx: reports (invalid report settings are reported with the other input errors; writing failures after the run).
     /// <summary>A report file path is blank, names a directory, or its folder cannot be created.</summary>
     public const string ReportPathUnusable = "CPAR0401";
@@ -155,6 +179,9 @@ public static class ErrorCodes
 
     /// <summary>The shard plan file is missing or unreadable, is of another matrix, or has no entry for the shard.</summary>
     public const string ShardPlanUnusable = "CPAR0411";
+
+    /// <summary>The shard settings would run a leg in another shard than a leg it needs (a shard plan that splits legs joined by needs).</summary>
+    public const string ShardSplitsNeeds = "CPAR0412";
 
     // CPAR05xx: services (invalid service input otherwise uses the run codes above where the meaning is the same).
     /// <summary>A readiness probe's settings are invalid (URL, host, port).</summary>

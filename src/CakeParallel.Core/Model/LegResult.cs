@@ -66,6 +66,15 @@ public sealed record LegResult
     /// <summary>How long the leg was expected to take (from <see cref="RunOptions.HistoryFrom"/>), or <see langword="null"/> without history.</summary>
     public TimeSpan? ExpectedDuration { get; init; }
 
+    /// <summary>The stable ids of the legs this leg needed (see <see cref="LegSpec.Needs"/>), in the order it named them; empty when it needed none.</summary>
+    public IReadOnlyList<string> Needs { get; init; } = [];
+
+    /// <summary>
+    /// How long after the run's start the leg's needs were all done, which is how long it waited for them (it could
+    /// not start before); <see langword="null"/> when it needed no leg or the run stopped while it waited.
+    /// </summary>
+    public TimeSpan? NeedsWait { get; init; }
+
     /// <summary>The exit code and signal as one short text, e.g. <c>0</c>, <c>3</c> or <c>137 (SIGKILL)</c>; empty when none.</summary>
     public string ExitDisplay => ExitCode is null ? "" : Signal is null ? ExitCode.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{ExitCode} ({Signal})";
 }

@@ -27,14 +27,3 @@ public enum LegStatus
     /// </summary>
     UpToDate,
 }
-
-/// <summary>What the statuses mean for a run and for the legs after a leg.</summary>
-public static class LegStatuses
-{
-    /// <summary>
-    /// True for the statuses that count as a success everywhere (the run's result, reports, a leg that needs this
-    /// one, <c>ResumeFrom</c>): succeeded, reused and up to date.
-    /// </summary>
-    /// <param name="status">The leg's status.</param>
-    public static bool CountsAsSuccess(LegStatus status) => status is LegStatus.Succeeded or LegStatus.Reused or LegStatus.UpToDate;
-}

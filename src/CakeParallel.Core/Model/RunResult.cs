@@ -41,10 +41,10 @@ public sealed record RunResult
     /// True only when every leg succeeded (or was reused from an earlier successful run) and no service of the run
     /// failed while legs ran (<see cref="ServiceEvent.FailsRun"/>).
     /// </summary>
-    public bool Succeeded => Legs.All(l => LegStatuses.CountsAsSuccess(l.Status)) && !ServiceEvents.Any(e => e.FailsRun);
+    public bool Succeeded => Legs.All(l => l.Status.SatisfiesDependents()) && !ServiceEvents.Any(e => e.FailsRun);
 
     /// <summary>The legs that did not succeed, in input order.</summary>
-    public IEnumerable<LegResult> Unsuccessful => Legs.Where(l => !LegStatuses.CountsAsSuccess(l.Status));
+    public IEnumerable<LegResult> Unsuccessful => Legs.Where(l => !l.Status.SatisfiesDependents());
 
     /// <summary>How many legs ended with <paramref name="status"/>.</summary>
     /// <param name="status">The status to count.</param>

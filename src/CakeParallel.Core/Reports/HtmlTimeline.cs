@@ -67,6 +67,7 @@ public static class HtmlTimeline
             .Append("<span><i class=\"sw retry\"></i>retry wait</span>")
             .Append("<span><i class=\"sw queued\"></i>waiting to start</span>")
             .Append("<span><i class=\"sw admission\"></i>waiting for machine-wide admission</span>")
+            .Append("<span><i class=\"sw needs\"></i>waiting for the legs it needs</span>")
             .Append("<span class=\"hint\">hover a bar for details</span></div>\n")
             .Append("<div class=\"chart\">\n").Append(TimelineChart.Render(result)).Append("</div>\n</section>\n");
 
@@ -194,6 +195,7 @@ code, pre, .id { font-family: ui-monospace, SFMono-Regular, "DejaVu Sans Mono", 
 .sw.retry { background: repeating-linear-gradient(45deg, var(--retry) 0 2px, transparent 2px 5px); border: 1px solid var(--retry); }
 .sw.queued { height: 0; border-top: 2px dotted var(--skip); border-radius: 0; vertical-align: 3px; }
 .sw.admission { height: 0; border-top: 4px solid var(--retry); border-radius: 0; vertical-align: 3px; opacity: .6; }
+.sw.needs { height: 0; border-top: 4px solid var(--run); border-radius: 0; vertical-align: 3px; opacity: .5; }
 .chart { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; padding: 6px 0; }
 svg.timeline { display: block; font-size: 12px; min-width: 900px; }
 svg .stripe { fill: var(--stripe); }
@@ -204,6 +206,7 @@ svg .attempt { stroke: rgba(0,0,0,.15); } svg .attempt:hover, svg .retry-wait:ho
 svg .bar-label { fill: #fff; font-size: 10px; text-anchor: middle; font-weight: 600; pointer-events: none; }
 svg .queued { stroke: var(--skip); stroke-width: 1.5; stroke-dasharray: 2 3; }
 svg .admission-wait { stroke: var(--retry); stroke-width: 4; stroke-opacity: .6; }
+svg .needs-wait { stroke: var(--run); stroke-width: 4; stroke-opacity: .5; }
 svg .retry-wait { fill: url(#retry-hatch); stroke: var(--retry); stroke-width: .8; }
 svg .hatch-bg { fill: var(--bg); } svg .hatch-line { fill: var(--retry); }
 svg .lane-bg { fill: var(--panel); stroke: var(--line); }

@@ -252,6 +252,14 @@ internal sealed record JsonLeg
     /// <summary>Added in 0.2.0: the leg's expected duration from history; absent in earlier reports, which read as null.</summary>
     public double? ExpectedDurationSeconds { get; init; }
 
+    /// <summary>Added in 0.2.0: the stable ids of the legs this leg needed; absent when it needed none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<string>? Needs { get; init; }
+
+    /// <summary>Added in 0.2.0: seconds from the run's start until the leg's needs were done; absent when it needed none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? NeedsWaitSeconds { get; init; }
+
     public static JsonLeg From(LegResult leg) => new()
     {
         Id = leg.Id,
@@ -274,6 +282,8 @@ internal sealed record JsonLeg
         Shard = leg.Shard?.ToString(),
         Host = leg.Host,
         ExpectedDurationSeconds = JsonSeconds.Of(leg.ExpectedDuration),
+        Needs = leg.Needs.Count == 0 ? null : [.. leg.Needs],
+        NeedsWaitSeconds = JsonSeconds.Of(leg.NeedsWait),
     };
 
     public LegResult ToModel() => new()
@@ -298,6 +308,8 @@ internal sealed record JsonLeg
         Shard = JsonShard.Read(Shard),
         Host = Host,
         ExpectedDuration = JsonSeconds.Time(ExpectedDurationSeconds),
+        Needs = Needs ?? [],
+        NeedsWait = JsonSeconds.Time(NeedsWaitSeconds),
     };
 }
 

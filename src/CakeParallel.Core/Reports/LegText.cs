@@ -33,6 +33,22 @@ public static class LegText
     /// <param name="leg">The leg's result.</param>
     public static string Reason(LegResult leg) => leg.FailureReason is { } reason ? ControlCharacters.Escape(reason) : LegStatusText.Of(leg.Status);
 
+    /// <summary>
+    /// Why a leg did not start, without the <c>Not started:</c> prefix of its <see cref="LegResult.FailureReason"/>,
+    /// e.g. <c>needs base-alpine, which failed</c>; <see langword="null"/> for a leg that started or gives no reason.
+    /// </summary>
+    /// <param name="leg">The leg's result.</param>
+    public static string? NotStartedReason(LegResult leg)
+    {
+        const string Prefix = "Not started: ";
+        if (leg.Status != LegStatus.NotStarted || leg.FailureReason is not { } reason)
+        {
+            return null;
+        }
+
+        return ControlCharacters.Escape(reason.StartsWith(Prefix, StringComparison.Ordinal) ? reason[Prefix.Length..] : reason);
+    }
+
     /// <summary>True for the legs every report treats as failures: failed, timed out or cancelled (not: not started).</summary>
     /// <param name="status">The leg's status.</param>
     public static bool IsFailure(LegStatus status) => status is LegStatus.Failed or LegStatus.TimedOut or LegStatus.Cancelled;

@@ -25,7 +25,7 @@ public static class MarkdownSummary
     {
         var c = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
-        var succeeded = result.Legs.Count(l => LegStatuses.CountsAsSuccess(l.Status));
+        var succeeded = result.Legs.Count(l => l.Status.SatisfiesDependents());
         var headline = (result.Succeeded, result.Legs.Count) switch
         {
             (true, 1) => "the leg succeeded",
@@ -64,7 +64,7 @@ public static class MarkdownSummary
         {
             md.Append("| ").Append(Icon(leg.Status))
               .Append(" | ").Append(LegCell(leg))
-              .Append(" | ").Append(row.StatusText)
+              .Append(" | ").Append(row.StatusText).Append(row.NotStartedReason.Length > 0 ? ": " + Escape(row.NotStartedReason) : "")
               .Append(" | ").Append(Cell(row.Duration))
               .Append(" | ").Append(Cell(row.Attempts))
               .Append(" | ").Append(Cell(row.Exit))

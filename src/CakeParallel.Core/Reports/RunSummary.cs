@@ -15,6 +15,9 @@ public sealed record LegSummaryRow(string Name, LegStatus Status, string StatusT
 {
     /// <summary>The docker engine of the leg's last attempt, followed by the engines of attempts lost to an engine that went away (e.g. <c>b (lost on a)</c>); empty when the run had no endpoints.</summary>
     public string Engine { get; init; } = "";
+
+    /// <summary>Why a leg that did not start did not, e.g. <c>needs base-alpine, which failed</c> (see <see cref="LegText.NotStartedReason"/>); empty for other legs.</summary>
+    public string NotStartedReason { get; init; } = "";
 }
 
 /// <summary>
@@ -43,6 +46,7 @@ public static class RunSummary
             leg.ImageId is { } image ? ShortImageId(image) : "")
         {
             Engine = EngineText(leg),
+            NotStartedReason = LegText.NotStartedReason(leg) ?? "",
         };
     }
 

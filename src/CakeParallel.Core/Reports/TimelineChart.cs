@@ -106,6 +106,7 @@ internal static class TimelineChart
         }
         else if (leg.Attempts.Count == 0)
         {
+            NeedsWait(svg, result, leg, mid, scale);
             svg.Append(CultureInfo.InvariantCulture, $"<text class=\"note\" x=\"{N(ChartLeft + 4)}\" y=\"{N(mid + 4)}\">{Text(LegStatusText.Of(leg.Status))}<title>{Text(leg.FailureReason ?? string.Join("\n", leg.Remarks))}</title></text>\n");
         }
         else
@@ -113,9 +114,11 @@ internal static class TimelineChart
             var firstStart = Offset(result, leg.Attempts[0]);
             if (firstStart > 0)
             {
-                var why = WaitedForSlot(result, leg, firstStart) ? " (waiting for a slot)" : "";
+                var why = WaitedForSlot(result, leg, firstStart) ? " (waiting for a slot)" : leg.NeedsWait is not null ? " (waiting for the legs it needs)" : "";
                 svg.Append(CultureInfo.InvariantCulture, $"<line class=\"queued\" x1=\"{N(scale.X(0))}\" y1=\"{N(mid)}\" x2=\"{N(scale.X(firstStart))}\" y2=\"{N(mid)}\"><title>{Text($"{leg.Name}: started {DurationText.Format(TimeSpan.FromSeconds(firstStart))} after the run{why}")}</title></line>\n");
             }
+
+            NeedsWait(svg, result, leg, mid, scale);
 
             for (var i = 0; i < leg.Attempts.Count; i++)
             {
@@ -144,7 +147,8 @@ internal static class TimelineChart
     }
 
     /// <summary>
-    /// Whether a leg waited for a slot: every slot was held by other legs' attempts at some moment before it started.
+    /// Whether a leg waited for a slot: every slot was held by other legs' attempts at some moment before it started
+    /// (and after its needs were done: before, it waited for them, holding no place in the line for a slot).
     /// Legs queue from the run's start, so a leg that started late while a slot was free all along was only being
     /// spawned (or waiting for services), not waiting for a slot.
     /// </summary>
@@ -160,17 +164,19 @@ internal static class TimelineChart
             .SelectMany(a => new[] { (T: Offset(result, a), Delta: 1), (T: Offset(result, a) + a.Duration.TotalSeconds, Delta: -1) })
             .Where(c => c.T < start)
             .OrderBy(c => c.T).ThenBy(c => c.Delta);
+        var queuedAt = leg.NeedsWait?.TotalSeconds ?? 0;
         var held = 0;
         foreach (var change in changes)
         {
-            held += change.Delta;
-            if (held >= limit)
+            if ((queuedAt == 0 || change.T > queuedAt) && held >= limit)
             {
                 return true;
             }
+
+            held += change.Delta;
         }
 
-        return false;
+        return held >= limit;
     }
 
     private static void RetryWait(StringBuilder svg, LegResult leg, AttemptRecord attempt, double from, double to, double barTop, Scale scale)
@@ -186,6 +192,19 @@ internal static class TimelineChart
         var x = scale.X(from);
         var width = Math.Max(1, scale.X(to) - x);
         svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"retry-wait\" x=\"{N(x)}\" y=\"{N(barTop + 3)}\" width=\"{N(width)}\" height=\"{N(BarHeight - 6)}\"><title>{Text(title)}</title></rect>");
+    }
+
+    /// <summary>The wait for the legs a leg needs, from the run's start until they were done: it held no slot meanwhile.</summary>
+    private static void NeedsWait(StringBuilder svg, RunResult result, LegResult leg, double mid, Scale scale)
+    {
+        if (leg.NeedsWait is not { } waited || waited <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var names = leg.Needs.Select(id => result.Legs.FirstOrDefault(l => l.Id == id)?.Name ?? id);
+        var title = $"{leg.Name}: waited {DurationText.Format(waited)} for the legs it needs ({string.Join(", ", names)})";
+        svg.Append(CultureInfo.InvariantCulture, $"<line class=\"needs-wait\" x1=\"{N(scale.X(0))}\" y1=\"{N(mid)}\" x2=\"{N(scale.X(waited.TotalSeconds))}\" y2=\"{N(mid)}\"><title>{Text(title)}</title></line>\n");
     }
 
     /// <summary>The machine-wide admission wait (shared slot, memory, load) right before an attempt, its own kind of wait.</summary>

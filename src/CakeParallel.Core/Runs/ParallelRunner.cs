@@ -59,14 +59,14 @@ public static class ParallelRunner
         }
 
         var slots = new AttemptSlots(options.MaxParallel, plan.Endpoints, machine);
-        var notPlaced = new string?[plans.Count];
+        var needs = new NeedsScheduling(plans, results, clock, listener, journal);
         var services = await RunServices.StartAsync(options, listener, stop).ConfigureAwait(false);
         await using (services.ConfigureAwait(false))
         {
             if (services.StartFailure is null)
             {
                 var toRun = plan.StartOrder.Where(p => results[p.Index] is null);
-                await slots.RunLegsAsync(toRun, p => p.Leg.Platform, (leg, legSlots) => RunLegAsync(leg, options, legSlots, stop, listener, results, journal), (leg, reason) => notPlaced[leg.Index] = reason, stop).ConfigureAwait(false);
+                await slots.RunLegsAsync(toRun, needs.PlaceAsync, (leg, legSlots) => RunLegAsync(needs.Bound(leg), options, legSlots, stop, listener, results, journal, needs), needs.NotPlaced, stop).ConfigureAwait(false);
             }
         }
 
@@ -82,7 +82,7 @@ public static class ParallelRunner
                     Id = leg.Id,
                     Parameters = leg.Parameters,
                     Status = LegStatus.NotStarted,
-                    FailureReason = "Not started: " + (notPlaced[i] ?? notStartedReason),
+                    FailureReason = "Not started: " + notStartedReason,
                 };
                 results[i] = plans[i].Stamp(result);
                 listener.Send(results[i]!, static (l, r) => l.LegCompleted(r));
@@ -115,11 +115,108 @@ public static class ParallelRunner
         return run;
     }
 
-    private static async Task RunLegAsync(LegPlan plan, RunOptions options, AttemptSlots.LegSlots slots, RunStop stop, ListenerGate listener, LegResult?[] results, RunJournal journal)
+    private static async Task RunLegAsync(LegPlan plan, RunOptions options, AttemptSlots.LegSlots slots, RunStop stop, ListenerGate listener, LegResult?[] results, RunJournal journal, NeedsScheduling needs)
     {
         var result = await new LegExecution(plan, options, slots, stop, listener).RunAsync().ConfigureAwait(false);
-        results[plan.Index] = plan.Stamp(result);
+        results[plan.Index] = needs.Stamp(plan, result);
         journal.Record(results[plan.Index]!);
         listener.Send(results[plan.Index]!, static (l, r) => l.LegCompleted(r));
+        needs.Complete(plan.Index, results[plan.Index]!);
+    }
+
+    /// <summary>
+    /// The needs side of one run: a leg that needs others waits (holding no slot) until they are done, then runs
+    /// as its <see cref="LegSpec.BindNeeds"/> makes it, where their images are; or ends not started, saying which need
+    /// did not succeed, so the legs that need it end too.
+    /// </summary>
+    private sealed class NeedsScheduling
+    {
+        private readonly LegResult?[] _results;
+        private readonly Stopwatch _clock;
+        private readonly ListenerGate _listener;
+        private readonly RunJournal _journal;
+        private readonly LegCompletions _completions;
+        private readonly LegSpec?[] _bound;
+        private readonly TimeSpan?[] _waited;
+
+        public NeedsScheduling(IReadOnlyList<LegPlan> plans, LegResult?[] results, Stopwatch clock, ListenerGate listener, RunJournal journal)
+        {
+            _results = results;
+            _clock = clock;
+            _listener = listener;
+            _journal = journal;
+            _completions = new LegCompletions(plans.Count);
+            _bound = new LegSpec?[plans.Count];
+            _waited = new TimeSpan?[plans.Count];
+
+            // A leg reused from an earlier run is done before this one starts.
+            for (var i = 0; i < results.Length; i++)
+            {
+                if (results[i] is { } reused)
+                {
+                    _completions.Complete(i, reused);
+                }
+            }
+        }
+
+        /// <summary>Where <paramref name="plan"/>'s leg may run, once its needs are done; <see langword="null"/> when it does not run.</summary>
+        public async Task<LegPlacement?> PlaceAsync(LegPlan plan, CancellationToken cancellationToken)
+        {
+            if (plan.Needs.Count == 0)
+            {
+                return new LegPlacement(plan.Leg.Platform);
+            }
+
+            var outcome = await _completions.WaitAsync(plan, cancellationToken).ConfigureAwait(false);
+            _waited[plan.Index] = _clock.Elapsed;
+            if (outcome.Unmet is { } unmet)
+            {
+                End(plan, unmet);
+                return null;
+            }
+
+            if (plan.Leg.BindNeeds is { } bind)
+            {
+                try
+                {
+                    _bound[plan.Index] = bind(outcome.Results);
+                }
+                catch (Exception exception) when (exception is not OutOfMemoryException)
+                {
+                    End(plan, $"the results of the legs it needs could not be applied to it: {exception.Message}");
+                    return null;
+                }
+            }
+
+            return new LegPlacement(plan.Leg.Platform, outcome.Endpoint);
+        }
+
+        /// <summary>Ends a leg no endpoint could take, at once, so the legs that need it end too.</summary>
+        public void NotPlaced(LegPlan plan, string reason) => End(plan, reason);
+
+        /// <summary>The plan that runs: with the leg its needs' results made, if they changed it.</summary>
+        public LegPlan Bound(LegPlan plan) => _bound[plan.Index] is { } leg ? plan with { Leg = leg } : plan;
+
+        /// <summary><paramref name="result"/> with what the plan knows of the leg and how long it waited for its needs.</summary>
+        public LegResult Stamp(LegPlan plan, LegResult result) => plan.Stamp(result) with { NeedsWait = _waited[plan.Index] };
+
+        /// <summary>Announces a leg's final result to the legs that need it.</summary>
+        public void Complete(int index, LegResult result) => _completions.Complete(index, result);
+
+        private void End(LegPlan plan, string reason)
+        {
+            var result = Stamp(plan, new LegResult
+            {
+                Name = plan.Leg.Name,
+                Id = plan.Leg.Id,
+                Parameters = plan.Leg.Parameters,
+                Status = LegStatus.NotStarted,
+                FailureReason = ControlCharacters.Escape("Not started: " + reason),
+            });
+            _results[plan.Index] = result;
+            _journal.Record(result);
+            _listener.Send(result, static (l, r) => l.LegCompleted(r));
+            _completions.Complete(plan.Index, result);
+        }
     }
 }

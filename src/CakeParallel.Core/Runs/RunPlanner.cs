@@ -91,7 +91,8 @@ public static class RunPlanner
     private static PlanningResult Finish(IReadOnlyList<LegSpec> legs, RunOptions options, List<ValidationError> errors, IReadOnlyList<SlotEndpoint>? endpoints = null, IReadOnlyList<ValidationError>? warnings = null)
     {
         var history = DurationHistory.Read(options.HistoryFrom, nameof(RunOptions.HistoryFrom), errors);
-        var shards = errors.Count == 0 ? AssignShards(legs, options, errors) : null;
+        var needs = NeedsGraph.Resolve(legs, errors);
+        var shards = errors.Count == 0 ? AssignShards(legs, needs, options, errors) : null;
         if (errors.Count > 0)
         {
             return new PlanningResult(null, errors) { Warnings = warnings ?? [] };
@@ -114,12 +115,20 @@ public static class RunPlanner
             [.. legs.Select(l => new MatrixLayoutLeg(l.Id, l.Name, l.Parameters, ShardOf(l)))]);
 
         // A shard runs only its own legs; the layout keeps the whole matrix for the report and the merge.
-        var selected = shards is null ? legs : legs.Where(l => shards[l.Id] == options.Shard!.Index).ToArray();
-        var fileNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var plans = new LegPlan[selected.Count];
-        for (var i = 0; i < selected.Count; i++)
+        var selected = Enumerable.Range(0, legs.Count).Where(i => shards is null || shards[legs[i].Id] == options.Shard!.Index).ToArray();
+
+        // A shard holds every leg a selected leg needs (AssignShards keeps them together), so each need is a selected leg.
+        var planIndex = new Dictionary<int, int>();
+        for (var i = 0; i < selected.Length; i++)
         {
-            var leg = selected[i];
+            planIndex[selected[i]] = i;
+        }
+
+        var fileNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var plans = new LegPlan[selected.Length];
+        for (var i = 0; i < selected.Length; i++)
+        {
+            var leg = legs[selected[i]];
             var fileName = SafeFileName.From(leg.Name);
             if (!fileNames.Add(fileName))
             {
@@ -133,6 +142,8 @@ public static class RunPlanner
             {
                 Shard = ShardOf(leg),
                 ExpectedDuration = history.Expected(leg.Id),
+                Needs = [.. needs.NeedsOf(selected[i]).Select(n => planIndex[n])],
+                NeedIds = [.. needs.NeedsOf(selected[i]).Distinct().Select(n => legs[n].Id)],
             };
         }
 
@@ -142,9 +153,9 @@ public static class RunPlanner
 
     /// <summary>
     /// The 1-based shard of every leg by stable id, or <see langword="null"/> when the run is not sharded: from the
-    /// shard plan when one is given, else balanced by count.
+    /// shard plan when one is given, else balanced by count; legs joined by needs always share a shard.
     /// </summary>
-    private static Dictionary<string, int>? AssignShards(IReadOnlyList<LegSpec> legs, RunOptions options, List<ValidationError> errors)
+    private static Dictionary<string, int>? AssignShards(IReadOnlyList<LegSpec> legs, NeedsGraph needs, RunOptions options, List<ValidationError> errors)
     {
         if (options.Shard is not { } shard)
         {
@@ -159,7 +170,7 @@ public static class RunPlanner
 
         if (options.ShardPlan is not { } planFile)
         {
-            return new Dictionary<string, int>(ShardAssignment.ByCount(legs.Select(l => l.Id), shard.Count), StringComparer.Ordinal);
+            return new Dictionary<string, int>(ShardAssignment.ByCount(needs.ComponentIds(), shard.Count), StringComparer.Ordinal);
         }
 
         ShardPlan plan;
@@ -186,6 +197,22 @@ public static class RunPlanner
             return null;
         }
 
-        return plan.Shards.SelectMany(s => s.Legs.Select(l => (l.Id, s.Shard.Index))).ToDictionary(e => e.Id, e => e.Index, StringComparer.Ordinal);
+        var assigned = plan.Shards.SelectMany(s => s.Legs.Select(l => (l.Id, s.Shard.Index))).ToDictionary(e => e.Id, e => e.Index, StringComparer.Ordinal);
+
+        // The fingerprint covers the legs, not their needs: a plan made before a need was added may split them.
+        var split = false;
+        for (var i = 0; i < legs.Count; i++)
+        {
+            foreach (var needed in needs.NeedsOf(i).Distinct())
+            {
+                if (assigned[legs[i].Id] != assigned[legs[needed].Id])
+                {
+                    split = true;
+                    errors.Add(new ValidationError(ErrorCodes.ShardSplitsNeeds, legs[i].Name, nameof(RunOptions.ShardPlan), $"'{planFile}' runs it in shard {assigned[legs[i].Id]}/{shard.Count} but '{legs[needed].Name}', which it needs, in shard {assigned[legs[needed].Id]}/{shard.Count}; plan the shards again (a new plan keeps legs joined by needs in one shard)."));
+                }
+            }
+        }
+
+        return split ? null : assigned;
     }
 }

@@ -12,12 +12,21 @@ public static class ShardAssignment
     /// <param name="ids">The legs' stable ids, in any order.</param>
     /// <param name="count">The number of shards, at least 1.</param>
     /// <returns>The 1-based shard of each id.</returns>
-    public static IReadOnlyDictionary<string, int> ByCount(IEnumerable<string> ids, int count)
+    public static IReadOnlyDictionary<string, int> ByCount(IEnumerable<string> ids, int count) =>
+        ByCount(ids.Select(id => (IReadOnlyList<string>)[id]), count);
+
+    /// <summary>
+    /// Shards balanced by count, each group of legs whole in one shard (legs joined by needs): groups largest
+    /// first (ties by their ordinally smallest id) each go to the shard with the fewest legs so far (ties: the
+    /// lowest shard). Groups of one leg each are dealt as <see cref="ByCount(IEnumerable{string}, int)"/> deals ids.
+    /// </summary>
+    /// <param name="groups">The legs' stable ids, in groups that must share a shard.</param>
+    /// <param name="count">The number of shards, at least 1.</param>
+    /// <returns>The 1-based shard of each id.</returns>
+    public static IReadOnlyDictionary<string, int> ByCount(IEnumerable<IReadOnlyList<string>> groups, int count)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        return ids.Order(StringComparer.Ordinal)
-            .Select((id, position) => (id, shard: position % count + 1))
-            .ToDictionary(e => e.id, e => e.shard, StringComparer.Ordinal);
+        return Deal(groups.Select(g => (Ids: g, Weight: TimeSpan.FromTicks(g.Count))), count);
     }
 
     /// <summary>
@@ -28,12 +37,30 @@ public static class ShardAssignment
     /// <param name="legs">Each leg's stable id and expected duration, in any order.</param>
     /// <param name="count">The number of shards, at least 1.</param>
     /// <returns>The 1-based shard of each id.</returns>
-    public static IReadOnlyDictionary<string, int> ByExpectedDuration(IEnumerable<(string Id, TimeSpan? Expected)> legs, int count)
+    public static IReadOnlyDictionary<string, int> ByExpectedDuration(IEnumerable<(string Id, TimeSpan? Expected)> legs, int count) =>
+        ByExpectedDuration(legs.Select(l => (IReadOnlyList<(string Id, TimeSpan? Expected)>)[l]), count);
+
+    /// <summary>
+    /// Shards balanced by expected duration as <see cref="ByExpectedDuration(IEnumerable{ValueTuple{string, TimeSpan?}}, int)"/>,
+    /// each group of legs whole in one shard (legs joined by needs): a group weighs the sum of its legs.
+    /// </summary>
+    /// <param name="groups">Each leg's stable id and expected duration, in groups that must share a shard.</param>
+    /// <param name="count">The number of shards, at least 1.</param>
+    /// <returns>The 1-based shard of each id.</returns>
+    public static IReadOnlyDictionary<string, int> ByExpectedDuration(IEnumerable<IReadOnlyList<(string Id, TimeSpan? Expected)>> groups, int count)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var all = groups.ToArray();
+        var assumed = AssumedDuration(all.SelectMany(g => g));
+        return Deal(all.Select(g => (Ids: (IReadOnlyList<string>)g.Select(l => l.Id).ToArray(), Weight: g.Aggregate(TimeSpan.Zero, (sum, l) => sum + (l.Expected ?? assumed)))), count);
+    }
+
+    /// <summary>Greedy longest-processing-time: heaviest group first (ties by smallest id), each to the lightest shard so far (ties: the lowest).</summary>
+    private static Dictionary<string, int> Deal(IEnumerable<(IReadOnlyList<string> Ids, TimeSpan Weight)> groups, int count)
+    {
         var work = new TimeSpan[count];
         var assignment = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (id, expected) in WithAssumedDurations(legs).OrderByDescending(l => l.Expected).ThenBy(l => l.Id, StringComparer.Ordinal))
+        foreach (var (ids, weight) in groups.Where(g => g.Ids.Count > 0).OrderByDescending(g => g.Weight).ThenBy(g => g.Ids.Min(StringComparer.Ordinal), StringComparer.Ordinal))
         {
             var least = 0;
             for (var shard = 1; shard < count; shard++)
@@ -44,8 +71,11 @@ public static class ShardAssignment
                 }
             }
 
-            work[least] += expected;
-            assignment[id] = least + 1;
+            work[least] += weight;
+            foreach (var id in ids)
+            {
+                assignment[id] = least + 1;
+            }
         }
 
         return assignment;
@@ -53,7 +83,7 @@ public static class ShardAssignment
 
     /// <summary>
     /// The expected duration of the longest shard when <paramref name="legs"/> are split as <paramref name="assignment"/> says
-    /// (legs without history count as in <see cref="ByExpectedDuration"/>).
+    /// (legs without history count as in <see cref="ByExpectedDuration(IEnumerable{ValueTuple{string, TimeSpan?}}, int)"/>).
     /// </summary>
     /// <param name="legs">Each leg's stable id and expected duration.</param>
     /// <param name="assignment">The 1-based shard of each id.</param>
@@ -81,8 +111,14 @@ public static class ShardAssignment
     private static IEnumerable<(string Id, TimeSpan Expected)> WithAssumedDurations(IEnumerable<(string Id, TimeSpan? Expected)> legs)
     {
         var all = legs.ToArray();
-        var known = all.Where(l => l.Expected is not null).Select(l => l.Expected!.Value).ToArray();
-        var assumed = known.Length > 0 ? TimeSpan.FromTicks((long)known.Average(d => d.Ticks)) : TimeSpan.FromSeconds(1);
+        var assumed = AssumedDuration(all);
         return all.Select(l => (l.Id, l.Expected ?? assumed));
+    }
+
+    /// <summary>What a leg without history counts as: the mean of the legs with history, 1 s when none has any.</summary>
+    private static TimeSpan AssumedDuration(IEnumerable<(string Id, TimeSpan? Expected)> legs)
+    {
+        var known = legs.Where(l => l.Expected is not null).Select(l => l.Expected!.Value).ToArray();
+        return known.Length > 0 ? TimeSpan.FromTicks((long)known.Average(d => d.Ticks)) : TimeSpan.FromSeconds(1);
     }
 }

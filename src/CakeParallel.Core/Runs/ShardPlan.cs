@@ -32,15 +32,24 @@ public sealed record ShardPlan(string Fingerprint, string BalancedBy, IReadOnlyL
     /// <param name="legs">The matrix's legs, in matrix order (each shard lists its legs in this order).</param>
     /// <param name="count">How many shards, or <c>auto</c> (see <see cref="ShardCountRequest"/>).</param>
     /// <param name="history">The expected durations, or <see cref="DurationHistory.None"/>.</param>
+    /// <remarks>Legs joined by needs (<see cref="LegSpec.Needs"/>) always share a shard: each such group is placed whole.</remarks>
+    /// <exception cref="InvalidRunException">The legs' needs are invalid (<see cref="ErrorCodes.NeedUnknown"/>, <see cref="ErrorCodes.NeedsItself"/>, <see cref="ErrorCodes.NeedsCycle"/>).</exception>
     public static ShardPlan Create(IReadOnlyList<LegSpec> legs, ShardCountRequest count, DurationHistory history)
     {
         ArgumentNullException.ThrowIfNull(legs);
         ArgumentNullException.ThrowIfNull(count);
         ArgumentNullException.ThrowIfNull(history);
-        var expected = legs.Select(l => (l.Id, Expected: history.Expected(l.Id))).ToArray();
+        var errors = new List<ValidationError>();
+        var needs = NeedsGraph.Resolve(legs, errors);
+        if (errors.Count > 0)
+        {
+            throw new InvalidRunException(errors);
+        }
+
+        var expected = needs.Components().Select(g => (IReadOnlyList<(string Id, TimeSpan? Expected)>)g.Select(i => (legs[i].Id, history.Expected(legs[i].Id))).ToArray()).ToArray();
         var byDuration = history.Count > 0;
         var shardCount = count.Count ?? AutoCount(expected, count, byDuration);
-        var assignment = byDuration ? ShardAssignment.ByExpectedDuration(expected, shardCount) : ShardAssignment.ByCount(legs.Select(l => l.Id), shardCount);
+        var assignment = byDuration ? ShardAssignment.ByExpectedDuration(expected, shardCount) : ShardAssignment.ByCount(needs.ComponentIds(), shardCount);
         var entries = Enumerable.Range(1, shardCount).Select(index =>
         {
             var shardLegs = legs.Where(l => assignment[l.Id] == index)
@@ -56,7 +65,7 @@ public sealed record ShardPlan(string Fingerprint, string BalancedBy, IReadOnlyL
     /// <param name="legs">The matrix's legs, in matrix order.</param>
     /// <param name="count">How many shards, or <c>auto</c>.</param>
     /// <param name="historyFrom">Earlier JSON reports (a merged report of the shards is one), possibly none.</param>
-    /// <exception cref="InvalidRunException">A history report cannot be read (<see cref="ErrorCodes.HistoryReportUnusable"/>).</exception>
+    /// <exception cref="InvalidRunException">A history report cannot be read (<see cref="ErrorCodes.HistoryReportUnusable"/>), or the legs' needs are invalid.</exception>
     public static ShardPlan Create(IReadOnlyList<LegSpec> legs, ShardCountRequest count, IReadOnlyList<string> historyFrom)
     {
         var errors = new List<ValidationError>();
@@ -66,20 +75,22 @@ public sealed record ShardPlan(string Fingerprint, string BalancedBy, IReadOnlyL
 
     /// <summary>
     /// The smallest count whose longest shard is expected to take at most the target, capped at the job limit and at
-    /// the number of legs. Legs without history count as the mean of those with it; with no history at all, every
-    /// leg is assumed to need the whole target, so each gets its own shard (up to the cap).
+    /// the number of groups of legs (legs joined by needs share a shard). Legs without history count as the mean of
+    /// those with it; with no history at all, every group is assumed to need the whole target, so each gets its own
+    /// shard (up to the cap).
     /// </summary>
-    private static int AutoCount((string Id, TimeSpan? Expected)[] legs, ShardCountRequest request, bool byDuration)
+    private static int AutoCount(IReadOnlyList<(string Id, TimeSpan? Expected)>[] groups, ShardCountRequest request, bool byDuration)
     {
-        var cap = Math.Max(1, Math.Min(request.JobLimit, legs.Length));
+        var cap = Math.Max(1, Math.Min(request.JobLimit, groups.Length));
         if (!byDuration)
         {
             return cap;
         }
 
+        var legs = groups.SelectMany(g => g).ToArray();
         for (var count = 1; count < cap; count++)
         {
-            if (ShardAssignment.LongestShard(legs, ShardAssignment.ByExpectedDuration(legs, count)) <= request.Target)
+            if (ShardAssignment.LongestShard(legs, ShardAssignment.ByExpectedDuration(groups, count)) <= request.Target)
             {
                 return count;
             }

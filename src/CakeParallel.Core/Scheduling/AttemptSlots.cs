@@ -12,6 +12,8 @@ namespace CakeParallel.Scheduling;
 /// down: it gets no attempts and is probed again with backoff until it answers or the run ends; an attempt whose
 /// every possible endpoint is down fails at once with <see cref="NoEndpointException"/> instead of waiting forever.
 /// After its run slot, an attempt is admitted machine-wide (<see cref="MachineAdmission"/>): a shared slot, memory, load.
+/// A leg that needs other legs asks for its first slot only once they are done (see <see cref="LegPlacement"/>),
+/// and then takes its place in the start order; one that needs an image only one engine has waits for that engine.
 /// </summary>
 internal sealed class AttemptSlots
 {
@@ -42,14 +44,20 @@ internal sealed class AttemptSlots
     }
 
     /// <summary>
-    /// Starts <paramref name="runLeg"/> for each leg once a slot for its first attempt is free, and returns when
-    /// every started leg has returned. Starts no further leg once <paramref name="stop"/> is stopped; a leg whose
-    /// every endpoint is down is handed to <paramref name="notPlaced"/> with the reason instead.
+    /// Starts <paramref name="runLeg"/> for each leg once <paramref name="placementOf"/> says where it may run and a
+    /// slot for its first attempt is free there, and returns when every started leg has returned. Starts no further
+    /// leg once <paramref name="stop"/> is stopped; a leg whose every endpoint is down is handed to
+    /// <paramref name="notPlaced"/> with the reason instead.
     /// </summary>
-    public async Task RunLegsAsync<TLeg>(IEnumerable<TLeg> legs, Func<TLeg, string?> platformOf, Func<TLeg, LegSlots, Task> runLeg, Action<TLeg, string> notPlaced, RunStop stop)
+    /// <param name="legs">The legs, in the order they start.</param>
+    /// <param name="placementOf">Where a leg may run, once it may (a leg that needs others waits here, holding no slot); <see langword="null"/>: it does not run (the callback recorded why).</param>
+    /// <param name="runLeg">Runs a leg in its slots.</param>
+    /// <param name="notPlaced">Takes a leg no endpoint can take, and why.</param>
+    /// <param name="stop">The run's stop; cancels the waits.</param>
+    public async Task RunLegsAsync<TLeg>(IEnumerable<TLeg> legs, Func<TLeg, CancellationToken, Task<LegPlacement?>> placementOf, Func<TLeg, LegSlots, Task> runLeg, Action<TLeg, string> notPlaced, RunStop stop)
     {
         // Every leg queues now, in order, so a leg waiting for a busy platform does not hold back the ones after it.
-        var running = legs.Select(leg => PlaceAndRunAsync(leg, platformOf(leg), runLeg, notPlaced, stop)).ToList();
+        var running = legs.Select((leg, rank) => PlaceAndRunAsync(leg, rank, placementOf, runLeg, notPlaced, stop)).ToList();
         try
         {
             await Task.WhenAll(running).ConfigureAwait(false);
@@ -107,12 +115,19 @@ internal sealed class AttemptSlots
         }
     }
 
-    private async Task PlaceAndRunAsync<TLeg>(TLeg leg, string? platform, Func<TLeg, LegSlots, Task> runLeg, Action<TLeg, string> notPlaced, RunStop stop)
+    private async Task PlaceAndRunAsync<TLeg>(TLeg leg, int rank, Func<TLeg, CancellationToken, Task<LegPlacement?>> placementOf, Func<TLeg, LegSlots, Task> runLeg, Action<TLeg, string> notPlaced, RunStop stop)
     {
         SlotEndpoint endpoint;
+        LegPlacement placement;
         try
         {
-            endpoint = await AcquireAsync(platform, isRetry: false, stop.Token).ConfigureAwait(false);
+            if (await placementOf(leg, stop.Token).ConfigureAwait(false) is not { } placed)
+            {
+                return;
+            }
+
+            placement = placed;
+            endpoint = await AcquireAsync(placement, rank, isRetry: false, stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -132,7 +147,7 @@ internal sealed class AttemptSlots
 
         // Yield first so the other legs keep being placed while this one spawns its process.
         await Task.Yield();
-        var slots = new LegSlots(this, endpoint, platform);
+        var slots = new LegSlots(this, endpoint, placement);
         try
         {
             await runLeg(leg, slots).ConfigureAwait(false);
@@ -143,12 +158,22 @@ internal sealed class AttemptSlots
         }
     }
 
-    private Task<SlotEndpoint> AcquireAsync(string? platform, bool isRetry, CancellationToken cancellationToken)
+    private Task<SlotEndpoint> AcquireAsync(LegPlacement placement, int rank, bool isRetry, CancellationToken cancellationToken)
     {
-        var waiter = new Waiter(platform);
+        var waiter = new Waiter(placement, rank);
         lock (_gate)
         {
-            (isRetry ? _retries : _fresh).Add(waiter);
+            if (isRetry)
+            {
+                _retries.Add(waiter);
+            }
+            else
+            {
+                // A leg that waited for its needs queues at its place in the start order, not behind every leg that started waiting before it was ready.
+                var before = _fresh.FindIndex(w => w.Rank > rank);
+                _fresh.Insert(before < 0 ? _fresh.Count : before, waiter);
+            }
+
             Dispatch();
             if (waiter.Source.Task.IsCompleted || !cancellationToken.CanBeCanceled)
             {
@@ -194,12 +219,10 @@ internal sealed class AttemptSlots
                     continue;
                 }
 
-                var takers = _endpoints.Where(e => e.Endpoint.Takes(waiter.Platform)).ToArray();
+                var takers = _endpoints.Where(e => waiter.Placement.Allows(e.Endpoint)).ToArray();
                 if (takers.All(e => e.DownReason is not null))
                 {
-                    var platform = waiter.Platform is null ? "" : $" that builds '{waiter.Platform}'";
-                    var reasons = string.Join("; ", takers.Select(e => e.DownReason));
-                    waiter.Source.TrySetException(new NoEndpointException($"every engine{platform} is down: {reasons}"));
+                    waiter.Source.TrySetException(new NoEndpointException(NoEndpointReason(waiter.Placement, takers)));
                     queue.RemoveAt(i);
                     continue;
                 }
@@ -220,6 +243,19 @@ internal sealed class AttemptSlots
                 queue.RemoveAt(i);
             }
         }
+    }
+
+    private static string NoEndpointReason(LegPlacement placement, EndpointState[] takers)
+    {
+        var platform = placement.Platform is null ? "" : $" that builds '{placement.Platform}'";
+        if (placement.Endpoint is { } only)
+        {
+            return takers.Length == 0
+                ? $"the images of the legs it needs are only on engine '{only}', which is not an engine of this run{platform}"
+                : $"the images of the legs it needs are only on engine '{only}', which is down: {takers[0].DownReason}";
+        }
+
+        return $"every engine{platform} is down: {string.Join("; ", takers.Select(e => e.DownReason))}";
     }
 
     private async Task RecoverAsync(EndpointState state)
@@ -262,9 +298,12 @@ internal sealed class AttemptSlots
         }
     }
 
-    private sealed class Waiter(string? platform)
+    private sealed class Waiter(LegPlacement placement, int rank)
     {
-        public string? Platform { get; } = platform;
+        public LegPlacement Placement { get; } = placement;
+
+        /// <summary>The leg's place in the start order (first attempts are served in this order).</summary>
+        public int Rank { get; } = rank;
 
         public TaskCompletionSource<SlotEndpoint> Source { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -282,14 +321,14 @@ internal sealed class AttemptSlots
     public sealed class LegSlots
     {
         private readonly AttemptSlots _owner;
-        private readonly string? _platform;
+        private readonly LegPlacement _placement;
         private SlotEndpoint? _firstSlot;
 
-        internal LegSlots(AttemptSlots owner, SlotEndpoint firstSlot, string? platform)
+        internal LegSlots(AttemptSlots owner, SlotEndpoint firstSlot, LegPlacement placement)
         {
             _owner = owner;
             _firstSlot = firstSlot;
-            _platform = platform;
+            _placement = placement;
         }
 
         /// <summary>The slot owner, which confirms whether an endpoint went away.</summary>
@@ -321,7 +360,7 @@ internal sealed class AttemptSlots
             }
             else
             {
-                endpoint = await _owner.AcquireAsync(_platform, isRetry: true, cancellationToken).ConfigureAwait(false);
+                endpoint = await _owner.AcquireAsync(_placement, 0, isRetry: true, cancellationToken).ConfigureAwait(false);
             }
 
             try

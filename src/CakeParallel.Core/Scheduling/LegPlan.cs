@@ -11,6 +11,12 @@ internal sealed record LegPlan(int Index, LegSpec Leg, string ResolvedExecutable
     /// <summary>How long the leg is expected to take, from the run's history; <see langword="null"/>: unknown.</summary>
     public TimeSpan? ExpectedDuration { get; init; }
 
-    /// <summary><paramref name="result"/> with what the plan knows of the leg (its shard, its expected duration).</summary>
-    public LegResult Stamp(LegResult result) => result with { Shard = Shard, ExpectedDuration = ExpectedDuration };
+    /// <summary>The legs this leg needs, as indexes of the run's plans, in the order of <see cref="LegSpec.Needs"/>.</summary>
+    public IReadOnlyList<int> Needs { get; init; } = [];
+
+    /// <summary>The stable ids of the legs this leg needs, each once, in the order of <see cref="LegSpec.Needs"/>.</summary>
+    public IReadOnlyList<string> NeedIds { get; init; } = [];
+
+    /// <summary><paramref name="result"/> with what the plan knows of the leg (its shard, its expected duration, its needs).</summary>
+    public LegResult Stamp(LegResult result) => result with { Shard = Shard, ExpectedDuration = ExpectedDuration, Needs = NeedIds };
 }

@@ -9,7 +9,8 @@ Task("Checks").Does(() =>
         new ParallelLeg("unit", "/bin/sh", "-c", "echo running unit tests"),
         new ParallelLeg("lint", "/bin/sh", "-c", "echo linting").SetTimeout(TimeSpan.FromMinutes(5)),
         new ParallelLeg("docs", "/bin/sh", "-c", "echo building docs with the $DOCS_THEME theme")
-            .WithEnvironmentVariable("DOCS_THEME", "dark"),
+            .WithEnvironmentVariable("DOCS_THEME", "dark")
+            .DependsOn("lint"),
     },
     new ParallelSettings { MaxParallel = 2, LogDirectory = "./artifacts/logs" }
         .WithRetry(3, initialDelay: TimeSpan.FromSeconds(1))

@@ -160,7 +160,7 @@ public sealed class DockerMatrixFileTests : IDisposable
     public void ReportsMissingMatrixBrokenJsonAndMissingFile()
     {
         Should.Throw<InvalidRunException>(() => DockerMatrixFile.Load(Write("""{ "build": {} }""")))
-            .Errors.Single().ShouldBe(new ValidationError(ErrorCodes.MatrixFileMissingKey, null, "$.matrix", "the file has no 'matrix'; give axes (an object) or a list of legs (an array)." + $" in '{_scratch.PathOf("matrix.json")}'"));
+            .Errors.Single().ShouldBe(new ValidationError(ErrorCodes.MatrixFileMissingKey, null, "$.matrix", "the file has no 'matrix'; give axes (an object), a list of legs (an array), or several named matrices in 'targets'." + $" in '{_scratch.PathOf("matrix.json")}'"));
         Should.Throw<InvalidRunException>(() => DockerMatrixFile.Load(Write("""{ "matrix": [ """)))
             .Errors.Single().Code.ShouldBe(ErrorCodes.MatrixFileSyntax);
         Should.Throw<InvalidRunException>(() => DockerMatrixFile.Load(_scratch.PathOf("missing.json")))
@@ -235,11 +235,11 @@ public sealed class DockerMatrixFileTests : IDisposable
 
         error.Errors.Select(e => $"{e.Code} {e.Field}: {e.Message}").ShouldBe(
         [
-            "CPAR0303 $.matrx: unknown key; did you mean 'matrix'? Expected 'matrix', 'build' or '$schema'.",
+            "CPAR0303 $.matrx: unknown key; did you mean 'matrix'? Expected 'matrix', 'build', 'targets' or '$schema'.",
             "CPAR0303 $.build.nocache: unknown key; did you mean 'noCache'? Expected " + BuildKeys + ".",
             "CPAR0303 $.build.tag: unknown key; did you mean 'tags'? Expected " + BuildKeys + ".",
             "CPAR0303 $.build.zzzzzz: unknown key; expected " + BuildKeys + ".",
-            "CPAR0306 $.matrix: the file has no 'matrix'; give axes (an object) or a list of legs (an array).",
+            "CPAR0306 $.matrix: the file has no 'matrix'; give axes (an object), a list of legs (an array), or several named matrices in 'targets'.",
         ]);
         // Objects are axis values, so a misspelt include must not silently become an axis.
         Should.Throw<InvalidRunException>(() => DockerMatrixFile.Parse("""{ "matrix": { "os": ["a"], "inlcude": [{ "os": "b" }] } }""", _scratch.Directory))

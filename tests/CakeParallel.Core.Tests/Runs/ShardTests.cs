@@ -155,6 +155,73 @@ public sealed class ShardTests : IDisposable
         byDuration.TotalSeconds.ShouldBeLessThan(total / 8 * 1.05, "LPT is within 5 % of the perfect split here");
     }
 
+    /// <summary>Legs in groups joined by needs: a chain of three, a pair, and four legs that need nothing.</summary>
+    private LegSpec[] LegsWithNeeds()
+    {
+        var legs = Legs(9);
+        legs[1] = legs[1] with { Needs = ["leg-01"] };
+        legs[2] = legs[2] with { Needs = ["leg-02"] };
+        legs[4] = legs[4] with { Needs = ["leg-04"] };
+        return legs;
+    }
+
+    [Fact]
+    public async Task Legs_joined_by_needs_run_in_one_shard_so_every_shard_can_run_its_dependents()
+    {
+        var legs = LegsWithNeeds();
+        var shardOf = new Dictionary<string, int>();
+        for (var index = 1; index <= 3; index++)
+        {
+            var run = await ParallelRunner.RunAsync(RunPlanner.Plan(legs, new RunOptions { MaxParallel = 2, Shard = new Shard(index, 3) }).GetPlanOrThrow());
+            run.Succeeded.ShouldBeTrue(string.Join("; ", run.Legs.Select(l => $"{l.Name}: {l.FailureReason}")));
+            foreach (var leg in run.Legs)
+            {
+                shardOf[leg.Name] = index;
+            }
+        }
+
+        Ran().Order().ShouldBe(legs.Select(l => l.Name).Order(), "every leg ran exactly once");
+        shardOf["leg-02"].ShouldBe(shardOf["leg-01"]);
+        shardOf["leg-03"].ShouldBe(shardOf["leg-01"]);
+        shardOf["leg-05"].ShouldBe(shardOf["leg-04"]);
+        shardOf.Values.GroupBy(v => v).Select(g => g.Count()).Order().ToArray().ShouldBe([3, 3, 3], "the chain of 3, the pair with one single, and three singles");
+    }
+
+    [Fact]
+    public void A_shard_plan_keeps_legs_joined_by_needs_together_by_count_and_by_history()
+    {
+        var legs = LegsWithNeeds();
+        var byCount = ShardPlan.Create(legs, new ShardCountRequest(4), DurationHistory.None);
+        var history = DurationHistory.Of([HistoryRun([.. Enumerable.Range(1, 9).Select(i => ($"leg-{i:00}", (double)i))])]);
+        var byDuration = ShardPlan.Create(legs, new ShardCountRequest(3), history);
+        foreach (var plan in new[] { byCount, byDuration })
+        {
+            int ShardOf(string name) => plan.Shards.Single(s => s.Legs.Any(l => l.Name == name)).Shard.Index;
+            ShardOf("leg-02").ShouldBe(ShardOf("leg-01"));
+            ShardOf("leg-03").ShouldBe(ShardOf("leg-01"));
+            ShardOf("leg-05").ShouldBe(ShardOf("leg-04"));
+        }
+
+        ShardPlan.Create(legs, new ShardCountRequest(null) { Target = TimeSpan.FromMilliseconds(1) }, history).Shards.Count.ShouldBe(6, "auto: at most one shard per group of legs");
+    }
+
+    [Fact]
+    public void A_shard_plan_that_splits_legs_joined_by_needs_is_a_coded_error_naming_them()
+    {
+        // A plan made before leg-02 needed leg-01 deals them to different shards.
+        var planFile = _temp.Combine("old-plan.json");
+        ShardPlan.Create(Legs(2), new ShardCountRequest(2), DurationHistory.None).Write(planFile, new Dictionary<string, string?>());
+        var legs = Legs(2);
+        legs[1] = legs[1] with { Needs = ["leg-01"] };
+
+        var planned = RunPlanner.Plan(legs, new RunOptions { Shard = new Shard(1, 2), ShardPlan = planFile });
+
+        var error = planned.Errors.ShouldHaveSingleItem();
+        error.Code.ShouldBe(ErrorCodes.ShardSplitsNeeds);
+        error.Leg.ShouldBe("leg-02");
+        error.Message.ShouldContain("'leg-01', which it needs");
+    }
+
     private string WriteHistory(params (string Name, double Seconds)[] legs)
     {
         var path = _temp.Combine($"history-{Guid.NewGuid():N}.json");

@@ -88,7 +88,7 @@ public sealed class AttemptSlotsTests
     {
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
-        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], _ => null, attempts.RunLegAsync, (_, _) => { }, stop);
+        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], (_, _) => Task.FromResult<LegPlacement?>(new LegPlacement(Platform: null)), attempts.RunLegAsync, (_, _) => { }, stop);
 
         await attempts.WaitStartedAsync("a1");
         await attempts.WaitStartedAsync("b1");
@@ -113,7 +113,7 @@ public sealed class AttemptSlotsTests
     {
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
-        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], _ => null, attempts.RunLegAsync, (_, _) => { }, stop);
+        var run = new AttemptSlots(2).RunLegsAsync(["a", "b", "c", "d"], (_, _) => Task.FromResult<LegPlacement?>(new LegPlacement(Platform: null)), attempts.RunLegAsync, (_, _) => { }, stop);
         await attempts.WaitStartedAsync("a1");
         await attempts.WaitStartedAsync("b1");
 
@@ -140,7 +140,7 @@ public sealed class AttemptSlotsTests
     {
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
-        var run = new AttemptSlots(1).RunLegsAsync(["a", "b", "c"], _ => null, attempts.RunLegAsync, (_, _) => { }, stop);
+        var run = new AttemptSlots(1).RunLegsAsync(["a", "b", "c"], (_, _) => Task.FromResult<LegPlacement?>(new LegPlacement(Platform: null)), attempts.RunLegAsync, (_, _) => { }, stop);
         await attempts.WaitStartedAsync("a1");
 
         stop.FailFast("a");
@@ -157,7 +157,7 @@ public sealed class AttemptSlotsTests
         using var stop = new RunStop(CancellationToken.None, null);
         Task RunLeg(string leg, AttemptSlots.LegSlots slots) =>
             leg == "broken" ? throw new IOException("cannot open the log") : attempts.RunLegAsync(leg, slots);
-        var run = new AttemptSlots(1).RunLegsAsync(["broken", "b"], _ => null, RunLeg, (_, _) => { }, stop);
+        var run = new AttemptSlots(1).RunLegsAsync(["broken", "b"], (_, _) => Task.FromResult<LegPlacement?>(new LegPlacement(Platform: null)), RunLeg, (_, _) => { }, stop);
 
         await attempts.WaitStartedAsync("b1");
         attempts.End("b1");
@@ -175,7 +175,7 @@ public sealed class AttemptSlotsTests
         var attempts = new ScriptedAttempts();
         using var stop = new RunStop(CancellationToken.None, null);
         var slots = new AttemptSlots(10, [Endpoint("one", 1), Endpoint("two", 2)], MachineAdmission.None);
-        var run = slots.RunLegsAsync(["a", "b", "c", "d"], _ => null, attempts.RunLegAsync, (_, _) => { }, stop);
+        var run = slots.RunLegsAsync(["a", "b", "c", "d"], (_, _) => Task.FromResult<LegPlacement?>(new LegPlacement(Platform: null)), attempts.RunLegAsync, (_, _) => { }, stop);
 
         await attempts.WaitStartedAsync("a1");
         await attempts.WaitStartedAsync("b1");
@@ -202,7 +202,7 @@ public sealed class AttemptSlotsTests
         using var stop = new RunStop(CancellationToken.None, null);
         var slots = new AttemptSlots(10, [Endpoint("arm", 1, "arm"), Endpoint("amd", 1, "amd")], MachineAdmission.None);
         var platforms = new Dictionary<string, string> { ["a"] = "arm", ["b"] = "arm", ["c"] = "amd" };
-        var run = slots.RunLegsAsync(["a", "b", "c"], l => platforms[l], attempts.RunLegAsync, (_, _) => { }, stop);
+        var run = slots.RunLegsAsync(["a", "b", "c"], (l, _) => Task.FromResult<LegPlacement?>(new LegPlacement(platforms[l])), attempts.RunLegAsync, (_, _) => { }, stop);
 
         await attempts.WaitStartedAsync("a1");
         await attempts.WaitStartedAsync("c1");
@@ -225,7 +225,7 @@ public sealed class AttemptSlotsTests
         var dead = Endpoint("dead", 1, probe: _ => Task.FromResult<string?>("connection refused"));
         var slots = new AttemptSlots(10, [dead], MachineAdmission.None);
         var notPlaced = new ConcurrentDictionary<string, string>();
-        var run = slots.RunLegsAsync(["a", "b"], _ => null, attempts.RunLegAsync, (l, why) => notPlaced[l] = why, stop);
+        var run = slots.RunLegsAsync(["a", "b"], (_, _) => Task.FromResult<LegPlacement?>(new LegPlacement(Platform: null)), attempts.RunLegAsync, (l, why) => notPlaced[l] = why, stop);
 
         await attempts.WaitStartedAsync("a1");
         (await slots.ConfirmAsync(dead)).ShouldNotBeNull().ShouldContain("connection refused");
@@ -236,5 +236,64 @@ public sealed class AttemptSlotsTests
         (await Should.ThrowAsync<NoEndpointException>(() => run.WaitAsync(Patience))).Message.ShouldContain("engine 'dead' stopped answering");
         notPlaced["b"].ShouldContain("every engine is down");
         attempts.Started.ShouldBe(["a1"]);
+    }
+
+    [Fact]
+    public async Task A_leg_waiting_for_its_needs_holds_no_slot_and_once_ready_takes_its_place_in_the_start_order()
+    {
+        var attempts = new ScriptedAttempts();
+        using var stop = new RunStop(CancellationToken.None, null);
+        // Continuations run inline: the dependent joins the line for a slot before SetResult returns.
+        var needsDone = new TaskCompletionSource<LegPlacement?>();
+        var run = new AttemptSlots(1).RunLegsAsync(
+            ["a", "dependent", "b", "c"],
+            (l, _) => l == "dependent" ? needsDone.Task : Task.FromResult<LegPlacement?>(new LegPlacement(Platform: null)),
+            attempts.RunLegAsync,
+            (_, _) => { },
+            stop);
+
+        await attempts.WaitStartedAsync("a1");
+        attempts.End("a1");
+
+        // The dependent is not ready: the one slot goes to b, the next leg, rather than being held for the dependent.
+        await attempts.WaitStartedAsync("b1");
+        needsDone.SetResult(new LegPlacement(Platform: null));
+        attempts.End("b1");
+
+        // Ready now, the dependent comes before c, which was queued first but is later in the start order.
+        await attempts.WaitStartedAsync("dependent1");
+        attempts.Started.ShouldNotContain("c1");
+        attempts.End("dependent1");
+        await attempts.WaitStartedAsync("c1");
+        attempts.End("c1");
+        await run.WaitAsync(Patience);
+        attempts.Started.ShouldBe(["a1", "b1", "dependent1", "c1"]);
+    }
+
+    [Fact]
+    public async Task A_leg_that_needs_an_image_on_one_engine_runs_there_and_is_not_placed_when_that_engine_is_down_or_absent()
+    {
+        var attempts = new ScriptedAttempts();
+        using var stop = new RunStop(CancellationToken.None, null);
+        var dead = Endpoint("dead", 1, probe: _ => Task.FromResult<string?>("connection refused"));
+        var slots = new AttemptSlots(10, [Endpoint("roomy", 5), Endpoint("small", 1), dead], MachineAdmission.None);
+        var down = (await slots.ConfirmAsync(dead)).ShouldNotBeNull();
+        var placements = new Dictionary<string, LegPlacement>
+        {
+            ["pinned"] = new(null, "small"),
+            ["on-dead"] = new(null, "dead"),
+            ["elsewhere"] = new(null, "gone"),
+        };
+        var notPlaced = new ConcurrentDictionary<string, string>();
+        var run = slots.RunLegsAsync(["pinned", "on-dead", "elsewhere"], (l, _) => Task.FromResult<LegPlacement?>(placements[l]), attempts.RunLegAsync, (l, why) => notPlaced[l] = why, stop);
+
+        // "roomy" has the most free slots, which wins a tie, but the image the leg needs is only on "small".
+        await attempts.WaitStartedAsync("pinned1");
+        attempts.EndpointOf["pinned1"].ShouldBe("small");
+        attempts.End("pinned1");
+        await run.WaitAsync(Patience);
+        notPlaced["on-dead"].ShouldBe("the images of the legs it needs are only on engine 'dead', which is down: " + down);
+        notPlaced["elsewhere"].ShouldBe("the images of the legs it needs are only on engine 'gone', which is not an engine of this run");
+        attempts.Started.ShouldBe(["pinned1"]);
     }
 }
