@@ -179,6 +179,44 @@ public sealed class UpToDateTests : IDisposable
     }
 
     [DockerFact]
+    public async Task ALegFromTheImageOfANeededLegRebuildsWhenThatLegBuiltANewImageInTheSameRun()
+    {
+        foreach (var os in new[] { "alpine", "debian" })
+        {
+            Context("base-" + os, "FROM local/busybox:1\nCOPY flavour /etc/flavour\n", ("flavour", os));
+        }
+
+        Context("app", "ARG BASE\nFROM ${BASE}\nARG node\nRUN echo \"node $node on $(cat /etc/flavour)\" > /version\n");
+        // The app's argv names only the base's tag: the base's new image reaches its hash through FROM alone.
+        File.WriteAllText(_scratch.PathOf("matrix.json"), $$"""
+            {
+              "build": { "maxParallel": 3 },
+              "targets": {
+                "base": { "matrix": { "os": ["alpine", "debian"] }, "build": { "context": "base-{os}", "tags": ["{{_images.Repository}}:base-{os}"] } },
+                "app": {
+                  "needs": "base",
+                  "matrix": { "os": ["alpine", "debian"], "node": [20, 22] },
+                  "build": { "context": "app", "tags": ["{{_images.Repository}}:app-{os}-{node}"], "buildArgs": { "BASE": "{base.tag}" } }
+                }
+              }
+            }
+            """);
+        var matrix = DockerMatrixFile.Load(_scratch.PathOf("matrix.json"));
+
+        var first = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options());
+        first.Legs.ShouldAllBe(l => l.Status == LegStatus.Succeeded);
+        var unchanged = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options());
+        unchanged.Legs.ShouldAllBe(l => l.Status == LegStatus.UpToDate, "an up-to-date need lets its dependents run, and they are up to date too");
+
+        File.WriteAllText(_scratch.PathOf("base-alpine/flavour"), "alpine 3.21");
+        var changed = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options());
+
+        changed.Legs.Where(l => l.Parameters["os"] == "alpine").ShouldAllBe(l => l.Status == LegStatus.Succeeded, "the alpine base built a new image, which its apps are FROM");
+        changed.Legs.Where(l => l.Parameters["os"] == "debian").ShouldAllBe(l => l.Status == LegStatus.UpToDate);
+        TestDocker.Output("run", "--rm", $"{_images.Repository}:app-alpine-20", "cat", "/version").ShouldBe("node 20 on alpine 3.21");
+    }
+
+    [DockerFact]
     public async Task RebuildBuildsAnUpToDateLegAndStillLabelsIt()
     {
         var context = Context("app", "FROM local/busybox:1\nRUN echo built\n");
