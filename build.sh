@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 if [ "$(uname -s)" != Linux ]; then
-  echo "CakeParallel runs on Linux only (it supervises legs with util-linux setsid and reads /proc); this is $(uname -s)." >&2
+  echo "CakeParallel runs on Linux only (it supervises legs with posix_spawn, pidfds and /proc); this is $(uname -s)." >&2
   exit 1
 fi
 

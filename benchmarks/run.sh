@@ -1,75 +1,102 @@
 #!/usr/bin/env bash
-# Times CakeParallel side by side with GNU parallel and xargs -P in one run, and prints ratios.
-#   benchmarks/run.sh [legs] [jobs]
-# Needs: hyperfine, parallel (apt-get install -y hyperfine parallel), the .NET SDK.
+# Checks every claim about CakeParallel's speed and memory: each section times CakeParallel and its peers side by
+# side in one run, prints them with the ratio to the goal, and adds a row to the closing Markdown table (which the
+# README's Benchmarks section shows).
+#
+#   benchmarks/run.sh [--quick] [--only section[,section...]] [--list]
+#
+#   --quick   smaller cases and fewer runs, under two minutes; the table says so.
+#   --only    runs the named sections only (see --list).
+#
+# Sections are the files benchmarks/sections/<name>.sh, run in the order of $order, then any others by name.
+# A section file is sourced by this script, in a subshell of its own, and uses what it provides:
+#   $bench            the driver (CakeParallel.Bench, Release), e.g. "$bench dispatch 2 1000 true"
+#   $quick            1 in --quick mode, else 0;      $out  a scratch folder, removed at the end
+#   $repo             the repository root;            $here the benchmarks folder
+#   header TITLE      prints a section heading
+#   timed VAR CMD...  runs CMD (its stdout kept in $out/timed.out), sets VAR to its wall seconds and VAR_cpu to
+#                     its user+system CPU seconds (children included); fails when CMD does
+#   stats LIST        prints "mean ± stddev" of a space-separated list of numbers (as seconds, 3 decimals)
+#   mean LIST         prints the mean of a list
+#   table_row CASE CAKEPARALLEL PEERS RATIO GOAL
+#                     adds a row to the final table (RATIO and GOAL as text; use "" when there is none) and
+#                     prints it; a ratio above its limit is marked by `verdict`.
+#   verdict RATIO LIMIT  prints "meets" or "misses"
+# Needs: hyperfine, GNU parallel, python3, the .NET SDK; docker for the docker section.
 set -euo pipefail
-cd "$(dirname "$0")"
-legs=${1:-500}
-jobs=${2:-2}
-for tool in hyperfine parallel; do
-  command -v $tool >/dev/null || { echo "missing $tool: apt-get install -y hyperfine parallel" >&2; exit 1; }
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+cd "$here"
+
+quick=0
+only=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --only) only=",$2,"; shift ;;
+    --list) ls sections | sed 's/\.sh$//'; exit 0 ;;
+    *) echo "usage: $0 [--quick] [--only section,...] [--list]" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for tool in hyperfine parallel python3; do
+  command -v $tool >/dev/null || { echo "missing $tool: apt-get install -y hyperfine parallel python3" >&2; exit 1; }
 done
 
 dotnet build -c Release -v q -nologo CakeParallel.Bench >/dev/null
-bench="dotnet $(pwd)/CakeParallel.Bench/bin/Release/net10.0/CakeParallel.Bench.dll"
+bench="dotnet $here/CakeParallel.Bench/bin/Release/net10.0/CakeParallel.Bench.dll"
 out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+table="$out/table.md"
+: > "$table"
 
-echo "== $legs x 'true' with $jobs at a time (process start and supervision overhead) =="
-hyperfine --warmup 1 --runs 3 --export-json "$out/start.json" \
-  -n "xargs -P$jobs" "seq $legs | xargs -P$jobs -I{} true" \
-  -n "xargs -P$jobs + setsid" "seq $legs | xargs -P$jobs -I{} setsid true" \
-  -n "GNU parallel -j$jobs" "seq $legs | parallel -j$jobs true" \
-  -n "CakeParallel -j$jobs" "$bench $jobs $legs true" >/dev/null
+header() { printf '\n== %s ==\n' "$*"; }
 
-python3 - "$out/start.json" <<'PY'
-import json, sys
-results = {r["command"]: r["mean"] for r in json.load(open(sys.argv[1]))["results"]}
-ours = next(v for k, v in results.items() if k.startswith("CakeParallel"))
-for name, mean in results.items():
-    print(f"  {name:24} {mean:7.2f} s   CakeParallel / this = {ours / mean:5.2f}")
-PY
+timed() {
+  local var=$1 wall user system; shift
+  if ! /usr/bin/time -f '%e %U %S' -o "$out/time" "$@" >"$out/timed.out" 2>"$out/timed.err"; then
+    echo "  FAILED: $*" >&2
+    tail -5 "$out/timed.err" | sed 's/^/    /' >&2
+    return 1
+  fi
+  read -r wall user system < "$out/time"
+  printf -v "$var" '%s' "$wall"
+  printf -v "${var}_cpu" '%s' "$(python3 -c "print(f'{$user + $system:.2f}')")"
+}
 
-echo "== 1000 x 'true' with 2 at a time, without and with a machine-wide pool of 2 slots (goal: under 0.2 ms a leg) =="
-pool="bench-$$"
-hyperfine --warmup 1 --runs 5 --export-json "$out/slots.json" \
-  -n "run slots only" "$bench 2 1000 true" \
-  -n "run + shared slots" "CAKEPARALLEL_SHARED_SLOTS=$pool:2 $bench 2 1000 true" >/dev/null
-rm -rf "/tmp/cakeparallel-slots/$pool"
-python3 - "$out/slots.json" <<'PY'
-import json, sys
-r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-without, with_ = r["run slots only"], r["run + shared slots"]
-for name, x in (("run slots only", without), ("run + shared slots", with_)):
-    print(f"  {name:24} {x['mean']:7.3f} s ± {x['stddev']:.3f}")
-print(f"  shared slot per leg: {(with_['mean'] - without['mean']) / 1000 * 1000:+.3f} ms (difference of means / 1000 legs; within the noise of the spawns)")
-PY
-echo "  $($bench shared-slot 100000) (the slot path alone, without spawns)"
+stats() { python3 -c "import statistics as s, sys; v=[float(x) for x in sys.argv[1:]]; print(f'{s.mean(v):.3f} ± {s.stdev(v) if len(v) > 1 else 0:.3f}')" $1; }
+mean() { python3 -c "import statistics as s, sys; print(f'{s.mean(float(x) for x in sys.argv[1:]):.3f}')" $1; }
+verdict() { python3 -c "import sys; print('meets' if float(sys.argv[1]) <= float(sys.argv[2]) else 'misses')" "$1" "$2"; }
 
-echo "== one leg writing 200 MB of output (peak memory of the runner) =="
-gen="yes 'a line of output from a chatty build step, about eighty bytes long....' | head -c 200000000"
-rss() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }
-p=$(rss parallel -j1 "$gen; : {}" ::: 1)
-x=$(rss sh -c "echo 1 | xargs -P1 -I{} sh -c \"$gen\"")
-c=$(rss $bench 1 1 sh -c "$gen")
-printf '  %-24s %7s KB\n' "xargs -P1" "$x" "GNU parallel -j1" "$p" "CakeParallel -j1" "$c"
-python3 -c "print(f'  CakeParallel / GNU parallel peak RSS = {$c/$p:.2f}')"
-echo "== a service writing 500 MB in 100-byte lines; target: at most 1.5x the same writer into cat > /dev/null =="
-line=$(printf 'x%.0s' $(seq 99))
-chatty="yes $line | head -c 500000000"
-hyperfine --runs 3 --export-json "$out/chatty.json" -n "writer | cat > /dev/null" "sh -c '$chatty | cat > /dev/null'" >/dev/null
-service=$(for run in 1 2 3; do $bench service sh -c "$chatty"; done | python3 -c "import sys; v=[float(l) for l in sys.stdin]; print(sum(v)/len(v))")
-python3 - "$out/chatty.json" "$service" <<'PY'
-import json, sys
-cat = json.load(open(sys.argv[1]))["results"][0]["mean"]
-ours = float(sys.argv[2])
-print(f"  {'writer | cat > /dev/null':28} {cat:7.2f} s")
-print(f"  {'writer as a service':28} {ours:7.2f} s   service / cat = {ours / cat:5.2f}  (log capped at 100 MB)")
-PY
-echo "== matrix expansion (GitHub Actions rules, stable ids); target: 10,000 legs well under a second =="
-echo "  $($bench expand 10000)"
-echo "== scheduling by history: a skewed matrix's makespan, and shard balance (about 30 s) =="
-$bench schedule
-rm -rf "$out"
-if command -v dockerd >/dev/null && [ "$(id -u)" = 0 ]; then
-  ./docker-pool.sh
-fi
+table_row() {
+  printf '| %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" "$5" >> "$table"
+  printf '  -> %s: CakeParallel %s; %s; ratio %s; goal %s\n' "$1" "$2" "$3" "${4:--}" "${5:--}"
+}
+
+order="dispatch latency docker matrix scheduling memory service-output uptodate"
+sections=$(
+  for name in $order; do [ -f "sections/$name.sh" ] && echo "$name"; done
+  for file in sections/*.sh; do name=$(basename "$file" .sh); case " $order " in *" $name "*) ;; *) echo "$name" ;; esac; done
+)
+for name in $sections; do
+  if [ -n "$only" ] && [[ "$only" != *",$name,"* ]]; then
+    continue
+  fi
+
+  # In a subshell: a section sees everything defined here, and what it defines or traps stays its own. The rows
+  # it adds go to the table file.
+  # shellcheck source=/dev/null
+  ( source "sections/$name.sh" ) || echo "  section $name failed (exit $?); its rows are missing from the table" >&2
+done
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
+commit=$(git -C "$repo" rev-parse --short HEAD)
+dirty=$(git -C "$repo" status --porcelain --untracked-files=no | grep -q . && echo " (with uncommitted changes)" || true)
+printf '\n## Benchmarks table (paste into the README)\n\n'
+printf 'Measured %s UTC on %s (%s cores, %s, %s), commit %s%s, load average before the run %s%s.\n\n' \
+  "$(date -u '+%Y-%m-%d %H:%M')" "$(hostname)" "$(nproc)" "$cpu" "$(uname -sr)" "$commit" "$dirty" "$load_before" \
+  "$([ $quick = 1 ] && echo '; --quick mode (smaller cases, fewer runs)' || true)"
+printf '| Case | CakeParallel | Peers | Ratio | Goal |\n|------|--------------|-------|-------|------|\n'
+cat "$table"

@@ -3,6 +3,7 @@ using System.Globalization;
 using CakeParallel.Docker;
 using CakeParallel.Model;
 using CakeParallel.Matrix;
+using CakeParallel.Reports;
 using CakeParallel.Runs;
 using CakeParallel.Services;
 using CakeParallel.Scheduling;
@@ -12,6 +13,19 @@ using CakeParallel.Scheduling;
 //       Runs <legs> copies of the command (argv, no shell) with at most <jobs> at once, like
 //       `seq <legs> | xargs -P<jobs> -n1 <command>`, and exits 0 only if every leg succeeded. The CAKEPARALLEL_*
 //       variables apply (e.g. CAKEPARALLEL_SHARED_SLOTS=bench:2 for a machine-wide pool).
+//   CakeParallel.Bench dispatch <jobs> <legs> <command> [args...]
+//       The same, and prints the seconds from before planning until RunAsync returned (the runtime's start-up and
+//       JIT of the entry point excluded, the engine's own JIT included), like the Cake alias's and MSBuild task's
+//       dispatch sections time their call.
+//   CakeParallel.Bench timeout-latency <timeout seconds> <grace seconds>
+//       Runs one leg whose process group (a shell and a child) ignores SIGTERM, with that timeout and a termination
+//       sequence of SIGTERM, the grace, SIGKILL; prints the milliseconds after timeout + grace at which the group
+//       was dead (no member alive in /proc, watched apart from the engine every 2 ms; goal: at most 100), and at
+//       which the run returned.
+//   CakeParallel.Bench cancel-latency <grace seconds>
+//       Runs two such legs (no timeout) with the host's SIGINT/SIGTERM/SIGHUP cancelling the run, as the Cake host
+//       does; prints "ready" once both run, and "summary printed" after the summary table once cancelled.
+//       benchmarks/sections/latency.sh sends the SIGINT and times the summary.
 //   CakeParallel.Bench shared-slot <rounds>
 //       Takes and gives back a slot of a machine-wide pool <rounds> times, as each attempt does (admission included),
 //       and prints the mean cost of one take-and-give-back; the process spawns of a leg are not part of it.
@@ -54,6 +68,70 @@ if (args[0] == "docker-pool")
     Console.WriteLine($"{makespan.TotalSeconds:0.0} s makespan, {run.Legs.Count(l => l.Status == LegStatus.Succeeded)}/{run.Legs.Count} built ({perEngine})");
     context.Delete(recursive: true);
     return run.Succeeded ? 0 : 1;
+}
+
+if (args[0] is "timeout-latency" or "cancel-latency")
+{
+    var cancelled = args[0] == "cancel-latency";
+    var grace = TimeSpan.FromSeconds(double.Parse(args[cancelled ? 1 : 2], CultureInfo.InvariantCulture));
+    var timeout = cancelled ? (TimeSpan?)null : TimeSpan.FromSeconds(double.Parse(args[1], CultureInfo.InvariantCulture));
+    var folder = Directory.CreateTempSubdirectory("cakeparallel-bench-latency-").FullName;
+    var legs = Enumerable.Range(1, cancelled ? 2 : 1).Select(i => new LegSpec($"stubborn-{i}", "/bin/sh", ["-c", $"echo $$ > {folder}/{i}.pid; trap '' TERM; sleep 600 & exec sleep 600"]) { Timeout = timeout }).ToList();
+    var options = new RunOptions { MaxParallel = 2, LogDirectory = folder, Termination = TerminationSequence.WithGracePeriod(grace) };
+    using var cancellation = new CancellationTokenSource();
+    using var signals = cancelled ? HostSignalCancellation.Register(cancellation) : null;
+    var running = ParallelRunner.RunAsync(legs, options, cancellation.Token);
+    while (!legs.Select((_, i) => Path.Combine(folder, $"{i + 1}.pid")).All(File.Exists))
+    {
+        await Task.Delay(10);
+    }
+
+    var groups = legs.Select((_, i) => int.Parse(File.ReadAllText(Path.Combine(folder, $"{i + 1}.pid")).Trim(), CultureInfo.InvariantCulture)).ToArray();
+    if (cancelled)
+    {
+        Console.WriteLine("ready");
+    }
+
+    // Watched from here, apart from the engine: the moment no member of the group is alive. A killed member whose
+    // parent died waits as a zombie until init reaps it (which some container inits do late): dead all the same.
+    var dead = Task.Run(async () =>
+    {
+        while (CakeParallel.Supervision.ProcessGroupPlatform.Current.HasLiveMembers(groups[0]))
+        {
+            await Task.Delay(2);
+        }
+
+        return DateTimeOffset.UtcNow;
+    });
+    var result = await running;
+    var returnedAt = DateTimeOffset.UtcNow;
+    if (cancelled)
+    {
+        foreach (var line in RunSummary.TableLines(result))
+        {
+            Console.WriteLine(line);
+        }
+
+        Console.WriteLine("summary printed");
+    }
+
+    var deadAt = await dead;
+    var alive = groups.Where(g => CakeParallel.Supervision.ProcessGroupPlatform.Current.HasLiveMembers(g)).ToArray();
+    Directory.Delete(folder, recursive: true);
+    if (alive.Length > 0)
+    {
+        Console.Error.WriteLine($"process groups still alive after the run returned: {string.Join(", ", alive)}");
+        return 1;
+    }
+
+    if (cancelled)
+    {
+        return result.Legs.All(l => l.Status == LegStatus.Cancelled) ? 0 : 1;
+    }
+
+    var due = result.Legs[0].Attempts[0].StartedAt + timeout!.Value + grace;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(deadAt - due).TotalMilliseconds:0} {(returnedAt - due).TotalMilliseconds:0}"));
+    return result.Legs[0].Status == LegStatus.TimedOut ? 0 : 1;
 }
 
 if (args[0] == "shared-slot")
@@ -162,10 +240,20 @@ if (args[0] == "service")
     return death.ExitCode == 0 ? 0 : 1;
 }
 
-var jobs = int.Parse(args[0], CultureInfo.InvariantCulture);
-var copies = int.Parse(args[1], CultureInfo.InvariantCulture);
-var specs = Enumerable.Range(1, copies).Select(i => new LegSpec("leg-" + i.ToString(CultureInfo.InvariantCulture), args[2], args[3..])).ToList();
-var logs = Path.Combine(Path.GetTempPath(), "cakeparallel-bench-logs");
+var timed = args[0] == "dispatch";
+var rest = timed ? args[1..] : args;
+var dispatchClock = Stopwatch.StartNew();
+var jobs = int.Parse(rest[0], CultureInfo.InvariantCulture);
+var copies = int.Parse(rest[1], CultureInfo.InvariantCulture);
+var specs = Enumerable.Range(1, copies).Select(i => new LegSpec("leg-" + i.ToString(CultureInfo.InvariantCulture), rest[2], rest[3..])).ToList();
+// A fresh log folder, as in a CI checkout (rewriting the last run's logs costs the file system more).
+var logs = Directory.CreateTempSubdirectory("cakeparallel-bench-logs-").FullName;
 var plan = RunPlanner.Plan(specs, new RunOptions { LogDirectory = logs }, new RunOverrides { MaxParallel = jobs }, RunPrecedence.ProcessEnvironment()).GetPlanOrThrow();
-var result = await ParallelRunner.RunAsync(plan);
-return result.Succeeded ? 0 : 1;
+var dispatched = await ParallelRunner.RunAsync(plan);
+if (timed)
+{
+    Console.WriteLine(dispatchClock.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture));
+}
+
+Directory.Delete(logs, recursive: true);
+return dispatched.Succeeded ? 0 : 1;

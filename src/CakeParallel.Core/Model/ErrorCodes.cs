@@ -44,7 +44,7 @@ public static class ErrorCodes
     /// <summary>A <c>CAKEPARALLEL_*</c> environment variable has a value that is not valid for its setting.</summary>
     public const string EnvironmentVariableInvalid = "CPAR0012";
 
-    /// <summary>The machine cannot supervise legs: it is not Linux, or /proc or util-linux setsid is missing.</summary>
+    /// <summary>The machine cannot supervise legs: it is not Linux, or /proc, pidfds (Linux 5.4) or glibc 2.34 are missing.</summary>
     public const string PlatformUnsupported = "CPAR0013";
 
     /// <summary>A leg needs a leg that is not in the run (no leg has that id or name).</summary>

@@ -163,18 +163,25 @@ internal sealed class AttemptSlots
         var waiter = new Waiter(placement, rank);
         lock (_gate)
         {
-            if (isRetry)
+            if (!FailWhenNoEndpointIsUp(waiter))
             {
-                _retries.Add(waiter);
-            }
-            else
-            {
-                // A leg that waited for its needs queues at its place in the start order, not behind every leg that started waiting before it was ready.
-                var before = _fresh.FindIndex(w => w.Rank > rank);
-                _fresh.Insert(before < 0 ? _fresh.Count : before, waiter);
+                if (isRetry)
+                {
+                    _retries.Add(waiter);
+                }
+                else if (_fresh.Count == 0 || _fresh[^1].Rank <= rank)
+                {
+                    _fresh.Add(waiter);
+                }
+                else
+                {
+                    // A leg that waited for its needs queues at its place in the start order, not behind every leg that started waiting before it was ready.
+                    _fresh.Insert(_fresh.FindIndex(w => w.Rank > rank), waiter);
+                }
+
+                Dispatch();
             }
 
-            Dispatch();
             if (waiter.Source.Task.IsCompleted || !cancellationToken.CanBeCanceled)
             {
                 return waiter.Source.Task;
@@ -208,6 +215,9 @@ internal sealed class AttemptSlots
     /// <summary>Hands free slots to waiters, retries first, each in order; fails waiters no endpoint that is up could take. Caller holds the lock.</summary>
     private void Dispatch()
     {
+        // With no slot free and every endpoint up, no waiter can be served or failed (one no endpoint takes failed
+        // when it queued): stop there, so queueing and releasing stay cheap with thousands of legs waiting.
+        var anyDown = AnyEndpointDown();
         foreach (var queue in (List<Waiter>[])[_retries, _fresh])
         {
             for (var i = 0; i < queue.Count;)
@@ -219,15 +229,30 @@ internal sealed class AttemptSlots
                     continue;
                 }
 
-                var takers = _endpoints.Where(e => waiter.Placement.Allows(e.Endpoint)).ToArray();
-                if (takers.All(e => e.DownReason is not null))
+                if (_free == 0 && !anyDown)
                 {
-                    waiter.Source.TrySetException(new NoEndpointException(NoEndpointReason(waiter.Placement, takers)));
+                    return;
+                }
+
+                if (FailWhenNoEndpointIsUp(waiter))
+                {
                     queue.RemoveAt(i);
                     continue;
                 }
 
-                var chosen = _free > 0 ? takers.Where(e => e.DownReason is null && e.Running < e.Endpoint.Limit).MaxBy(e => e.Endpoint.Limit - e.Running) : null;
+                EndpointState? chosen = null;
+                if (_free > 0)
+                {
+                    foreach (var endpoint in _endpoints)
+                    {
+                        if (waiter.Placement.Allows(endpoint.Endpoint) && endpoint.DownReason is null && endpoint.Running < endpoint.Endpoint.Limit
+                            && (chosen is null || endpoint.Endpoint.Limit - endpoint.Running > chosen.Endpoint.Limit - chosen.Running))
+                        {
+                            chosen = endpoint;
+                        }
+                    }
+                }
+
                 if (chosen is null)
                 {
                     i++;
@@ -243,6 +268,32 @@ internal sealed class AttemptSlots
                 queue.RemoveAt(i);
             }
         }
+    }
+
+    private bool AnyEndpointDown()
+    {
+        foreach (var endpoint in _endpoints)
+        {
+            if (endpoint.DownReason is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Fails <paramref name="waiter"/> when every endpoint its placement allows is down (or none is allowed).</summary>
+    private bool FailWhenNoEndpointIsUp(Waiter waiter)
+    {
+        var takers = _endpoints.Where(e => waiter.Placement.Allows(e.Endpoint)).ToArray();
+        if (!takers.All(e => e.DownReason is not null))
+        {
+            return false;
+        }
+
+        waiter.Source.TrySetException(new NoEndpointException(NoEndpointReason(waiter.Placement, takers)));
+        return true;
     }
 
     private static string NoEndpointReason(LegPlacement placement, EndpointState[] takers)

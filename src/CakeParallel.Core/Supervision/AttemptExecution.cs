@@ -34,27 +34,32 @@ internal static class AttemptExecution
     /// <summary>Runs <paramref name="steps"/> in order as one attempt (one timeout for all), stopping at the first that does not succeed.</summary>
     public static async Task<AttemptRun> RunAsync(IReadOnlyList<ProcessCommand> steps, AttemptOutput output, LegLog log, TimeSpan? timeout, RunStop stop, bool failOnEscapedProcesses)
     {
-        using var timeoutSource = timeout is { } t ? new CancellationTokenSource(t) : null;
+        // The timeout's clock starts once the first step's process has started (see RunAsync), not before the spawn.
+        using var timeoutSource = timeout is not null ? new CancellationTokenSource() : null;
         using var stopOrTimeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, timeoutSource?.Token ?? CancellationToken.None);
-        var run = await RunAsync(steps[0], output, log, timeout, timeoutSource, stopOrTimeout, stop, failOnEscapedProcesses).ConfigureAwait(false);
+        var run = await RunAsync(steps[0], output, log, timeout, timeoutSource, stopOrTimeout, stop, failOnEscapedProcesses, startsTimeout: true).ConfigureAwait(false);
         var (startedAt, clock) = (run.StartedAt, System.Diagnostics.Stopwatch.StartNew());
         var firstDuration = run.Duration;
         for (var i = 1; i < steps.Count && run.Outcome == AttemptOutcome.Succeeded; i++)
         {
             log.WriteNote($"step {i + 1} of {steps.Count}: {steps[i].DisplayText}");
-            var step = await RunAsync(steps[i], output, log, timeout, timeoutSource, stopOrTimeout, stop, failOnEscapedProcesses).ConfigureAwait(false);
+            var step = await RunAsync(steps[i], output, log, timeout, timeoutSource, stopOrTimeout, stop, failOnEscapedProcesses, startsTimeout: false).ConfigureAwait(false);
             run = step with { StartedAt = startedAt, Duration = firstDuration + clock.Elapsed, Remark = step.Remark ?? run.Remark };
         }
 
         return run;
     }
 
-    private static async Task<AttemptRun> RunAsync(ProcessCommand command, AttemptOutput output, LegLog log, TimeSpan? timeout, CancellationTokenSource? timeoutSource, CancellationTokenSource stopOrTimeout, RunStop stop, bool failOnEscapedProcesses)
+    private static async Task<AttemptRun> RunAsync(ProcessCommand command, AttemptOutput output, LegLog log, TimeSpan? timeout, CancellationTokenSource? timeoutSource, CancellationTokenSource stopOrTimeout, RunStop stop, bool failOnEscapedProcesses, bool startsTimeout)
     {
         SupervisedProcess process;
         try
         {
             process = SupervisedProcess.Start(command, output.Write);
+            if (startsTimeout && timeout is { } limit)
+            {
+                timeoutSource?.CancelAfter(limit);
+            }
         }
         catch (ProcessStartException exception)
         {

@@ -27,35 +27,80 @@ internal static class EscapedProcesses
     /// <summary>A new marker value, unique to one supervised process.</summary>
     public static string NewMarker() => Guid.NewGuid().ToString("N");
 
+    /// <summary>
+    /// How long a supervised process may have lived for its descendants to be sought only among the pids created
+    /// since it started: pids are handed out in a cycle, and no machine creates a whole cycle (32,768 and more) of
+    /// processes in this time. Longer-lived ones get the full search, whose cost is small beside their run time.
+    /// </summary>
+    public static readonly TimeSpan RecentWindow = TimeSpan.FromSeconds(1);
+
+    // Up to this many pids handed out since a leg started, they are tried one by one rather than listed from /proc.
+    private const int DirectProbeLimit = 64;
+
     /// <summary>The live processes that carry <paramref name="marker"/>.</summary>
     /// <param name="marker">The value of <see cref="MarkerVariable"/>.</param>
     /// <param name="firstProcessId">
     /// The supervised process's id: its descendants were created after it, so (until pids wrap around) only larger
     /// pids are read, which keeps the search cheap on a busy machine.
     /// </param>
-    public static IReadOnlyList<EscapedProcess> Find(string marker, int firstProcessId)
+    /// <param name="lived">
+    /// How long the supervised process lived; under <see cref="RecentWindow"/> only the pids created since it started
+    /// are read (on a quiet machine: its own descendants and the other legs, no other process's environment).
+    /// </param>
+    public static IReadOnlyList<EscapedProcess> Find(string marker, int firstProcessId, TimeSpan? lived = null)
     {
         var needle = Encoding.ASCII.GetBytes(MarkerVariable + "=" + marker + "\0");
         var lastProcessId = LastProcessId();
-        var wrapped = lastProcessId is not { } last || last < firstProcessId;
         var found = new List<EscapedProcess>();
+        if (lived is { } age && age < RecentWindow && lastProcessId is { } last)
+        {
+            var window = last >= firstProcessId ? last - firstProcessId + 1 : int.MaxValue;
+            if (window <= DirectProbeLimit)
+            {
+                // A few pids were handed out since: try each directly instead of reading all of /proc. Thread ids
+                // are pids too; a thread of a marked process carries the marker as well, so only group leaders count.
+                for (var pid = firstProcessId; pid <= last; pid++)
+                {
+                    Consider(pid, needle, found, leadersOnly: true);
+                }
+
+                return found;
+            }
+        }
+
+        var recent = lived is { } lifetime && lifetime < RecentWindow && lastProcessId is not null;
+        var wrapped = lastProcessId is not { } newest || newest < firstProcessId;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(directory.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                || (!wrapped && pid < firstProcessId)
-                || pid == Environment.ProcessId)
+            if (int.TryParse(Path.GetFileName(directory.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && (recent ? CreatedSince(pid, firstProcessId, lastProcessId!.Value) : wrapped || pid >= firstProcessId))
             {
-                continue;
-            }
-
-            if (Carries(pid, needle) && ProcStat.TryRead(pid, out var stat) && stat.State is not ('Z' or 'X'))
-            {
-                found.Add(new EscapedProcess(pid, stat.ProcessGroup, Name(pid)));
+                Consider(pid, needle, found, leadersOnly: false);
             }
         }
 
         return found;
     }
+
+    private static void Consider(int pid, byte[] needle, List<EscapedProcess> found, bool leadersOnly)
+    {
+        if (pid != Environment.ProcessId && Carries(pid, needle) && ProcStat.TryRead(pid, out var stat) && stat.State is not ('Z' or 'X')
+            && (!leadersOnly || LeadsThreadGroup(pid)))
+        {
+            found.Add(new EscapedProcess(pid, stat.ProcessGroup, Name(pid)));
+        }
+    }
+
+    private static bool LeadsThreadGroup(int pid) =>
+        ProcFile.TryRead(pid, "status", static text =>
+        {
+            var at = text.IndexOf("\nTgid:\t"u8);
+            return at >= 0 && System.Buffers.Text.Utf8Parser.TryParse(text[(at + 7)..], out int group, out _) ? group : -1;
+        }, out var group) && group == pid;
+
+    // Whether pid lies in the cyclic interval [first, last] of the pids handed out since first.
+    private static bool CreatedSince(int pid, int first, int last) =>
+        last >= first ? pid >= first && pid <= last : pid >= first || pid <= last;
 
     /// <summary>
     /// Applies <paramref name="sequence"/> to the escaped processes (to the whole group of one that leads its own
@@ -105,20 +150,13 @@ internal static class EscapedProcesses
     private static bool IsAlive(EscapedProcess process) =>
         ProcStat.TryRead(process.ProcessId, out var stat) && stat.State is not ('Z' or 'X');
 
-    private static bool Carries(int pid, byte[] needle)
-    {
-        try
+    // A process that ended while we looked, or someone else's, does not carry it.
+    private static bool Carries(int pid, byte[] needle) =>
+        ProcFile.TryRead(pid, "environ", environment =>
         {
-            var environment = File.ReadAllBytes("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/environ").AsSpan();
             var at = environment.IndexOf(needle);
             return at == 0 || (at > 0 && environment[at - 1] == 0);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // Ended while we looked, or someone else's process.
-            return false;
-        }
-    }
+        }, out var carries) && carries;
 
     private static string Name(int pid)
     {
@@ -133,16 +171,10 @@ internal static class EscapedProcesses
     }
 
     /// <summary>The most recently created pid (the fifth field of <c>/proc/loadavg</c>).</summary>
-    private static int? LastProcessId()
-    {
-        try
+    private static int? LastProcessId() =>
+        ProcFile.TryRead(0, "loadavg", static text =>
         {
-            var fields = File.ReadAllText("/proc/loadavg").Split(' ');
-            return fields.Length >= 5 && int.TryParse(fields[4], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+            var space = text.TrimEnd((byte)'\n').LastIndexOf((byte)' ');
+            return space >= 0 && System.Buffers.Text.Utf8Parser.TryParse(text[(space + 1)..], out int pid, out _) ? pid : (int?)null;
+        }, out var last) ? last : null;
 }

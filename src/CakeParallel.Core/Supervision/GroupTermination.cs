@@ -25,7 +25,9 @@ internal static class GroupTermination
     public static async Task<TerminationReport> TerminateAsync(
         ProcessGroupPlatform platform, int groupId, TerminationSequence sequence, Func<bool>? leaderExited = null)
     {
-        if (!platform.HasLiveMembers(groupId))
+        // While the leader runs the group is alive: no need to read /proc before the first signal.
+        var leaderRuns = leaderExited is not null && !leaderExited();
+        if (!leaderRuns && !platform.HasLiveMembers(groupId))
         {
             return TerminationReport.NothingToDo;
         }

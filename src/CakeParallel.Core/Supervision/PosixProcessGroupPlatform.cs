@@ -1,36 +1,22 @@
-using System.Diagnostics;
+using System.ComponentModel;
 using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace CakeParallel.Supervision;
 
 /// <summary>
-/// Process groups on POSIX: legs start through <c>setsid</c>, which (since a child of the runner is never a group
-/// leader) calls setsid(2) and execs in place, so the leg keeps its pid and leads a new session and group whose id
-/// is that pid. The group is signalled with kill(-pgid), and liveness is read from <c>/proc</c>.
+/// Process groups on POSIX: legs start through posix_spawn with <c>POSIX_SPAWN_SETSID</c>, so each leads a new
+/// session and group whose id is its pid from its first instruction on. The group is signalled with kill(-pgid),
+/// and liveness is read from <c>/proc</c>.
 /// </summary>
 internal sealed partial class PosixProcessGroupPlatform : ProcessGroupPlatform
 {
     private const int Esrch = 3;
 
-    private readonly string _setsid = FindSetsid();
-
-    public override ProcessStartInfo CreateStartInfo(string executable, IReadOnlyList<string> arguments)
+    public override SpawnedChild Start(string executable, IReadOnlyList<string> arguments, IReadOnlyCollection<KeyValuePair<string, string>> environment, string? workingDirectory)
     {
-        var startInfo = new ProcessStartInfo(_setsid)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        startInfo.ArgumentList.Add(executable);
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        return startInfo;
+        var child = PosixSpawn.Spawn(executable, arguments, environment, workingDirectory, out var error);
+        return error == 0 ? child : throw new Win32Exception(error, PosixSpawn.Describe(error));
     }
 
     public override void SignalGroup(int groupId, int signal)
@@ -41,12 +27,7 @@ internal sealed partial class PosixProcessGroupPlatform : ProcessGroupPlatform
             throw new ArgumentOutOfRangeException(nameof(groupId), groupId, "Refusing to signal a process group id <= 1.");
         }
 
-        if (Kill(-groupId, signal) != 0 && Marshal.GetLastPInvokeError() == Esrch)
-        {
-            // The leader may not have run setsid(2) yet (signalled within microseconds of its start): it is then
-            // still in our group, so signal it alone; any child it had not forked yet will never exist.
-            _ = Kill(groupId, signal);
-        }
+        _ = Kill(-groupId, signal);
     }
 
     public override void SignalProcess(int processId, int signal)
@@ -89,9 +70,6 @@ internal sealed partial class PosixProcessGroupPlatform : ProcessGroupPlatform
 
         return members;
     }
-
-    private static string FindSetsid() =>
-        PlatformRequirements.FindSetsid() ?? throw new PlatformNotSupportedException(PlatformRequirements.Problem());
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Buffers.Text;
 
 namespace CakeParallel.Supervision;
 
@@ -7,38 +7,40 @@ internal readonly record struct ProcStat(int ProcessId, char State, int ParentId
 {
     public static bool TryRead(int pid, out ProcStat stat)
     {
-        stat = default;
-        string text;
-        try
+        if (ProcFile.TryRead(pid, "stat", Parse, out var parsed) && parsed is { } found)
         {
-            text = File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat");
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
+            stat = found with { ProcessId = pid };
+            return true;
         }
 
+        stat = default;
+        return false;
+    }
+
+    private static ProcStat? Parse(ReadOnlySpan<byte> text)
+    {
         // The command name (field 2) is in parentheses and may contain spaces or ')': parse after the last ')'.
-        var close = text.LastIndexOf(')');
+        var close = text.LastIndexOf((byte)')');
         if (close < 0 || close + 2 >= text.Length)
         {
-            return false;
+            return null;
         }
 
-        var fields = text[(close + 2)..].Split(' ');
-        if (fields.Length < 4
-            || !int.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var parent)
-            || !int.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var group)
-            || !int.TryParse(fields[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var session))
+        var rest = text[(close + 2)..];
+        var state = (char)rest[0];
+        Span<int> numbers = stackalloc int[3];
+        rest = rest[1..];
+        for (var i = 0; i < 3; i++)
         {
-            return false;
+            if (rest.Length < 2 || rest[0] != (byte)' ' || !Utf8Parser.TryParse(rest[1..], out int value, out var used))
+            {
+                return null;
+            }
+
+            numbers[i] = value;
+            rest = rest[(1 + used)..];
         }
 
-        stat = new ProcStat(pid, fields[0][0], parent, group, session);
-        return true;
+        return new ProcStat(0, state, numbers[0], numbers[1], numbers[2]);
     }
 }

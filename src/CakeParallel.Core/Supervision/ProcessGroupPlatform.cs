@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace CakeParallel.Supervision;
 
 /// <summary>
@@ -16,8 +14,12 @@ internal abstract class ProcessGroupPlatform
 
     public static ProcessGroupPlatform Current => CurrentPlatform.Value;
 
-    /// <summary>Start info that runs <paramref name="executable"/> as the leader of a new process group whose id is the process id.</summary>
-    public abstract ProcessStartInfo CreateStartInfo(string executable, IReadOnlyList<string> arguments);
+    /// <summary>
+    /// Starts <paramref name="executable"/> (a resolved path) with exactly <paramref name="environment"/>, as the
+    /// leader of a new process group whose id is its pid, its stdin, stdout and stderr our pipes.
+    /// </summary>
+    /// <exception cref="System.ComponentModel.Win32Exception">It could not be started (the errno's text).</exception>
+    public abstract SpawnedChild Start(string executable, IReadOnlyList<string> arguments, IReadOnlyCollection<KeyValuePair<string, string>> environment, string? workingDirectory);
 
     /// <summary>Sends <paramref name="signal"/> to every process of the group led by <paramref name="groupId"/>.</summary>
     public abstract void SignalGroup(int groupId, int signal);

@@ -1,5 +1,7 @@
+using System.Collections;
 using System.ComponentModel;
 using System.Diagnostics;
+using System.IO.Pipes;
 using CakeParallel.Model;
 
 namespace CakeParallel.Supervision;
@@ -16,7 +18,9 @@ internal delegate void ProcessLineHandler(OutputStream stream, ReadOnlySpan<char
 internal sealed class SupervisedProcess : IDisposable
 {
     private readonly ProcessCommand _command;
-    private readonly Process _process;
+    private readonly Task<int> _exitCode;
+    private readonly Stream _standardOutput;
+    private readonly Stream _standardError;
     private readonly ProcessGroupPlatform _platform;
     private readonly SecretMask? _mask;
     private readonly ProcessLineHandler? _onLine;
@@ -26,27 +30,30 @@ internal sealed class SupervisedProcess : IDisposable
     private Task<TerminationReport>? _termination;
     private bool _mainExited;
 
-    private SupervisedProcess(ProcessCommand command, Process process, ProcessGroupPlatform platform, ProcessLineHandler? onLine, DateTimeOffset startedAt, Stopwatch clock, string? marker)
+    private SupervisedProcess(ProcessCommand command, SpawnedChild child, ProcessGroupPlatform platform, ProcessLineHandler? onLine, DateTimeOffset startedAt, Stopwatch clock, string? marker)
     {
         _command = command;
         _marker = marker;
-        _process = process;
         _platform = platform;
         _onLine = onLine;
         _clock = clock;
         _mask = command.SecretValues.Count > 0 ? new SecretMask(command.SecretValues) : null;
         StartedAt = startedAt;
-        ProcessId = process.Id;
+        ProcessId = child.ProcessId;
         Tail = new OutputTail(command.TailLines);
-        MainExited = process.WaitForExitAsync();
+        _exitCode = ChildReaper.WaitForExitAsync(child.ProcessFd);
+        MainExited = _exitCode;
         if (command.KeepStandardInput)
         {
-            StandardInput = process.StandardInput.BaseStream;
+            StandardInput = new AnonymousPipeClientStream(PipeDirection.Out, child.StandardInput);
         }
         else
         {
-            process.StandardInput.Close();
+            child.StandardInput.Dispose();
         }
+
+        _standardOutput = new AnonymousPipeClientStream(PipeDirection.In, child.StandardOutput);
+        _standardError = new AnonymousPipeClientStream(PipeDirection.In, child.StandardError);
 
         if (marker is not null)
         {
@@ -55,8 +62,8 @@ internal sealed class SupervisedProcess : IDisposable
 
         var drain = new CancellationTokenSource();
         var pumps = Task.WhenAll(
-            LineSplitter.PumpAsync(process.StandardOutput.BaseStream, command.MaxLineBytes, (ReadOnlySpan<char> line) => Deliver(OutputStream.Stdout, line), drain.Token),
-            LineSplitter.PumpAsync(process.StandardError.BaseStream, command.MaxLineBytes, (ReadOnlySpan<char> line) => Deliver(OutputStream.Stderr, line), drain.Token));
+            LineSplitter.PumpAsync(_standardOutput, command.MaxLineBytes, (ReadOnlySpan<char> line) => Deliver(OutputStream.Stdout, line), drain.Token),
+            LineSplitter.PumpAsync(_standardError, command.MaxLineBytes, (ReadOnlySpan<char> line) => Deliver(OutputStream.Stderr, line), drain.Token));
         Exited = WatchAsync(pumps, drain);
     }
 
@@ -82,7 +89,7 @@ internal sealed class SupervisedProcess : IDisposable
     public Task MainExited { get; }
 
     /// <summary>Whether the main process has exited (its group and output may still be being cleared).</summary>
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _exitCode.IsCompleted;
 
     /// <summary>Completes when the main process has exited, its group is gone and its output is read.</summary>
     public Task<ProcessExit> Exited { get; }
@@ -96,28 +103,28 @@ internal sealed class SupervisedProcess : IDisposable
         var resolved = ExecutableLocator.Resolve(command.Executable, command.WorkingDirectory, command.Environment)
             ?? throw new ProcessStartException(command.Executable, command.Executable.Contains('/') ? "it does not exist or is not executable" : "it was not found on PATH");
         var platform = ProcessGroupPlatform.Current;
-        var startInfo = platform.CreateStartInfo(resolved, command.Arguments);
-        if (command.WorkingDirectory is not null)
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (command.InheritEnvironment)
         {
-            startInfo.WorkingDirectory = command.WorkingDirectory;
+            foreach (DictionaryEntry variable in System.Environment.GetEnvironmentVariables())
+            {
+                environment[(string)variable.Key] = (string?)variable.Value ?? "";
+            }
         }
-
-        if (!command.InheritEnvironment)
+        else
         {
-            var path = startInfo.Environment.TryGetValue("PATH", out var inherited) ? inherited : null;
-            startInfo.Environment.Clear();
-            startInfo.Environment["PATH"] = path ?? "/usr/local/bin:/usr/bin:/bin";
+            environment["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
         }
 
         foreach (var (key, value) in command.Environment)
         {
             if (value is null)
             {
-                startInfo.Environment.Remove(key);
+                environment.Remove(key);
             }
             else
             {
-                startInfo.Environment[key] = value;
+                environment[key] = value;
             }
         }
 
@@ -126,29 +133,29 @@ internal sealed class SupervisedProcess : IDisposable
         if (command.Guarded)
         {
             marker = EscapedProcesses.NewMarker();
-            startInfo.Environment[RunnerKeeper.MarkerVariable] = RunnerKeeper.Current.Marker;
-            startInfo.Environment[EscapedProcesses.MarkerVariable] = marker;
+            environment[RunnerKeeper.MarkerVariable] = RunnerKeeper.Current.Marker;
+            environment[EscapedProcesses.MarkerVariable] = marker;
         }
         else
         {
-            startInfo.Environment.Remove(RunnerKeeper.MarkerVariable);
-            startInfo.Environment.Remove(EscapedProcesses.MarkerVariable);
+            environment.Remove(RunnerKeeper.MarkerVariable);
+            environment.Remove(EscapedProcesses.MarkerVariable);
         }
 
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        var process = new Process { StartInfo = startInfo };
+        SpawnedChild child;
         try
         {
-            process.Start();
+            child = platform.Start(resolved, command.Arguments, environment, command.WorkingDirectory);
         }
-        catch (Exception exception) when (exception is Win32Exception or InvalidOperationException)
+        catch (Win32Exception exception)
         {
-            process.Dispose();
-            throw new ProcessStartException(command.Executable, exception.Message, exception);
+            var reason = command.WorkingDirectory is null ? exception.Message : $"{exception.Message} (working directory '{command.WorkingDirectory}')";
+            throw new ProcessStartException(command.Executable, reason, exception);
         }
 
-        return new SupervisedProcess(command, process, platform, onLine, startedAt, clock, marker);
+        return new SupervisedProcess(command, child, platform, onLine, startedAt, clock, marker);
     }
 
     /// <summary>
@@ -164,7 +171,7 @@ internal sealed class SupervisedProcess : IDisposable
                 return Task.FromResult(TerminationReport.NothingToDo);
             }
 
-            return _termination ??= GroupTermination.TerminateAsync(_platform, ProcessId, _command.Termination, () => _process.HasExited);
+            return _termination ??= GroupTermination.TerminateAsync(_platform, ProcessId, _command.Termination, () => _exitCode.IsCompleted);
         }
     }
 
@@ -182,8 +189,13 @@ internal sealed class SupervisedProcess : IDisposable
         }
     }
 
-    /// <summary>Releases the process handle; call after <see cref="Exited"/> completed.</summary>
-    public void Dispose() => _process.Dispose();
+    /// <summary>Releases our ends of the pipes; call after <see cref="Exited"/> completed (the child is reaped by then).</summary>
+    public void Dispose()
+    {
+        _standardOutput.Dispose();
+        _standardError.Dispose();
+        StandardInput?.Dispose();
+    }
 
     private void Deliver(OutputStream stream, ReadOnlySpan<char> line)
     {
@@ -217,7 +229,7 @@ internal sealed class SupervisedProcess : IDisposable
         if (_marker is not null)
         {
             // Processes that left the group but descend from it end with it too; then the keeper can let go.
-            var escapees = EscapedProcesses.Find(_marker, ProcessId);
+            var escapees = EscapedProcesses.Find(_marker, ProcessId, _clock.Elapsed);
             if (escapees.Count > 0)
             {
                 escaped = await EscapedProcesses.TerminateAsync(escapees, _command.Termination).ConfigureAwait(false);
@@ -233,7 +245,7 @@ internal sealed class SupervisedProcess : IDisposable
         }
 
         return new ProcessExit(
-            _process.ExitCode, StartedAt, duration, Tail.Snapshot(), Tail.LastErrorLine ?? Tail.LastLine, termination, leftovers, !drained, escaped);
+            await _exitCode.ConfigureAwait(false), StartedAt, duration, Tail.Snapshot(), Tail.LastErrorLine ?? Tail.LastLine, termination, leftovers, !drained, escaped);
     }
 
     private static async Task<bool> DrainAsync(Task pumps, CancellationTokenSource drain, TimeSpan limit)

@@ -67,6 +67,37 @@ public sealed class EscapedProcessTests
     }
 
     [Fact]
+    public async Task A_short_lived_legs_search_finds_a_threaded_escapee_once_not_once_a_thread()
+    {
+        // Searched as a leg that lived under a second is: only the pids created since it started, tried one by
+        // one when they are few. Thread ids are pids as well and carry the same environment.
+        var marker = EscapedProcesses.NewMarker();
+        var testMarker = ProcessScan.NewMarker();
+        var ready = Path.Combine(Path.GetTempPath(), "cpar-threads-" + testMarker);
+        var threads = $"import threading, time; [threading.Thread(target=time.sleep, args=(300,)).start() for _ in range(3)]; open('{ready}', 'w').close(); time.sleep(300)";
+        var startInfo = new ProcessStartInfo("/bin/sh", ["-c", $"setsid python3 -c \"{threads}\" >/dev/null 2>&1 & while [ ! -e {ready} ]; do sleep 0.01; done; echo started"]) { RedirectStandardOutput = true };
+        startInfo.Environment[EscapedProcesses.MarkerVariable] = marker;
+        startInfo.Environment[ProcessScan.MarkerVariable] = testMarker;
+        try
+        {
+            using var leg = Process.Start(startInfo)!;
+            (await leg.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30))).ShouldContain("started");
+            await leg.WaitForExitAsync();
+
+            var escaped = EscapedProcesses.Find(marker, leg.Id, TimeSpan.Zero);
+
+            escaped.ShouldHaveSingleItem().Name.ShouldBe("python3");
+            await EscapedProcesses.TerminateAsync(escaped, TerminationSequence.Parse("TERM,2000,KILL,2000"));
+            ProcessScan.LiveWithMarker(testMarker).ShouldBeEmpty();
+        }
+        finally
+        {
+            ProcessScan.KillAll(testMarker);
+            File.Delete(ready);
+        }
+    }
+
+    [Fact]
     public void A_process_whose_marker_only_starts_like_ours_is_not_found()
     {
         var marker = EscapedProcesses.NewMarker();

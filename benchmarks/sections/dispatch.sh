@@ -1,0 +1,116 @@
+# Dispatch: N x `true`, 2 at a time, through xargs, xargs + setsid (the fair peer: every leg leads a session of its
+# own), GNU parallel, the engine, the Cake alias and the MSBuild task. The engine, the alias and the task are timed
+# from their entry to their return (the bench prints it; the Cake script and the MSBuild target take a timestamp
+# around the call), since `dotnet` start-up is not ours; the engine's whole process is shown beside it.
+# Goals: engine at most 1.1 x xargs -P2 + setsid; the alias and the task (with their logging, at their default
+# verbosity) at most 1.25 x.
+legs=1000
+jobs=2
+runs=5
+[ "$quick" = 1 ] && legs=300 runs=2
+
+header "Dispatch: $legs x 'true', $jobs at a time ($runs runs each, interleaved; wall s, and CPU s of the whole process tree)"
+xa="" xs="" gp="" en="" en_in="" xa_c="" xs_c="" gp_c="" en_c=""
+for run in $(seq "$runs"); do
+  timed t sh -c "seq $legs | xargs -P$jobs -I{} true" || return 1
+  xa="$xa $t" xa_c="$xa_c $t_cpu"
+  timed t sh -c "seq $legs | xargs -P$jobs -I{} setsid true" || return 1
+  xs="$xs $t" xs_c="$xs_c $t_cpu"
+  if [ "$run" -le 2 ]; then
+    timed t sh -c "seq $legs | parallel -j$jobs true" || return 1
+    gp="$gp $t" gp_c="$gp_c $t_cpu"
+  fi
+  timed t $bench dispatch "$jobs" "$legs" true || return 1
+  en="$en $t" en_c="$en_c $t_cpu" en_in="$en_in $(cat "$out/timed.out")"
+done
+printf '  %-34s %s s   CPU %s s\n' "xargs -P$jobs" "$(stats "$xa")" "$(mean "$xa_c")" \
+  "xargs -P$jobs + setsid" "$(stats "$xs")" "$(mean "$xs_c")" \
+  "GNU parallel -j$jobs" "$(stats "$gp")" "$(mean "$gp_c")" \
+  "CakeParallel engine, whole process" "$(stats "$en")" "$(mean "$en_c")"
+printf '  %-34s %s s\n' "CakeParallel engine, RunAsync" "$(stats "$en_in")"
+peer=$(mean "$xs")
+ratio=$(python3 -c "print(f'{$(mean "$en_in") / $peer:.2f}')")
+cpu_ratio=$(python3 -c "print(f'{$(mean "$en_c") / $(mean "$xs_c"):.2f}')")
+printf '  engine (RunAsync) / xargs + setsid = %s (goal: at most 1.10, %s); CPU, whole process / xargs + setsid = %s\n' "$ratio" "$(verdict "$ratio" 1.10)" "$cpu_ratio"
+table_row "Dispatch, engine: $legs x true, -j$jobs (entry to return; whole process)" "$(mean "$en_in") s; $(mean "$en") s" \
+  "xargs+setsid $peer s; xargs $(mean "$xa") s; GNU parallel $(mean "$gp") s" "$ratio ($(verdict "$ratio" 1.10))" "≤ 1.10 × xargs+setsid"
+
+if [ "$quick" = 1 ]; then
+  echo "  (Cake alias and MSBuild task: skipped in --quick, packing and their start-up take minutes)"
+  return 0
+fi
+
+# The alias and the task come from packages packed from this tree, with a version of their own, built in a
+# configuration of their own (optimized like Release), so the Release build $bench runs from stays as it is.
+version="0.0.0-bench.$(date +%s)"
+feed="$out/feed"
+for project in src/CakeParallel.Core src/Cake.Parallel src/Msbuild.Tasks; do
+  dotnet pack "$repo/$project" -c Bench -p:Optimize=true -o "$feed" -p:Version="$version" -nologo -nodeReuse:false -v q >/dev/null || return 1
+done
+
+header "Dispatch through the Cake alias RunParallel: $legs x 'true', -j$jobs (timed inside the script around the call)"
+mkdir -p "$out/cake"
+cat > "$out/cake/build.cake" <<CAKE
+#addin nuget:?package=Cake.Parallel&version=$version&loaddependencies=true
+Task("Default").Does(() =>
+{
+    var legs = Enumerable.Range(1, $legs).Select(i => new ParallelLeg("leg-" + i, "true")).ToArray();
+    var settings = new ParallelSettings { MaxParallel = $jobs, LogDirectory = "$out/cake/logs" };
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    RunParallel(legs, settings);
+    Information("dispatch-seconds {0:0.000}", clock.Elapsed.TotalSeconds);
+});
+RunTarget("Default");
+CAKE
+(cd "$repo" && dotnet tool restore >/dev/null) || return 1
+cake=""
+for run in 1 2 3; do
+  # From the repository root, whose tool manifest pins cake.tool; default verbosity, output to a file.
+  (cd "$repo" && NO_COLOR=1 dotnet cake "$out/cake/build.cake" --nuget_source="$feed" > "$out/cake/run.log" 2>&1) \
+    || { echo "  dotnet cake failed:"; tail -20 "$out/cake/run.log"; return 1; }
+  seconds=$(grep -o 'dispatch-seconds [0-9.]*' "$out/cake/run.log" | cut -d' ' -f2)
+  [ -n "$seconds" ] || { echo "  the Cake script printed no time:"; tail -20 "$out/cake/run.log"; return 1; }
+  cake="$cake $seconds"
+done
+printf '  %-34s %s s (log lines of the last run: %s)\n' "RunParallel, entry to return" "$(stats "$cake")" "$(wc -l < "$out/cake/run.log")"
+ratio=$(python3 -c "print(f'{$(mean "$cake") / $peer:.2f}')")
+printf '  alias / xargs + setsid = %s (goal: at most 1.25, %s)\n' "$ratio" "$(verdict "$ratio" 1.25)"
+table_row "Dispatch, Cake alias: $legs x true, -j$jobs (entry to return, default verbosity)" "$(mean "$cake") s" "xargs+setsid $peer s" "$ratio ($(verdict "$ratio" 1.25))" "≤ 1.25 × xargs+setsid"
+
+header "Dispatch through the MSBuild task ParallelExec: $legs x 'true', -j$jobs (timed by the target around the task)"
+mkdir -p "$out/msbuild"
+for file in Directory.Build.props Directory.Build.targets Directory.Packages.props; do echo "<Project />" > "$out/msbuild/$file"; done
+cat > "$out/msbuild/nuget.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration><packageSources><clear /><add key="bench" value="$feed" /></packageSources></configuration>
+XML
+{
+  echo '<Project Sdk="Microsoft.NET.Sdk">'
+  echo '  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>'
+  echo "  <ItemGroup><PackageReference Include=\"CakeParallel.MSBuild\" Version=\"$version\" PrivateAssets=\"all\" /></ItemGroup>"
+  echo '  <ItemGroup>'
+  for i in $(seq "$legs"); do echo "    <Leg Include=\"leg-$i\" Executable=\"true\" />"; done
+  echo '  </ItemGroup>'
+  cat <<XML
+  <Target Name="Dispatch">
+    <PropertyGroup><DispatchStart>\$([System.DateTime]::UtcNow.Ticks)</DispatchStart></PropertyGroup>
+    <ParallelExec Commands="@(Leg)" MaxParallel="$jobs" LogDirectory="$out/msbuild/logs" />
+    <PropertyGroup><DispatchEnd>\$([System.DateTime]::UtcNow.Ticks)</DispatchEnd></PropertyGroup>
+    <Message Importance="high" Text="dispatch-seconds \$([MSBuild]::Divide(\$([MSBuild]::Subtract(\$(DispatchEnd), \$(DispatchStart))), 10000000))" />
+  </Target>
+</Project>
+XML
+} > "$out/msbuild/Dispatch.csproj"
+NUGET_PACKAGES="$out/msbuild/packages" dotnet restore "$out/msbuild/Dispatch.csproj" -nologo -v q >/dev/null || return 1
+task=""
+for run in 1 2 3; do
+  NUGET_PACKAGES="$out/msbuild/packages" dotnet msbuild "$out/msbuild/Dispatch.csproj" -t:Dispatch -nodeReuse:false -nologo > "$out/msbuild/run.log" 2>&1 \
+    || { echo "  dotnet msbuild failed:"; tail -20 "$out/msbuild/run.log"; return 1; }
+  seconds=$(grep -o 'dispatch-seconds [0-9.]*' "$out/msbuild/run.log" | cut -d' ' -f2)
+  [ -n "$seconds" ] || { echo "  the MSBuild target printed no time:"; tail -20 "$out/msbuild/run.log"; return 1; }
+  task="$task $seconds"
+done
+printf '  %-34s %s s (log lines of the last run: %s)\n' "ParallelExec, entry to return" "$(stats "$task")" "$(wc -l < "$out/msbuild/run.log")"
+ratio=$(python3 -c "print(f'{$(mean "$task") / $peer:.2f}')")
+printf '  task / xargs + setsid = %s (goal: at most 1.25, %s)\n' "$ratio" "$(verdict "$ratio" 1.25)"
+table_row "Dispatch, MSBuild task: $legs x true, -j$jobs (entry to return, default verbosity)" "$(mean "$task") s" "xargs+setsid $peer s" "$ratio ($(verdict "$ratio" 1.25))" "≤ 1.25 × xargs+setsid"
