@@ -9,11 +9,10 @@ if [ -z "${here:-}" ]; then
   set -euo pipefail
   here=$(cd "$(dirname "$0")/.." && pwd)
   repo=$(cd "$here/.." && pwd)
-  quick=0; [ "${1:-}" = "--quick" ] && quick=1
   out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
   header() { printf '\n== %s ==\n' "$1"; }
   verdict() { python3 -c "import sys; print('meets' if float(sys.argv[1]) <= float(sys.argv[2]) else 'misses')" "$1" "$2"; }
-  row() { printf '  -> %s: CakeParallel %s; %s; ratio %s; goal %s\n' "$1" "$2" "$3" "${4:--}" "${5:--}"; }
+  table_row() { printf '  -> %s: CakeParallel %s; %s; ratio %s; goal %s\n' "$1" "$2" "$3" "${4:--}" "${5:--}"; }
 fi
 
 header "Up-to-date legs: the Demo matrix from scratch, then unchanged"
@@ -55,5 +54,5 @@ printf '  %-44s %8s s  (%s)\n' "from scratch" "$first_s" "${first#* }" \
   "docker build, warm cache, leg by leg" "$plain" "6 legs"
 fraction=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.3f}')" "$second_s" "$first_s")
 versus_plain=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.3f}')" "$second_s" "$plain")
-row "Demo matrix unchanged vs from scratch (makespan)" "${second_s} s" "first run ${first_s} s" "$fraction ($(verdict "$fraction" 0.10))" "< 0.10"
-row "Demo matrix unchanged vs docker build, warm cache, leg by leg" "${second_s} s" "docker build ${plain} s" "$versus_plain" ""
+table_row "Demo matrix unchanged vs from scratch (makespan)" "${second_s} s" "first run ${first_s} s" "$fraction ($(verdict "$fraction" 0.10))" "< 0.10"
+table_row "Demo matrix unchanged vs docker build, warm cache, leg by leg" "${second_s} s" "docker build ${plain} s" "$versus_plain" ""
