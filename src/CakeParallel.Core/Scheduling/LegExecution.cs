@@ -121,8 +121,9 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         {
             result = await check.CheckAsync(leg, endpoint.Name, options.Rebuild, stop.Token).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is not (OutOfMemoryException or OperationCanceledException))
+        catch (Exception exception) when (exception is not OutOfMemoryException && !(exception is OperationCanceledException && stop.IsStopped))
         {
+            // A stopped run ends the leg as not started; anything else (an engine that did not answer in time too) only costs the shortcut.
             var remark = $"up-to-date check failed, so the leg runs: {exception.Message}";
             result = new UpToDateCheckResult(null, [remark]) { Remark = remark };
         }
