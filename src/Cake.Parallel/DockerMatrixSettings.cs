@@ -99,6 +99,13 @@ public sealed class DockerMatrixSettings : ParallelSettings
     /// </summary>
     public bool Push { get; set; }
 
+    /// <summary>
+    /// Gets or sets when pushed tags appear in the registry: <see cref="DockerPublishPolicy.PerLeg"/> (default) lets
+    /// each leg push its own tags; <see cref="DockerPublishPolicy.AllOrNothing"/> has the legs push staging tags
+    /// and writes the final tags only when every leg succeeded (needs <see cref="Push"/>; not in a sharded run).
+    /// </summary>
+    public DockerPublishPolicy Publish { get; set; }
+
     /// <summary>Gets or sets whether BuildKit is forced on or off; <see langword="null"/> leaves the client's default.</summary>
     public bool? BuildKit { get; set; }
 
@@ -137,6 +144,7 @@ public sealed class DockerMatrixSettings : ParallelSettings
         DockerContext = DockerContext,
         Endpoints = [.. Endpoints],
         Push = Push,
+        Publish = Publish,
         BuildKit = BuildKit,
         EnvironmentVariables = new Dictionary<string, string?>(EnvironmentVariables, StringComparer.Ordinal),
         LegName = LegName,

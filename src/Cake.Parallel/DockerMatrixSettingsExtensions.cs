@@ -123,6 +123,19 @@ public static class DockerMatrixSettingsExtensions
     public static DockerMatrixSettings SetPush(this DockerMatrixSettings settings, bool push = true) =>
         Apply(settings, s => s.Push = push);
 
+    /// <summary>
+    /// Pushes the legs' images under staging tags and writes the final tags only when every leg succeeded
+    /// (<see cref="DockerPublishPolicy.AllOrNothing"/>; turns <see cref="DockerMatrixSettings.Push"/> on).
+    /// </summary>
+    /// <param name="settings">The settings.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static DockerMatrixSettings PublishAllOrNothing(this DockerMatrixSettings settings) =>
+        Apply(settings, s =>
+        {
+            s.Push = true;
+            s.Publish = DockerPublishPolicy.AllOrNothing;
+        });
+
     /// <summary>Sets the leg name template, e.g. <c>node{node}-{os}</c>.</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="legName">The template.</param>

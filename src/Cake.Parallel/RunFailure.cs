@@ -14,6 +14,11 @@ internal static class RunFailure
             throw new CakeException($"The parallel run was cancelled{by}; {run.CountsDisplay}.");
         }
 
+        if (throwOnFailure && run.Publish is { FailsRun: true } publish && !run.Unsuccessful.Any())
+        {
+            throw new CakeException($"Every parallel leg succeeded, but the all-or-nothing publish failed [{publish.Code}]: {publish.Error}");
+        }
+
         if (throwOnFailure && !run.Succeeded)
         {
             var failed = run.Unsuccessful.ToArray();

@@ -109,6 +109,13 @@ public sealed class DockerBuildMatrix : ParallelRunTask
         set => _push = value;
     }
 
+    /// <summary>
+    /// When pushed tags appear in the registry: <c>per-leg</c> (each leg pushes its own tags) or <c>all-or-nothing</c>
+    /// (the legs push staging tags; the final tags are written only when every leg succeeded, and the run's
+    /// report says which legs held the publish back). Needs <see cref="Push"/>. Unset: the matrix file's setting.
+    /// </summary>
+    public string? Publish { get; set; }
+
     /// <summary>Force BuildKit on or off (<c>DOCKER_BUILDKIT</c>); unset: the client's default.</summary>
     public bool BuildKit
     {
@@ -155,15 +162,21 @@ public sealed class DockerBuildMatrix : ParallelRunTask
 
     private DockerMatrix ApplyParameters(DockerMatrix matrix, string projectDirectory, List<ValidationError> errors)
     {
-        // The parameters apply to every target's build; the engines are the whole matrix's. The run settings are
-        // layered by the planner: parameters given here over CAKEPARALLEL_* over the file's.
+        // The parameters apply to every target's build; the engines and the publish policy are the whole matrix's.
+        // The run settings are layered by the planner: parameters given here over CAKEPARALLEL_* over the file's.
         var endpoints = Endpoints.Length > 0 ? ReadEndpoints(errors) : matrix.Build.Endpoints;
+        var publish = matrix.Build.Publish;
+        if (!string.IsNullOrEmpty(Publish) && !DockerPublishPolicyText.TryParse(Publish, out publish))
+        {
+            errors.Add(new ValidationError(ErrorCodes.DockerSettingInvalid, null, nameof(Publish), $"'{Publish}' is not a publish policy; use per-leg or all-or-nothing."));
+        }
+
         var buildArgs = Assignments(BuildArgs, nameof(BuildArgs), errors);
         var labels = Assignments(Labels, nameof(Labels), errors);
         DockerBuildSettings Apply(DockerBuildSettings build) => ApplyTo(build, projectDirectory, buildArgs, labels);
         return matrix with
         {
-            Build = Apply(matrix.Build) with { Endpoints = endpoints },
+            Build = Apply(matrix.Build) with { Endpoints = endpoints, Publish = publish },
             Targets = [.. matrix.Targets.Select(t => t with { Build = Apply(t.Build) })],
         };
     }

@@ -368,5 +368,27 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         {
             diagnostics.Message(MessageImportance.High, "  " + line);
         }
+
+        if (RunSummary.PublishLine(result) is { } publish)
+        {
+            diagnostics.Message(MessageImportance.High, $"{GetType().Name}: {publish}");
+        }
+
+        switch (result.Publish)
+        {
+            case { Outcome: PublishOutcome.Failed } failed:
+                diagnostics.Error(ErrorCodes.DockerPublishFailed, $"the all-or-nothing publish failed: {failed.Error}");
+                break;
+            case { Outcome: PublishOutcome.HeldBack } heldBack:
+                diagnostics.Warning(ErrorCodes.DockerPublishHeldBack, $"no tag was published: {RunSummary.PublishLine(result)}; the staging tags stay for a resumed run.");
+                break;
+            case { Outcome: PublishOutcome.Published } published:
+                foreach (var staging in published.StagingTags.Where(s => !s.Removed))
+                {
+                    diagnostics.Warning(ErrorCodes.DockerStagingTagKept, $"staging tag {staging.Tag} stays in the registry: {staging.Note}");
+                }
+
+                break;
+        }
     }
 }

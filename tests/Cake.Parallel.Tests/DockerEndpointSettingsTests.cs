@@ -2,7 +2,7 @@ using Cake.Parallel.Tests.Infrastructure;
 
 namespace Cake.Parallel.Tests;
 
-/// <summary>WithEndpoint, WithEndpointContext and SetPush reach the engine's docker matrix unchanged.</summary>
+/// <summary>WithEndpoint, WithEndpointContext, SetPush and PublishAllOrNothing reach the engine's docker matrix unchanged.</summary>
 public sealed class DockerEndpointSettingsTests
 {
     private readonly TestCakeContext _context = new("/work/cake-root");
@@ -27,5 +27,17 @@ public sealed class DockerEndpointSettingsTests
             ("arm", "unix:///run/arm.sock", null, 2, "linux/arm64"),
             ("remote", null, "remote", 3, ""),
         ]);
+    }
+
+    [Fact]
+    public void Publish_is_per_leg_unless_all_or_nothing_is_asked_for_which_also_pushes()
+    {
+        var settings = new DockerMatrixSettings().WithAxis("n", "1").WithTag("registry.local:5000/app:{n}");
+        settings.ToDockerMatrix(_context.Environment, "docker").Build.Publish.ShouldBe(CakeParallel.Docker.DockerPublishPolicy.PerLeg);
+
+        var build = settings.PublishAllOrNothing().ToDockerMatrix(_context.Environment, "docker").Build;
+
+        build.Publish.ShouldBe(CakeParallel.Docker.DockerPublishPolicy.AllOrNothing);
+        build.Push.ShouldBeTrue();
     }
 }

@@ -38,7 +38,8 @@ public sealed class ExtraDockerEngine : IDisposable
     public string LogFile => Path.Combine(_root, "dockerd.log");
 
     /// <summary>Starts an engine and imports the base image into it; throws with the daemon's log when it does not come up.</summary>
-    public static ExtraDockerEngine Start()
+    /// <param name="daemonArguments">Further dockerd options, e.g. <c>--insecure-registry=…</c>.</param>
+    public static ExtraDockerEngine Start(params string[] daemonArguments)
     {
         // Short paths: containerd's sockets live under the exec root and a unix socket path is limited to 107 bytes.
         var root = Path.Combine("/tmp", "cpe-" + Guid.NewGuid().ToString("N")[..8]);
@@ -53,11 +54,12 @@ public sealed class ExtraDockerEngine : IDisposable
         }
 
         var startInfo = new ProcessStartInfo("dockerd") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[]
-        {
+        foreach (var argument in (string[])
+        [
             "-H", "unix://" + Path.Combine(root, "docker.sock"), "--data-root", Path.Combine(root, "data"), "--exec-root", Path.Combine(root, "exec"),
             "--pidfile", Path.Combine(root, "docker.pid"), "--bridge=" + bridge, "--iptables=false", "--ip-masq=false",
-        })
+            .. daemonArguments,
+        ])
         {
             startInfo.ArgumentList.Add(argument);
         }

@@ -43,5 +43,14 @@ internal static class RunReport
         {
             log.WriteText(Verbosity.Minimal, LogLevel.Information, "  " + line);
         }
+
+        if (RunSummary.PublishLine(run) is { } publish)
+        {
+            log.WriteText(Verbosity.Minimal, run.Publish!.Outcome == PublishOutcome.Published ? LogLevel.Information : LogLevel.Error, $"  {publish}");
+            foreach (var staging in run.Publish.StagingTags.Where(s => !s.Removed && run.Publish.Outcome == PublishOutcome.Published))
+            {
+                log.WriteText(Verbosity.Minimal, LogLevel.Warning, $"    {ErrorCodes.DockerStagingTagKept}: staging tag {staging.Tag} stays in the registry: {staging.Note}");
+            }
+        }
     }
 }

@@ -79,6 +79,13 @@ public sealed record DockerBuildSettings
     /// </summary>
     public bool Push { get; init; }
 
+    /// <summary>
+    /// When pushed tags appear in the registry: <see cref="DockerPublishPolicy.PerLeg"/> (default) lets each leg push
+    /// its own tags; <see cref="DockerPublishPolicy.AllOrNothing"/> moves no final tag unless every leg succeeded.
+    /// <see cref="DockerPublishPolicy.AllOrNothing"/> needs <see cref="Push"/> and an unsharded run.
+    /// </summary>
+    public DockerPublishPolicy Publish { get; init; }
+
     /// <summary>Force BuildKit on or off (<c>DOCKER_BUILDKIT=1</c>/<c>0</c>); <see langword="null"/> leaves the client's default.</summary>
     public bool? BuildKit { get; init; }
 

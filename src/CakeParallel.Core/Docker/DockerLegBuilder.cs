@@ -19,6 +19,9 @@ internal sealed class DockerLegBuilder(
 {
     private const string SecretVariablePrefix = "CAKEPARALLEL_SECRET_";
 
+    /// <summary>The start of every staging tag of an all-or-nothing publish: <c>cakeparallel-staging-&lt;run&gt;-&lt;leg&gt;</c>.</summary>
+    public const string StagingTagPrefix = "cakeparallel-staging-";
+
     private readonly DockerBuildSettings _build = matrix.Build;
 
     // The argv elements that hold a needed leg's image id, filled when the leg starts.
@@ -30,7 +33,10 @@ internal sealed class DockerLegBuilder(
     /// <summary>The leg's argv with the needed legs' image ids filled in from their results, or <see langword="null"/> when it uses none.</summary>
     public Func<IReadOnlyList<LegResult>, IReadOnlyList<string>>? BindArguments { get; private set; }
 
-    public DockerLeg? Build(string iidPrefix)
+    /// <summary>Plans the leg, or returns <see langword="null"/> after adding its problems to the errors.</summary>
+    /// <param name="iidPrefix">The path prefix of the leg's <c>--iidfile</c>.</param>
+    /// <param name="runId">The run's id, which names the staging tags of an all-or-nothing publish.</param>
+    public DockerLeg? Build(string iidPrefix, string runId)
     {
         var before = errors.Count;
         var environment = RenderEnvironment();
@@ -106,6 +112,16 @@ internal sealed class DockerLegBuilder(
             AddOption(arguments, "--tag", tag);
         }
 
+        // The docker client pushes only by tag: an all-or-nothing publish stages each repository's image under a
+        // tag of this run and leg, and writes the final tags only after every leg succeeded.
+        var stagingTags = _build.Push && _build.Publish == DockerPublishPolicy.AllOrNothing
+            ? Tags.Select(t => DockerReference.Repository(t.Tag)).Distinct(StringComparer.Ordinal).Select(r => $"{r}:{StagingTagPrefix}{runId}-{id}").ToArray()
+            : [];
+        foreach (var tag in stagingTags)
+        {
+            arguments.AddRange(["--tag", tag]);
+        }
+
         foreach (var (key, value, template) in Labels())
         {
             arguments.Add("--label");
@@ -170,10 +186,10 @@ internal sealed class DockerLegBuilder(
             SecretValues = secretValues,
             FailureClassifier = DockerFailureClassifier.Instance,
             Retry = matrix.EffectiveRetry,
-            Inspector = new DockerLegInspector(endpoint, engines, iidFile, tagList, _build),
+            Inspector = new DockerLegInspector(endpoint, engines, iidFile, tagList, _build) { StagingTags = stagingTags },
             UpToDateCheck = new DockerUpToDateCheck(endpoint, engines, tagList, _build),
             Platform = platform,
-            FollowUpArguments = _build.Push ? tagList.Select(t => (IReadOnlyList<string>)[.. endpoint.GlobalArguments, "push", t]).ToArray() : [],
+            FollowUpArguments = _build.Push ? (stagingTags.Length > 0 ? stagingTags : tagList).Select(t => (IReadOnlyList<string>)[.. endpoint.GlobalArguments, "push", t]).ToArray() : [],
         };
         if (_boundAtStart.Count > 0)
         {

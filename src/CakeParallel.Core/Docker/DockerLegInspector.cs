@@ -14,6 +14,9 @@ internal sealed partial class DockerLegInspector(DockerEndpoint defaultEndpoint,
 {
     private DockerEndpoint? _endpoint;
 
+    /// <summary>The staging tags the leg pushes instead of its tags (an all-or-nothing publish), or empty.</summary>
+    public IReadOnlyList<string> StagingTags { get; init; } = [];
+
     private static readonly TimeSpan CommandLimit = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
@@ -67,12 +70,16 @@ internal sealed partial class DockerLegInspector(DockerEndpoint defaultEndpoint,
         return result;
     }
 
-    /// <summary>After <c>docker push</c>, the engine lists the pushed repositories' digests in the image's RepoDigests (<c>repo@sha256:…</c>).</summary>
+    /// <summary>
+    /// After <c>docker push</c>, the engine lists the pushed repositories' digests in the image's RepoDigests
+    /// (<c>repo@sha256:…</c>). Staging tags are then removed from the engine: the registry holds them, and the
+    /// engine keeps the image under its final tags.
+    /// </summary>
     private async Task<LegResult> ReadPushedDigestsAsync(LegResult result, CancellationToken cancellationToken)
     {
         var digests = new Dictionary<string, string>(StringComparer.Ordinal);
         var remarks = new List<string>(result.Remarks);
-        foreach (var tag in tags)
+        foreach (var tag in StagingTags.Count > 0 ? StagingTags : tags)
         {
             var inspect = await DockerCli.RunAsync(_endpoint!, ["image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", tag], CommandLimit, cancellationToken).ConfigureAwait(false);
             var repository = DockerReference.Repository(tag);
@@ -86,6 +93,15 @@ internal sealed partial class DockerLegInspector(DockerEndpoint defaultEndpoint,
             else
             {
                 remarks.Add($"pushed {tag}, but its digest could not be read from the engine: {(inspect.Succeeded ? "no matching RepoDigest" : inspect.Message)}");
+            }
+        }
+
+        foreach (var tag in StagingTags)
+        {
+            var untag = await DockerCli.RunAsync(_endpoint!, ["image", "rm", tag], CommandLimit, cancellationToken).ConfigureAwait(false);
+            if (!untag.Succeeded)
+            {
+                remarks.Add($"the staging tag {tag} stays on the engine: removing it failed: {untag.Message}");
             }
         }
 

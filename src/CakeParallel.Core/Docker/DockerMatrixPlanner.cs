@@ -12,14 +12,16 @@ public static class DockerMatrixPlanner
 {
     /// <summary>
     /// The legs of <paramref name="matrix"/>, in matrix order; with <see cref="DockerMatrix.Targets"/>, target by target
-    /// in their order, each leg's <see cref="LegSpec.Needs"/> naming the legs it needs.
+    /// in their order, each leg's <see cref="LegSpec.Needs"/> naming the legs it needs. With
+    /// <see cref="DockerPublishPolicy.AllOrNothing"/> they push staging tags only: the final tags are written by the
+    /// publish step of a run planned with <c>RunPlanner.PlanAsync</c>.
     /// </summary>
     /// <param name="matrix">The docker matrix.</param>
     /// <param name="baseDirectory">The folder relative paths are resolved against when the matrix has no <see cref="DockerMatrix.BaseDirectory"/>.</param>
     /// <exception cref="InvalidRunException">The matrix or its build settings are invalid; every problem is listed.</exception>
     public static IReadOnlyList<LegSpec> Plan(DockerMatrix matrix, string baseDirectory)
     {
-        var plan = PlanLegs(matrix, baseDirectory);
+        var plan = PlanLegs(matrix, baseDirectory, Guid.CreateVersion7().ToString());
         if (plan.Errors.Count > 0)
         {
             throw new InvalidRunException(plan.Errors);
@@ -28,11 +30,11 @@ public static class DockerMatrixPlanner
         return plan.Legs.Select(l => l.Spec).ToArray();
     }
 
-    internal static DockerPlan PlanLegs(DockerMatrix matrix, string baseDirectory)
+    internal static DockerPlan PlanLegs(DockerMatrix matrix, string baseDirectory, string runId)
     {
         if (matrix.Targets.Count > 0)
         {
-            return DockerTargetPlanner.Plan(matrix, baseDirectory);
+            return DockerTargetPlanner.Plan(matrix, baseDirectory, runId);
         }
 
         var errors = new List<ValidationError>();
@@ -53,7 +55,7 @@ public static class DockerMatrixPlanner
         {
             var id = parameters[i].Count > 0 ? LegId.FromParameters(parameters[i]) : LegId.FromName(names[i]);
             var placeholders = new LegPlaceholders(parameters[i], []);
-            if (BuildLeg(matrix, prepared.Templates, names[i], id, parameters[i], placeholders, [], root, iidPrefix, tagOwners, errors).Leg is { } leg)
+            if (BuildLeg(matrix, prepared.Templates, names[i], id, parameters[i], placeholders, [], root, iidPrefix, runId, tagOwners, errors).Leg is { } leg)
             {
                 legs.Add(leg);
             }
@@ -126,11 +128,12 @@ public static class DockerMatrixPlanner
         IReadOnlyList<string> needs,
         string root,
         string iidPrefix,
+        string runId,
         Dictionary<string, string> tagOwners,
         List<ValidationError> errors)
     {
         var builder = new DockerLegBuilder(name, id, parameters, placeholders, matrix, templates, root, errors);
-        var built = builder.Build(iidPrefix);
+        var built = builder.Build(iidPrefix, runId);
         foreach (var (field, tag) in builder.Tags)
         {
             if (!tagOwners.TryAdd(tag, name))

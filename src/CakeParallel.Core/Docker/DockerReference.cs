@@ -32,6 +32,26 @@ internal static partial class DockerReference
     /// <summary>The repository of a valid tag: <c>127.0.0.1:5000/app:1</c> → <c>127.0.0.1:5000/app</c>.</summary>
     public static string Repository(string reference) => TagPattern().Match(reference) is { Success: true } match ? match.Groups["name"].Value : reference;
 
+    /// <summary>
+    /// The registry of a repository and the repository's path in it, as docker resolves them: a first component
+    /// with a '.' or ':', an upper-case letter, or <c>localhost</c> is a registry; else it is Docker Hub
+    /// (<c>docker.io</c>), whose one-component names live under <c>library/</c>.
+    /// </summary>
+    public static (string Registry, string Path) Locate(string repository)
+    {
+        var slash = repository.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0)
+        {
+            var first = repository[..slash];
+            if (first.Contains('.') || first.Contains(':') || first.Any(char.IsUpper) || first == "localhost")
+            {
+                return (first, repository[(slash + 1)..]);
+            }
+        }
+
+        return ("docker.io", slash > 0 ? repository : "library/" + repository);
+    }
+
     [GeneratedRegex(@"^(?<name>(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::[\w][\w.-]{0,127})?$", RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();
 }

@@ -10,7 +10,7 @@ namespace CakeParallel.Docker;
 /// </summary>
 internal static class DockerTargetPlanner
 {
-    public static DockerPlan Plan(DockerMatrix matrix, string baseDirectory)
+    public static DockerPlan Plan(DockerMatrix matrix, string baseDirectory, string runId)
     {
         var errors = new List<ValidationError>();
         var m = matrix.Matrix;
@@ -60,7 +60,8 @@ internal static class DockerTargetPlanner
         foreach (var target in order)
         {
             var (expanded, names) = prepared[target.Name];
-            var sub = matrix with { Matrix = target.Matrix, Build = target.Build with { Endpoints = matrix.Build.Endpoints }, Targets = [] };
+            // The engines and the publish policy are the whole matrix's.
+            var sub = matrix with { Matrix = target.Matrix, Build = target.Build with { Endpoints = matrix.Build.Endpoints, Publish = matrix.Build.Publish }, Targets = [] };
             var legs = new List<PlannedLeg>(names.Length);
             for (var i = 0; i < names.Length; i++)
             {
@@ -68,7 +69,7 @@ internal static class DockerTargetPlanner
                 var parameters = expanded.Parameters[i];
                 var (needs, needed) = Match(target, names[i], parameters, matrix.Targets, planned, local);
                 var id = TargetLegId(target.Name, parameters);
-                var (leg, tags) = DockerMatrixPlanner.BuildLeg(sub, expanded.Templates, names[i], id, parameters, new LegPlaceholders(parameters, needed), needs, root, iidPrefix, tagOwners, local);
+                var (leg, tags) = DockerMatrixPlanner.BuildLeg(sub, expanded.Templates, names[i], id, parameters, new LegPlaceholders(parameters, needed), needs, root, iidPrefix, runId, tagOwners, local);
                 legs.Add(new PlannedLeg(id, names[i], parameters, tags, leg));
                 errors.AddRange(InTarget(target.Name, local));
             }

@@ -19,7 +19,7 @@ internal sealed class MatrixFileReader
     private static readonly string[] BuildSettingKeys =
     [
         "context", "dockerfile", "target", "platform", "buildArgs", "passAxesAsBuildArgs", "tags", "labels", "cacheFrom", "cacheTo", "noCache", "pull",
-        "network", "secrets", "extraArguments", "docker", "dockerHost", "dockerContext", "buildKit", "environment", "legName", "removeLateTags", "lateTagWatch", "endpoints", "push",
+        "network", "secrets", "extraArguments", "docker", "dockerHost", "dockerContext", "buildKit", "environment", "legName", "removeLateTags", "lateTagWatch", "endpoints", "push", "publish",
     ];
 
     private static readonly string[] RunSettingKeys = ["maxParallel", "timeout", "retries", "failFast", "maxLegs", "shard", "sharedSlots", "memory", "rebuild"];
@@ -204,6 +204,7 @@ internal sealed class MatrixFileReader
                 case "buildKit": build = build with { BuildKit = Bool(value, p) }; break;
                 case "endpoints": build = build with { Endpoints = Endpoints(value, p) }; break;
                 case "push": build = build with { Push = Bool(value, p) ?? false }; break;
+                case "publish": build = build with { Publish = PublishPolicy(value, p) }; break;
                 case "environment": build = build with { EnvironmentVariables = StringMap(value, p).ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal) }; break;
                 case "legName": build = build with { LegName = String(value, p) }; break;
                 case "removeLateTags": build = build with { RemoveLateTags = Bool(value, p) ?? false }; break;
@@ -229,11 +230,11 @@ internal sealed class MatrixFileReader
     /// <summary>Why <paramref name="key"/> does not belong in a build of <paramref name="scope"/>, or <see langword="null"/> when it does (or is unknown anyway).</summary>
     private static string? OutOfScope(string key, BuildScope scope)
     {
-        var wholeFile = key == "endpoints" || RunSettingKeys.Contains(key);
+        var wholeFile = key is "endpoints" or "publish" || RunSettingKeys.Contains(key);
         return scope switch
         {
             BuildScope.Target when wholeFile => $"'{key}' applies to the whole file, not to one target; set it in the top-level 'build'.",
-            BuildScope.FileOfTargets when !wholeFile && BuildSettingKeys.Contains(key) => $"'{key}' is a build setting: with 'targets' it belongs in each target's 'build' (the top-level 'build' holds the run settings and 'endpoints').",
+            BuildScope.FileOfTargets when !wholeFile && BuildSettingKeys.Contains(key) => $"'{key}' is a build setting: with 'targets' it belongs in each target's 'build' (the top-level 'build' holds the run settings, 'endpoints' and 'publish').",
             _ => null,
         };
     }
@@ -531,6 +532,17 @@ internal sealed class MatrixFileReader
         }
 
         return shard;
+    }
+
+    private DockerPublishPolicy PublishPolicy(JsonElement element, string path)
+    {
+        var text = String(element, path);
+        if (!DockerPublishPolicyText.TryParse(text, out var policy) && text is not null)
+        {
+            _errors.Add(new ValidationError(ErrorCodes.MatrixFileValueInvalid, null, path, $"must be \"per-leg\" or \"all-or-nothing\", but is \"{text}\"."));
+        }
+
+        return policy;
     }
 
     private SharedSlots? Slots(JsonElement element, string path)

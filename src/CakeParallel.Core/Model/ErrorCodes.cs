@@ -113,6 +113,21 @@ public static class ErrorCodes
     /// <summary>The matrix would expand to more legs than its cap (MaxLegs, default 10,000), counted before expansion.</summary>
     public const string MatrixTooLarge = "CPAR0211";
 
+    /// <summary>An all-or-nothing publish is asked for without push (<c>build.publish</c> needs <c>build.push</c>).</summary>
+    public const string DockerPublishNeedsPush = "CPAR0219";
+
+    /// <summary>An all-or-nothing publish is asked for in a sharded run: one shard cannot know the other shards' outcome.</summary>
+    public const string DockerPublishSharded = "CPAR0220";
+
+    /// <summary>An all-or-nothing publish was held back because a leg did not succeed; no final tag was written (the legs' own failures fail the run).</summary>
+    public const string DockerPublishHeldBack = "CPAR0221";
+
+    /// <summary>The registry refused or failed a step of an all-or-nothing publish (reading a staged manifest, writing a final tag); fails the run.</summary>
+    public const string DockerPublishFailed = "CPAR0222";
+
+    /// <summary>A staging tag of an all-or-nothing publish stays in the registry, which cannot delete a tag alone (a warning).</summary>
+    public const string DockerStagingTagKept = "CPAR0223";
+
     /// <summary>The matrix file does not exist or cannot be read.</summary>
     public const string MatrixFileUnreadable = "CPAR0301";
 

@@ -38,10 +38,16 @@ public sealed record RunResult
     public MatrixLayout? Matrix { get; init; }
 
     /// <summary>
-    /// True only when every leg succeeded (or was reused from an earlier successful run) and no service of the run
-    /// failed while legs ran (<see cref="ServiceEvent.FailsRun"/>).
+    /// What the all-or-nothing publish of a docker matrix did after the legs ended, or <see langword="null"/> when
+    /// the run had none (each leg pushed its own tags, or nothing was pushed).
     /// </summary>
-    public bool Succeeded => Legs.All(l => l.Status.SatisfiesDependents()) && !ServiceEvents.Any(e => e.FailsRun);
+    public PublishResult? Publish { get; init; }
+
+    /// <summary>
+    /// True only when every leg succeeded (or was reused from an earlier successful run, or was up to date), no service of the run
+    /// failed while legs ran (<see cref="ServiceEvent.FailsRun"/>) and the publish, if any, did not fail.
+    /// </summary>
+    public bool Succeeded => Legs.All(l => l.Status.SatisfiesDependents()) && !ServiceEvents.Any(e => e.FailsRun) && Publish?.FailsRun != true;
 
     /// <summary>The legs that did not succeed, in input order.</summary>
     public IEnumerable<LegResult> Unsuccessful => Legs.Where(l => !l.Status.SatisfiesDependents());

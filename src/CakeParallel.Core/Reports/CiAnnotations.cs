@@ -4,7 +4,8 @@ namespace CakeParallel.Reports;
 
 /// <summary>
 /// Turns a run's result into the annotation lines of a CI system: an error per failed, timed-out or cancelled leg
-/// (a warning per leg that never started) and a collapsible group replaying each failing leg's last output.
+/// (a warning per leg that never started), the same for an all-or-nothing publish that failed (held back: a
+/// warning), and a collapsible group replaying each failing leg's last output.
 /// The engine never writes to the console: hosts (the Cake addin, the MSBuild task) print these lines, each on
 /// its own line of standard output. Every value is escaped by that system's rules, and replayed output cannot
 /// issue commands of its own.
@@ -69,8 +70,16 @@ public static class CiAnnotations
             CiSystem.TeamCity => new TeamCityServiceMessages(),
             _ => null,
         };
-        return dialect is null ? [] : result.Legs.Select(Of).OfType<CiAnnotation>().SelectMany(dialect.Lines).ToArray();
+        return dialect is null ? [] : result.Legs.Select(Of).Append(Of(result.Publish, result)).OfType<CiAnnotation>().SelectMany(dialect.Lines).ToArray();
     }
+
+    /// <summary>The annotation of an all-or-nothing publish: an error when it failed, a warning when it was held back, else none.</summary>
+    private static CiAnnotation? Of(PublishResult? publish, RunResult run) => publish switch
+    {
+        { Outcome: PublishOutcome.Failed } => new CiAnnotation(true, ErrorCodes.DockerPublishFailed, "publish", "CakeParallel: the all-or-nothing publish failed", publish.Error ?? "", "", []),
+        { Outcome: PublishOutcome.HeldBack } => new CiAnnotation(false, ErrorCodes.DockerPublishHeldBack, "publish", "CakeParallel: no tag was published", RunSummary.PublishLine(run)!, "", []),
+        _ => null,
+    };
 
     /// <summary>The annotation of a leg: a warning when it never started, an error when it failed, timed out or was cancelled, else none.</summary>
     private static CiAnnotation? Of(LegResult leg)
@@ -97,7 +106,7 @@ public static class CiAnnotations
 /// <summary>One leg's annotation, before a CI system's syntax and escaping.</summary>
 /// <param name="IsError">An error (the leg failed, timed out or was cancelled) or a warning (it never started).</param>
 /// <param name="Code">The leg's error code, e.g. <c>CPAR0101</c>.</param>
-/// <param name="LegId">The leg's stable id, for systems that track a problem across builds.</param>
+/// <param name="LegId">The leg's stable id (<c>publish</c> for the run's publish step), for systems that track a problem across builds.</param>
 /// <param name="Title">One line, e.g. <c>CakeParallel: leg 'linux-arm64' timed out</c>.</param>
 /// <param name="Message">The reason, and where the full log is (may span lines).</param>
 /// <param name="OutputTitle">The title of the group replaying the leg's last output.</param>

@@ -44,6 +44,10 @@ internal sealed record JsonReportDocument
     /// <summary>Added in 0.2.0: the whole matrix with each leg's planned shard; absent in earlier reports, which read as null.</summary>
     public JsonMatrix? Matrix { get; init; }
 
+    /// <summary>Added in 0.2.0: what the all-or-nothing publish of a docker matrix did; absent when the run had none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JsonPublish? Publish { get; init; }
+
     public static JsonReportDocument From(RunResult run, int schemaVersion, string toolVersion) => new()
     {
         SchemaVersion = schemaVersion,
@@ -62,6 +66,7 @@ internal sealed record JsonReportDocument
         ServiceEvents = [.. run.ServiceEvents.Select(JsonServiceEvent.From)],
         Shard = run.Shard?.ToString(),
         Matrix = run.Matrix is { } matrix ? JsonMatrix.From(matrix) : null,
+        Publish = run.Publish is { } publish ? JsonPublish.From(publish) : null,
     };
 
     public RunResult ToModel() => new()
@@ -76,8 +81,58 @@ internal sealed record JsonReportDocument
         ServiceEvents = [.. ServiceEvents.Select(e => e.ToModel())],
         Shard = JsonShard.Read(Shard),
         Matrix = Matrix?.ToModel(),
+        Publish = Publish?.ToModel(),
     };
 }
+
+/// <summary>The all-or-nothing publish of a docker matrix (added in 0.2.0).</summary>
+internal sealed record JsonPublish
+{
+    public string Policy { get; init; } = "all-or-nothing";
+
+    public PublishOutcome Outcome { get; init; }
+
+    public List<JsonPublishHoldBack> HeldBackBy { get; init; } = [];
+
+    public List<JsonPublishTag> Tags { get; init; } = [];
+
+    public List<JsonStagingTag> StagingTags { get; init; } = [];
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Code { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Error { get; init; }
+
+    public static JsonPublish From(PublishResult publish) => new()
+    {
+        Outcome = publish.Outcome,
+        HeldBackBy = [.. publish.HeldBackBy.Select(h => new JsonPublishHoldBack(h.Leg, h.Status))],
+        Tags = [.. publish.Tags.Select(t => new JsonPublishTag(t.Tag, t.Leg, t.Digest, t.Written))],
+        StagingTags = [.. publish.StagingTags.Select(s => new JsonStagingTag(s.Tag, s.Digest, s.Removed, s.Note))],
+        Code = publish.Code,
+        Error = publish.Error,
+    };
+
+    public PublishResult ToModel() => new()
+    {
+        Outcome = Outcome,
+        HeldBackBy = [.. HeldBackBy.Select(h => new PublishHoldBack(h.Leg, h.Status))],
+        Tags = [.. Tags.Select(t => new PublishTag(t.Tag, t.Leg, t.Digest) { Written = t.Written })],
+        StagingTags = [.. StagingTags.Select(s => new StagingTag(s.Tag, s.Digest) { Removed = s.Removed, Note = s.Note })],
+        Code = Code,
+        Error = Error,
+    };
+}
+
+/// <summary>A leg that held the publish back.</summary>
+internal sealed record JsonPublishHoldBack(string Leg, LegStatus Status);
+
+/// <summary>A final tag, the digest its leg staged, and whether it was written.</summary>
+internal sealed record JsonPublishTag(string Tag, string Leg, string? Digest, bool Written);
+
+/// <summary>A staging tag, and whether it was removed from the registry.</summary>
+internal sealed record JsonStagingTag(string Tag, string Digest, bool Removed, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Note);
 
 /// <summary>Shards as the report writes them: <c>i/n</c>; text that is not a shard reads as none.</summary>
 internal static class JsonShard
@@ -456,6 +511,6 @@ internal sealed class CamelCaseEnumConverter<TEnum>() : JsonStringEnumConverter<
     WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     RespectNullableAnnotations = true,
-    Converters = [typeof(CamelCaseEnumConverter<LegStatus>), typeof(CamelCaseEnumConverter<AttemptOutcome>), typeof(CamelCaseEnumConverter<ServiceEventKind>)])]
+    Converters = [typeof(CamelCaseEnumConverter<LegStatus>), typeof(CamelCaseEnumConverter<AttemptOutcome>), typeof(CamelCaseEnumConverter<ServiceEventKind>), typeof(CamelCaseEnumConverter<PublishOutcome>)])]
 [JsonSerializable(typeof(JsonReportDocument))]
 internal sealed partial class JsonReportContext : JsonSerializerContext;

@@ -53,6 +53,11 @@ public static class MarkdownSummary
         }
 
         md.Append("\n\n");
+        if (RunSummary.PublishLine(result) is { } publish)
+        {
+            md.Append("Publish: ").Append(Escape(publish)).Append("\n\n");
+        }
+
         // Legs of a sharded matrix also say which shard (and, once merged, which machine) ran them.
         var sharded = result.Legs.Any(l => l.Shard is not null);
         // A run on a pool of docker engines says which engine built each leg.

@@ -105,6 +105,31 @@ public static class RunSummary
         return cells.Select(r => string.Join("  ", r.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd()).ToArray();
     }
 
+    /// <summary>
+    /// The outcome of the run's all-or-nothing publish in one line, e.g. <c>published 6 tags</c>, <c>publish held
+    /// back by: app-alpine-20 (failed), app-debian-22 (timed out)</c> or <c>publish failed: …</c>, with the staging
+    /// tags the registry kept; <see langword="null"/> when the run had no such publish.
+    /// </summary>
+    /// <param name="run">The run's result.</param>
+    public static string? PublishLine(RunResult run)
+    {
+        if (run.Publish is not { } publish)
+        {
+            return null;
+        }
+
+        var kept = publish.Outcome == PublishOutcome.Published && publish.StagingTags.Count(s => !s.Removed) is > 0 and var count
+            ? $" ({count} staging tag{(count == 1 ? "" : "s")} kept: the registry cannot delete a tag alone)"
+            : "";
+        var written = publish.Tags.Count(t => t.Written);
+        return publish.Outcome switch
+        {
+            PublishOutcome.Published => $"published {written} tag{(written == 1 ? "" : "s")}{kept}",
+            PublishOutcome.HeldBack => "publish held back by: " + string.Join(", ", publish.HeldBackBy.Select(h => $"{h.Leg} ({LegStatusText.Of(h.Status)})")),
+            _ => $"publish failed [{publish.Code}]: {publish.Error}",
+        };
+    }
+
     /// <summary>An image id as <c>docker images</c> shows it: the first 12 hex digits, without <c>sha256:</c>.</summary>
     /// <param name="imageId">The full image id, e.g. <c>sha256:3682d4f4…</c>.</param>
     public static string ShortImageId(string imageId)

@@ -93,8 +93,11 @@ public static class ParallelRunner
             }
         }
 
+        // Once every leg has its final status: an all-or-nothing publish writes the final tags, or holds them back.
+        var publish = plan.Publish is { } step ? await step.RunAsync(results!, stop.Token).ConfigureAwait(false) : null;
         var run = new RunResult
         {
+            Publish = publish,
             Legs = results!,
             RunId = plan.RunId,
             StartedAt = startedAt,

@@ -1,3 +1,4 @@
+using CakeParallel.Docker;
 using CakeParallel.Model;
 using CakeParallel.Scheduling;
 
@@ -10,8 +11,9 @@ namespace CakeParallel.Runs;
 /// </summary>
 public sealed class RunPlan
 {
-    internal RunPlan(IReadOnlyList<LegPlan> legs, IReadOnlyList<LegPlan> startOrder, RunOptions options, string logDirectory, string runId, MatrixLayout matrix, IReadOnlyList<SlotEndpoint>? endpoints = null, IReadOnlyList<ValidationError>? warnings = null)
+    internal RunPlan(IReadOnlyList<LegPlan> legs, IReadOnlyList<LegPlan> startOrder, RunOptions options, string logDirectory, string runId, MatrixLayout matrix, IReadOnlyList<SlotEndpoint>? endpoints = null, IReadOnlyList<ValidationError>? warnings = null, AllOrNothingPublish? publish = null)
     {
+        Publish = publish;
         RunId = runId;
         LegPlans = legs;
         StartOrder = startOrder;
@@ -52,9 +54,12 @@ public sealed class RunPlan
 
     internal IReadOnlyList<LegPlan> StartOrder { get; }
 
+    /// <summary>The publish step that runs after every leg ended (a docker matrix with an all-or-nothing publish), or <see langword="null"/>.</summary>
+    internal AllOrNothingPublish? Publish { get; }
+
     /// <summary>The same plan, reporting its events to <paramref name="listener"/>: a host can size its display from <see cref="Options"/> before it listens.</summary>
     /// <param name="listener">The run's listener, or <see langword="null"/>.</param>
-    public RunPlan WithListener(IRunListener? listener) => new(LegPlans, StartOrder, Options with { Listener = listener }, LogDirectory, RunId, Matrix, Endpoints, Warnings);
+    public RunPlan WithListener(IRunListener? listener) => new(LegPlans, StartOrder, Options with { Listener = listener }, LogDirectory, RunId, Matrix, Endpoints, Warnings, Publish);
 }
 
 /// <summary>What planning a run gave: a <see cref="RunPlan"/>, or every problem that keeps the run from starting.</summary>

@@ -49,8 +49,13 @@ public static class RunPlanner
         // Docker legs retry transient failures by default, whatever the engine's default policy is.
         var defaults = options with { Retry = matrix.Retry ?? DockerRetryPolicy.Default };
         var resolved = Resolve(defaults, caller, environment, matrix.RunOverrides, errors);
-        var docker = DockerMatrixPlanner.PlanLegs(matrix with { Retry = resolved.Retry, Retries = null }, matrix.BaseDirectory ?? Directory.GetCurrentDirectory());
+
+        // Chosen now: the staging tags of an all-or-nothing publish carry the run's id.
+        var runId = Guid.CreateVersion7().ToString();
+        var docker = DockerMatrixPlanner.PlanLegs(matrix with { Retry = resolved.Retry, Retries = null }, matrix.BaseDirectory ?? Directory.GetCurrentDirectory(), runId);
         errors.AddRange(docker.Errors);
+        errors.AddRange(ValidatePublish(matrix, resolved));
+        var publish = matrix.Build.Publish == DockerPublishPolicy.AllOrNothing && docker.Legs.Count > 0 ? AllOrNothingPublish.For(matrix, docker.Legs) : null;
         errors.AddRange(RunValidator.ValidateOptions(resolved));
 
         // The docker planner has named the legs (uniquely, or said why not) and refuses an empty matrix.
@@ -62,12 +67,12 @@ public static class RunPlanner
         {
             errors.AddRange(await DockerDaemonCheck.CheckAsync(reachableClients, cancellationToken).ConfigureAwait(false));
             cancellationToken.ThrowIfCancellationRequested();
-            return Finish(specs, resolved, errors);
+            return Finish(specs, resolved, errors, runId: runId, publish: publish);
         }
 
         if (errors.Count > 0 || reachableClients.Length == 0)
         {
-            return Finish(specs, resolved, errors);
+            return Finish(specs, resolved, errors, runId: runId);
         }
 
         var check = await DockerDaemonCheck.CheckEnginesAsync(engines, reachableClients, cancellationToken).ConfigureAwait(false);
@@ -79,7 +84,29 @@ public static class RunPlanner
         // Without an explicit overall limit (caller, environment or matrix file) the pool's limits add up; an explicit one caps the total.
         var explicitLimit = (caller ?? RunOverrides.None).MaxParallel ?? (environment is null ? null : RunPrecedence.FromEnvironment(environment, []).MaxParallel) ?? matrix.MaxParallel;
         var total = explicitLimit ?? check.Endpoints.Sum(e => e.Limit);
-        return Finish(specs, resolved with { MaxParallel = total }, errors, check.Endpoints, check.Warnings);
+        return Finish(specs, resolved with { MaxParallel = total }, errors, check.Endpoints, check.Warnings, runId, publish);
+    }
+
+    /// <summary>
+    /// An all-or-nothing publish needs push (with targets: at least one target pushes), and the whole matrix in one
+    /// run: a shard cannot know how the other shards' legs end.
+    /// </summary>
+    private static IEnumerable<ValidationError> ValidatePublish(DockerMatrix matrix, RunOptions resolved)
+    {
+        if (matrix.Build.Publish != DockerPublishPolicy.AllOrNothing)
+        {
+            yield break;
+        }
+
+        if (matrix.Targets.Count > 0 ? !matrix.Targets.Any(t => t.Build.Push) : !matrix.Build.Push)
+        {
+            yield return new ValidationError(ErrorCodes.DockerPublishNeedsPush, null, "build.publish", "publish \"all-or-nothing\" needs push: the legs push their images under staging tags, and the final tags are written once every leg succeeded; turn push on, or use \"per-leg\".");
+        }
+
+        if (resolved.Shard is { } shard)
+        {
+            yield return new ValidationError(ErrorCodes.DockerPublishSharded, null, "build.publish", $"publish \"all-or-nothing\" cannot run in shard {shard}: one shard cannot know whether the other shards' legs succeed; run the matrix unsharded, or use \"per-leg\".");
+        }
     }
 
     private static RunOptions Resolve(RunOptions defaults, RunOverrides? caller, IReadOnlyDictionary<string, string?>? environment, RunOverrides matrixFile, List<ValidationError> errors)
@@ -88,7 +115,7 @@ public static class RunPlanner
         return RunPrecedence.Resolve(defaults, caller ?? RunOverrides.None, fromEnvironment, matrixFile);
     }
 
-    private static PlanningResult Finish(IReadOnlyList<LegSpec> legs, RunOptions options, List<ValidationError> errors, IReadOnlyList<SlotEndpoint>? endpoints = null, IReadOnlyList<ValidationError>? warnings = null)
+    private static PlanningResult Finish(IReadOnlyList<LegSpec> legs, RunOptions options, List<ValidationError> errors, IReadOnlyList<SlotEndpoint>? endpoints = null, IReadOnlyList<ValidationError>? warnings = null, string? runId = null, AllOrNothingPublish? publish = null)
     {
         var history = DurationHistory.Read(options.HistoryFrom, nameof(RunOptions.HistoryFrom), errors);
         var needs = NeedsGraph.Resolve(legs, errors);
@@ -98,7 +125,7 @@ public static class RunPlanner
             return new PlanningResult(null, errors) { Warnings = warnings ?? [] };
         }
 
-        var runId = Guid.CreateVersion7().ToString();
+        runId ??= Guid.CreateVersion7().ToString();
         var logDirectory = RunLogFolder.Choose(options.LogDirectory, runId);
         try
         {
@@ -148,7 +175,7 @@ public static class RunPlanner
         }
 
         var startOrder = ShardAssignment.StartOrder(plans, p => p.ExpectedDuration);
-        return new PlanningResult(new RunPlan(plans, startOrder, options with { LogDirectory = logDirectory }, logDirectory, runId, layout, endpoints, warnings), []) { Warnings = warnings ?? [] };
+        return new PlanningResult(new RunPlan(plans, startOrder, options with { LogDirectory = logDirectory }, logDirectory, runId, layout, endpoints, warnings, publish), []) { Warnings = warnings ?? [] };
     }
 
     /// <summary>

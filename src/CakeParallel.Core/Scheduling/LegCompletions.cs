@@ -42,12 +42,13 @@ internal sealed class LegCompletions
     }
 
     /// <summary>
-    /// A need that built its image on one engine without pushing it left the image only there, so the leg must run
-    /// on that engine; a pushed image can be pulled anywhere.
+    /// A need that built its image on one engine without pushing it under its own tags left the image only there, so
+    /// the leg must run on that engine; a pushed image can be pulled anywhere. An all-or-nothing publish pushes
+    /// staging tags only: the tags the leg is given are in the registry only after the run.
     /// </summary>
     private static NeedsOutcome Place(LegResult[] results)
     {
-        var engines = results.Where(r => r.Endpoint is not null && r.PushedDigests.Count == 0)
+        var engines = results.Where(r => r.Endpoint is not null && !r.Tags.Any(r.PushedDigests.ContainsKey))
             .GroupBy(r => r.Endpoint!, StringComparer.Ordinal)
             .ToArray();
         if (engines.Length > 1)

@@ -283,7 +283,7 @@ public sealed class DockerMatrixFileTests : IDisposable
         error.Field.ShouldBe("$.build.shard");
     }
 
-    private const string BuildKeys = "a docker build setting (context, dockerfile, target, platform, buildArgs, passAxesAsBuildArgs, tags, labels, cacheFrom, cacheTo, noCache, pull, network, secrets, extraArguments, docker, dockerHost, dockerContext, buildKit, environment, legName, removeLateTags, lateTagWatch, endpoints, push) or a run setting (maxParallel, timeout, retries, failFast, maxLegs, shard, sharedSlots, memory, rebuild)";
+    private const string BuildKeys = "a docker build setting (context, dockerfile, target, platform, buildArgs, passAxesAsBuildArgs, tags, labels, cacheFrom, cacheTo, noCache, pull, network, secrets, extraArguments, docker, dockerHost, dockerContext, buildKit, environment, legName, removeLateTags, lateTagWatch, endpoints, push, publish) or a run setting (maxParallel, timeout, retries, failFast, maxLegs, shard, sharedSlots, memory, rebuild)";
 
     private sealed class AxisComparer : IEqualityComparer<MatrixAxis>
     {

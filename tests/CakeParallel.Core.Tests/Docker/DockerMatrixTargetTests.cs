@@ -203,7 +203,7 @@ public sealed class DockerMatrixTargetTests : IDisposable
             "CPAR0306 $.targets.base.matrix",
             "CPAR0304 $.targets.app",
         ]);
-        errors[0].Message.ShouldBe("'tags' is a build setting: with 'targets' it belongs in each target's 'build' (the top-level 'build' holds the run settings and 'endpoints').");
+        errors[0].Message.ShouldBe("'tags' is a build setting: with 'targets' it belongs in each target's 'build' (the top-level 'build' holds the run settings, 'endpoints' and 'publish').");
         errors[1].Message.ShouldStartWith("unknown key; did you mean 'needs'?");
         errors[2].Message.ShouldBe("'maxParallel' applies to the whole file, not to one target; set it in the top-level 'build'.");
 

@@ -47,6 +47,26 @@ public sealed class CiAnnotationsTests : IDisposable
     }
 
     [Fact]
+    public void A_failed_publish_is_an_error_and_a_held_back_one_a_warning()
+    {
+        RunResult Run(LegStatus status, PublishResult publish) => new()
+        {
+            Legs = [new LegResult { Name = "app", Id = "a1", Status = status, FailureReason = "broke" }],
+            StartedAt = DateTimeOffset.UtcNow,
+            Duration = TimeSpan.FromSeconds(1),
+            Publish = publish,
+        };
+
+        var failed = Run(LegStatus.Succeeded, new PublishResult { Outcome = PublishOutcome.Failed, Code = ErrorCodes.DockerPublishFailed, Error = "writing tag r.example/app:1: HTTP 500; no tag was written." });
+        var heldBack = Run(LegStatus.Failed, new PublishResult { Outcome = PublishOutcome.HeldBack, Code = ErrorCodes.DockerPublishHeldBack, HeldBackBy = [new PublishHoldBack("app", LegStatus.Failed)] });
+        var published = Run(LegStatus.Succeeded, new PublishResult { Outcome = PublishOutcome.Published });
+
+        CiAnnotations.Lines(failed, CiAnnotationMode.GitHubActions).ShouldBe(["::error title=CakeParallel%3A the all-or-nothing publish failed::writing tag r.example/app:1: HTTP 500; no tag was written."]);
+        CiAnnotations.Lines(heldBack, CiAnnotationMode.GitHubActions)[^1].ShouldBe("::warning title=CakeParallel%3A no tag was published::publish held back by: app (failed)");
+        CiAnnotations.Lines(published, CiAnnotationMode.GitHubActions).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task GitHub_commands_escape_values_and_stop_commands_while_replaying_output()
     {
         var (result, leg) = await HostileRun();

@@ -1,3 +1,4 @@
+using CakeParallel.Reports;
 using CakeParallel.Model;
 using CakeParallel.Runs;
 
@@ -8,6 +9,21 @@ public sealed class MarkdownSummaryTests : IDisposable
     private readonly Scratch _scratch = new();
 
     public void Dispose() => _scratch.Dispose();
+
+    [Fact]
+    public void A_publish_gets_its_line_under_the_headline()
+    {
+        var run = new RunResult
+        {
+            Legs = [new LegResult { Name = "app", Id = "a1", Status = LegStatus.Failed }],
+            StartedAt = DateTimeOffset.UtcNow,
+            Duration = TimeSpan.FromSeconds(1),
+            Publish = new PublishResult { Outcome = PublishOutcome.HeldBack, HeldBackBy = [new PublishHoldBack("app", LegStatus.Failed)] },
+        };
+
+        MarkdownSummary.Render(run).ShouldContain("\n\nPublish: publish held back by: app (failed)\n\n");
+        MarkdownSummary.Render(run with { Publish = null }).ShouldNotContain("Publish:");
+    }
 
     [Fact]
     public async Task The_summary_has_a_row_per_leg_and_the_failures_output()

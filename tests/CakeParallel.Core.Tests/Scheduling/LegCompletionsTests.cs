@@ -11,13 +11,16 @@ public sealed class LegCompletionsTests
     private static LegPlan Plan(int index, string name, params int[] needs) =>
         new(index, LegSpec.Shell(name, "true"), "/bin/sh", $"/tmp/{name}.log") { Needs = needs };
 
-    private static LegResult Result(string name, LegStatus status, string? endpoint = null, bool pushed = false) => new()
+    private static LegResult Result(string name, LegStatus status, string? endpoint = null, bool pushed = false, bool staged = false) => new()
     {
         Name = name,
         Id = LegId.FromName(name),
         Status = status,
         Endpoint = endpoint,
-        PushedDigests = pushed ? new Dictionary<string, string> { ["registry/x:1"] = "sha256:0" } : new Dictionary<string, string>(),
+        Tags = ["registry/x:1"],
+        PushedDigests = pushed ? new Dictionary<string, string> { ["registry/x:1"] = "sha256:0" }
+            : staged ? new Dictionary<string, string> { ["registry/x:cakeparallel-staging-run-leg"] = "sha256:0" }
+            : new Dictionary<string, string>(),
     };
 
     [Fact]
@@ -50,13 +53,17 @@ public sealed class LegCompletionsTests
     [Fact]
     public async Task An_unpushed_image_pins_the_leg_to_the_engine_that_built_it_and_a_pushed_one_does_not()
     {
-        var completions = new LegCompletions(5);
+        var completions = new LegCompletions(6);
         completions.Complete(0, Result("base", LegStatus.Succeeded, endpoint: "a"));
         completions.Complete(1, Result("pushed", LegStatus.Succeeded, endpoint: "b", pushed: true));
         completions.Complete(2, Result("other", LegStatus.Succeeded, endpoint: "c"));
 
         (await completions.WaitAsync(Plan(3, "app", 0, 1), CancellationToken.None)).Endpoint.ShouldBe("a");
         (await completions.WaitAsync(Plan(3, "app", 1), CancellationToken.None)).Endpoint.ShouldBeNull();
+
+        // An all-or-nothing publish pushed only a staging tag: the leg's own tag is not in the registry yet.
+        completions.Complete(3, Result("staged", LegStatus.Succeeded, endpoint: "b", staged: true));
+        (await completions.WaitAsync(Plan(4, "app", 3), CancellationToken.None)).Endpoint.ShouldBe("b");
         var split = await completions.WaitAsync(Plan(4, "both", 0, 2), CancellationToken.None);
         split.Unmet.ShouldBe("the legs it needs left their images, unpushed, on different engines (base on engine 'a', other on engine 'c'), so no engine has them all");
     }
