@@ -288,6 +288,41 @@ public sealed class UpToDateTests : IDisposable
         }
     }
 
+    [DockerFact]
+    public async Task AnAllOrNothingPublishOfUpToDateLegsWritesTheTagsTheyAlreadyHave()
+    {
+        using var registry = LocalRegistry.Start();
+        var name = "cpar-uptodate-" + Guid.NewGuid().ToString("N")[..8];
+        var context = Context("app", "FROM local/busybox:1\nARG app\nRUN echo $app > /app\n");
+        var matrix = Matrix(context, null, "one", "two");
+        matrix = matrix with { Build = matrix.Build with { Tags = [$"{registry.Address}/{name}:{{app}}"], Push = true, Publish = DockerPublishPolicy.AllOrNothing } };
+        try
+        {
+            var first = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options());
+            first.Publish.ShouldNotBeNull().Outcome.ShouldBe(PublishOutcome.Published, first.Publish.Error);
+
+            var second = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options());
+
+            second.Legs.ShouldAllBe(l => l.Status == LegStatus.UpToDate);
+            second.Succeeded.ShouldBeTrue();
+            var publish = second.Publish.ShouldNotBeNull();
+            publish.Outcome.ShouldBe(PublishOutcome.Published, publish.Error);
+            foreach (var leg in second.Legs)
+            {
+                registry.Digest(name, leg.Parameters["app"]).ShouldBe(leg.PushedDigests[leg.Tags[0]], "the final tag still names the image the first run published");
+            }
+        }
+        finally
+        {
+            var images = TestDocker.Run(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", $"{registry.Address}/{name}"]).StandardOutput
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (images.Length > 0)
+            {
+                TestDocker.Run(["image", "rm", "--force", .. images]);
+            }
+        }
+    }
+
     private async Task BuildPushAndFindInRegistry(LocalRegistry registry, string name, string context, DockerMatrix matrix)
     {
         var first = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options());
