@@ -44,6 +44,12 @@ using CakeParallel.Scheduling;
 //       order, then again with the first run's report as history, and prints both makespans against the optimum;
 //       then splits 200 long-tailed leg durations (computed, not run) into 8 shards by history (LPT) and by count,
 //       and prints the longest shard of each and their ratio.
+//   CakeParallel.Bench memory ... (see MemoryBench.Usage)
+if (args[0] == "memory")
+{
+    return await MemoryBench.RunAsync(args);
+}
+
 if (args[0] == "docker-pool")
 {
     var legCount = int.Parse(args[1], CultureInfo.InvariantCulture);

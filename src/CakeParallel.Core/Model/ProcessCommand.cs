@@ -45,6 +45,12 @@ internal sealed record ProcessCommand(string Executable, IReadOnlyList<string> A
     /// <summary>How many of the last output lines the exit record keeps.</summary>
     public int TailLines { get; init; } = 50;
 
+    /// <summary>
+    /// Whether each output stream is read on a thread of its own with large blocking reads (a long-lived, possibly
+    /// chatty process: a service) rather than with asynchronous reads on the thread pool (a leg: no thread per process).
+    /// </summary>
+    public bool ReadOutputOnOwnThreads { get; init; }
+
     /// <summary>The argv as one display string with the secret values masked (for logs only; never executed).</summary>
     public string DisplayText => new SecretMask(SecretValues).Apply(CommandLineDisplay.Format(Executable, Arguments));
 }

@@ -111,5 +111,6 @@ public sealed record ServiceSpec
         SecretValues = SecretValues,
         Termination = Termination,
         TailLines = OutputTailLines,
+        ReadOutputOnOwnThreads = true,
     };
 }

@@ -16,6 +16,14 @@ public static class HtmlTimeline
     /// <param name="result">The run's result.</param>
     public static string Render(RunResult result)
     {
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        Write(result, text);
+        return text.ToString();
+    }
+
+    /// <summary>Writes <paramref name="result"/> as the HTML page to <paramref name="output"/> as it is rendered.</summary>
+    internal static void Write(RunResult result, TextWriter output)
+    {
         var c = CultureInfo.InvariantCulture;
         var html = new StringBuilder();
         var verdict = result.WasCancelled ? "cancelled" : result.Succeeded ? "succeeded" : "failed";
@@ -69,16 +77,19 @@ public static class HtmlTimeline
             .Append("<span><i class=\"sw admission\"></i>waiting for machine-wide admission</span>")
             .Append("<span><i class=\"sw needs\"></i>waiting for the legs it needs</span>")
             .Append("<span class=\"hint\">hover a bar for details</span></div>\n")
-            .Append("<div class=\"chart\">\n").Append(TimelineChart.Render(result)).Append("</div>\n</section>\n");
+            .Append("<div class=\"chart\">\n");
+        TimelineChart.Write(result, html, output);
+        html.Append("</div>\n</section>\n");
 
         html.Append("<section>\n<h2>Legs</h2>\n<table>\n<thead><tr><th>Status</th><th>Leg</th><th class=\"num\">Duration</th><th class=\"num\">Attempts</th><th class=\"num\">Exit</th><th>Image</th><th>Reason</th></tr></thead>\n<tbody>\n");
         foreach (var leg in result.Legs)
         {
             LegRows(html, leg);
+            ReportBuffer.Spill(html, output);
         }
 
         html.Append("</tbody>\n</table>\n</section>\n<footer>Written by CakeParallel; the same run as JSON is in the report file (ReportFile).</footer>\n</body>\n</html>\n");
-        return html.ToString();
+        ReportBuffer.Flush(html, output);
     }
 
     private static void LegRows(StringBuilder html, LegResult leg)

@@ -20,14 +20,21 @@ public static class JUnitReport
     /// <param name="result">The run's result.</param>
     public static string Render(RunResult result)
     {
+        var text = new Utf8StringWriter();
+        Write(result, text);
+        return text.ToString();
+    }
+
+    /// <summary>Writes <paramref name="result"/> as JUnit XML to <paramref name="output"/> as it goes (the XML declaration names the writer's encoding).</summary>
+    internal static void Write(RunResult result, TextWriter output)
+    {
         var failures = result.Legs.Count(l => LegText.IsFailure(l.Status));
         var skipped = result.Count(LegStatus.NotStarted);
         var time = Seconds(result.Duration);
         // A stable suite name: CI test tabs track a testcase across builds by suite, class and name; the run id is a property.
         const string suiteName = ClassName;
 
-        var text = new Utf8StringWriter();
-        using (var xml = XmlWriter.Create(text, new XmlWriterSettings { Indent = true, NewLineChars = "\n" }))
+        using (var xml = XmlWriter.Create(output, new XmlWriterSettings { Indent = true, NewLineChars = "\n", CloseOutput = false }))
         {
             xml.WriteStartDocument();
             xml.WriteStartElement("testsuites");
@@ -60,7 +67,7 @@ public static class JUnitReport
             xml.WriteEndDocument();
         }
 
-        return text + "\n";
+        output.Write('\n');
     }
 
     private static void WriteProperties(XmlWriter xml, RunResult result)

@@ -34,7 +34,8 @@ internal sealed record JsonReportDocument
 
     public Dictionary<string, int> Counts { get; init; } = [];
 
-    [JsonRequired] public required List<JsonLeg> Legs { get; init; }
+    /// <summary>Read as a list; written from the run's legs one at a time (see <see cref="ProjectedList{TSource, T}"/>).</summary>
+    [JsonRequired] public required IReadOnlyList<JsonLeg> Legs { get; init; }
 
     [JsonPropertyName("services")] public List<JsonServiceEvent> ServiceEvents { get; init; } = [];
 
@@ -62,7 +63,7 @@ internal sealed record JsonReportDocument
         WasCancelled = run.WasCancelled,
         Settings = run.Settings is { } settings ? JsonSettings.From(settings) : null,
         Counts = Enum.GetValues<LegStatus>().ToDictionary(s => JsonNamingPolicy.CamelCase.ConvertName(s.ToString()), run.Count),
-        Legs = [.. run.Legs.Select(JsonLeg.From)],
+        Legs = new ProjectedList<LegResult, JsonLeg>(run.Legs, JsonLeg.From),
         ServiceEvents = [.. run.ServiceEvents.Select(JsonServiceEvent.From)],
         Shard = run.Shard?.ToString(),
         Matrix = run.Matrix is { } matrix ? JsonMatrix.From(matrix) : null,
@@ -499,6 +500,27 @@ internal static class JsonSeconds
     public static double? Of(TimeSpan? duration) => duration is { } d ? Of(d) : null;
 
     public static TimeSpan? Time(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
+}
+
+/// <summary>
+/// A list whose items are made from another list's as they are read: the report of a run of thousands of legs
+/// is written without first holding a second copy of every leg in the report's own shape.
+/// </summary>
+internal sealed class ProjectedList<TSource, T>(IReadOnlyList<TSource> source, Func<TSource, T> project) : IReadOnlyList<T>
+{
+    public int Count => source.Count;
+
+    public T this[int index] => project(source[index]);
+
+    public IEnumerator<T> GetEnumerator()
+    {
+        foreach (var item in source)
+        {
+            yield return project(item);
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>Enumerations as camelCase strings; numbers are refused.</summary>

@@ -21,6 +21,13 @@ public static class JsonRunReport
     public static string Render(RunResult result) =>
         JsonSerializer.Serialize(JsonReportDocument.From(result, SchemaVersion, ToolVersion()), JsonReportContext.Default.JsonReportDocument) + "\n";
 
+    /// <summary>Writes <paramref name="result"/> as the JSON report (UTF-8, the same text as <see cref="Render"/>) to <paramref name="output"/> as it is serialized.</summary>
+    internal static void Write(RunResult result, Stream output)
+    {
+        JsonSerializer.Serialize(output, JsonReportDocument.From(result, SchemaVersion, ToolVersion()), JsonReportContext.Default.JsonReportDocument);
+        output.Write("\n"u8);
+    }
+
     /// <summary>Reads a JSON report (of this or any earlier schema version) back into a <see cref="RunResult"/>.</summary>
     /// <param name="json">The report's text.</param>
     /// <exception cref="InvalidDataException">The text is not a CakeParallel report of a supported schema version; the message says why.</exception>

@@ -23,6 +23,14 @@ public static class MarkdownSummary
     /// <param name="result">The run's result.</param>
     public static string Render(RunResult result)
     {
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        Write(result, text);
+        return text.ToString();
+    }
+
+    /// <summary>Writes <paramref name="result"/> as GitHub-flavoured Markdown to <paramref name="output"/> as it is rendered.</summary>
+    internal static void Write(RunResult result, TextWriter output)
+    {
         var c = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
         var succeeded = result.Legs.Count(l => l.Status.SatisfiesDependents());
@@ -77,6 +85,7 @@ public static class MarkdownSummary
               .Append(" | ").Append(row.Image.Length > 0 ? "`" + row.Image + "`" : "")
               .Append(sharded ? " | " + ShardCell(leg) : "")
               .Append(" |\n");
+            ReportBuffer.Spill(md, output);
         }
 
         var budget = DetailsBudget;
@@ -91,9 +100,10 @@ public static class MarkdownSummary
 
             budget -= details.Length;
             md.Append('\n').Append(details);
+            ReportBuffer.Spill(md, output);
         }
 
-        return md.ToString();
+        ReportBuffer.Flush(md, output);
     }
 
     private static string Details(LegResult leg)

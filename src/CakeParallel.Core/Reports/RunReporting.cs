@@ -89,33 +89,34 @@ internal sealed class RunReporting
 
         if (_options.ReportFile is { } json)
         {
-            Attempt(nameof(ReportOptions.ReportFile), json, () => AtomicFile.WriteAllText(json, JsonRunReport.Render(run)));
+            Attempt(nameof(ReportOptions.ReportFile), json, () => AtomicFile.WriteStream(json, stream => JsonRunReport.Write(run, stream)));
         }
 
         if (_options.JUnitFile is { } junit)
         {
-            Attempt(nameof(ReportOptions.JUnitFile), junit, () => AtomicFile.WriteAllText(junit, JUnitReport.Render(run)));
+            Attempt(nameof(ReportOptions.JUnitFile), junit, () => AtomicFile.WriteText(junit, writer => JUnitReport.Write(run, writer)));
         }
 
         if (_options.HtmlFile is { } html)
         {
-            Attempt(nameof(ReportOptions.HtmlFile), html, () => AtomicFile.WriteAllText(html, HtmlTimeline.Render(run)));
+            Attempt(nameof(ReportOptions.HtmlFile), html, () => AtomicFile.WriteText(html, writer => HtmlTimeline.Write(run, writer)));
         }
 
         var stepSummary = _options.AppendToStepSummary ? environment.Get(ReportEnvironment.GitHubStepSummary) : null;
-        if (_options.MarkdownFile is not null || !string.IsNullOrEmpty(stepSummary))
+        if (_options.MarkdownFile is { } md)
         {
-            var markdown = MarkdownSummary.Render(run);
-            if (_options.MarkdownFile is { } md)
-            {
-                Attempt(nameof(ReportOptions.MarkdownFile), md, () => AtomicFile.WriteAllText(md, markdown));
-            }
+            Attempt(nameof(ReportOptions.MarkdownFile), md, () => AtomicFile.WriteText(md, writer => MarkdownSummary.Write(run, writer)));
+        }
 
-            if (!string.IsNullOrEmpty(stepSummary))
+        if (!string.IsNullOrEmpty(stepSummary))
+        {
+            // GitHub collects what each step appends; replacing the file would drop other steps' summaries.
+            Attempt(ReportEnvironment.GitHubStepSummary, stepSummary, () =>
             {
-                // GitHub collects what each step appends; replacing the file would drop other steps' summaries.
-                Attempt(ReportEnvironment.GitHubStepSummary, stepSummary, () => File.AppendAllText(stepSummary, markdown + "\n"));
-            }
+                using var writer = File.AppendText(stepSummary);
+                MarkdownSummary.Write(run, writer);
+                writer.Write('\n');
+            });
         }
 
         if (failures.Count > 0)

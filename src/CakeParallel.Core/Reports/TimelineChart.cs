@@ -25,7 +25,8 @@ internal static class TimelineChart
 
     private static readonly double[] TickSteps = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
 
-    public static string Render(RunResult result)
+    /// <summary>Renders the chart into <paramref name="svg"/>, which spills into <paramref name="output"/> as it grows.</summary>
+    public static void Write(RunResult result, StringBuilder svg, TextWriter output)
     {
         var span = Span(result);
         var rows = result.Legs.Count;
@@ -36,21 +37,21 @@ internal static class TimelineChart
         var height = laneTop + LaneHeight + 30 + (slotLanes.Count == 0 ? 0 : LaneGap + slotLanes.Count * RowHeight);
         var scale = new Scale(span);
 
-        var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"timeline\" viewBox=\"0 0 {Width} {N(height)}\" width=\"100%\" role=\"img\" aria-label=\"Timeline of the run\">\n");
         svg.Append("<defs><pattern id=\"retry-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">")
            .Append("<rect width=\"6\" height=\"6\" class=\"hatch-bg\"/><rect width=\"2.5\" height=\"6\" class=\"hatch-line\"/></pattern></defs>\n");
 
         Axis(svg, scale, span, rowsBottom, slotLanes.Count == 0 ? laneTop + LaneHeight : slotsTop + slotLanes.Count * RowHeight);
+        var slotWaits = SlotWaits.Of(result);
         for (var i = 0; i < rows; i++)
         {
-            Row(svg, result, result.Legs[i], AxisHeight + i * RowHeight, i, scale);
+            Row(svg, result, result.Legs[i], AxisHeight + i * RowHeight, i, scale, slotWaits);
+            ReportBuffer.Spill(svg, output);
         }
 
-        ConcurrencyLane(svg, result, scale, laneTop);
-        EngineSlotLanes(svg, result, slotLanes, scale, slotsTop);
+        ConcurrencyLane(svg, output, result, scale, laneTop);
+        EngineSlotLanes(svg, output, result, slotLanes, scale, slotsTop);
         svg.Append("</svg>\n");
-        return svg.ToString();
     }
 
     /// <summary>Seconds from the run's start to the end of its last attempt (at least the run's wall time).</summary>
@@ -86,7 +87,7 @@ internal static class TimelineChart
         svg.Append("</g>\n");
     }
 
-    private static void Row(StringBuilder svg, RunResult result, LegResult leg, double top, int index, Scale scale)
+    private static void Row(StringBuilder svg, RunResult result, LegResult leg, double top, int index, Scale scale, SlotWaits? slotWaits)
     {
         var mid = top + RowHeight / 2;
         var barTop = mid - BarHeight / 2;
@@ -114,7 +115,7 @@ internal static class TimelineChart
             var firstStart = Offset(result, leg.Attempts[0]);
             if (firstStart > 0)
             {
-                var why = WaitedForSlot(result, leg, firstStart) ? " (waiting for a slot)" : leg.NeedsWait is not null ? " (waiting for the legs it needs)" : "";
+                var why = slotWaits?.Waited(leg, firstStart) == true ? " (waiting for a slot)" : leg.NeedsWait is not null ? " (waiting for the legs it needs)" : "";
                 svg.Append(CultureInfo.InvariantCulture, $"<line class=\"queued\" x1=\"{N(scale.X(0))}\" y1=\"{N(mid)}\" x2=\"{N(scale.X(firstStart))}\" y2=\"{N(mid)}\"><title>{Text($"{leg.Name}: started {DurationText.Format(TimeSpan.FromSeconds(firstStart))} after the run{why}")}</title></line>\n");
             }
 
@@ -147,36 +148,89 @@ internal static class TimelineChart
     }
 
     /// <summary>
-    /// Whether a leg waited for a slot: every slot was held by other legs' attempts at some moment before it started
-    /// (and after its needs were done: before, it waited for them, holding no place in the line for a slot).
+    /// Whether legs waited for a slot: every slot was held by other legs' attempts at some moment before a leg
+    /// started (and after its needs were done: before, it waited for them, holding no place in the line for a slot).
     /// Legs queue from the run's start, so a leg that started late while a slot was free all along was only being
-    /// spawned (or waiting for services), not waiting for a slot.
+    /// spawned (or waiting for services), not waiting for a slot. One sweep over every attempt serves all legs: a
+    /// leg's own attempts start at or after its first start, so they never count towards the slots it waited for.
     /// </summary>
-    private static bool WaitedForSlot(RunResult result, LegResult leg, double start)
+    private sealed class SlotWaits
     {
-        if (result.Settings?.MaxParallel is not { } limit)
-        {
-            return false;
-        }
+        private readonly int _limit;
 
-        var changes = result.Legs.Where(l => !ReferenceEquals(l, leg) && l.Status != LegStatus.Reused)
-            .SelectMany(l => l.Attempts)
-            .SelectMany(a => new[] { (T: Offset(result, a), Delta: 1), (T: Offset(result, a) + a.Duration.TotalSeconds, Delta: -1) })
-            .Where(c => c.T < start)
-            .OrderBy(c => c.T).ThenBy(c => c.Delta);
-        var queuedAt = leg.NeedsWait?.TotalSeconds ?? 0;
-        var held = 0;
-        foreach (var change in changes)
+        // Every attempt's start (+1) and end (-1), by time; _held[j] slots are held after the first j changes.
+        private readonly double[] _times;
+        private readonly int[] _held;
+
+        // The first j' >= j with every slot held after j' changes (int.MaxValue: none).
+        private readonly int[] _nextFull;
+
+        private SlotWaits(int limit, List<(double T, int Delta)> changes)
         {
-            if ((queuedAt == 0 || change.T > queuedAt) && held >= limit)
+            _limit = limit;
+            changes.Sort();
+            _times = changes.Select(c => c.T).ToArray();
+            _held = new int[changes.Count + 1];
+            for (var j = 0; j < changes.Count; j++)
             {
-                return true;
+                _held[j + 1] = _held[j] + changes[j].Delta;
             }
 
-            held += change.Delta;
+            _nextFull = new int[_held.Length + 1];
+            _nextFull[_held.Length] = int.MaxValue;
+            for (var j = _held.Length - 1; j >= 0; j--)
+            {
+                _nextFull[j] = _held[j] >= _limit ? j : _nextFull[j + 1];
+            }
         }
 
-        return held >= limit;
+        public static SlotWaits? Of(RunResult result)
+        {
+            if (result.Settings?.MaxParallel is not { } limit)
+            {
+                return null;
+            }
+
+            var changes = new List<(double T, int Delta)>();
+            foreach (var attempt in LiveAttempts(result))
+            {
+                var start = Offset(result, attempt);
+                changes.Add((start, 1));
+                changes.Add((start + attempt.Duration.TotalSeconds, -1));
+            }
+
+            return new SlotWaits(limit, changes);
+        }
+
+        /// <summary>Whether every slot was held at some moment before <paramref name="start"/> (after the leg's needs were done).</summary>
+        public bool Waited(LegResult leg, double start)
+        {
+            // The slots held just before start are _held[before]; a moment counts once it lasts past the needs' end.
+            var before = CountBefore(start, inclusive: false);
+            var queuedAt = leg.NeedsWait?.TotalSeconds ?? 0;
+            var from = queuedAt == 0 ? 0 : Math.Min(CountBefore(queuedAt, inclusive: true), before);
+            return _nextFull[from] <= before;
+        }
+
+        /// <summary>How many changes happen before <paramref name="time"/> (or at it, when <paramref name="inclusive"/>).</summary>
+        private int CountBefore(double time, bool inclusive)
+        {
+            int low = 0, high = _times.Length;
+            while (low < high)
+            {
+                var middle = (low + high) / 2;
+                if (_times[middle] < time || (inclusive && _times[middle] == time))
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            return low;
+        }
     }
 
     private static void RetryWait(StringBuilder svg, LegResult leg, AttemptRecord attempt, double from, double to, double barTop, Scale scale)
@@ -255,7 +309,7 @@ internal static class TimelineChart
         return lanes;
     }
 
-    private static void EngineSlotLanes(StringBuilder svg, RunResult result, List<(string Label, List<(LegResult Leg, AttemptRecord Attempt)> Attempts)> lanes, Scale scale, double top)
+    private static void EngineSlotLanes(StringBuilder svg, TextWriter output, RunResult result, List<(string Label, List<(LegResult Leg, AttemptRecord Attempt)> Attempts)> lanes, Scale scale, double top)
     {
         if (lanes.Count == 0)
         {
@@ -281,6 +335,7 @@ internal static class TimelineChart
                 var x = scale.X(start);
                 var width = Math.Max(2, scale.X(start + attempt.Duration.TotalSeconds) - x);
                 svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"attempt outcome-{OutcomeClass(attempt.Outcome)}\" data-leg=\"{Attr(leg.Id)}\" x=\"{N(x)}\" y=\"{N(barTop)}\" width=\"{N(width)}\" height=\"{N(BarHeight)}\" rx=\"3\"><title>{Text(AttemptTitle(result, leg, attempt))}</title></rect>");
+                ReportBuffer.Spill(svg, output);
             }
 
             svg.Append("</g>\n");
@@ -289,7 +344,7 @@ internal static class TimelineChart
         svg.Append("</g>\n");
     }
 
-    private static void ConcurrencyLane(StringBuilder svg, RunResult result, Scale scale, double top)
+    private static void ConcurrencyLane(StringBuilder svg, TextWriter output, RunResult result, Scale scale, double top)
     {
         var changes = LiveAttempts(result)
             .SelectMany(a => new[] { (T: Offset(result, a), Delta: 1), (T: Offset(result, a) + a.Duration.TotalSeconds, Delta: -1) })
@@ -314,19 +369,20 @@ internal static class TimelineChart
            .Append(CultureInfo.InvariantCulture, $"<text class=\"lane-sub\" x=\"24\" y=\"{N(top + 32)}\">peak {peak}{(limit is { } m ? $" of {m}" : "")}</text>\n")
            .Append(CultureInfo.InvariantCulture, $"<rect class=\"lane-bg\" x=\"{N(ChartLeft)}\" y=\"{N(top)}\" width=\"{N(ChartRight - ChartLeft)}\" height=\"{N(LaneHeight)}\"/>\n");
 
-        var path = new StringBuilder();
-        path.Append(CultureInfo.InvariantCulture, $"M{N(scale.X(0))},{N(bottom)}");
+        // The path has two points per change: written out as it grows, not built as one string first.
+        svg.Append(CultureInfo.InvariantCulture, $"<path class=\"running\" d=\"M{N(scale.X(0))},{N(bottom)}");
         running = 0;
         foreach (var change in changes)
         {
             var x = scale.X(change.T);
-            path.Append(CultureInfo.InvariantCulture, $" L{N(x)},{N(Y(running))}");
+            svg.Append(CultureInfo.InvariantCulture, $" L{N(x)},{N(Y(running))}");
             running += change.Delta;
-            path.Append(CultureInfo.InvariantCulture, $" L{N(x)},{N(Y(running))}");
+            svg.Append(CultureInfo.InvariantCulture, $" L{N(x)},{N(Y(running))}");
+            ReportBuffer.Spill(svg, output);
         }
 
-        path.Append(CultureInfo.InvariantCulture, $" L{N(scale.X(Span(result)))},{N(Y(running))} L{N(scale.X(Span(result)))},{N(bottom)} Z");
-        svg.Append(CultureInfo.InvariantCulture, $"<path class=\"running\" d=\"{path}\"><title>{Text(label)}</title></path>\n");
+        svg.Append(CultureInfo.InvariantCulture, $" L{N(scale.X(Span(result)))},{N(Y(running))} L{N(scale.X(Span(result)))},{N(bottom)} Z");
+        svg.Append(CultureInfo.InvariantCulture, $"\"><title>{Text(label)}</title></path>\n");
 
         for (var count = 1; count <= ceiling; count++)
         {

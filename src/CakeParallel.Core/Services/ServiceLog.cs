@@ -103,7 +103,7 @@ internal sealed partial class ServiceLog : IDisposable
 /// The file under a service's log: once it would grow past its cap, the older half is dropped (at a line break)
 /// and a note at the top says so, so the log keeps the latest output and never exceeds the cap.
 /// </summary>
-internal sealed class CappedLogStream(FileStream file, long maxBytes) : Stream
+internal sealed partial class CappedLogStream(FileStream file, long maxBytes) : Stream
 {
     private long _length;
     private long _dropped;
@@ -165,7 +165,14 @@ internal sealed class CappedLogStream(FileStream file, long maxBytes) : Stream
 
         // The header is far shorter than what is dropped, so copying forward never overwrites unread bytes.
         var to = (long)header.Length;
-        for (var at = from; at < _length;)
+        var at = from;
+        if (at > to)
+        {
+            // In the kernel where it can (no trip through this process's memory), in pieces that never overlap.
+            (at, to) = CopyInKernel(at, to, (int)Math.Min(chunk.Length, at - to));
+        }
+
+        while (at < _length)
         {
             file.Position = at;
             var read = file.Read(chunk, 0, (int)Math.Min(chunk.Length, _length - at));
@@ -182,6 +189,35 @@ internal sealed class CappedLogStream(FileStream file, long maxBytes) : Stream
         _headerLength = header.Length;
         _length = to;
     }
+
+    /// <summary>
+    /// Copies the bytes from <paramref name="at"/> to the end of the file down to <paramref name="to"/> with
+    /// <c>copy_file_range(2)</c>, in pieces of at most <paramref name="piece"/> bytes; returns how far it got (all
+    /// the way, or where the kernel declined, e.g. on a file system or platform without it).
+    /// </summary>
+    private (long At, long To) CopyInKernel(long at, long to, int piece)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return (at, to);
+        }
+
+        file.Flush();
+        var handle = (int)file.SafeFileHandle.DangerousGetHandle();
+        while (at < _length)
+        {
+            var copied = CopyFileRange(handle, ref at, handle, ref to, (nuint)Math.Min(piece, _length - at), 0);
+            if (copied <= 0)
+            {
+                break;
+            }
+        }
+
+        return (at, to);
+    }
+
+    [LibraryImport("libc", EntryPoint = "copy_file_range", SetLastError = true)]
+    private static partial nint CopyFileRange(int fdIn, ref long offsetIn, int fdOut, ref long offsetOut, nuint length, uint flags);
 
     /// <summary>The offset just after the first line break at or after <paramref name="offset"/>.</summary>
     private long StartOfLineAfter(long offset, byte[] chunk)

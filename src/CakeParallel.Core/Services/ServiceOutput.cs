@@ -16,6 +16,7 @@ internal sealed class ServiceOutput
     private readonly HashSet<string> _matched = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private volatile bool _allMatched;
+    private volatile ClockReading _now = new(-1, DateTimeOffset.MinValue);
 
     public ServiceOutput(ServiceSpec spec, LegLog log)
     {
@@ -29,7 +30,7 @@ internal sealed class ServiceOutput
 
     public void Write(OutputStream stream, ReadOnlySpan<char> line)
     {
-        _log.WriteLine(DateTimeOffset.UtcNow, stream, line);
+        _log.WriteLine(Now(), stream, line);
         if (_allMatched)
         {
             return;
@@ -54,6 +55,23 @@ internal sealed class ServiceOutput
         }
     }
 
+    /// <summary>
+    /// The time for a log line, read from the clock only when the coarse tick count moved on (every few
+    /// milliseconds): reading the wall clock per line costs a chatty service more than writing the line. Called by
+    /// the stream readers, possibly at once; a torn read of the cache is impossible (one reference).
+    /// </summary>
+    private DateTimeOffset Now()
+    {
+        var tick = Environment.TickCount64;
+        var cached = _now;
+        if (cached.Tick != tick)
+        {
+            cached = _now = new ClockReading(tick, DateTimeOffset.UtcNow);
+        }
+
+        return cached.Time;
+    }
+
     public bool HasMatched(string pattern)
     {
         lock (_gate)
@@ -62,3 +80,6 @@ internal sealed class ServiceOutput
         }
     }
 }
+
+/// <summary>A wall-clock time and the coarse tick count it was read at.</summary>
+internal sealed record ClockReading(long Tick, DateTimeOffset Time);

@@ -28,8 +28,8 @@ internal sealed class LegLog : IDisposable
     private readonly long _headLimit;
     private readonly long _segmentLimit;
     private readonly char[] _stamp = new char[24];
-    private StreamWriter? _writer;
-    private StreamWriter? _segment;
+    private Utf8LogWriter? _writer;
+    private Utf8LogWriter? _segment;
     private string? _olderSegment;
     private long _written;
     private long _segmentWritten;
@@ -50,11 +50,11 @@ internal sealed class LegLog : IDisposable
 
     /// <summary>A log written into <paramref name="file"/> (owned from now on), e.g. one that is locked or capped.</summary>
     public LegLog(string path, Stream file)
-        : this(path, null, () => new StreamWriter(file, new UTF8Encoding(false), 64 * 1024))
+        : this(path, null, () => new Utf8LogWriter(file))
     {
     }
 
-    private LegLog(string path, long? maxBytes, Func<StreamWriter> open)
+    private LegLog(string path, long? maxBytes, Func<Utf8LogWriter> open)
     {
         Path = path;
         GC.KeepAlive(Flusher); // starts the one timer that flushes every open log
@@ -102,10 +102,10 @@ internal sealed class LegLog : IDisposable
 
             try
             {
-                target.Write(_stamp, 0, _stampLength);
-                target.Write(stream == OutputStream.Stdout ? " out " : " err ");
+                target.Write(_stamp.AsSpan(0, _stampLength));
+                target.Write(stream == OutputStream.Stdout ? " out "u8 : " err "u8);
                 target.Write(text);
-                target.Write('\n');
+                target.Write("\n"u8);
                 _dirty = true;
             }
             catch (Exception exception) when (IsWriteFailure(exception))
@@ -131,9 +131,9 @@ internal sealed class LegLog : IDisposable
             try
             {
                 target.Write(stamp[..written]);
-                target.Write(" --- ");
+                target.Write(" --- "u8);
                 target.Write(text);
-                target.Write('\n');
+                target.Write("\n"u8);
                 target.Flush();
             }
             catch (Exception exception) when (IsWriteFailure(exception))
@@ -208,8 +208,8 @@ internal sealed class LegLog : IDisposable
         }
     }
 
-    private static StreamWriter Create(string path) =>
-        new(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None), new UTF8Encoding(false), 64 * 1024);
+    private static Utf8LogWriter Create(string path) =>
+        new(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None));
 
     private static void FlushOpenLogs()
     {
@@ -238,7 +238,7 @@ internal sealed class LegLog : IDisposable
     }
 
     /// <summary>Where a line of <paramref name="bytes"/> goes: the head of the log, then alternating tail segments once the head is full.</summary>
-    private StreamWriter? Target(long bytes)
+    private Utf8LogWriter? Target(long bytes)
     {
         if (_writer is null || _disposed)
         {

@@ -61,9 +61,13 @@ internal sealed class SupervisedProcess : IDisposable
         }
 
         var drain = new CancellationTokenSource();
-        var pumps = Task.WhenAll(
-            LineSplitter.PumpAsync(_standardOutput, command.MaxLineBytes, (ReadOnlySpan<char> line) => Deliver(OutputStream.Stdout, line), drain.Token),
-            LineSplitter.PumpAsync(_standardError, command.MaxLineBytes, (ReadOnlySpan<char> line) => Deliver(OutputStream.Stderr, line), drain.Token));
+        LineHandler onStdout = line => Deliver(OutputStream.Stdout, line);
+        LineHandler onStderr = line => Deliver(OutputStream.Stderr, line);
+        var pumps = command.ReadOutputOnOwnThreads
+            ? LineSplitter.PumpOnThread(_standardOutput, onStdout, _standardError, onStderr, command.MaxLineBytes, drain.Token)
+            : Task.WhenAll(
+                LineSplitter.PumpAsync(_standardOutput, command.MaxLineBytes, onStdout, drain.Token),
+                LineSplitter.PumpAsync(_standardError, command.MaxLineBytes, onStderr, drain.Token));
         Exited = WatchAsync(pumps, drain);
     }
 

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Service output drain (issue 16): a service writing 500 MB in 100-byte lines, timed from its start until it has
+# exited and all its output is in its log (capped at the default 100 MB), against the same writer piped into
+# `cat > /dev/null`. Goal: at most 1.5x.
+#   benchmarks/sections/service-output.sh [runs (3)]
+# Run on its own, or sourced by benchmarks/run.sh (which provides $bench, $quick, header, verdict and table_row;
+# with --quick, one run each). Needs: hyperfine, python3.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  set -euo pipefail
+  runs=${1:-3}
+else
+  runs=3
+  if [ -n "${quick:-}" ]; then runs=1; fi
+fi
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ -z "${bench:-}" ]; then
+  dotnet build -c Release -v q -nologo "$here/CakeParallel.Bench" >/dev/null
+  bench="dotnet $here/CakeParallel.Bench/bin/Release/net10.0/CakeParallel.Bench.dll"
+fi
+declare -F header >/dev/null || header() { printf '\n== %s ==\n' "$*"; }
+declare -F table_row >/dev/null || table_row() { printf '  -> %s: CakeParallel %s; %s; ratio %s; goal %s\n' "$1" "$2" "$3" "${4:--}" "${5:--}"; }
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+header "Service output: a service writing 500 MB in 100-byte lines against the same writer into cat > /dev/null (goal: at most 1.5x)"
+line=$(printf 'x%.0s' $(seq 99))
+chatty="yes $line | head -c 500000000"
+hyperfine --runs "$runs" --export-json "$scratch/cat.json" -n "writer | cat > /dev/null" "sh -c '$chatty | cat > /dev/null'" >/dev/null
+service=$(for _ in $(seq "$runs"); do $bench service sh -c "$chatty"; done | python3 -c "import sys; v=[float(l) for l in sys.stdin]; print(sum(v)/len(v))")
+cat=$(python3 -c "import json, sys; print(f'{json.load(open(sys.argv[1]))[\"results\"][0][\"mean\"]:.2f}')" "$scratch/cat.json")
+ratio=$(python3 -c "print(f'{$service / $cat:.2f}')")
+printf '  %-28s %7.2f s\n' "writer | cat > /dev/null" "$cat" "writer as a service" "$service"
+echo "  service / cat = $ratio  (goal 1.50; log capped at 100 MB)"
+table_row "Service output drain: 500 MB in 100-byte lines" "$(printf '%.2f' "$service") s" "writer into cat > /dev/null: $cat s" "$ratio" \
+  "≤ 1.5 ($(python3 -c "print('meets' if $ratio <= 1.5 else 'misses')"))"
