@@ -78,8 +78,10 @@ Task("Demo")
         ReportFile = report,
         HtmlFile = timeline,
     });
-    Information("Demo: {0} images built from {1}; report: {2}; timeline: {3}; leg logs: {4}/",
-        result.Legs.Count(l => l.ImageId != null), example.CombineWithFilePath("matrix.json"), report, timeline, logs);
+    // A second Demo finds every image up to date (same inputs hash) and builds nothing.
+    Information("Demo: {0} images ({1} built, {2} up to date) from {3}; report: {4}; timeline: {5}; leg logs: {6}/",
+        result.Legs.Count(l => l.ImageId != null), result.Legs.Count(l => l.Status == LegStatus.Succeeded), result.Legs.Count(l => l.Status == LegStatus.UpToDate),
+        example.CombineWithFilePath("matrix.json"), report, timeline, logs);
 });
 
 Task("DemoEngines")

@@ -32,6 +32,7 @@ internal static class EngineMapping
         MaxParallel = settings.MaxParallel,
         Timeout = settings.Timeout,
         FailFast = settings.FailFast,
+        Rebuild = settings.Rebuild,
         MaxAttempts = settings.Retry?.MaxAttempts,
         Retry = settings.Retry?.ToRetryPolicy(),
         SharedSlots = settings.SharedSlots,

@@ -20,6 +20,13 @@ public class ParallelSettings
     public bool? FailFast { get; set; }
 
     /// <summary>
+    /// Gets or sets whether every docker build leg builds even when an image with its inputs hash already exists
+    /// under its tags (otherwise such a leg ends <c>UpToDate</c> without building). <see langword="null"/> (not set)
+    /// for <c>CAKEPARALLEL_REBUILD</c>, else the matrix file's <c>rebuild</c>, else false.
+    /// </summary>
+    public bool? Rebuild { get; set; }
+
+    /// <summary>
     /// Gets or sets the timeout of each attempt of each leg; <see langword="null"/> (not set) for
     /// <c>CAKEPARALLEL_TIMEOUT</c>, else the matrix file's <c>timeout</c>, else none.
     /// </summary>

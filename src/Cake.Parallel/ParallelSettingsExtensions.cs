@@ -20,6 +20,13 @@ public static class ParallelSettingsExtensions
     /// <returns>The same settings, for chaining.</returns>
     public static T WithFailFast<T>(this T settings, bool failFast = true) where T : ParallelSettings => Apply(settings, s => s.FailFast = failFast);
 
+    /// <summary>Builds every docker build leg, even those whose image with the same inputs hash exists (no <c>UpToDate</c> legs).</summary>
+    /// <typeparam name="T">The settings type.</typeparam>
+    /// <param name="settings">The settings.</param>
+    /// <param name="rebuild">Whether to build up-to-date legs too.</param>
+    /// <returns>The same settings, for chaining.</returns>
+    public static T WithRebuild<T>(this T settings, bool rebuild = true) where T : ParallelSettings => Apply(settings, s => s.Rebuild = rebuild);
+
     /// <summary>Sets the timeout of each attempt of each leg.</summary>
     /// <typeparam name="T">The settings type.</typeparam>
     /// <param name="settings">The settings.</param>

@@ -151,12 +151,25 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     /// <summary>
     /// One item per leg, in input order: identity = leg name; metadata <c>Status</c>, <c>ExitCode</c>,
     /// <c>Signal</c>, <c>Attempts</c>, <c>Duration</c> (ms), <c>LogFile</c>, <c>FailureReason</c>, <c>Id</c>,
-    /// <c>Parameters</c>, each parameter by name, <c>ImageId</c> and <c>Tags</c>. Values are set literally.
+    /// <c>Parameters</c>, each parameter by name, <c>ImageId</c>, <c>Tags</c> and <c>InputsHash</c> (docker build legs).
+    /// <c>Status</c> <c>Succeeded</c>, <c>Reused</c> and <c>UpToDate</c> are successes. Values are set literally.
     /// </summary>
     [Output]
     public ITaskItem[] Results { get; private set; } = [];
 
     /// <summary>The parameters the project set explicitly (<see langword="null"/> when left at their default): the caller's layer of the precedence rule.</summary>
+    /// <summary>
+    /// Build every docker build leg even when an image with its inputs hash already exists under its tags (default
+    /// false: such a leg ends <c>UpToDate</c>, a success, without building). Unset: <c>CAKEPARALLEL_REBUILD</c>, else the matrix file's <c>rebuild</c>.
+    /// </summary>
+    public bool Rebuild
+    {
+        get => RebuildIfSet ?? false;
+        set => RebuildIfSet = value;
+    }
+
+    private protected bool? RebuildIfSet { get; private set; }
+
     private protected int? MaxParallelIfSet { get; private set; }
 
     private protected int? TimeoutIfSet { get; private set; }
@@ -323,6 +336,7 @@ public abstract class ParallelRunTask : Task, ICancelableTask
             Timeout = TimeoutIfSet is { } timeout ? TimeSpan.FromMilliseconds(timeout) : null,
             MaxAttempts = MaxAttemptsIfSet,
             FailFast = FailFastIfSet,
+            Rebuild = RebuildIfSet,
             Retry = retry,
             SharedSlots = AdmissionParameters.Slots(SharedSlots, errors),
             Shard = shard,

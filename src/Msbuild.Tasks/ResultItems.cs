@@ -12,7 +12,7 @@ internal static class ResultItems
     private static readonly HashSet<string> TakenNames = new(StringComparer.OrdinalIgnoreCase)
     {
         "Status", "ExitCode", "Signal", "Attempts", "Duration", "LogFile", "FailureReason", "Id", "Parameters", "ImageId", "Tags", "Shard", "Host",
-        "Endpoint", "PushedDigests",
+        "Endpoint", "PushedDigests", "InputsHash",
         "FullPath", "RootDir", "Filename", "Extension", "RelativeDir", "Directory", "RecursiveDir", "Identity",
         "ModifiedTime", "CreatedTime", "AccessedTime", "DefiningProjectFullPath", "DefiningProjectDirectory",
         "DefiningProjectName", "DefiningProjectExtension",
@@ -33,6 +33,7 @@ internal static class ResultItems
         literal.SetMetadataValueLiteral("Id", result.Id);
         literal.SetMetadataValueLiteral("ImageId", result.ImageId ?? "");
         literal.SetMetadataValueLiteral("Endpoint", result.Endpoint ?? "");
+        literal.SetMetadataValueLiteral("InputsHash", result.InputsHash ?? "");
         literal.SetMetadataValueLiteral("Shard", result.Shard?.ToString() ?? "");
         literal.SetMetadataValueLiteral("Host", result.Host ?? "");
 

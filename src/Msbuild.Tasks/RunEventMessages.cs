@@ -57,7 +57,7 @@ internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTask
             return;
         }
 
-        if (result.Status is LegStatus.Succeeded)
+        if (result.Status is LegStatus.Succeeded or LegStatus.UpToDate)
         {
             var text = $"[{result.Name}] {LegText.Completion(result)}";
             log.Post(() => diagnostics.Message(MessageImportance.Normal, text));

@@ -99,6 +99,7 @@ public sealed class EngineMappingTests
         var settings = new ParallelSettings()
             .SetMaxParallel(3)
             .WithFailFast()
+            .WithRebuild()
             .SetTimeout(TimeSpan.FromMinutes(2))
             .SetDeadline(TimeSpan.FromMinutes(30))
             .SetGracePeriod(TimeSpan.FromSeconds(4))
@@ -112,6 +113,7 @@ public sealed class EngineMappingTests
 
         options.MaxParallel.ShouldBe(3);
         options.FailFast.ShouldBeTrue();
+        options.Rebuild.ShouldBeTrue();
         options.Timeout.ShouldBe(TimeSpan.FromMinutes(2));
         options.Deadline.ShouldBe(TimeSpan.FromMinutes(30));
         options.Termination.ToString().ShouldBe("TERM,4000,KILL,5000");

@@ -1,4 +1,5 @@
 using Cake.Parallel.Tests.Infrastructure;
+using CakeParallel.Model;
 
 namespace Cake.Parallel.Tests;
 
@@ -22,10 +23,17 @@ public sealed class RepositoryBuildTests(AddinFeed feed)
     }
 
     [SkippableFact]
-    public void Demo_builds_the_example_matrix_and_prints_the_summary()
+    public void Demo_builds_the_example_matrix_and_prints_the_summary_and_again_finds_every_image_up_to_date()
     {
         DockerAvailability.Require();
         using var script = RepositoryScript();
+        // Images of an earlier Demo would be up to date: start from none, so this run builds.
+        var earlier = TestDocker.Run(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", "cakeparallel-example/app"]).StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (earlier.Length > 0)
+        {
+            TestDocker.Run(["image", "rm", .. earlier]);
+        }
 
         using var cake = script.Run("--target=Demo");
 
@@ -33,16 +41,27 @@ public sealed class RepositoryBuildTests(AddinFeed feed)
         cake.Stdout.ShouldMatch(@"Parallel run finished in [^:]+: 6 succeeded");
         cake.Stdout.ShouldMatch(@"\n  Leg +Status +Attempts +Duration +Exit +Image\n");
         cake.Stdout.ShouldMatch(@"\n  node23-alpine +succeeded +1 +\S+ \S+ +0 +[0-9a-f]{12}\n");
-        cake.Stdout.ShouldContain("Demo: 6 images built from ");
+        cake.Stdout.ShouldContain("Demo: 6 images (6 built, 0 up to date) from ");
         var timeline = Path.Combine(script.Directory, "artifacts", "demo", "timeline.html");
         cake.Stdout.ShouldContain("; timeline: " + timeline);
         cake.Stdout.ShouldContain("; leg logs: " + Path.Combine(script.Directory, "artifacts", "demo", "logs") + "/");
         cake.Stdout.ShouldNotContain("DEPRECATED", Case.Sensitive, "docker's banner is folded on the console");
         cake.Stdout.Split('\n').Length.ShouldBeLessThanOrEqualTo(60, "six docker legs fit a screen: steps, not every line");
         var legLog = File.ReadAllText(Path.Combine(script.Directory, "artifacts", "demo", "logs", "node23-alpine.log"));
-        legLog.ShouldMatch(@"Step 14/14|\[\d+/\d+\] RUN", "the leg log keeps every line of the build");
+        legLog.ShouldMatch(@"Step (\d+)/\1 |\[\d+/\d+\] RUN", "the leg log keeps every line of the build, to the last step");
         File.ReadAllText(timeline).ShouldContain("node23-alpine");
         File.Exists(Path.Combine(script.Directory, "artifacts", "demo", "report.json")).ShouldBeTrue();
+
+        // Unchanged: nothing is built, and up to date is a success.
+        using var again = script.Run("--target=Demo");
+
+        again.ExitCode.ShouldBe(0, again.Output);
+        again.Stdout.ShouldMatch(@"Parallel run finished in [^:]+: 6 up to date");
+        again.Stdout.ShouldMatch(@"\n  node23-alpine +up to date +0 +\d[\d.]* m?s +- +[0-9a-f]{12}\n");
+        again.Stdout.ShouldContain("Demo: 6 images (0 built, 6 up to date) from ");
+        var report = CakeParallel.Reports.JsonRunReport.Read(Path.Combine(script.Directory, "artifacts", "demo", "report.json"));
+        report.Succeeded.ShouldBeTrue();
+        report.Legs.ShouldAllBe(l => l.Status == LegStatus.UpToDate && l.Attempts.Count == 0 && l.InputsHash != null);
     }
 
     [SkippableFact]

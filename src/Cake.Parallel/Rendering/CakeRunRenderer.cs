@@ -176,7 +176,7 @@ internal sealed class CakeRunRenderer : IRunListener, IDisposable
             _readers.Remove(result.Name);
             var level = result.Status switch
             {
-                LegStatus.Succeeded or LegStatus.Reused => LogLevel.Information,
+                LegStatus.Succeeded or LegStatus.Reused or LegStatus.UpToDate => LogLevel.Information,
                 LegStatus.Failed or LegStatus.TimedOut => LogLevel.Error,
                 _ => LogLevel.Warning,
             };

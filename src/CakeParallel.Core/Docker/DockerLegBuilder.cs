@@ -187,6 +187,7 @@ internal sealed class DockerLegBuilder(
             FailureClassifier = DockerFailureClassifier.Instance,
             Retry = matrix.EffectiveRetry,
             Inspector = new DockerLegInspector(endpoint, engines, iidFile, tagList, _build) { StagingTags = stagingTags },
+            UpToDateCheck = new DockerUpToDateCheck(endpoint, engines, tagList, _build),
             Platform = platform,
             FollowUpArguments = _build.Push ? (stagingTags.Length > 0 ? stagingTags : tagList).Select(t => (IReadOnlyList<string>)[.. endpoint.GlobalArguments, "push", t]).ToArray() : [],
         };
@@ -268,6 +269,10 @@ internal sealed class DockerLegBuilder(
             else if (key == DockerLabels.Leg)
             {
                 Error(ErrorCodes.DockerSettingInvalid, template.Field, $"'{DockerLabels.Leg}' is set by CakeParallel to the leg's id.");
+            }
+            else if (key == DockerLabels.InputsHash)
+            {
+                Error(ErrorCodes.DockerSettingInvalid, template.Field, $"'{DockerLabels.InputsHash}' is set by CakeParallel to the leg's inputs hash.");
             }
             else if (Render(template, bindable: true) is { } value)
             {

@@ -74,6 +74,12 @@ public sealed record DockerMatrix
         }
     }
 
+    /// <summary>
+    /// Build every leg even when an image with its inputs hash exists (<c>"rebuild": true</c>); overrides
+    /// <see cref="RunOptions.Rebuild"/> when set.
+    /// </summary>
+    public bool? Rebuild { get; init; }
+
     /// <summary>This matrix's run settings as the matrix-file layer of the precedence rule.</summary>
-    public RunOverrides RunOverrides => new() { MaxParallel = MaxParallel, Timeout = Timeout, MaxAttempts = MaxAttempts, FailFast = FailFast, Shard = Shard, SharedSlots = SharedSlots };
+    public RunOverrides RunOverrides => new() { MaxParallel = MaxParallel, Timeout = Timeout, MaxAttempts = MaxAttempts, FailFast = FailFast, Shard = Shard, SharedSlots = SharedSlots, Rebuild = Rebuild };
 }

@@ -22,7 +22,7 @@ internal sealed class MatrixFileReader
         "network", "secrets", "extraArguments", "docker", "dockerHost", "dockerContext", "buildKit", "environment", "legName", "removeLateTags", "lateTagWatch", "endpoints", "push", "publish",
     ];
 
-    private static readonly string[] RunSettingKeys = ["maxParallel", "timeout", "retries", "failFast", "maxLegs", "shard", "sharedSlots", "memory"];
+    private static readonly string[] RunSettingKeys = ["maxParallel", "timeout", "retries", "failFast", "maxLegs", "shard", "sharedSlots", "memory", "rebuild"];
 
     private readonly List<ValidationError> _errors = [];
 
@@ -217,6 +217,7 @@ internal sealed class MatrixFileReader
                 case "shard": matrix = matrix with { Shard = ShardValue(value, p) }; break;
                 case "sharedSlots": matrix = matrix with { SharedSlots = Slots(value, p) }; break;
                 case "memory": matrix = matrix with { Memory = Memory(value, p) }; break;
+                case "rebuild": matrix = matrix with { Rebuild = Bool(value, p) }; break;
                 default:
                     Unknown(p, property.Name, [.. BuildSettingKeys, .. RunSettingKeys], $"a docker build setting ({string.Join(", ", BuildSettingKeys)}) or a run setting ({string.Join(", ", RunSettingKeys)})");
                     break;

@@ -48,6 +48,12 @@ public sealed record LegResult
     /// <summary>The digest (<c>sha256:…</c>) of each tag a docker build leg pushed, by tag (empty when nothing was pushed).</summary>
     public IReadOnlyDictionary<string, string> PushedDigests { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The docker build leg's inputs hash (<c>sha256:…</c>, the image's <c>cakeparallel.inputs-hash</c> label), or
+    /// <see langword="null"/> for other legs and when it could not be computed (a remark says why).
+    /// </summary>
+    public string? InputsHash { get; init; }
+
     /// <summary>Further facts found after the leg ended, e.g. that a terminated BuildKit build still tagged its image.</summary>
     public IReadOnlyList<string> Remarks { get; init; } = [];
 

@@ -100,6 +100,12 @@ public sealed record LegSpec
     /// </summary>
     internal Func<IReadOnlyList<LegResult>, LegSpec>? BindNeeds { get; init; }
 
+    /// <summary>
+    /// Decides when the leg starts on its engine whether it needs to run (docker legs: an image with its inputs hash
+    /// exists) and what it runs; <see langword="null"/>: the leg always runs as specified.
+    /// </summary>
+    internal IUpToDateCheck? UpToDateCheck { get; init; }
+
     /// <summary>The argv as one display string with <see cref="SecretValues"/> masked (for logs only; never executed by a shell).</summary>
     public string DisplayCommand => new ProcessCommand(Executable, Arguments) { SecretValues = SecretValues }.DisplayText;
 

@@ -20,4 +20,10 @@ public enum LegStatus
 
     /// <summary>The leg was not run again: a previous run's report shows it succeeded (see the reports' resume support).</summary>
     Reused,
+
+    /// <summary>
+    /// The leg was not built: its docker image is up to date, because the engine (or, with push, the registry)
+    /// already has an image with the leg's inputs hash under its tags; the result carries that image's id.
+    /// </summary>
+    UpToDate,
 }

@@ -13,6 +13,7 @@ public static class LegStatusText
         LegStatus.Cancelled => "cancelled",
         LegStatus.NotStarted => "not started",
         LegStatus.Reused => "reused",
+        LegStatus.UpToDate => "up to date",
         _ => status.ToString(),
     };
 

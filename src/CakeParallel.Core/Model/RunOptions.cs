@@ -106,4 +106,11 @@ public sealed record RunOptions
     /// lines, with a line stating how much was cut between them. <see langword="null"/> or a value of 0 or less keeps everything.
     /// </summary>
     public long? MaxLogBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Run every leg even when it is up to date (default off). Docker build legs are otherwise not built when an
+    /// image with their inputs hash already exists under their tags (they end <see cref="LegStatus.UpToDate"/>);
+    /// with Rebuild they build, and their images are still labelled with the hash.
+    /// </summary>
+    public bool Rebuild { get; init; }
 }

@@ -33,4 +33,7 @@ public sealed record RunOverrides
 
     /// <summary>The machine-wide slot pool (<see cref="RunOptions.SharedSlots"/>).</summary>
     public SharedSlots? SharedSlots { get; init; }
+
+    /// <summary>Run every leg even when it is up to date (<see cref="RunOptions.Rebuild"/>).</summary>
+    public bool? Rebuild { get; init; }
 }

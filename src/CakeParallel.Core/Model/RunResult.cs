@@ -44,13 +44,13 @@ public sealed record RunResult
     public PublishResult? Publish { get; init; }
 
     /// <summary>
-    /// True only when every leg succeeded (or was reused from an earlier successful run), no service of the run
+    /// True only when every leg succeeded (or was reused from an earlier successful run, or was up to date), no service of the run
     /// failed while legs ran (<see cref="ServiceEvent.FailsRun"/>) and the publish, if any, did not fail.
     /// </summary>
-    public bool Succeeded => Legs.All(l => l.Status is LegStatus.Succeeded or LegStatus.Reused) && !ServiceEvents.Any(e => e.FailsRun) && Publish?.FailsRun != true;
+    public bool Succeeded => Legs.All(l => l.Status.SatisfiesDependents()) && !ServiceEvents.Any(e => e.FailsRun) && Publish?.FailsRun != true;
 
     /// <summary>The legs that did not succeed, in input order.</summary>
-    public IEnumerable<LegResult> Unsuccessful => Legs.Where(l => l.Status is not (LegStatus.Succeeded or LegStatus.Reused));
+    public IEnumerable<LegResult> Unsuccessful => Legs.Where(l => !l.Status.SatisfiesDependents());
 
     /// <summary>How many legs ended with <paramref name="status"/>.</summary>
     /// <param name="status">The status to count.</param>

@@ -230,6 +230,7 @@ svg .lane-tick { fill: var(--muted); font-size: 10px; text-anchor: end; }
 .outcome-timed-out { fill: var(--timeout); background: var(--timeout); } .outcome-cancelled { fill: var(--cancel); background: var(--cancel); }
 svg .status-succeeded .dot { fill: var(--ok); } svg .status-failed .dot { fill: var(--fail); } svg .status-timed-out .dot { fill: var(--timeout); }
 svg .status-cancelled .dot { fill: var(--cancel); } svg .status-not-started .dot { fill: none; stroke: var(--skip); stroke-width: 1.5; } svg .status-reused .dot { fill: var(--reuse); }
+svg .status-up-to-date .dot { fill: var(--ok); }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { color: var(--muted); font-weight: 600; font-size: 12px; background: var(--panel); }
@@ -243,6 +244,7 @@ th { color: var(--muted); font-weight: 600; font-size: 12px; background: var(--p
 .pill.status-cancelled, .chip.status-cancelled { border-left-color: var(--cancel); } .pill.status-cancelled { background: var(--cancel); }
 .pill.status-not-started, .chip.status-not-started { border-left-color: var(--skip); } .pill.status-not-started { background: var(--skip); }
 .pill.status-reused, .chip.status-reused { border-left-color: var(--reuse); } .pill.status-reused { background: var(--reuse); }
+.pill.status-up-to-date, .chip.status-up-to-date { border-left-color: var(--ok); } .pill.status-up-to-date { background: var(--ok); }
 tr.more td { border-bottom: 1px solid var(--line); padding-top: 0; }
 tr.leg:has(+ tr.more) td { border-bottom: none; }
 details summary { cursor: pointer; color: var(--muted); font-size: 12px; }

@@ -295,6 +295,10 @@ internal sealed record JsonLeg
     /// <summary>Added in 0.2.0: the digest of each pushed tag, by tag; absent when nothing was pushed.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Dictionary<string, string>? PushedDigests { get; init; }
+
+    /// <summary>Added in 0.2.0: a docker build leg's inputs hash; absent for other legs and in earlier reports.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? InputsHash { get; init; }
     /// <summary>Added in 0.2.0: the shard that ran the leg; absent in earlier reports, which read as null.</summary>
     public string? Shard { get; init; }
 
@@ -330,6 +334,7 @@ internal sealed record JsonLeg
         Attempts = [.. leg.Attempts.Select(JsonAttempt.From)],
         Endpoint = leg.Endpoint,
         PushedDigests = leg.PushedDigests.Count == 0 ? null : new Dictionary<string, string>(leg.PushedDigests),
+        InputsHash = leg.InputsHash,
         Shard = leg.Shard?.ToString(),
         Host = leg.Host,
         ExpectedDurationSeconds = JsonSeconds.Of(leg.ExpectedDuration),
@@ -355,6 +360,7 @@ internal sealed record JsonLeg
         Attempts = [.. Attempts.Select(a => a.ToModel())],
         Endpoint = Endpoint,
         PushedDigests = PushedDigests ?? [],
+        InputsHash = InputsHash,
         Shard = JsonShard.Read(Shard),
         Host = Host,
         ExpectedDuration = JsonSeconds.Time(ExpectedDurationSeconds),

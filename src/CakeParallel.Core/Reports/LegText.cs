@@ -23,6 +23,7 @@ public static class LegText
         return leg.Status switch
         {
             LegStatus.Reused => $"reused: succeeded in an earlier run{attempts} in {duration}",
+            LegStatus.UpToDate => $"up to date in {duration}: not built, the image with the same inputs exists" + (leg.ImageId is { } image ? $" ({RunSummary.ShortImageId(image)})" : ""),
             LegStatus.NotStarted => LegStatusText.Of(leg.Status) + reason,
             _ => $"{LegStatusText.Of(leg.Status)}{attempts} in {duration}{reason}",
         };

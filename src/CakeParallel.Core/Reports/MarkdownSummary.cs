@@ -33,7 +33,7 @@ public static class MarkdownSummary
     {
         var c = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
-        var succeeded = result.Count(LegStatus.Succeeded) + result.Count(LegStatus.Reused);
+        var succeeded = result.Legs.Count(l => l.Status.SatisfiesDependents());
         var headline = (result.Succeeded, result.Legs.Count) switch
         {
             (true, 1) => "the leg succeeded",
@@ -152,6 +152,7 @@ public static class MarkdownSummary
     {
         LegStatus.Succeeded => "✅",
         LegStatus.Reused => "♻️",
+        LegStatus.UpToDate => "✅",
         LegStatus.Failed => "❌",
         LegStatus.TimedOut => "⏱️",
         LegStatus.Cancelled => "🚫",

@@ -51,7 +51,7 @@ internal sealed class RunReporting
         }
 
         var succeeded = _earlier.Legs
-            .Where(l => l.Status is LegStatus.Succeeded or LegStatus.Reused)
+            .Where(l => l.Status.SatisfiesDependents())
             .GroupBy(l => l.Id, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         foreach (var plan in plans)

@@ -41,7 +41,7 @@ public static class RunSummary
             leg.Status,
             LegStatusText.Of(leg.Status),
             ranNow ? leg.Attempts.Count.ToString(CultureInfo.InvariantCulture) : "",
-            ranNow && leg.Attempts.Count > 0 ? DurationText.Format(leg.Duration) : "",
+            ranNow && (leg.Attempts.Count > 0 || leg.Status == LegStatus.UpToDate) ? DurationText.Format(leg.Duration) : "",
             ranNow ? leg.ExitDisplay : "",
             leg.ImageId is { } image ? ShortImageId(image) : "")
         {

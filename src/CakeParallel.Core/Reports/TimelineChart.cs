@@ -108,7 +108,7 @@ internal static class TimelineChart
         else if (leg.Attempts.Count == 0)
         {
             NeedsWait(svg, result, leg, mid, scale);
-            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"note\" x=\"{N(ChartLeft + 4)}\" y=\"{N(mid + 4)}\">{Text(leg.Status == LegStatus.NotStarted ? "not started" : LegStatusText.Of(leg.Status))}<title>{Text(leg.FailureReason ?? "")}</title></text>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"note\" x=\"{N(ChartLeft + 4)}\" y=\"{N(mid + 4)}\">{Text(LegStatusText.Of(leg.Status))}<title>{Text(leg.FailureReason ?? string.Join("\n", leg.Remarks))}</title></text>\n");
         }
         else
         {
@@ -440,6 +440,7 @@ internal static class TimelineChart
     {
         LegStatus.TimedOut => "timed-out",
         LegStatus.NotStarted => "not-started",
+        LegStatus.UpToDate => "up-to-date",
         _ => status.ToString().ToLowerInvariant(),
     };
 

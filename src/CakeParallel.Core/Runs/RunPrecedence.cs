@@ -29,9 +29,12 @@ public static class RunPrecedence
     /// <summary>The machine-wide slot pool, as <c>name:N</c> (e.g. <c>builds:4</c>).</summary>
     public const string SharedSlotsVariable = "CAKEPARALLEL_SHARED_SLOTS";
 
+    /// <summary>Build every docker leg even when it is up to date: <c>true</c>/<c>false</c> or <c>1</c>/<c>0</c>.</summary>
+    public const string RebuildVariable = "CAKEPARALLEL_REBUILD";
+
     /// <summary>
     /// <paramref name="defaults"/> with each layered setting (max parallel, timeout, retry policy and attempts,
-    /// fail-fast, shard, shared slots) taken from the first source that sets it: <paramref name="caller"/>, then
+    /// fail-fast, shard, shared slots, rebuild) taken from the first source that sets it: <paramref name="caller"/>, then
     /// <paramref name="environment"/>, then <paramref name="matrixFile"/>; a setting no source sets keeps its default.
     /// </summary>
     /// <param name="defaults">The defaults, and every setting that is not layered (listener, reports, termination, ...).</param>
@@ -50,6 +53,7 @@ public static class RunPrecedence
             FailFast = sources.Select(s => s.FailFast).FirstOrDefault(f => f is not null) ?? defaults.FailFast,
             Shard = sources.Select(s => s.Shard).FirstOrDefault(s => s is not null) ?? defaults.Shard,
             SharedSlots = sources.Select(s => s.SharedSlots).FirstOrDefault(p => p is not null) ?? defaults.SharedSlots,
+            Rebuild = sources.Select(s => s.Rebuild).FirstOrDefault(r => r is not null) ?? defaults.Rebuild,
             Retry = retry with { MaxAttempts = attempts },
         };
     }
@@ -110,18 +114,24 @@ public static class RunPrecedence
 
         if (Value(FailFastVariable) is { } failFast)
         {
-            bool? parsed = failFast.ToLowerInvariant() switch
-            {
-                "true" or "1" => true,
-                "false" or "0" => false,
-                _ => null,
-            };
+            var parsed = Boolean(failFast);
             if (parsed is null)
             {
                 Invalid(FailFastVariable, failFast, "true, false, 1 or 0");
             }
 
             overrides = overrides with { FailFast = parsed };
+        }
+
+        if (Value(RebuildVariable) is { } rebuild)
+        {
+            var parsed = Boolean(rebuild);
+            if (parsed is null)
+            {
+                Invalid(RebuildVariable, rebuild, "true, false, 1 or 0");
+            }
+
+            overrides = overrides with { Rebuild = parsed };
         }
 
         if (Value(ShardVariable) is { } shardText)
@@ -150,6 +160,13 @@ public static class RunPrecedence
 
         return overrides;
     }
+
+    private static bool? Boolean(string value) => value.ToLowerInvariant() switch
+    {
+        "true" or "1" => true,
+        "false" or "0" => false,
+        _ => null,
+    };
 
     /// <summary>This process's environment variables, for hosts whose environment is the process's own (MSBuild).</summary>
     public static IReadOnlyDictionary<string, string?> ProcessEnvironment() =>

@@ -12,6 +12,8 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
     private readonly List<AttemptRecord> _attempts = [];
     private readonly List<string> _remarks = [];
     private IReadOnlyList<string> _lastTail = [];
+    private UpToDateCheckResult? _check;
+    private string? _checkEndpoint;
 
     /// <summary>Runs the leg, each attempt in a slot of <see cref="AttemptSlots"/>.</summary>
     public async Task<LegResult> RunAsync()
@@ -70,7 +72,18 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
             log.WriteNote("no retry possible: " + exception.Message);
         }
 
+        if (_check?.Image is { } image)
+        {
+            log.Flush();
+            return UpToDate(image, clock.Elapsed);
+        }
+
         var result = BuildResult(clock.Elapsed, interrupted, unplaced);
+        if (_check is not null)
+        {
+            result = result with { InputsHash = _check.InputsHash, Remarks = _check.Remark is { } remark ? [.. result.Remarks, remark] : result.Remarks };
+        }
+
         if (leg.Inspector is not null)
         {
             result = await InspectAsync(leg.Inspector, result, log).ConfigureAwait(false);
@@ -78,6 +91,50 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
 
         log.Flush();
         return log.Incomplete is { } incomplete ? result with { Remarks = [.. result.Remarks, incomplete] } : result;
+    }
+
+    /// <summary>The result of a leg whose image is up to date: not built, the existing image's id, digests and tags.</summary>
+    private LegResult UpToDate(UpToDateImage image, TimeSpan duration) => new()
+    {
+        Name = plan.Leg.Name,
+        Id = plan.Leg.Id,
+        Parameters = plan.Leg.Parameters,
+        Status = LegStatus.UpToDate,
+        Duration = duration,
+        LogFile = plan.LogFile,
+        ImageId = image.ImageId,
+        Tags = image.Tags,
+        PushedDigests = image.Digests,
+        InputsHash = _check!.InputsHash,
+        Endpoint = _checkEndpoint,
+        Remarks = [$"up to date: not built, {image.ImageId} with inputs hash {_check.InputsHash} is {image.Where}"],
+    };
+
+    /// <summary>
+    /// The leg's up-to-date check, once, on the engine its first attempt was placed on. A check that fails in an
+    /// unexpected way only costs the shortcut: the leg runs.
+    /// </summary>
+    private async Task<UpToDateCheckResult> CheckAsync(IUpToDateCheck check, LegSpec leg, SlotEndpoint endpoint, LegLog log)
+    {
+        UpToDateCheckResult result;
+        try
+        {
+            result = await check.CheckAsync(leg, endpoint.Name, options.Rebuild, stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException && !(exception is OperationCanceledException && stop.IsStopped))
+        {
+            // A stopped run ends the leg as not started; anything else (an engine that did not answer in time too) only costs the shortcut.
+            var remark = $"up-to-date check failed, so the leg runs: {exception.Message}";
+            result = new UpToDateCheckResult(null, [remark]) { Remark = remark };
+        }
+
+        foreach (var note in result.Notes)
+        {
+            log.WriteNote(note);
+        }
+
+        _checkEndpoint = endpoint.Name;
+        return result;
     }
 
     private LegResult NotStarted(string reason) => new()
@@ -146,6 +203,21 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
     {
         var number = _attempts.Count + 1;
         var leg = plan.Leg;
+        if (leg.UpToDateCheck is { } check && _check is null)
+        {
+            _check = await CheckAsync(check, leg, endpoint, log).ConfigureAwait(false);
+            if (_check.Image is not null)
+            {
+                // Nothing runs: the record only ends the attempt loop; the leg's result is made from the check.
+                return new AttemptRecord(0, DateTimeOffset.UtcNow, TimeSpan.Zero, 0, null, AttemptOutcome.Succeeded, RetryDecision.NotNeeded, null);
+            }
+        }
+
+        if (_check?.Arguments is { } arguments)
+        {
+            leg = leg with { Arguments = arguments };
+        }
+
         log.WriteNote(endpoint.Name is null ? $"attempt {number} started" : $"attempt {number} started on engine '{endpoint.Name}'");
         listener.Send((leg, number, plan.LogFile), static (l, s) => l.AttemptStarted(s.leg, s.number, s.LogFile));
 

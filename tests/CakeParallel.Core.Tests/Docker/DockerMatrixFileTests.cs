@@ -59,6 +59,7 @@ public sealed class DockerMatrixFileTests : IDisposable
             "failFast": true,
             "sharedSlots": "docker-builds:2",
             "memory": "1.5GiB",
+            "rebuild": true,
           },
         }
         """);
@@ -100,6 +101,7 @@ public sealed class DockerMatrixFileTests : IDisposable
         matrix.SharedSlots.ShouldBe(new SharedSlots("docker-builds", 2));
         matrix.RunOverrides.SharedSlots.ShouldBe(new SharedSlots("docker-builds", 2));
         matrix.Memory.ShouldBe(3L << 29);
+        matrix.RunOverrides.Rebuild.ShouldBe(true);
     }
 
     [Fact]
@@ -281,7 +283,7 @@ public sealed class DockerMatrixFileTests : IDisposable
         error.Field.ShouldBe("$.build.shard");
     }
 
-    private const string BuildKeys = "a docker build setting (context, dockerfile, target, platform, buildArgs, passAxesAsBuildArgs, tags, labels, cacheFrom, cacheTo, noCache, pull, network, secrets, extraArguments, docker, dockerHost, dockerContext, buildKit, environment, legName, removeLateTags, lateTagWatch, endpoints, push, publish) or a run setting (maxParallel, timeout, retries, failFast, maxLegs, shard, sharedSlots, memory)";
+    private const string BuildKeys = "a docker build setting (context, dockerfile, target, platform, buildArgs, passAxesAsBuildArgs, tags, labels, cacheFrom, cacheTo, noCache, pull, network, secrets, extraArguments, docker, dockerHost, dockerContext, buildKit, environment, legName, removeLateTags, lateTagWatch, endpoints, push, publish) or a run setting (maxParallel, timeout, retries, failFast, maxLegs, shard, sharedSlots, memory, rebuild)";
 
     private sealed class AxisComparer : IEqualityComparer<MatrixAxis>
     {

@@ -34,6 +34,8 @@ public sealed class JsonReportVersionTests
         rendered["settings"]!.AsObject().Remove("retryVariesByLeg").ShouldBeTrue();
         rendered.Remove("shard").ShouldBeTrue();
         rendered.Remove("matrix").ShouldBeTrue();
+        rendered["counts"]!["upToDate"]!.GetValue<int>().ShouldBe(0, "a status added later counts no legs");
+        rendered["counts"]!.AsObject().Remove("upToDate").ShouldBeTrue();
         foreach (var leg in rendered["legs"]!.AsArray())
         {
             foreach (var added in new[] { "shard", "host", "expectedDurationSeconds" })
@@ -57,8 +59,8 @@ public sealed class JsonReportVersionTests
     {
         var report = JsonNode.Parse(Fixture("report-v1-0.1.0.json"))!.AsObject();
         report["endpoints"] = new JsonArray("http://localhost:5000");
-        // ("shard" was the example here until 0.2.0 added it as a string; a field not yet defined stands in.)
-        report["legs"]![0]!["inputsHash"] = new JsonObject { ["algorithm"] = "sha256", ["value"] = "ab12" };
+        // ("shard" and then "inputsHash" were the example here until 0.2.0 added them as strings; a field not yet defined stands in.)
+        report["legs"]![0]!["buildProvenance"] = new JsonObject { ["algorithm"] = "sha256", ["value"] = "ab12" };
 
         var run = JsonRunReport.Parse(report.ToJsonString());
 

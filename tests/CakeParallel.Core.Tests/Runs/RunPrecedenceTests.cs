@@ -47,6 +47,13 @@ public sealed class RunPrecedenceTests
             o => (o.MaxParallel, o.Timeout, o.FailFast, o.Retry.MaxAttempts).ShouldBe((3, TimeSpan.FromMilliseconds(1500), true, 2))),
         new Row("a timeout in plain seconds, as in a matrix file", RunOverrides.None, Env(("CAKEPARALLEL_TIMEOUT", "2.5")), RunOverrides.None,
             o => o.Timeout.ShouldBe(TimeSpan.FromSeconds(2.5))),
+        new Row("rebuild: caller over environment over file over the default (off)", new() { Rebuild = false },
+            Env(("CAKEPARALLEL_REBUILD", "true")), new() { Rebuild = true },
+            o => o.Rebuild.ShouldBeFalse()),
+        new Row("rebuild from the environment over the file", RunOverrides.None, Env(("CAKEPARALLEL_REBUILD", "1")), new() { Rebuild = false },
+            o => o.Rebuild.ShouldBeTrue()),
+        new Row("rebuild from the file", RunOverrides.None, Env(), new() { Rebuild = true },
+            o => o.Rebuild.ShouldBeTrue()),
         new Row("empty variables set nothing", RunOverrides.None, Env(("CAKEPARALLEL_MAX_PARALLEL", ""), ("CAKEPARALLEL_TIMEOUT", "  ")), new() { MaxParallel = 2 },
             o => (o.MaxParallel, o.Timeout).ShouldBe((2, null))),
     ];
@@ -72,6 +79,7 @@ public sealed class RunPrecedenceTests
     [InlineData("CAKEPARALLEL_TIMEOUT", "0s")]
     [InlineData("CAKEPARALLEL_RETRIES", "-1")]
     [InlineData("CAKEPARALLEL_FAIL_FAST", "yes")]
+    [InlineData("CAKEPARALLEL_REBUILD", "always")]
     public void An_invalid_variable_is_a_coded_error_naming_it(string variable, string value)
     {
         var errors = new List<ValidationError>();

@@ -71,7 +71,7 @@ public sealed class LegCompletionsTests
     [Fact]
     public async Task Only_successes_and_reuses_satisfy_dependents_and_a_stopped_run_cancels_the_wait()
     {
-        Enum.GetValues<LegStatus>().Where(s => s.SatisfiesDependents()).ShouldBe([LegStatus.Succeeded, LegStatus.Reused]);
+        Enum.GetValues<LegStatus>().Where(s => s.SatisfiesDependents()).ShouldBe([LegStatus.Succeeded, LegStatus.Reused, LegStatus.UpToDate]);
         using var stop = new CancellationTokenSource();
         var wait = new LegCompletions(2).WaitAsync(Plan(1, "app", 0), stop.Token);
         await stop.CancelAsync();

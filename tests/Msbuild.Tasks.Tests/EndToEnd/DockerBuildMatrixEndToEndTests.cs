@@ -96,4 +96,50 @@ public sealed class DockerBuildMatrixEndToEndTests(TaskPackageFeed feed)
         DockerTestEnvironment.ImageId($"{docker.Repository}:file-20").ShouldBeNull();
         run.Log.ShouldContain("[node20] hi ; all from node 20", Case.Sensitive);
     }
+
+    [DockerFact]
+    public async Task An_unchanged_matrix_is_UpToDate_a_success_and_Rebuild_builds_it_again()
+    {
+        using var docker = new DockerTestEnvironment();
+        var consumer = feed.NewConsumer("docker-up-to-date");
+        Directory.CreateDirectory(Path.Combine(consumer.Directory, "image"));
+        File.WriteAllText(Path.Combine(consumer.Directory, "image", "Dockerfile"), $"""
+            FROM {DockerTestEnvironment.BaseImage}
+            ARG os
+            RUN echo "building $os" # {docker.Repository}
+            """);
+        consumer.WithBody($"""
+              <ItemGroup>
+                <Axis Include="os" Values="alpine;debian" />
+              </ItemGroup>
+              <Target Name="Images">
+                <DockerBuildMatrix Axes="@(Axis)" Context="image" Tags="{docker.Repository}:{"{os}"}" Rebuild="$(Rebuild)" DockerExecutable="/usr/local/bin/docker">
+                  <Output TaskParameter="Results" ItemName="Image" />
+                </DockerBuildMatrix>
+              </Target>
+            """);
+
+        var first = await consumer.BuildAsync("Images", "Image", arguments: ["-p:Rebuild=false"]);
+        first.ExitCode.ShouldBe(0, first.ToString());
+        first.Items.ShouldAllBe(i => i["Status"] == "Succeeded");
+
+        var second = await consumer.BuildAsync("Images", "Image", arguments: ["-p:Rebuild=false"]);
+
+        second.ExitCode.ShouldBe(0, second.ToString());
+        foreach (var image in second.Items)
+        {
+            image["Status"].ShouldBe("UpToDate");
+            image["Attempts"].ShouldBe("0");
+            image["ImageId"].ShouldBe(DockerTestEnvironment.ImageId(image["Tags"]));
+            image["InputsHash"].ShouldBe(first.Item(image["Identity"])["InputsHash"]);
+            image["InputsHash"].ShouldStartWith("sha256:");
+        }
+
+        second.Log.ShouldContain("[alpine] up to date in ");
+        second.ErrorLines.ShouldBeEmpty();
+
+        var forced = await consumer.BuildAsync("Images", "Image", arguments: ["-p:Rebuild=true"]);
+        forced.ExitCode.ShouldBe(0, forced.ToString());
+        forced.Items.ShouldAllBe(i => i["Status"] == "Succeeded" && i["Attempts"] == "1");
+    }
 }

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Globalization;
+using CakeParallel.Model;
+
+namespace CakeParallel.Docker;
+
+/// <summary>
+/// The up-to-date check of a docker build leg, run when the leg starts on its engine: computes the leg's inputs
+/// hash (<see cref="BuildInputsHash"/>, its <c>FROM</c> images resolved by that engine), labels the build with it,
+/// and finds an image that already has it under the leg's tags: on the engine, or with push in the registry. A
+/// base image the engine does not have (and that is not pinned by digest) cannot be resolved: the leg then builds.
+/// </summary>
+internal sealed class DockerUpToDateCheck(DockerEndpoint defaultEndpoint, IReadOnlyDictionary<string, DockerEndpoint> engines, IReadOnlyList<string> tags, DockerBuildSettings build) : IUpToDateCheck
+{
+    public async Task<UpToDateCheckResult> CheckAsync(LegSpec leg, string? endpoint, bool rebuild, CancellationToken cancellationToken)
+    {
+        var engine = endpoint is not null && engines.TryGetValue(endpoint, out var client) ? client : defaultEndpoint;
+        var clock = Stopwatch.StartNew();
+        var notes = new List<string>();
+        DockerBuildInvocation invocation;
+        string dockerfile;
+        (string Digest, int Entries) context;
+        try
+        {
+            invocation = DockerBuildInvocation.Parse(leg.Arguments, leg.WorkingDirectory ?? Directory.GetCurrentDirectory());
+            dockerfile = await File.ReadAllTextAsync(invocation.Dockerfile, cancellationToken).ConfigureAwait(false);
+            var ignore = DockerIgnore.Read(BuildInputsHash.IgnoreFile(invocation));
+            context = await Task.Run(() => BuildContextDigest.Compute(invocation.Context, ignore, BuildInputsHash.AlwaysSent(invocation)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException)
+        {
+            var problem = $"inputs hash not computed, so the leg builds and its image is not labelled: {exception.Message}";
+            notes.Add(problem);
+            return new UpToDateCheckResult(null, notes) { Remark = problem };
+        }
+
+        var references = DockerfileBaseImages.Of(dockerfile, invocation.BuildArgs);
+        // One lookup for the base images and, when the engine decides, the leg's tags.
+        var pinned = references.Where(r => r.Contains("@sha256:", StringComparison.Ordinal)).ToArray();
+        var bases = references.Except(pinned).ToArray();
+        var lookTags = !rebuild && !build.Push && !build.Pull && !build.NoCache && tags.Count > 0;
+        var found = await EngineImages.InspectAsync(engine, [.. bases, .. lookTags ? tags : []], cancellationToken).ConfigureAwait(false);
+        var resolved = references.Select(r => Array.IndexOf(bases, r) is var i and >= 0 ? (r, found[i]?.Id ?? "unresolved") : (r, r[(r.IndexOf('@') + 1)..])).ToArray();
+        var unresolved = bases.Where((_, i) => found[i] is null).ToArray();
+        var hash = BuildInputsHash.Compute(invocation, dockerfile, context.Digest, resolved);
+        notes.Add($"inputs hash {hash}: {context.Entries} context entries, {references.Count} base image(s), {Milliseconds(clock)}");
+        var arguments = leg.Arguments.ToList();
+        arguments.InsertRange(arguments.Count - 1, ["--label", $"{DockerLabels.InputsHash}={hash}"]);
+        var result = new UpToDateCheckResult(hash, notes) { Arguments = arguments };
+
+        var reason = rebuild ? "Rebuild is on"
+            : tags.Count == 0 ? "the leg has no tags to find an image by"
+            : unresolved.Length > 0 ? $"base image(s) {string.Join(", ", unresolved)} not on the engine, so their ids are unknown"
+            : build.Pull ? "Pull is on: newer base images may be in the registry"
+            : build.NoCache ? "NoCache is on: docker's cache is not used, so neither is an image with the same inputs"
+            : null;
+        if (reason is not null)
+        {
+            notes.Add($"building: {reason}");
+            return result;
+        }
+
+        var image = build.Push
+            ? await InRegistryAsync(hash, invocation.Platform, notes, cancellationToken).ConfigureAwait(false)
+            : await OnEngineAsync(engine, hash, found.Skip(bases.Length).ToArray(), notes, cancellationToken).ConfigureAwait(false);
+        if (image is not null)
+        {
+            notes.Add($"up to date: {image.ImageId} with this inputs hash is {image.Where} ({Milliseconds(clock)})");
+        }
+
+        return result with { Image = image };
+    }
+
+    /// <summary>The image under the leg's first tag on the engine when it has the hash; the other tags are pointed at it where they are not already.</summary>
+    private async Task<UpToDateImage?> OnEngineAsync(DockerEndpoint engine, string hash, IReadOnlyList<EngineImage?> tagged, List<string> notes, CancellationToken cancellationToken)
+    {
+        if (tagged[0] is not { } first)
+        {
+            notes.Add($"building: {tags[0]} is not on the engine");
+            return null;
+        }
+
+        if (first.InputsHash != hash)
+        {
+            notes.Add(first.InputsHash.Length > 0
+                ? $"building: {tags[0]} ({first.Id}) was built from other inputs ({first.InputsHash})"
+                : $"building: {tags[0]} ({first.Id}) has no inputs hash label");
+            return null;
+        }
+
+        for (var i = 1; i < tags.Count; i++)
+        {
+            if (tagged[i]?.Id == first.Id)
+            {
+                continue;
+            }
+
+            if (await EngineImages.TagAsync(engine, first.Id, tags[i], cancellationToken).ConfigureAwait(false) is { } problem)
+            {
+                notes.Add($"building: re-tagging {tags[i]} failed: {problem}");
+                return null;
+            }
+
+            notes.Add($"tagged {tags[i]} ({first.Id})");
+        }
+
+        return new UpToDateImage(first.Id, tags, new Dictionary<string, string>(), "on the engine");
+    }
+
+    /// <summary>With push: the image every tag names in its registry, when all are the same image with the hash.</summary>
+    private async Task<UpToDateImage?> InRegistryAsync(string hash, string? platform, List<string> notes, CancellationToken cancellationToken)
+    {
+        var found = await Task.WhenAll(tags.Select(t => RegistryImages.ReadAsync(t, platform, cancellationToken))).ConfigureAwait(false);
+        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? configDigest = null;
+        for (var i = 0; i < tags.Count; i++)
+        {
+            var (image, problem) = found[i];
+            if (image is null)
+            {
+                notes.Add($"building: {problem}");
+                return null;
+            }
+
+            if (image.Labels.GetValueOrDefault(DockerLabels.InputsHash) != hash || (configDigest is not null && configDigest != image.ConfigDigest))
+            {
+                notes.Add($"building: {tags[i]} in the registry was built from other inputs");
+                return null;
+            }
+
+            configDigest = image.ConfigDigest;
+            digests[tags[i]] = image.ManifestDigest;
+        }
+
+        return new UpToDateImage(configDigest!, tags, digests, "in the registry under every tag");
+    }
+
+    private static string Milliseconds(Stopwatch clock) => clock.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
+}
