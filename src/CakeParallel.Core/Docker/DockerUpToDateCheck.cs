@@ -40,7 +40,7 @@ internal sealed class DockerUpToDateCheck(DockerEndpoint defaultEndpoint, IReadO
         // One lookup for the base images and, when the engine decides, the leg's tags.
         var pinned = references.Where(r => r.Contains("@sha256:", StringComparison.Ordinal)).ToArray();
         var bases = references.Except(pinned).ToArray();
-        var lookTags = !rebuild && !build.Push && !build.Pull && tags.Count > 0;
+        var lookTags = !rebuild && !build.Push && !build.Pull && !build.NoCache && tags.Count > 0;
         var found = await EngineImages.InspectAsync(engine, [.. bases, .. lookTags ? tags : []], cancellationToken).ConfigureAwait(false);
         var resolved = references.Select(r => Array.IndexOf(bases, r) is var i and >= 0 ? (r, found[i]?.Id ?? "unresolved") : (r, r[(r.IndexOf('@') + 1)..])).ToArray();
         var unresolved = bases.Where((_, i) => found[i] is null).ToArray();
@@ -54,6 +54,7 @@ internal sealed class DockerUpToDateCheck(DockerEndpoint defaultEndpoint, IReadO
             : tags.Count == 0 ? "the leg has no tags to find an image by"
             : unresolved.Length > 0 ? $"base image(s) {string.Join(", ", unresolved)} not on the engine, so their ids are unknown"
             : build.Pull ? "Pull is on: newer base images may be in the registry"
+            : build.NoCache ? "NoCache is on: docker's cache is not used, so neither is an image with the same inputs"
             : null;
         if (reason is not null)
         {

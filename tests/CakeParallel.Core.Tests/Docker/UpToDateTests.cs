@@ -242,6 +242,28 @@ public sealed class UpToDateTests : IDisposable
     }
 
     [DockerFact]
+    public async Task NoCacheBuildsEveryTimeAsDockersOwnCacheIsOff()
+    {
+        var context = Context("app", "FROM local/busybox:1\nRUN echo built\n");
+        var matrix = Matrix(context, null, "app");
+        var cached = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options());
+        (await DockerMatrixRunner.RunAsync(matrix, _scratch.Options())).Legs[0].Status.ShouldBe(LegStatus.UpToDate);
+
+        var uncached = matrix with { Build = matrix.Build with { NoCache = true } };
+        var first = await DockerMatrixRunner.RunAsync(uncached, _scratch.Options());
+        var second = await DockerMatrixRunner.RunAsync(uncached, _scratch.Options());
+
+        foreach (var leg in new[] { first.Legs[0], second.Legs[0] })
+        {
+            leg.Status.ShouldBe(LegStatus.Succeeded);
+            leg.Attempts.Count.ShouldBe(1);
+            File.ReadAllText(leg.LogFile!).ShouldContain("building: NoCache is on");
+        }
+
+        second.Legs[0].ImageId.ShouldNotBe(cached.Legs[0].ImageId);
+    }
+
+    [DockerFact]
     public async Task AChangedBuildArgRebuilds()
     {
         var context = Context("app", "FROM local/busybox:1\nARG greeting\nRUN echo $greeting\n");
