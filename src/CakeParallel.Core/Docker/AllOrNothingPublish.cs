@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using CakeParallel.Model;
 
 namespace CakeParallel.Docker;
@@ -15,7 +13,6 @@ namespace CakeParallel.Docker;
 internal sealed class AllOrNothingPublish(DockerEndpoint defaultEndpoint, IReadOnlyDictionary<string, DockerEndpoint> engines, IReadOnlySet<string> pushingLegs)
 {
     private static readonly TimeSpan RequestLimit = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan CommandLimit = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// The publish step of <paramref name="matrix"/>, whose legs reach their daemons as the first of <paramref name="legs"/>
@@ -50,7 +47,7 @@ internal sealed class AllOrNothingPublish(DockerEndpoint defaultEndpoint, IReadO
             return Failed(tags, staging, $"leg {unstaged.Leg} succeeded, but no staged digest of {DockerReference.Repository(unstaged.Tag)} is known for it (see its remarks), so {unstaged.Tag} cannot be written; no tag was written.");
         }
 
-        var clients = new Dictionary<string, RegistryClient>(StringComparer.Ordinal);
+        using var clients = new RegistryClients("pull,push", RequestLimit);
         try
         {
             // Read every manifest before writing any tag: a registry that fails now leaves every tag where it was.
@@ -71,7 +68,8 @@ internal sealed class AllOrNothingPublish(DockerEndpoint defaultEndpoint, IReadO
                 var (registry, path) = DockerReference.Locate(DockerReference.Repository(tags[i].Tag));
                 try
                 {
-                    await clients[registry].PutManifestAsync(path, TagOf(tags[i].Tag), manifests[(registry, path, tags[i].Digest!)], CancellationToken.None).ConfigureAwait(false);
+                    var client = await ClientAsync(clients, registry, legs.First(l => l.Name == tags[i].Leg), CancellationToken.None).ConfigureAwait(false);
+                    await client.PutManifestAsync(path, DockerReference.Tag(tags[i].Tag), manifests[(registry, path, tags[i].Digest!)], CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (RegistryException exception)
                 {
@@ -85,8 +83,8 @@ internal sealed class AllOrNothingPublish(DockerEndpoint defaultEndpoint, IReadO
             for (var i = 0; i < staging.Length; i++)
             {
                 var (registry, path) = DockerReference.Locate(DockerReference.Repository(staging[i].Tag));
-                var client = clients.TryGetValue(registry, out var known) ? known : await ClientAsync(clients, registry, legs.First(l => l.PushedDigests.ContainsKey(staging[i].Tag)), CancellationToken.None).ConfigureAwait(false);
-                var deletion = await client.DeleteTagAsync(path, TagOf(staging[i].Tag), CancellationToken.None).ConfigureAwait(false);
+                var client = await ClientAsync(clients, registry, legs.First(l => l.PushedDigests.ContainsKey(staging[i].Tag)), CancellationToken.None).ConfigureAwait(false);
+                var deletion = await client.DeleteTagAsync(path, DockerReference.Tag(staging[i].Tag), CancellationToken.None).ConfigureAwait(false);
                 staging[i] = staging[i] with { Removed = deletion.Removed, Note = deletion.Reason };
             }
 
@@ -99,13 +97,6 @@ internal sealed class AllOrNothingPublish(DockerEndpoint defaultEndpoint, IReadO
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return Failed(tags, staging, "the run was stopped before the final tags were written; no tag was written.");
-        }
-        finally
-        {
-            foreach (var client in clients.Values)
-            {
-                client.Dispose();
-            }
         }
     }
 
@@ -132,80 +123,9 @@ internal sealed class AllOrNothingPublish(DockerEndpoint defaultEndpoint, IReadO
             ?? leg.PushedDigests.GetValueOrDefault(tag);
     }
 
-    private static bool IsStagingTag(string reference) => TagOf(reference).StartsWith(DockerLegBuilder.StagingTagPrefix, StringComparison.Ordinal);
+    private static bool IsStagingTag(string reference) => DockerReference.Tag(reference).StartsWith(DockerLegBuilder.StagingTagPrefix, StringComparison.Ordinal);
 
-    private static string TagOf(string reference)
-    {
-        var repository = DockerReference.Repository(reference);
-        return reference.Length > repository.Length + 1 ? reference[(repository.Length + 1)..] : "latest";
-    }
-
-    private async Task<RegistryClient> ClientAsync(Dictionary<string, RegistryClient> clients, string registry, LegResult leg, CancellationToken cancellationToken)
-    {
-        if (clients.TryGetValue(registry, out var known))
-        {
-            return known;
-        }
-
-        // The engine that pushed the leg's staging tag reached the registry; its insecure-registry list says whether plain http is right.
-        var engine = leg.Endpoint is { } name && engines.TryGetValue(name, out var client) ? client : defaultEndpoint;
-        var apiHost = registry == "docker.io" ? "registry-1.docker.io" : registry;
-        var plainHttp = IsLoopback(registry) || await DaemonTreatsAsInsecureAsync(engine, registry, cancellationToken).ConfigureAwait(false);
-        var (credential, note) = RegistryCredentials.Find(registry, ConfigDirectory(engine));
-        var created = new RegistryClient(registry, new Uri((plainHttp ? "http://" : "https://") + apiHost + "/"), credential, note, RequestLimit);
-        clients[registry] = created;
-        return created;
-    }
-
-    private static string ConfigDirectory(DockerEndpoint engine) =>
-        engine.Environment.TryGetValue("DOCKER_CONFIG", out var configured) && !string.IsNullOrEmpty(configured) ? configured
-        : Environment.GetEnvironmentVariable("DOCKER_CONFIG") is { Length: > 0 } inherited ? inherited
-        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker");
-
-    private static (string Host, string? Port) HostAndPort(string registry)
-    {
-        if (registry.StartsWith('['))
-        {
-            var end = registry.IndexOf(']', StringComparison.Ordinal);
-            return (registry[1..end], end + 2 <= registry.Length ? registry[(end + 2)..] : null);
-        }
-
-        var colon = registry.LastIndexOf(':');
-        return colon < 0 ? (registry, null) : (registry[..colon], registry[(colon + 1)..]);
-    }
-
-    private static bool IsLoopback(string registry)
-    {
-        var host = HostAndPort(registry).Host;
-        return host == "localhost" || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
-    }
-
-    /// <summary>The daemon's <c>insecure-registries</c>: the registry by name (its index config is not secure), or its address in an insecure CIDR.</summary>
-    private static async Task<bool> DaemonTreatsAsInsecureAsync(DockerEndpoint engine, string registry, CancellationToken cancellationToken)
-    {
-        var info = await DockerCli.RunAsync(engine, ["info", "--format", "{{json .RegistryConfig}}"], CommandLimit, cancellationToken).ConfigureAwait(false);
-        if (!info.Succeeded)
-        {
-            return false;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(info.StandardOutput);
-            var config = document.RootElement;
-            if (config.TryGetProperty("IndexConfigs", out var indexes) && indexes.ValueKind == JsonValueKind.Object
-                && indexes.TryGetProperty(registry, out var index) && index.TryGetProperty("Secure", out var secure) && secure.ValueKind == JsonValueKind.False)
-            {
-                return true;
-            }
-
-            return IPAddress.TryParse(HostAndPort(registry).Host, out var address)
-                && config.TryGetProperty("InsecureRegistryCIDRs", out var cidrs) && cidrs.ValueKind == JsonValueKind.Array
-                && cidrs.EnumerateArray().Any(c => c.ValueKind == JsonValueKind.String && IPNetwork.TryParse(c.GetString(), out var network) && network.Contains(address));
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
+    /// <summary>The client of <paramref name="registry"/>, reached as the engine that pushed <paramref name="leg"/>'s staging tag reached it.</summary>
+    private Task<RegistryClient> ClientAsync(RegistryClients clients, string registry, LegResult leg, CancellationToken cancellationToken) =>
+        clients.ForAsync(registry, leg.Endpoint is { } name && engines.TryGetValue(name, out var engine) ? engine : defaultEndpoint, cancellationToken);
 }

@@ -32,6 +32,13 @@ internal static partial class DockerReference
     /// <summary>The repository of a valid tag: <c>127.0.0.1:5000/app:1</c> → <c>127.0.0.1:5000/app</c>.</summary>
     public static string Repository(string reference) => TagPattern().Match(reference) is { Success: true } match ? match.Groups["name"].Value : reference;
 
+    /// <summary>The tag of a valid tag reference, <c>latest</c> when it names none: <c>127.0.0.1:5000/app:1</c> → <c>1</c>.</summary>
+    public static string Tag(string reference)
+    {
+        var repository = Repository(reference);
+        return reference.Length > repository.Length + 1 ? reference[(repository.Length + 1)..] : "latest";
+    }
+
     /// <summary>
     /// The registry of a repository and the repository's path in it, as docker resolves them: a first component
     /// with a '.' or ':', an upper-case letter, or <c>localhost</c> is a registry; else it is Docker Hub

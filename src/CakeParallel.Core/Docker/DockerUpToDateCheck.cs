@@ -12,6 +12,8 @@ namespace CakeParallel.Docker;
 /// </summary>
 internal sealed class DockerUpToDateCheck(DockerEndpoint defaultEndpoint, IReadOnlyDictionary<string, DockerEndpoint> engines, IReadOnlyList<string> tags, DockerBuildSettings build) : IUpToDateCheck
 {
+    private static readonly TimeSpan RegistryRequestLimit = TimeSpan.FromSeconds(15);
+
     public async Task<UpToDateCheckResult> CheckAsync(LegSpec leg, string? endpoint, bool rebuild, CancellationToken cancellationToken)
     {
         var engine = endpoint is not null && engines.TryGetValue(endpoint, out var client) ? client : defaultEndpoint;
@@ -61,7 +63,7 @@ internal sealed class DockerUpToDateCheck(DockerEndpoint defaultEndpoint, IReadO
         }
 
         var image = build.Push
-            ? await InRegistryAsync(hash, invocation.Platform, notes, cancellationToken).ConfigureAwait(false)
+            ? await InRegistryAsync(engine, hash, invocation.Platform, notes, cancellationToken).ConfigureAwait(false)
             : await OnEngineAsync(engine, hash, found.Skip(bases.Length).ToArray(), notes, cancellationToken).ConfigureAwait(false);
         if (image is not null)
         {
@@ -107,15 +109,21 @@ internal sealed class DockerUpToDateCheck(DockerEndpoint defaultEndpoint, IReadO
         return new UpToDateImage(first.Id, tags, new Dictionary<string, string>(), "on the engine");
     }
 
-    /// <summary>With push: the image every tag names in its registry, when all are the same image with the hash.</summary>
-    private async Task<UpToDateImage?> InRegistryAsync(string hash, string? platform, List<string> notes, CancellationToken cancellationToken)
+    /// <summary>
+    /// With push: the image every tag names in its registry, when all are the same image with the hash. Registries
+    /// are reached as <paramref name="engine"/>'s docker client reaches them (scheme, credentials); the tags are read
+    /// one by one, and the first that is not the image ends the check.
+    /// </summary>
+    private async Task<UpToDateImage?> InRegistryAsync(DockerEndpoint engine, string hash, string? platform, List<string> notes, CancellationToken cancellationToken)
     {
-        var found = await Task.WhenAll(tags.Select(t => RegistryImages.ReadAsync(t, platform, cancellationToken))).ConfigureAwait(false);
+        using var clients = new RegistryClients("pull", RegistryRequestLimit);
         var digests = new Dictionary<string, string>(StringComparer.Ordinal);
         string? configDigest = null;
         for (var i = 0; i < tags.Count; i++)
         {
-            var (image, problem) = found[i];
+            var (registry, _) = DockerReference.Locate(DockerReference.Repository(tags[i]));
+            var client = await clients.ForAsync(registry, engine, cancellationToken).ConfigureAwait(false);
+            var (image, problem) = await RegistryImages.ReadAsync(client, tags[i], platform, cancellationToken).ConfigureAwait(false);
             if (image is null)
             {
                 notes.Add($"building: {problem}");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -24,9 +25,10 @@ internal sealed class RegistryException(string message, Exception? inner = null)
 
 /// <summary>
 /// A client of one image registry's HTTP API (the distribution API docker uses, <c>/v2/</c>): reads a manifest by
-/// digest, writes the same bytes under a tag, deletes a tag. Authenticates as docker does: anonymously first,
-/// then, on a 401 challenge, with Basic credentials or with a Bearer token fetched from the challenge's realm
-/// (with the credentials, when there are any) for pull and push on the repository.
+/// digest or by tag and a blob, writes a manifest's bytes under a tag, deletes a tag. Authenticates as docker does:
+/// anonymously first, then, on a 401 challenge, with Basic credentials or with a Bearer token fetched from the
+/// challenge's realm (with the credentials, when there are any) for the repository. Made by <see cref="RegistryClients"/>,
+/// which decides the scheme and finds the credentials; not safe for concurrent requests.
 /// </summary>
 internal sealed partial class RegistryClient : IDisposable
 {
@@ -43,6 +45,7 @@ internal sealed partial class RegistryClient : IDisposable
     private readonly string _registry;
     private readonly RegistryCredential? _credential;
     private readonly string? _credentialNote;
+    private readonly string _tokenActions;
     private readonly Dictionary<string, AuthenticationHeaderValue> _authorization = new(StringComparer.Ordinal);
 
     /// <summary>A client of <paramref name="registry"/> at <paramref name="baseAddress"/>.</summary>
@@ -50,9 +53,11 @@ internal sealed partial class RegistryClient : IDisposable
     /// <param name="baseAddress">Where its API is, e.g. <c>https://registry.example:5000/</c>.</param>
     /// <param name="credential">The stored credential, or <see langword="null"/> to stay anonymous.</param>
     /// <param name="credentialNote">Why there is no credential (e.g. a credential helper), said when the registry asks for one.</param>
+    /// <param name="tokenActions">What a Bearer token is asked for on a repository: <c>pull</c> to read, <c>pull,push</c> to write tags.</param>
     /// <param name="timeout">The limit of each request.</param>
-    public RegistryClient(string registry, Uri baseAddress, RegistryCredential? credential, string? credentialNote, TimeSpan timeout)
+    public RegistryClient(string registry, Uri baseAddress, RegistryCredential? credential, string? credentialNote, string tokenActions, TimeSpan timeout)
     {
+        _tokenActions = tokenActions;
         _registry = registry;
         _credential = credential;
         _credentialNote = credentialNote;
@@ -60,34 +65,30 @@ internal sealed partial class RegistryClient : IDisposable
     }
 
     /// <summary>Reads the manifest <paramref name="digest"/> of <paramref name="path"/> and checks that its bytes have that digest.</summary>
-    public async Task<RegistryManifest> GetManifestAsync(string path, string digest, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(path, () =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, $"v2/{path}/manifests/{digest}");
-            foreach (var type in ManifestTypes)
-            {
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
-            }
+    public async Task<RegistryManifest> GetManifestAsync(string path, string digest, CancellationToken cancellationToken) =>
+        await ReadManifestAsync(path, digest, missingIsNull: false, cancellationToken).ConfigureAwait(false) ?? throw new UnreachableException();
 
-            return request;
-        }, cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// The manifest <paramref name="tag"/> of <paramref name="path"/> names now (a multi-platform tag's index or list
+    /// as it is), with the digest the registry gives it; <see langword="null"/> when the registry has no such tag.
+    /// </summary>
+    public Task<RegistryManifest?> FindManifestAsync(string path, string tag, CancellationToken cancellationToken) =>
+        ReadManifestAsync(path, tag, missingIsNull: true, cancellationToken);
+
+    /// <summary>Reads the blob <paramref name="digest"/> of <paramref name="path"/> (e.g. an image config) and checks that its bytes have that digest.</summary>
+    public async Task<byte[]> GetBlobAsync(string path, string digest, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(path, () => new HttpRequestMessage(HttpMethod.Get, $"v2/{path}/blobs/{digest}"), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            throw new RegistryException($"reading manifest {path}@{digest} from {_registry}: {await AnswerAsync(response, cancellationToken).ConfigureAwait(false)}");
+            throw new RegistryException($"reading blob {path}@{digest} from {_registry}: {await AnswerAsync(response, cancellationToken).ConfigureAwait(false)}");
         }
 
         var content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         var actual = DigestOf(content, digest);
-        if (actual != digest)
-        {
-            throw new RegistryException($"reading manifest {path}@{digest} from {_registry}: the registry served bytes whose digest is {actual}.");
-        }
-
-        var mediaType = response.Content.Headers.ContentType?.MediaType ?? MediaTypeIn(content);
-        return mediaType is null
-            ? throw new RegistryException($"reading manifest {path}@{digest} from {_registry}: the registry named no media type, and the manifest has none.")
-            : new RegistryManifest(mediaType, content, digest);
+        return actual == digest
+            ? content
+            : throw new RegistryException($"reading blob {path}@{digest} from {_registry}: the registry served bytes whose digest is {actual}.");
     }
 
     /// <summary>Writes <paramref name="manifest"/>'s bytes under <paramref name="tag"/> of <paramref name="path"/> and checks the digest the registry gives it.</summary>
@@ -134,6 +135,53 @@ internal sealed partial class RegistryClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>A manifest by digest (its bytes checked against it) or by tag (its digest as the registry names it, else computed).</summary>
+    private async Task<RegistryManifest?> ReadManifestAsync(string path, string reference, bool missingIsNull, CancellationToken cancellationToken)
+    {
+        // Tags cannot hold a ':', digests always do.
+        var byDigest = reference.Contains(':', StringComparison.Ordinal);
+        var named = byDigest ? $"{path}@{reference}" : $"{path}:{reference}";
+        using var response = await SendAsync(path, () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"v2/{path}/manifests/{reference}");
+            foreach (var type in ManifestTypes)
+            {
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+            }
+
+            return request;
+        }, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound && missingIsNull)
+        {
+            return null;
+        }
+
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new RegistryException($"reading manifest {named} from {_registry}: {await AnswerAsync(response, cancellationToken).ConfigureAwait(false)}");
+        }
+
+        var content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        string digest;
+        if (byDigest)
+        {
+            digest = DigestOf(content, reference);
+            if (digest != reference)
+            {
+                throw new RegistryException($"reading manifest {named} from {_registry}: the registry served bytes whose digest is {digest}.");
+            }
+        }
+        else
+        {
+            digest = response.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() is { Length: > 0 } given ? given : DigestOf(content, "sha256:");
+        }
+
+        var mediaType = response.Content.Headers.ContentType?.MediaType ?? MediaTypeIn(content);
+        return mediaType is null
+            ? throw new RegistryException($"reading manifest {named} from {_registry}: the registry named no media type, and the manifest has none.")
+            : new RegistryManifest(mediaType, content, digest);
+    }
 
     private async Task<HttpResponseMessage> SendAsync(string path, Func<HttpRequestMessage> create, CancellationToken cancellationToken)
     {
@@ -185,7 +233,7 @@ internal sealed partial class RegistryClient : IDisposable
             throw new RegistryException($"{_registry} asks for a Bearer token but names no usable realm ('{challenge.Parameter}').");
         }
 
-        var query = new StringBuilder("scope=").Append(Uri.EscapeDataString($"repository:{path}:pull,push"));
+        var query = new StringBuilder("scope=").Append(Uri.EscapeDataString($"repository:{path}:{_tokenActions}"));
         if (parameters.TryGetValue("service", out var service))
         {
             query.Append("&service=").Append(Uri.EscapeDataString(service));
@@ -202,6 +250,10 @@ internal sealed partial class RegistryClient : IDisposable
         {
             throw new RegistryException($"fetching a token for {path} from {builder.Uri} failed: {exception.Message}", exception);
         }
+        catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RegistryException($"fetching a token for {path} from {builder.Uri}: no answer within {DurationText.Format(_http.Timeout)}", exception);
+        }
 
         using (response)
         {
@@ -211,13 +263,25 @@ internal sealed partial class RegistryClient : IDisposable
                 throw new RegistryException($"fetching a token for {path} from {builder.Uri}: {await AnswerAsync(response, cancellationToken).ConfigureAwait(false)}{anonymous}");
             }
 
-            using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+            using var document = await ParseTokenAnswerAsync(response, builder.Uri, cancellationToken).ConfigureAwait(false);
             var token = new[] { "token", "access_token" }
                 .Select(name => document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null)
                 .FirstOrDefault(t => !string.IsNullOrEmpty(t));
             return token is null
                 ? throw new RegistryException($"the token service {builder.Uri} answered without a token.")
                 : new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    private static async Task<JsonDocument> ParseTokenAnswerAsync(HttpResponseMessage response, Uri service, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (JsonException exception)
+        {
+            throw new RegistryException($"the token service {service} answered with something other than JSON: {exception.Message}", exception);
         }
     }
 

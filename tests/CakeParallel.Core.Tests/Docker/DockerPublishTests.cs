@@ -256,7 +256,7 @@ public sealed class DockerPublishTests : IDisposable
     }
 
     [DockerFact]
-    public async Task ARegistryTheEngineListsAsInsecureIsReachedOverPlainHttp()
+    public async Task ARegistryTheEngineListsAsInsecureIsReachedOverPlainHttpByThePublishAndTheUpToDateCheck()
     {
         // Not loopback, so plain http is right only because the engine that pushed lists the registry as insecure.
         var address = LocalRegistry.NonLoopbackAddress().ShouldNotBeNull("this test needs an IPv4 address that is not loopback");
@@ -282,6 +282,12 @@ public sealed class DockerPublishTests : IDisposable
         {
             registry.Digest(_name, tag.Tag[(tag.Tag.LastIndexOf(':') + 1)..]).ShouldBe(tag.Digest);
         }
+
+        // The up-to-date check reads the registry by the same rule: over https it could not, and every leg would build.
+        var again = await DockerMatrixRunner.RunAsync(matrix, Options());
+
+        again.Legs.ShouldAllBe(l => l.Status == LegStatus.UpToDate, string.Join("\n", again.Legs.Select(l => File.ReadAllText(l.LogFile!))));
+        again.Publish.ShouldNotBeNull().Outcome.ShouldBe(PublishOutcome.Published, again.Publish.Error);
     }
 
     [DockerFact]

@@ -311,6 +311,35 @@ public sealed class UpToDateTests : IDisposable
     }
 
     [DockerFact]
+    public async Task WithPushARegistryThatWantsCredentialsIsReadWithThoseDockerLoginStored()
+    {
+        using var registry = LocalRegistry.Start(LocalRegistryAuth.Basic);
+        var config = _scratch.PathOf("docker-config");
+        registry.WriteDockerConfig(config);
+        var name = "cpar-uptodate-" + Guid.NewGuid().ToString("N")[..8];
+        var context = Context("app", "FROM local/busybox:1\nARG app\nRUN echo $app > /app\n");
+        var matrix = Matrix(context, null, "app");
+        matrix = matrix with
+        {
+            Build = matrix.Build with
+            {
+                Tags = [$"{registry.Address}/{name}:{{app}}"],
+                Push = true,
+                EnvironmentVariables = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = config },
+            },
+        };
+
+        try
+        {
+            await BuildPushAndFindInRegistry(registry, name, context, matrix);
+        }
+        finally
+        {
+            TestDocker.Run(["image", "rm", "--force", $"{registry.Address}/{name}:app"]);
+        }
+    }
+
+    [DockerFact]
     public async Task AnAllOrNothingPublishOfUpToDateLegsWritesTheTagsTheyAlreadyHave()
     {
         using var registry = LocalRegistry.Start();
