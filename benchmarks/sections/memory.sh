@@ -13,7 +13,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 else
   legs=10000
   matrix_legs=20000
-  if [ -n "${quick:-}" ]; then legs=1000; matrix_legs=2000; fi
+  if [ "${quick:-0}" = 1 ]; then legs=1000; matrix_legs=2000; fi
 fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ -z "${bench:-}" ]; then

@@ -10,7 +10,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   runs=${1:-3}
 else
   runs=3
-  if [ -n "${quick:-}" ]; then runs=1; fi
+  if [ "${quick:-0}" = 1 ]; then runs=1; fi
 fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ -z "${bench:-}" ]; then
