@@ -15,15 +15,7 @@ else
   matrix_legs=20000
   if [ "${quick:-0}" = 1 ]; then legs=1000; matrix_legs=2000; fi
 fi
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ -z "${bench:-}" ]; then
-  dotnet build -c Release -v q -nologo "$here/CakeParallel.Bench" >/dev/null
-  bench="dotnet $here/CakeParallel.Bench/bin/Release/net10.0/CakeParallel.Bench.dll"
-fi
-declare -F header >/dev/null || header() { printf '\n== %s ==\n' "$*"; }
-declare -F table_row >/dev/null || table_row() { printf '  -> %s: CakeParallel %s; %s; ratio %s; goal %s\n' "$1" "$2" "$3" "${4:--}" "${5:--}"; }
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/../section-standalone.sh"
 
 # Peak RSS in kB of a command (its whole process tree's largest member, as GNU time reports it).
 rss() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }

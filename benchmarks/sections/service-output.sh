@@ -12,15 +12,7 @@ else
   runs=3
   if [ "${quick:-0}" = 1 ]; then runs=1; fi
 fi
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ -z "${bench:-}" ]; then
-  dotnet build -c Release -v q -nologo "$here/CakeParallel.Bench" >/dev/null
-  bench="dotnet $here/CakeParallel.Bench/bin/Release/net10.0/CakeParallel.Bench.dll"
-fi
-declare -F header >/dev/null || header() { printf '\n== %s ==\n' "$*"; }
-declare -F table_row >/dev/null || table_row() { printf '  -> %s: CakeParallel %s; %s; ratio %s; goal %s\n' "$1" "$2" "$3" "${4:--}" "${5:--}"; }
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/../section-standalone.sh"
 
 header "Service output: a service writing 500 MB in 100-byte lines against the same writer into cat > /dev/null (goal: at most 1.5x)"
 line=$(printf 'x%.0s' $(seq 99))

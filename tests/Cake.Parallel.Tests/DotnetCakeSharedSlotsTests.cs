@@ -8,15 +8,12 @@ namespace Cake.Parallel.Tests;
 public sealed class DotnetCakeSharedSlotsTests(AddinFeed feed) : IDisposable
 {
     private readonly TempDirectory _stamps = new("cakeparallel-stamps");
-    private readonly string _pool = "cake-" + Guid.NewGuid().ToString("N")[..12];
+    private readonly SharedSlotPool _slots = new("cake");
 
     public void Dispose()
     {
         _stamps.Dispose();
-        if (Directory.Exists(Path.Combine("/tmp/cakeparallel-slots", _pool)))
-        {
-            Directory.Delete(Path.Combine("/tmp/cakeparallel-slots", _pool), recursive: true);
-        }
+        _slots.Dispose();
     }
 
     [Fact]
@@ -26,8 +23,8 @@ public sealed class DotnetCakeSharedSlotsTests(AddinFeed feed) : IDisposable
         using var byEnvironment = new CakeScript(feed, CakeScript.FromFile("Scripts/shared-slots.cake"));
 
         var runs = await Task.WhenAll(
-            Task.Run(() => bySetting.Run($"--stamps={_stamps.Path}", "--name=s", $"--pool={_pool}")),
-            Task.Run(() => byEnvironment.RunWith(new Dictionary<string, string?> { ["CAKEPARALLEL_SHARED_SLOTS"] = _pool + ":2" }, $"--stamps={_stamps.Path}", "--name=e")));
+            Task.Run(() => bySetting.Run($"--stamps={_stamps.Path}", "--name=s", $"--pool={_slots.Name}")),
+            Task.Run(() => byEnvironment.RunWith(new Dictionary<string, string?> { ["CAKEPARALLEL_SHARED_SLOTS"] = _slots.Name + ":2" }, $"--stamps={_stamps.Path}", "--name=e")));
 
         try
         {
@@ -51,7 +48,7 @@ public sealed class DotnetCakeSharedSlotsTests(AddinFeed feed) : IDisposable
             }
 
             peak.ShouldBe(2);
-            string.Concat(runs.Select(r => r.Output)).ShouldContain($"waiting for a machine-wide slot: all 2 slot(s) of the shared pool '{_pool}' are held: ");
+            string.Concat(runs.Select(r => r.Output)).ShouldContain($"waiting for a machine-wide slot: all 2 slot(s) of the shared pool '{_slots.Name}' are held: ");
         }
         finally
         {

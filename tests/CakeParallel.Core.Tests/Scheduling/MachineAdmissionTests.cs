@@ -11,20 +11,12 @@ public sealed class MachineAdmissionTests : IDisposable
 {
     private readonly Scratch _scratch = new();
 
-    // A pool of this test's own, so parallel test runs on the machine never share it.
-    private readonly string _pool = "test-" + Guid.NewGuid().ToString("N")[..12];
+    private readonly SharedSlotPool _slots = new();
 
     public void Dispose()
     {
         _scratch.Dispose();
-        try
-        {
-            Directory.Delete(Path.Combine("/tmp/cakeparallel-slots", _pool), recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the next boot's /tmp cleaning.
-        }
+        _slots.Dispose();
     }
 
     [Fact]
@@ -33,7 +25,7 @@ public sealed class MachineAdmissionTests : IDisposable
         var stamps = _scratch.PathOf("stamps");
         Directory.CreateDirectory(stamps);
         var command = $"echo $(date +%s%N) > {stamps}/$$.start; sleep 0.4; echo $(date +%s%N) > {stamps}/$$.end";
-        var runs = new[] { "a", "b" }.Select(n => TestHost.RunAsync(["shared", _pool + ":2", "3", _scratch.PathOf("logs-" + n), command])).ToArray();
+        var runs = new[] { "a", "b" }.Select(n => TestHost.RunAsync(["shared", _slots.Name + ":2", "3", _scratch.PathOf("logs-" + n), command])).ToArray();
 
         var outputs = await Task.WhenAll(runs);
 
@@ -53,7 +45,7 @@ public sealed class MachineAdmissionTests : IDisposable
         List<LegSpec> Legs(string run) => Enumerable.Range(1, 3)
             .Select(i => Scratch.Sh($"{run}-{i}", $"echo $(date +%s%N) > {stamps}/{run}-{i}.start; sleep 0.3; echo $(date +%s%N) > {stamps}/{run}-{i}.end"))
             .ToList();
-        var options = _scratch.Options(maxParallel: 1) with { SharedSlots = new SharedSlots(_pool, 3) };
+        var options = _scratch.Options(maxParallel: 1) with { SharedSlots = new SharedSlots(_slots.Name, 3) };
 
         var results = await Task.WhenAll(ParallelRunner.RunAsync(Legs("x"), options), ParallelRunner.RunAsync(Legs("y"), options));
 
@@ -64,12 +56,12 @@ public sealed class MachineAdmissionTests : IDisposable
     [Fact]
     public async Task A_holder_killed_with_sigkill_frees_its_slot_for_a_waiting_run_within_a_second_and_the_waiter_names_it()
     {
-        using var holder = TestHost.Start("shared", _pool + ":1", "1", _scratch.PathOf("holder-logs"), "sleep 1000");
+        using var holder = TestHost.Start("shared", _slots.Name + ":1", "1", _scratch.PathOf("holder-logs"), "sleep 1000");
         try
         {
             (await holder.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60))).ShouldBe("started shared-1");
             var events = new AdmissionEvents();
-            var options = _scratch.Options() with { SharedSlots = new SharedSlots(_pool, 1), Listener = events };
+            var options = _scratch.Options() with { SharedSlots = new SharedSlots(_slots.Name, 1), Listener = events };
             var waiting = ParallelRunner.RunAsync([Scratch.Sh("waiter", "true")], options);
             var notice = await events.Notices.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
             notice.Code.ShouldBe(ErrorCodes.WaitingForSharedSlot);
@@ -86,7 +78,7 @@ public sealed class MachineAdmissionTests : IDisposable
             result.Succeeded.ShouldBeTrue(result.Legs[0].FailureReason);
             (events.Started!.Value - killedAt).ShouldBeLessThan(TimeSpan.FromSeconds(1));
             result.Legs[0].Attempts[0].AdmissionWait.ShouldBeGreaterThan(TimeSpan.Zero);
-            File.ReadAllText(result.Legs[0].LogFile!).ShouldContain($"waiting for a machine-wide slot: all 1 slot(s) of the shared pool '{_pool}' are held: pid {holder.Id}");
+            File.ReadAllText(result.Legs[0].LogFile!).ShouldContain($"waiting for a machine-wide slot: all 1 slot(s) of the shared pool '{_slots.Name}' are held: pid {holder.Id}");
         }
         finally
         {
@@ -101,12 +93,12 @@ public sealed class MachineAdmissionTests : IDisposable
     public async Task The_slot_of_a_holder_killed_with_sigkill_stays_taken_while_its_leg_still_runs()
     {
         // The leg outlives its runner by 1.5 s: on SIGTERM from the keeper it finishes its work before it exits.
-        using var holder = TestHost.Start("shared", _pool + ":1", "1", _scratch.PathOf("holder-logs"), "trap 'sleep 1.5; exit 0' TERM; while :; do sleep 0.1; done");
+        using var holder = TestHost.Start("shared", _slots.Name + ":1", "1", _scratch.PathOf("holder-logs"), "trap 'sleep 1.5; exit 0' TERM; while :; do sleep 0.1; done");
         try
         {
             (await holder.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60))).ShouldBe("started shared-1");
             var events = new AdmissionEvents();
-            var waiting = ParallelRunner.RunAsync([Scratch.Sh("waiter", "true")], _scratch.Options() with { SharedSlots = new SharedSlots(_pool, 1), Listener = events });
+            var waiting = ParallelRunner.RunAsync([Scratch.Sh("waiter", "true")], _scratch.Options() with { SharedSlots = new SharedSlots(_slots.Name, 1), Listener = events });
             (await events.Notices.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30))).Code.ShouldBe(ErrorCodes.WaitingForSharedSlot);
             holder.HasExited.ShouldBeFalse();
             var before = DescribeSlotHolders();
@@ -185,22 +177,22 @@ public sealed class MachineAdmissionTests : IDisposable
     [Fact]
     public async Task A_pool_keeps_the_count_of_its_first_run_and_a_run_naming_another_gets_a_warning()
     {
-        await ParallelRunner.RunAsync([Scratch.Sh("one", "true")], _scratch.Options() with { SharedSlots = new SharedSlots(_pool, 2) });
+        await ParallelRunner.RunAsync([Scratch.Sh("one", "true")], _scratch.Options() with { SharedSlots = new SharedSlots(_slots.Name, 2) });
         var events = new AdmissionEvents();
 
-        var result = await ParallelRunner.RunAsync([Scratch.Sh("two", "true")], _scratch.Options() with { SharedSlots = new SharedSlots(_pool, 5), Listener = events });
+        var result = await ParallelRunner.RunAsync([Scratch.Sh("two", "true")], _scratch.Options() with { SharedSlots = new SharedSlots(_slots.Name, 5), Listener = events });
 
         result.Succeeded.ShouldBeTrue();
         events.Notices.Reader.TryRead(out var notice).ShouldBeTrue();
         notice!.Code.ShouldBe(ErrorCodes.SharedSlotsCountDiffers);
         notice.Message.ShouldContain($"already exists with 2 slot(s); this run asked for 5");
-        File.ReadAllText(Path.Combine("/tmp/cakeparallel-slots", _pool, "pool")).Trim().ShouldBe("2");
+        File.ReadAllText(Path.Combine("/tmp/cakeparallel-slots", _slots.Name, "pool")).Trim().ShouldBe("2");
     }
 
     [Fact]
     public async Task A_leg_holding_a_shared_slot_and_a_reservation_inherits_no_lock_file_descriptor()
     {
-        var options = _scratch.Options() with { SharedSlots = new SharedSlots(_pool, 1), MinFreeMemory = 1 };
+        var options = _scratch.Options() with { SharedSlots = new SharedSlots(_slots.Name, 1), MinFreeMemory = 1 };
         var leg = Scratch.Sh("fds", "for f in /proc/$$/fd/*; do echo \"$f $(readlink $f)\"; done") with { Memory = 1024 };
 
         var result = await ParallelRunner.RunAsync([leg], options);
@@ -256,7 +248,7 @@ public sealed class MachineAdmissionTests : IDisposable
     private string DescribeSlotHolders()
     {
         var lines = new List<string>();
-        foreach (var slot in Directory.GetFiles(Path.Combine("/tmp/cakeparallel-slots", _pool), "slot-*"))
+        foreach (var slot in Directory.GetFiles(_slots.Folder, "slot-*"))
         {
             // Through flock's own file type: .NET's File API takes a shared flock on open, which a held slot refuses.
             using var file = CakeParallel.Supervision.FileLock.TryOpenExisting(slot);

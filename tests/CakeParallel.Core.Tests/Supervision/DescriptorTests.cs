@@ -10,19 +10,12 @@ namespace CakeParallel.Tests.Supervision;
 public sealed class DescriptorTests : IDisposable
 {
     private readonly Scratch _scratch = new();
-    private readonly string _pool = "test-" + Guid.NewGuid().ToString("N")[..12];
+    private readonly SharedSlotPool _slots = new();
 
     public void Dispose()
     {
         _scratch.Dispose();
-        try
-        {
-            Directory.Delete(Path.Combine("/tmp/cakeparallel-slots", _pool), recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the next boot's /tmp cleaning.
-        }
+        _slots.Dispose();
     }
 
     [Fact]
@@ -36,7 +29,7 @@ public sealed class DescriptorTests : IDisposable
             var port = ServiceProbe.FreePort();
             var options = _scratch.Options(maxParallel: 2) with
             {
-                SharedSlots = new SharedSlots(_pool, 2),
+                SharedSlots = new SharedSlots(_slots.Name, 2),
                 Services = [ServiceProbe.HttpServer(_scratch, "web", port)],
             };
 
