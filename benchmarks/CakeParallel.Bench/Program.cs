@@ -16,7 +16,7 @@ using CakeParallel.Scheduling;
 //   CakeParallel.Bench dispatch <jobs> <legs> <command> [args...]
 //       The same, and prints the seconds from before planning until RunAsync returned (the runtime's start-up and
 //       JIT of the entry point excluded, the engine's own JIT included), like the Cake alias's and MSBuild task's
-//       dispatch sections time their call.
+//       dispatch sections time their call. With CAKEPARALLEL_BENCH_KEEP_LOGS=1 its log folder (under $TMPDIR) stays.
 //   CakeParallel.Bench timeout-latency <timeout seconds> <grace seconds>
 //       Runs one leg whose process group (a shell and a child) ignores SIGTERM, with that timeout and a termination
 //       sequence of SIGTERM, the grace, SIGKILL; prints the milliseconds after timeout + grace at which the group
@@ -261,5 +261,11 @@ if (timed)
     Console.WriteLine(dispatchClock.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture));
 }
 
-Directory.Delete(logs, recursive: true);
+// A caller timing several runs in a row removes the logs after its last run (CAKEPARALLEL_BENCH_KEEP_LOGS=1): on ext4
+// without a journal, the next seconds' file creations step over every recently freed inode, so deleting a
+// thousand logs here would slow the next run's log creation, a cost of this driver's clean-up, not of the run.
+if (Environment.GetEnvironmentVariable("CAKEPARALLEL_BENCH_KEEP_LOGS") != "1")
+{
+    Directory.Delete(logs, recursive: true);
+}
 return dispatched.Succeeded ? 0 : 1;

@@ -11,6 +11,8 @@ runs=5
 
 header "Dispatch: $legs x 'true', $jobs at a time ($runs runs each, interleaved; wall s, and CPU s of the whole process tree)"
 xa="" xs="" gp="" en="" en_in="" xa_c="" xs_c="" gp_c="" en_c=""
+engine_logs="$out/engine-logs"
+mkdir -p "$engine_logs"
 for run in $(seq "$runs"); do
   timed t sh -c "seq $legs | xargs -P$jobs -I{} true" || return 1
   xa="$xa $t" xa_c="$xa_c $t_cpu"
@@ -20,9 +22,11 @@ for run in $(seq "$runs"); do
     timed t sh -c "seq $legs | parallel -j$jobs true" || return 1
     gp="$gp $t" gp_c="$gp_c $t_cpu"
   fi
-  timed t $bench dispatch "$jobs" "$legs" true || return 1
+  # Each run's logs stay until the section ends (see CAKEPARALLEL_BENCH_KEEP_LOGS in the driver), in a folder of its own.
+  timed t env TMPDIR="$engine_logs" CAKEPARALLEL_BENCH_KEEP_LOGS=1 $bench dispatch "$jobs" "$legs" true || return 1
   en="$en $t" en_c="$en_c $t_cpu" en_in="$en_in $(cat "$out/timed.out")"
 done
+rm -rf "$engine_logs"
 printf '  %-34s %s s   CPU %s s\n' "xargs -P$jobs" "$(stats "$xa")" "$(mean "$xa_c")" \
   "xargs -P$jobs + setsid" "$(stats "$xs")" "$(mean "$xs_c")" \
   "GNU parallel -j$jobs" "$(stats "$gp")" "$(mean "$gp_c")" \

@@ -72,8 +72,11 @@ internal sealed class CakeRunRenderer : IRunListener, IDisposable
             if (attempt == 1)
             {
                 Status(leg.Name, Verbosity.Normal, LogLevel.Information, "started");
-                Status(leg.Name, Verbosity.Verbose, LogLevel.Verbose, "command: " + leg.DisplayCommand);
-                Status(leg.Name, Verbosity.Verbose, LogLevel.Verbose, "log: " + logFile);
+                if (_log.Verbosity >= Verbosity.Verbose)
+                {
+                    Status(leg.Name, Verbosity.Verbose, LogLevel.Verbose, "command: " + leg.DisplayCommand);
+                    Status(leg.Name, Verbosity.Verbose, LogLevel.Verbose, "log: " + logFile);
+                }
             }
             else
             {
@@ -255,8 +258,14 @@ internal sealed class CakeRunRenderer : IRunListener, IDisposable
 
     private int MaxAttempts(LegSpec leg) => leg.Retry?.MaxAttempts ?? _defaultMaxAttempts;
 
-    private void Status(string legName, Verbosity verbosity, LogLevel level, string text) =>
-        _log.WriteText(verbosity, level, Prefix(legName) + "** " + text);
+    private void Status(string legName, Verbosity verbosity, LogLevel level, string text)
+    {
+        // A line the log's verbosity hides is not built: at the default verbosity that is two of a leg's four.
+        if (verbosity <= _log.Verbosity)
+        {
+            _log.WriteText(verbosity, level, Prefix(legName) + "** " + text);
+        }
+    }
 
     private string Prefix(string legName) => _palette.Paint(legName, legName) + new string(' ', Math.Max(0, _nameWidth - legName.Length)) + Separator;
 

@@ -24,18 +24,23 @@ internal sealed class RunnerKeeper
 
     // $1: the marker assignment; the rest: the default termination steps (signal number, wait in ms) for marked
     // processes outside any listed group. Each "+" line lists a group with its own steps. The keeper ignores the
-    // signals a terminal or a dying parent sends, reads until the pipe closes, then ends everything at once.
+    // signals a terminal or a dying parent sends, collects the lines until the pipe closes, then ends everything at
+    // once. cat collects them, one read per line: the shell's read builtin takes a byte per system call, and the
+    // runner writes two lines for every process it starts.
     private const string Script = """
         exec >/dev/null 2>&1
         trap '' INT HUP TERM QUIT PIPE
         set -f
         marker=$1; shift; defaults="$*"; entries=""
+        commands=$(cat)
         while read -r op arg steps; do
           case "$op" in
             +) entries="$entries|$arg $steps" ;;
             -) kept=""; IFS='|'; for e in $entries; do [ -n "$e" ] && [ "${e%% *}" != "$arg" ] && kept="$kept|$e"; done; IFS=' '; entries=$kept ;;
           esac
-        done
+        done <<EOF
+        $commands
+        EOF
         end() {
           target=$1; shift
           while [ $# -ge 2 ]; do
