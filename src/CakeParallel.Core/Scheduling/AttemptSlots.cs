@@ -119,6 +119,7 @@ internal sealed class AttemptSlots
     {
         SlotEndpoint endpoint;
         LegPlacement placement;
+        bool waited;
         try
         {
             if (await placementOf(leg, stop.Token).ConfigureAwait(false) is not { } placed)
@@ -127,7 +128,9 @@ internal sealed class AttemptSlots
             }
 
             placement = placed;
-            endpoint = await AcquireAsync(placement, rank, isRetry: false, stop.Token).ConfigureAwait(false);
+            var acquired = AcquireAsync(placement, rank, isRetry: false, stop.Token);
+            waited = !acquired.IsCompleted;
+            endpoint = await acquired.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -145,8 +148,13 @@ internal sealed class AttemptSlots
             return;
         }
 
-        // Yield first so the other legs keep being placed while this one spawns its process.
-        await Task.Yield();
+        // Yield first so the other legs keep being placed while this one spawns its process. A leg that waited for
+        // its slot already runs on a thread of its own (slots are granted with asynchronous continuations).
+        if (!waited)
+        {
+            await Task.Yield();
+        }
+
         var slots = new LegSlots(this, endpoint, placement);
         try
         {

@@ -41,11 +41,15 @@ internal sealed class LegLog : IDisposable
     private long _stampMillisecond = -1;
     private int _stampLength;
 
-    /// <summary>Opens (creates or truncates) the log; never throws for an IO reason (see <see cref="Incomplete"/>).</summary>
+    /// <summary>
+    /// Opens (creates or truncates) the log in the background (see <see cref="BackgroundOpenedFile"/>); lines
+    /// written meanwhile reach it first. Never throws for an IO reason (see <see cref="Incomplete"/>, known for sure
+    /// after <see cref="Flush"/>).
+    /// </summary>
     /// <param name="path">The log file.</param>
     /// <param name="maxBytes">The size cap in bytes, or <see langword="null"/> (or 0 or less) for none.</param>
     public LegLog(string path, long? maxBytes = null)
-        : this(path, maxBytes, () => Create(path))
+        : this(path, maxBytes, () => new Utf8LogWriter(new BackgroundOpenedFile(() => CreateFile(path))))
     {
     }
 
@@ -181,11 +185,26 @@ internal sealed class LegLog : IDisposable
         }
     }
 
-    /// <summary>Writes buffered lines to the file, for logs that are read while their process still runs (services).</summary>
+    /// <summary>
+    /// Writes buffered lines to the file, for logs that are read while their process still runs (services); a log
+    /// opened in the background is waited for, so <see cref="Incomplete"/> then says whether it could be created.
+    /// </summary>
     public void Flush()
     {
         lock (_gate)
         {
+            if (_writer?.BaseStream is BackgroundOpenedFile file)
+            {
+                try
+                {
+                    file.WaitUntilCreated();
+                }
+                catch (Exception exception) when (IsWriteFailure(exception))
+                {
+                    Fail(exception);
+                }
+            }
+
             FlushCore();
         }
     }
@@ -242,8 +261,9 @@ internal sealed class LegLog : IDisposable
         }
     }
 
-    private static Utf8LogWriter Create(string path) =>
-        new(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None));
+    private static Utf8LogWriter Create(string path) => new(CreateFile(path));
+
+    private static FileStream CreateFile(string path) => new(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
 
     private static void FlushOpenLogs()
     {
