@@ -227,19 +227,13 @@ public static class ParallelRunner
         /// The engine <paramref name="lost"/>, the only one with the images <paramref name="plan"/>'s leg needs, is
         /// down: builds those needs again elsewhere, then places the leg where they are now.
         /// </summary>
-        /// <exception cref="NoEndpointException">A need could not be built again, or its new image is out of reach too.</exception>
+        /// <exception cref="NoEndpointException">A need could not be built again, or did not succeed when it was.</exception>
         private async Task<LegPlacement> RelocateAsync(LegPlan plan, string lost, CancellationToken cancellationToken)
         {
             var stranded = plan.Needs.Distinct().Where(i => _completions.ResultOf(i) is { } need && LegCompletions.OnlyOn(need) == lost).ToArray();
             await Task.WhenAll(stranded.Select(i => RebuildAsync(i, lost, plan, cancellationToken))).ConfigureAwait(false);
             var (placement, unmet) = Place(plan, await _completions.WaitAsync(plan, cancellationToken).ConfigureAwait(false));
-            if (placement?.Endpoint == lost)
-            {
-                var still = stranded.Select(i => _completions.ResultOf(i)!).Where(r => LegCompletions.OnlyOn(r) == lost).Select(r => r.Name);
-                unmet = $"the images of the legs it needs ({string.Join(", ", still)}) are only on engine '{lost}', which is down, and could not be built again elsewhere";
-            }
-
-            return unmet is null ? placement! : throw new NoEndpointException(unmet);
+            return placement ?? throw new NoEndpointException(unmet!);
         }
 
         /// <summary>Builds need <paramref name="index"/> again, away from <paramref name="lost"/>; once, whichever leg asks first.</summary>
