@@ -70,6 +70,11 @@ public static class HtmlTimeline
             Fact(html, "Publish", publish);
         }
 
+        foreach (var warning in result.Warnings)
+        {
+            Fact(html, "Warning", warning.ToString());
+        }
+
         html.Append("</dl>\n");
         if (result.Publish is { Tags.Count: > 0 } published)
         {

@@ -99,6 +99,7 @@ public static class ParallelRunner
         var run = new RunResult
         {
             Publish = publish,
+            Warnings = plan.Warnings,
             Legs = results!,
             RunId = plan.RunId,
             StartedAt = startedAt,
