@@ -134,7 +134,8 @@ public static class ParallelRunner
     /// The needs side of one run: a leg that needs others waits (holding no slot) until they are done, then runs
     /// as its <see cref="LegSpec.BindNeeds"/> makes it, where their images are; or ends not started, saying which need
     /// did not succeed, so the legs that need it end too. When the one engine that holds its needs' images is down,
-    /// those needs are built again elsewhere first (once, however many legs need them), and the leg runs there.
+    /// those needs are built again elsewhere first (once, however many legs need them), and the leg runs there; when
+    /// its needs' images are on different engines, those not on the engine holding the most are built again there.
     /// </summary>
     private sealed class NeedsScheduling
     {
@@ -147,7 +148,7 @@ public static class ParallelRunner
         private readonly Func<NeedsScheduling, LegPlan, AttemptSlots.LegSlots, LegResult, string, Task<LegResult>> _runAgain;
         private readonly LegCompletions _completions;
         private readonly TimeSpan?[] _waited;
-        private readonly ConcurrentDictionary<(int Need, string Lost), Lazy<Task>> _rebuilds = new();
+        private readonly ConcurrentDictionary<Rebuild, Lazy<Task>> _rebuilds = new();
 
         public NeedsScheduling(IReadOnlyList<LegPlan> plans, LegResult?[] results, Stopwatch clock, ListenerGate listener, RunJournal journal, AttemptSlots slots, Func<NeedsScheduling, LegPlan, AttemptSlots.LegSlots, LegResult, string, Task<LegResult>> runAgain)
         {
@@ -180,6 +181,19 @@ public static class ParallelRunner
             }
 
             var outcome = await _completions.WaitAsync(plan, cancellationToken).ConfigureAwait(false);
+            if (outcome.GatherOn is { } gatherOn)
+            {
+                try
+                {
+                    await GatherAsync(plan, gatherOn, cancellationToken).ConfigureAwait(false);
+                    outcome = await _completions.WaitAsync(plan, cancellationToken).ConfigureAwait(false);
+                }
+                catch (NoEndpointException exception)
+                {
+                    outcome = outcome with { Unmet = $"{outcome.Unmet}, and they could not be gathered on engine '{gatherOn}': {exception.Message}" };
+                }
+            }
+
             _waited[plan.Index] = _clock.Elapsed;
             var (placement, unmet) = Place(plan, outcome);
             if (unmet is not null)
@@ -232,30 +246,59 @@ public static class ParallelRunner
         private async Task<LegPlacement> RelocateAsync(LegPlan plan, string lost, CancellationToken cancellationToken)
         {
             var stranded = plan.Needs.Distinct().Where(i => _completions.ResultOf(i) is { } need && LegCompletions.OnlyOn(need) == lost).ToArray();
-            await Task.WhenAll(stranded.Select(i => RebuildAsync(i, lost, plan, cancellationToken))).ConfigureAwait(false);
+            await Task.WhenAll(stranded.Select(i => RebuildAsync(new Rebuild(i, Lost: lost, Onto: null), plan, cancellationToken))).ConfigureAwait(false);
             var (placement, unmet) = Place(plan, await _completions.WaitAsync(plan, cancellationToken).ConfigureAwait(false));
             return placement ?? throw new NoEndpointException(unmet!);
         }
 
-        /// <summary>Builds need <paramref name="index"/> again, away from <paramref name="lost"/>; once, whichever leg asks first.</summary>
-        private Task RebuildAsync(int index, string lost, LegPlan dependent, CancellationToken cancellationToken) =>
-            _rebuilds.GetOrAdd((index, lost), key => new Lazy<Task>(() => RunAgainAsync(key.Need, key.Lost, dependent, cancellationToken))).Value;
-
-        private async Task RunAgainAsync(int index, string lost, LegPlan dependent, CancellationToken cancellationToken)
+        /// <summary>
+        /// The needs of <paramref name="plan"/> left their images on different engines: builds those that are not on
+        /// <paramref name="engine"/> (which holds the most) again there, so the leg can run there with all of them.
+        /// </summary>
+        /// <exception cref="NoEndpointException">A need could not be built again there.</exception>
+        private Task GatherAsync(LegPlan plan, string engine, CancellationToken cancellationToken)
         {
-            var plan = _plans[index];
-            var earlier = _completions.ResultOf(index)!;
+            var strays = plan.Needs.Distinct().Where(i => _completions.ResultOf(i) is { } need && LegCompletions.OnlyOn(need) is { } on && on != engine);
+            return Task.WhenAll(strays.Select(i => RebuildAsync(new Rebuild(i, Lost: null, Onto: engine), plan, cancellationToken)));
+        }
+
+        /// <summary>Builds a need again (away from an engine that went down, or on the engine its dependent runs on); once, whichever leg asks first.</summary>
+        private Task RebuildAsync(Rebuild rebuild, LegPlan dependent, CancellationToken cancellationToken) =>
+            _rebuilds.GetOrAdd(rebuild, key => new Lazy<Task>(() => RunAgainAsync(key, dependent, cancellationToken))).Value;
+
+        private async Task RunAgainAsync(Rebuild rebuild, LegPlan dependent, CancellationToken cancellationToken)
+        {
+            var plan = _plans[rebuild.Need];
+            var earlier = _completions.ResultOf(rebuild.Need)!;
             var (placement, unmet) = plan.Needs.Count == 0
                 ? (new LegPlacement(plan.Leg.Platform), null)
                 : Place(plan, await _completions.WaitAsync(plan, cancellationToken).ConfigureAwait(false));
             if (unmet is not null)
             {
-                throw new NoEndpointException($"{plan.Leg.Name} left its image only on engine '{lost}', which is down, and cannot be built again: {unmet}");
+                throw new NoEndpointException($"{plan.Leg.Name} cannot be built again: {unmet}");
             }
 
-            var again = $"built again: its image was only on engine '{lost}', which went down, and {dependent.Leg.Name} needs it";
+            string again;
+            if (rebuild.Onto is { } onto)
+            {
+                if (placement!.Endpoint is { } pinned && pinned != onto)
+                {
+                    throw new NoEndpointException($"{plan.Leg.Name} cannot be built on engine '{onto}': the images it needs are only on engine '{pinned}'");
+                }
+
+                placement = placement with { Endpoint = onto, Relocate = null };
+                again = $"built again on engine '{onto}': {dependent.Leg.Name} needs it there, beside the images of its other needs";
+            }
+            else
+            {
+                again = $"built again: its image was only on engine '{rebuild.Lost}', which went down, and {dependent.Leg.Name} needs it";
+            }
+
             await _slots.RunAgainAsync(placement!, slots => _runAgain(this, plan, slots, earlier, again), cancellationToken).ConfigureAwait(false);
         }
+
+        /// <summary>One building again of a need: away from the engine <paramref name="Lost"/>, or onto the engine <paramref name="Onto"/>.</summary>
+        private sealed record Rebuild(int Need, string? Lost, string? Onto);
 
         private void End(LegPlan plan, string reason)
         {

@@ -72,7 +72,9 @@ internal sealed class LegCompletions
         if (engines.Length > 1)
         {
             var where = string.Join(", ", engines.Select(g => $"{string.Join(" and ", g.Select(r => r.Name).Distinct())} on engine '{g.Key}'"));
-            return new NeedsOutcome(results, $"the legs it needs left their images, unpushed, on different engines ({where}), so no engine has them all");
+            // The engine that holds the most of them (the first such, in the order of the needs) is where the others could be built again.
+            var most = engines.OrderByDescending(g => g.Count()).First().Key;
+            return new NeedsOutcome(results, $"the legs it needs left their images, unpushed, on different engines ({where}), so no engine has them all") { GatherOn = most };
         }
 
         return new NeedsOutcome(results, null) { Endpoint = engines.SingleOrDefault()?.Key };
@@ -95,4 +97,7 @@ internal sealed record NeedsOutcome(IReadOnlyList<LegResult> Results, string? Un
 {
     /// <summary>The one engine the leg must run on, because its needs' images are only there; <see langword="null"/>: any.</summary>
     public string? Endpoint { get; init; }
+
+    /// <summary>When the needs' images are on different engines (<see cref="Unmet"/> says which): the engine holding the most of them, where the others could be built again.</summary>
+    public string? GatherOn { get; init; }
 }

@@ -124,6 +124,63 @@ public sealed class DockerNeedsRelocationTests : IDisposable
         reread.Legs.Single(l => l.Name == "base-alpine").Attempts.Count.ShouldBe(2);
     }
 
+    [DockerFact]
+    public async Task NeedsWhoseImagesAreOnDifferentEnginesAreGatheredOnOneAndTheDependentBuildsThereFromAll()
+    {
+        Write("base/Dockerfile", $"""
+            FROM {DockerTestImages.BaseImage}
+            ARG os
+            RUN echo "$os" > /base-os
+            """);
+        Write("tools/Dockerfile", $"""
+            FROM {DockerTestImages.BaseImage}
+            RUN echo tools > /tools
+            """);
+
+        // FROM both images by id: the app builds only on an engine that holds both.
+        Write("app/Dockerfile", """
+            ARG BASE
+            ARG TOOLS
+            FROM ${TOOLS} AS tools
+            FROM ${BASE}
+            COPY --from=tools /tools /tools
+            RUN echo "$(cat /tools) on $(cat /base-os)" > /app
+            """);
+        Write("matrix.json", $$"""
+            {
+              "build": {
+                "maxParallel": 2,
+                "retries": 0,
+                "endpoints": [
+                  { "host": "{{_doomed.Host}}", "name": "a", "maxParallel": 1 },
+                  { "host": "{{_survivor.Host}}", "name": "b", "maxParallel": 1 }
+                ]
+              },
+              "targets": {
+                "base": { "matrix": { "os": ["alpine"] }, "build": { "context": "base", "tags": ["{{_repository}}:base-{os}"] } },
+                "tools": { "matrix": { "os": ["alpine"] }, "build": { "context": "tools", "tags": ["{{_repository}}:tools-{os}"] } },
+                "app": {
+                  "needs": ["base", "tools"],
+                  "matrix": { "os": ["alpine"] },
+                  "build": { "context": "app", "tags": ["{{_repository}}:app-{os}"], "buildArgs": { "BASE": "{base.image}", "TOOLS": "{tools.image}" } }
+                }
+              }
+            }
+            """);
+
+        var run = await DockerMatrixRunner.RunAsync(DockerMatrixFile.Load(_scratch.PathOf("matrix.json")), _scratch.Options(maxParallel: 2)).WaitAsync(TimeSpan.FromMinutes(4));
+
+        run.Succeeded.ShouldBeTrue(string.Join("\n", run.Unsuccessful.Select(l => $"{l.Name}: {l.FailureReason}")));
+        var legs = run.Legs.ToDictionary(l => l.Name);
+
+        // base and tools start together, one on each engine; the app needs both, so tools is built again where base is.
+        legs["base-alpine"].Attempts.Select(a => a.Endpoint).ShouldBe(["a"]);
+        legs["tools-alpine"].Attempts.Select(a => a.Endpoint).ShouldBe(["b", "a"]);
+        legs["tools-alpine"].Remarks.ShouldContain("built again on engine 'a': app-alpine needs it there, beside the images of its other needs");
+        legs["app-alpine"].Endpoint.ShouldBe("a");
+        _doomed.Docker("run", "--rm", $"{_repository}:app-alpine", "cat", "/app").StandardOutput.Trim().ShouldBe("tools on alpine");
+    }
+
     private sealed class KillOnSuccess(string leg, string endpoint, ExtraDockerEngine engine) : IRunListener
     {
         private readonly ConcurrentDictionary<string, int> _completions = new();
