@@ -48,8 +48,9 @@ internal sealed class LegLog : IDisposable
     /// </summary>
     /// <param name="path">The log file.</param>
     /// <param name="maxBytes">The size cap in bytes, or <see langword="null"/> (or 0 or less) for none.</param>
-    public LegLog(string path, long? maxBytes = null)
-        : this(path, maxBytes, () => new Utf8LogWriter(new BackgroundOpenedFile(() => CreateFile(path))))
+    /// <param name="append">Goes on after what the file holds (a leg run once more) instead of truncating it.</param>
+    public LegLog(string path, long? maxBytes = null, bool append = false)
+        : this(path, maxBytes, () => new Utf8LogWriter(new BackgroundOpenedFile(() => CreateFile(path, append))))
     {
     }
 
@@ -261,9 +262,10 @@ internal sealed class LegLog : IDisposable
         }
     }
 
-    private static Utf8LogWriter Create(string path) => new(CreateFile(path));
+    private static Utf8LogWriter Create(string path, bool append) => new(CreateFile(path, append));
 
-    private static FileStream CreateFile(string path) => new(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
+    private static FileStream CreateFile(string path, bool append) =>
+        new(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
 
     private static void FlushOpenLogs()
     {
@@ -344,7 +346,7 @@ internal sealed class LegLog : IDisposable
         }
 
         _olderSegment = previous;
-        _segment = Create(SegmentPath(_segmentNumber++));
+        _segment = Create(SegmentPath(_segmentNumber++), append: false);
         _segmentWritten = 0;
     }
 
