@@ -100,7 +100,7 @@ XML
     <PropertyGroup><DispatchStart>\$([System.DateTime]::UtcNow.Ticks)</DispatchStart></PropertyGroup>
     <ParallelExec Commands="@(Leg)" MaxParallel="$jobs" LogDirectory="$out/msbuild/logs" />
     <PropertyGroup><DispatchEnd>\$([System.DateTime]::UtcNow.Ticks)</DispatchEnd></PropertyGroup>
-    <Message Importance="high" Text="dispatch-seconds \$([MSBuild]::Divide(\$([MSBuild]::Subtract(\$(DispatchEnd), \$(DispatchStart))), 10000000))" />
+    <Message Importance="high" Text="dispatch-seconds \$([MSBuild]::Divide(\$([MSBuild]::Subtract(\$(DispatchEnd), \$(DispatchStart))), 10000000.0))" />
   </Target>
 </Project>
 XML
