@@ -27,13 +27,20 @@ internal static unsafe partial class ChildReaper
     private static readonly ConcurrentDictionary<int, TaskCompletionSource<int>> Waiting = new();
     private static readonly Lazy<int> Epoll = new(Start);
 
+    private static int _threadId;
+
+    /// <summary>Whether the caller runs on the reaper's thread (in a continuation of <see cref="WaitForExitAsync"/>).</summary>
+    public static bool OnReaperThread => Environment.CurrentManagedThreadId == Volatile.Read(ref _threadId);
+
     /// <summary>
     /// Completes with the child's exit code (128+N when signal N killed it, as <c>Process.ExitCode</c> reports)
-    /// once it has exited and is reaped; takes ownership of <paramref name="processFd"/>.
+    /// once it has exited and is reaped; takes ownership of <paramref name="processFd"/>. Its continuations run on
+    /// the reaper's thread, which saves a leg's end a hand-off to the thread pool: they must be brief and must not
+    /// block (the next child waits to be reaped), and leave the thread (see <see cref="OnReaperThread"/>) for more.
     /// </summary>
     public static Task<int> WaitForExitAsync(int processFd)
     {
-        var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var exited = new TaskCompletionSource<int>();
         Waiting[processFd] = exited;
         var buffer = stackalloc byte[16];
         *(uint*)buffer = EpollIn | EpollOneShot;
@@ -55,7 +62,9 @@ internal static unsafe partial class ChildReaper
             throw new InvalidOperationException($"epoll_create1 failed: errno {Marshal.GetLastPInvokeError()}");
         }
 
-        new Thread(() => Run(epoll)) { IsBackground = true, Name = "CakeParallel reaper" }.Start();
+        var reaper = new Thread(() => Run(epoll)) { IsBackground = true, Name = "CakeParallel reaper" };
+        Volatile.Write(ref _threadId, reaper.ManagedThreadId);
+        reaper.Start();
         return epoll;
     }
 

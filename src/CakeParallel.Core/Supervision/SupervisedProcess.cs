@@ -23,6 +23,7 @@ internal sealed class SupervisedProcess : IDisposable
 {
     private readonly ProcessCommand _command;
     private readonly Task<int> _exitCode;
+    private readonly TaskCompletionSource _mainExitedSource = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stream _standardOutput;
     private readonly Stream _standardError;
     private readonly ProcessGroupPlatform _platform;
@@ -50,7 +51,7 @@ internal sealed class SupervisedProcess : IDisposable
         ProcessId = child.ProcessId;
         Tail = new OutputTail(command.TailLines);
         _exitCode = ChildReaper.WaitForExitAsync(child.ProcessFd);
-        MainExited = _exitCode;
+        MainExited = _mainExitedSource.Task;
         if (command.KeepStandardInput)
         {
             StandardInput = new AnonymousPipeClientStream(PipeDirection.Out, child.StandardInput);
@@ -273,7 +274,9 @@ internal sealed class SupervisedProcess : IDisposable
 
     private async Task<ProcessExit> WatchAsync(Task pumps, CancellationTokenSource drain)
     {
-        await MainExited.ConfigureAwait(false);
+        // Runs on the reaper's thread up to the first wait (none for a group that is gone and nothing that escaped).
+        var exitCode = await _exitCode.ConfigureAwait(false);
+        _mainExitedSource.TrySetResult();
         var duration = _clock.Elapsed;
         Task<TerminationReport>? requested;
         lock (_gate)
@@ -301,6 +304,12 @@ internal sealed class SupervisedProcess : IDisposable
             RunnerKeeper.Current.Forget(ProcessId);
         }
 
+        if (ChildReaper.OnReaperThread && pumps.IsCompleted)
+        {
+            // The rest (the attempt's and the leg's end, listeners) runs on the thread pool, not on the reaper's thread.
+            await Task.Yield();
+        }
+
         bool drained;
         using (drain)
         {
@@ -308,7 +317,7 @@ internal sealed class SupervisedProcess : IDisposable
         }
 
         return new ProcessExit(
-            await _exitCode.ConfigureAwait(false), StartedAt, duration, Tail.Snapshot(), Tail.LastErrorLine ?? Tail.LastLine, termination, leftovers, !drained, escaped);
+            exitCode, StartedAt, duration, Tail.Snapshot(), Tail.LastErrorLine ?? Tail.LastLine, termination, leftovers, !drained, escaped);
     }
 
     private static async Task<bool> DrainAsync(Task pumps, CancellationTokenSource drain, TimeSpan limit)
