@@ -19,7 +19,8 @@ internal static class DockerDaemonCheck
             .Select(async group =>
             {
                 var first = group.First();
-                _ = ClassicBuilderProbe.IsClassicAsync(first.Endpoint);
+                // On a thread of its own: starting a process takes tens of milliseconds the ping need not wait for.
+                _ = Task.Run(() => ClassicBuilderProbe.IsClassicAsync(first.Endpoint), CancellationToken.None);
                 if (await ProblemAsync(first.Endpoint, Limit, cancellationToken).ConfigureAwait(false) is not { } problem)
                 {
                     return null;
@@ -50,7 +51,7 @@ internal static class DockerDaemonCheck
         var answers = await Task.WhenAll(engines.Select(async engine =>
         {
             var endpoint = engine.ClientFor(client.Endpoint.Executable, client.Spec.EnvironmentVariables);
-            _ = ClassicBuilderProbe.IsClassicAsync(endpoint);
+            _ = Task.Run(() => ClassicBuilderProbe.IsClassicAsync(endpoint), CancellationToken.None);
             return (Engine: engine, Client: endpoint, Problem: await ProblemAsync(endpoint, Limit, cancellationToken).ConfigureAwait(false));
         })).ConfigureAwait(false);
 
