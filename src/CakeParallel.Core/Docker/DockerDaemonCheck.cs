@@ -19,7 +19,7 @@ internal static class DockerDaemonCheck
             .Select(async group =>
             {
                 var first = group.First();
-                // On a thread of its own: starting a process takes tens of milliseconds the ping need not wait for.
+                // On a thread of its own: starting a process takes tens of milliseconds the check need not wait for.
                 _ = Task.Run(() => ClassicBuilderProbe.IsClassicAsync(first.Endpoint), CancellationToken.None);
                 if (await ProblemAsync(first.Endpoint, Limit, cancellationToken).ConfigureAwait(false) is not { } problem)
                 {
@@ -84,16 +84,11 @@ internal static class DockerDaemonCheck
     }
 
     /// <summary>
-    /// Why the endpoint's daemon does not answer, or <see langword="null"/> when it does: a ping on its unix socket
-    /// when the client would go there (no process to start), else <c>docker version</c>, whose words say why not.
+    /// Why the endpoint's daemon does not answer its client, or <see langword="null"/> when it does: asked through the
+    /// client (not the engine's socket), so a client that cannot build is an error before any leg starts too.
     /// </summary>
     private static async Task<string?> ProblemAsync(DockerEndpoint endpoint, TimeSpan limit, CancellationToken cancellationToken)
     {
-        if (await EngineImages.PingAsync(endpoint, limit, cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
         var answer = await DockerCli.RunAsync(endpoint, ["version", "--format", "{{.Server.Version}}"], limit, cancellationToken).ConfigureAwait(false);
         return answer.Succeeded ? null : answer.Message;
     }

@@ -9,7 +9,7 @@ namespace CakeParallel.Docker;
 internal sealed record EngineImage(string Id, string InputsHash);
 
 /// <summary>
-/// Pings a leg's engine, looks images up on it and tags them, for the daemon and up-to-date checks, which must take milliseconds: over
+/// Looks images up on a leg's engine and tags them, for the up-to-date check, which must take milliseconds: over
 /// the engine's API on its unix socket when the endpoint names one (or nothing, and the client has no other current
 /// context), else through the docker client, one call for all references.
 /// </summary>
@@ -56,31 +56,6 @@ internal static class EngineImages
         }
 
         return images;
-    }
-
-    /// <summary>True when the engine answers a ping on its unix socket; false when it has none or it does not answer there (the client may still reach it).</summary>
-    public static async Task<bool> PingAsync(DockerEndpoint endpoint, TimeSpan limit, CancellationToken cancellationToken)
-    {
-        if (SocketClient(endpoint) is not { } client)
-        {
-            return false;
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(limit);
-        try
-        {
-            using var response = await client.GetAsync("/_ping", timeout.Token).ConfigureAwait(false);
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
     }
 
     /// <summary>Points <paramref name="tag"/> at the image <paramref name="id"/>; the problem, or <see langword="null"/> when it worked.</summary>
