@@ -47,7 +47,7 @@ internal sealed partial class ServiceLog : IDisposable
     private readonly SafeFileHandle _file;
     private readonly long _maxBytes;
     private readonly Timer _flush;
-    private readonly byte[] _stamp = new byte[StampBytes];
+    private readonly byte[] _prefix = new byte[StampBytes + 5];
     private byte[]? _buffer;
     private int _filled;
     private long _end;
@@ -103,7 +103,6 @@ internal sealed partial class ServiceLog : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per read of a chatty service, see LineSplitter.Take
     public void WriteLines(OutputStream stream, ReadOnlySpan<byte> lines)
     {
-        var separator = stream == OutputStream.Stdout ? " out "u8 : " err "u8;
         var now = DateTimeOffset.UtcNow;
         lock (_gate)
         {
@@ -114,7 +113,7 @@ internal sealed partial class ServiceLog : IDisposable
 
             try
             {
-                var stamp = Stamp(now);
+                var prefix = Prefix(now, stream);
                 while (!lines.IsEmpty)
                 {
                     var end = lines.IndexOf((byte)'\n');
@@ -125,7 +124,7 @@ internal sealed partial class ServiceLog : IDisposable
                         line = line[..^1];
                     }
 
-                    var length = StampBytes + separator.Length + line.Length + 1;
+                    var length = prefix.Length + line.Length + 1;
                     var buffer = _buffer ??= ArrayPool<byte>.Shared.Rent(BufferBytes);
                     if (buffer.Length - _filled < length)
                     {
@@ -133,8 +132,7 @@ internal sealed partial class ServiceLog : IDisposable
                         if (buffer.Length < length)
                         {
                             // A line longer than the buffer (a service with a large MaxLineBytes): in parts.
-                            Append(stamp);
-                            Append(separator);
+                            Append(prefix);
                             Append(line);
                             Append("\n"u8);
                             continue;
@@ -142,9 +140,8 @@ internal sealed partial class ServiceLog : IDisposable
                     }
 
                     var free = buffer.AsSpan(_filled, length);
-                    stamp.CopyTo(free);
-                    separator.CopyTo(free[StampBytes..]);
-                    line.CopyTo(free[(StampBytes + separator.Length)..]);
+                    prefix.CopyTo(free);
+                    line.CopyTo(free[prefix.Length..]);
                     free[^1] = (byte)'\n';
                     _filled += length;
                 }
@@ -266,17 +263,21 @@ internal sealed partial class ServiceLog : IDisposable
 
     private static string FormatStamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
-    /// <summary>The stamp for <paramref name="time"/>, formatted again only when the millisecond moved on.</summary>
-    private ReadOnlySpan<byte> Stamp(DateTimeOffset time)
+    /// <summary>
+    /// What goes before each line: the stamp for <paramref name="time"/> (formatted again only when the millisecond
+    /// moved on) and the stream, e.g. <c>2026-11-29T03:25:42.123Z out </c>.
+    /// </summary>
+    private ReadOnlySpan<byte> Prefix(DateTimeOffset time, OutputStream stream)
     {
         var millisecond = time.UtcTicks / TimeSpan.TicksPerMillisecond;
         if (millisecond != _stampMillisecond)
         {
-            time.UtcDateTime.TryFormat(_stamp, out _, "yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+            time.UtcDateTime.TryFormat(_prefix, out _, "yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
             _stampMillisecond = millisecond;
         }
 
-        return _stamp;
+        (stream == OutputStream.Stdout ? " out "u8 : " err "u8).CopyTo(_prefix.AsSpan(StampBytes));
+        return _prefix;
     }
 
     /// <summary>Adds bytes to the buffer, writing it out whenever it is full.</summary>

@@ -114,6 +114,7 @@ internal sealed partial class LineSplitter : IDisposable
                 var streams = new (PipeStream Pipe, LineSplitter Lines)[] { (outPipe, outLines), (errorPipe, errorLines) };
                 var open = new List<int> { 0, 1 };
                 var waiting = new PollRequest[2];
+                var ready = new bool[2];
                 while (open.Count > 0)
                 {
                     for (var i = 0; i < open.Count; i++)
@@ -127,14 +128,39 @@ internal sealed partial class LineSplitter : IDisposable
                     }
 
                     // In order, so stdout is read first when both have output waiting.
-                    var ready = open.Where((_, i) => waiting[i].ReturnedEvents != 0).ToList();
-                    foreach (var index in ready)
+                    var polled = open.Count;
+                    var most = 0;
+                    for (var i = polled - 1; i >= 0; i--)
                     {
-                        var (pipe, lines) = streams[index];
-                        if (!lines.Take(pipe.Read(lines.Free.Span)))
+                        ready[i] = waiting[i].ReturnedEvents != 0;
+                    }
+
+                    for (int i = 0, index = 0; i < polled; i++)
+                    {
+                        var (pipe, lines) = streams[open[index]];
+                        if (!ready[i])
                         {
-                            open.Remove(index);
+                            index++;
+                            continue;
                         }
+
+                        var read = pipe.Read(lines.Free.Span);
+                        most = Math.Max(most, read);
+                        if (lines.Take(read))
+                        {
+                            index++;
+                        }
+                        else
+                        {
+                            open.RemoveAt(index);
+                        }
+                    }
+
+                    if (most is > 0 and < ThreadReadBytes / 4)
+                    {
+                        // The writer is slower than this reader: let its output gather in the pipe for a moment, so
+                        // that it is taken in a few large reads instead of one read (and one wake-up) per write.
+                        Thread.Sleep(1);
                     }
                 }
 
@@ -225,6 +251,23 @@ internal sealed partial class LineSplitter : IDisposable
 
             _afterSplit = false;
             start = end + 1;
+            if (_onBlock is not null)
+            {
+                // In blocks, lines need not be found one by one, only shown to be shorter than the limit: while a
+                // newline lies within the limit ahead, every line up to it is.
+                while (_filled - start > _maxLineBytes)
+                {
+                    var last = _buffer.AsSpan(start, _maxLineBytes).LastIndexOf((byte)'\n');
+                    if (last < 0)
+                    {
+                        break;
+                    }
+
+                    block = block < 0 ? start : block;
+                    start += last + 1;
+                }
+            }
+
             scanned = start;
         }
 
