@@ -32,7 +32,8 @@ using CakeParallel.Scheduling;
 //   CakeParallel.Bench service <command> [args...]
 //       Runs the command (argv, no shell) as a background service with no probe until it has exited and all its
 //       output is in its log (capped at the default 100 MB); prints the seconds from its start until then (the
-//       runner's own start-up excluded) and exits 0 when it exited with code 0.
+//       runner's own start-up excluded, and so is the stop, which moves the kept part of a capped log up under its
+//       note) and exits 0 when it exited with code 0.
 //   CakeParallel.Bench expand <legs>
 //       Expands a matrix of about <legs> combinations (four axes, an exclude and two includes) and gives every leg
 //       its stable id; prints the best of five timings.

@@ -267,6 +267,7 @@ internal sealed partial class ServiceLog : IDisposable
     /// What goes before each line: the stamp for <paramref name="time"/> (formatted again only when the millisecond
     /// moved on) and the stream, e.g. <c>2026-11-29T03:25:42.123Z out </c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per read of a chatty service, see LineSplitter.Take
     private ReadOnlySpan<byte> Prefix(DateTimeOffset time, OutputStream stream)
     {
         var millisecond = time.UtcTicks / TimeSpan.TicksPerMillisecond;
@@ -299,6 +300,7 @@ internal sealed partial class ServiceLog : IDisposable
     }
 
     /// <summary>Writes the buffer at the end of the file, in pieces that keep it within the cap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per 256 KB of a chatty service's log
     private void WriteBuffer()
     {
         var written = 0;
