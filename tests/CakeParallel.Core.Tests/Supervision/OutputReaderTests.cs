@@ -86,9 +86,16 @@ public sealed class OutputReaderTests
         var (stdout, stdoutTail) = await LastLinesOf("echo first; echo later; for i in $(seq 30); do echo; done");
         var (stderr, _) = await LastLinesOf("echo boom >&2; for i in $(seq 30); do echo >&2; done; echo out");
 
+        // The same with the blank lines read apart from the line with text (a block of its own).
+        var (stdoutApart, stdoutApartTail) = await LastLinesOf("echo first; echo later; sleep 0.3; for i in $(seq 30); do echo; done");
+        var (stderrApart, _) = await LastLinesOf("echo boom >&2; sleep 0.3; for i in $(seq 30); do echo >&2; done; echo out");
+
         stdout.ShouldBe("later");
         stdoutTail.ShouldBe(["", "", "", "", ""]);
         stderr.ShouldBe("boom");
+        stdoutApart.ShouldBe("later");
+        stdoutApartTail.ShouldBe(["", "", "", "", ""]);
+        stderrApart.ShouldBe("boom");
     }
 
     private static async Task<(string? LastLine, IReadOnlyList<string> Tail)> LastLinesOf(string script)
