@@ -17,7 +17,7 @@ internal sealed partial class ProgressBoard : IRunListener
     private readonly DateTimeOffset _startedAt;
     private readonly Dictionary<string, Running> _running = new(StringComparer.Ordinal);
     private int _queued;
-    private int _done;
+    private readonly HashSet<string> _done = new(StringComparer.Ordinal);
 
     public ProgressBoard(TimeProvider time)
     {
@@ -74,8 +74,9 @@ internal sealed partial class ProgressBoard : IRunListener
 
     public void LegCompleted(LegResult result) => Update(() =>
     {
+        // A leg built again for a leg that needs it completes twice; it is one leg done.
         _running.Remove(result.Name);
-        _done++;
+        _done.Add(result.Name);
     });
 
     /// <summary>
@@ -88,10 +89,10 @@ internal sealed partial class ProgressBoard : IRunListener
         {
             Changed = false;
             var now = _time.GetUtcNow();
-            var waiting = Math.Max(0, _queued - _done - _running.Count);
+            var waiting = Math.Max(0, _queued - _done.Count - _running.Count);
             var lines = new List<string>
             {
-                Fit($"-- {_running.Count} running, {_done} done, {waiting} waiting, {Elapsed(now - _startedAt)} --", width),
+                Fit($"-- {_running.Count} running, {_done.Count} done, {waiting} waiting, {Elapsed(now - _startedAt)} --", width),
             };
             var legs = _running.OrderBy(r => r.Value.StartedAt).ToArray();
             var nameWidth = legs.Length == 0 ? 0 : legs.Max(l => l.Key.Length);

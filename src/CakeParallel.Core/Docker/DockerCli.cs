@@ -24,13 +24,13 @@ internal static class DockerCli
     // A client call that overruns has nothing to save: a short grace period, then SIGKILL.
     private static readonly TerminationSequence Termination = TerminationSequence.Parse("TERM,500,KILL,2000");
 
-    public static async Task<DockerCliResult> RunAsync(DockerEndpoint endpoint, IEnumerable<string> arguments, TimeSpan limit, CancellationToken cancellationToken)
+    public static Task<DockerCliResult> RunAsync(DockerEndpoint endpoint, IEnumerable<string> arguments, TimeSpan limit, CancellationToken cancellationToken) =>
+        RunAsync(new ProcessCommand(endpoint.Executable, [.. endpoint.GlobalArguments, .. arguments]) { Environment = endpoint.Environment }, null, limit, cancellationToken);
+
+    /// <summary>Runs a short client command (the docker client, or a program of its own such as a credential helper), with <paramref name="input"/> as its whole stdin.</summary>
+    public static async Task<DockerCliResult> RunAsync(ProcessCommand client, string? input, TimeSpan limit, CancellationToken cancellationToken)
     {
-        var command = new ProcessCommand(endpoint.Executable, [.. endpoint.GlobalArguments, .. arguments])
-        {
-            Environment = endpoint.Environment,
-            Termination = Termination,
-        };
+        var command = client with { Termination = Termination, KeepStandardInput = input is not null };
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         SupervisedProcess process;
@@ -52,6 +52,22 @@ internal static class DockerCli
 
         using (process)
         {
+            if (process.StandardInput is { } stdin)
+            {
+                try
+                {
+                    await stdin.WriteAsync(Encoding.UTF8.GetBytes(input!), cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    // It exited without reading its input: its exit code and output say why.
+                }
+                finally
+                {
+                    await stdin.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(limit);
             var exit = await process.WaitAsync(timeout.Token).ConfigureAwait(false);

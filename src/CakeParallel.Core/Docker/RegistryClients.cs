@@ -29,7 +29,7 @@ internal sealed class RegistryClients(string tokenActions, TimeSpan requestLimit
 
         var apiHost = registry == "docker.io" ? "registry-1.docker.io" : registry;
         var plainHttp = IsLoopback(registry) || await DaemonTreatsAsInsecureAsync(engine, registry, cancellationToken).ConfigureAwait(false);
-        var (credential, note) = RegistryCredentials.Find(registry, ConfigDirectory(engine));
+        var (credential, note) = await RegistryCredentials.FindAsync(registry, ConfigDirectory(engine), engine.Environment, cancellationToken).ConfigureAwait(false);
         var created = new RegistryClient(registry, new Uri((plainHttp ? "http://" : "https://") + apiHost + "/"), credential, note, tokenActions, requestLimit);
         _clients[registry] = created;
         return created;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CakeParallel.Model;
 
 namespace CakeParallel.Docker;
 
@@ -9,16 +10,58 @@ namespace CakeParallel.Docker;
 internal sealed record RegistryCredential(string UserName, string Password);
 
 /// <summary>
-/// Reads the credentials the docker client stored for a registry in its <c>config.json</c> (<c>auths</c>, written by
-/// <c>docker login</c> without a credential helper): the folder is <c>DOCKER_CONFIG</c>, else <c>~/.docker</c>.
-/// Credential helpers (<c>credsStore</c>, <c>credHelpers</c>) are not run; <see cref="Find"/> says so when one would be needed.
+/// Finds the credentials the docker client uses for a registry, as it does: the credential helper its
+/// <c>config.json</c> names for the registry (<c>credHelpers</c>), else its credential store (<c>credsStore</c>), run
+/// as <c>docker-credential-NAME get</c>; else what <c>docker login</c> stored in <c>auths</c>. The folder is
+/// <c>DOCKER_CONFIG</c>, else <c>~/.docker</c>.
 /// </summary>
 internal static class RegistryCredentials
 {
-    /// <summary>The stored credential for <paramref name="registry"/>, or <see langword="null"/> with why none was found (or <see langword="null"/> when the file simply has none).</summary>
+    private static readonly TimeSpan HelperLimit = TimeSpan.FromSeconds(30);
+
+    /// <summary>The credential for <paramref name="registry"/>, or <see langword="null"/> with why none was found (or <see langword="null"/> when the client simply has none).</summary>
     /// <param name="registry">The registry as references name it, e.g. <c>registry.example:5000</c> or <c>docker.io</c>.</param>
     /// <param name="configDirectory">The docker client's config folder.</param>
-    public static (RegistryCredential? Credential, string? Note) Find(string registry, string configDirectory)
+    /// <param name="environment">The docker client's environment (a credential helper runs with it, e.g. its <c>PATH</c>).</param>
+    /// <param name="cancellationToken">Stops a credential helper.</param>
+    public static async Task<(RegistryCredential? Credential, string? Note)> FindAsync(string registry, string configDirectory, IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken)
+    {
+        var (credential, helper, note) = Stored(registry, configDirectory);
+        if (helper is null)
+        {
+            return (credential, note);
+        }
+
+        // Docker Hub's credentials are kept under its old index address; other registries under their name.
+        var server = registry == "docker.io" ? "https://index.docker.io/v1/" : registry;
+        var program = "docker-credential-" + helper;
+        var answer = await DockerCli.RunAsync(new ProcessCommand(program, ["get"]) { Environment = environment }, server, HelperLimit, cancellationToken).ConfigureAwait(false);
+        if (!answer.Succeeded)
+        {
+            // The helpers' own words for "nothing stored" (docker-credential-helpers' ErrCredentialsNotFound).
+            return answer.StandardOutput.Contains("credentials not found", StringComparison.OrdinalIgnoreCase)
+                ? (null, null)
+                : (null, $"the docker client's credential helper '{program}' failed for {registry}: {answer.Message}");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(answer.StandardOutput);
+            var root = document.RootElement;
+            var user = root.TryGetProperty("Username", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
+            var secret = root.TryGetProperty("Secret", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            return user == "<token>"
+                ? (null, $"the docker client's credential helper '{program}' holds an identity token for {registry}, which CakeParallel does not use; log in with a user name and password or access token")
+                : user is { Length: > 0 } && secret is not null ? (new RegistryCredential(user, secret), null) : (null, null);
+        }
+        catch (JsonException exception)
+        {
+            return (null, $"the docker client's credential helper '{program}' answered for {registry} with something that is not its JSON: {exception.Message}");
+        }
+    }
+
+    /// <summary>What the client's <c>config.json</c> says of <paramref name="registry"/>: a credential stored in <c>auths</c>, or the helper to ask.</summary>
+    private static (RegistryCredential? Credential, string? Helper, string? Note) Stored(string registry, string configDirectory)
     {
         var path = Path.Combine(configDirectory, "config.json");
         JsonDocument document;
@@ -26,14 +69,14 @@ internal static class RegistryCredentials
         {
             if (!File.Exists(path))
             {
-                return (null, null);
+                return (null, null, null);
             }
 
             document = JsonDocument.Parse(File.ReadAllBytes(path));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException)
         {
-            return (null, $"the docker client's config '{path}' cannot be read: {exception.Message}");
+            return (null, null, $"the docker client's config '{path}' cannot be read: {exception.Message}");
         }
 
         using (document)
@@ -41,30 +84,35 @@ internal static class RegistryCredentials
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return (null, null);
+                return (null, null, null);
             }
 
             var names = Names(registry);
+            var helper = root.TryGetProperty("credHelpers", out var helpers) && helpers.ValueKind == JsonValueKind.Object
+                ? helpers.EnumerateObject().FirstOrDefault(h => names.Contains(HostOf(h.Name))).Value
+                : default;
+            if (helper.ValueKind == JsonValueKind.String && helper.GetString() is { Length: > 0 } named)
+            {
+                return (null, named, null);
+            }
+
+            if (root.TryGetProperty("credsStore", out var store) && store.ValueKind == JsonValueKind.String && store.GetString() is { Length: > 0 } storeName)
+            {
+                return (null, storeName, null);
+            }
+
             if (root.TryGetProperty("auths", out var auths) && auths.ValueKind == JsonValueKind.Object)
             {
                 foreach (var entry in auths.EnumerateObject().Where(e => names.Contains(HostOf(e.Name)) && e.Value.ValueKind == JsonValueKind.Object))
                 {
                     if (Credential(entry.Value) is { } credential)
                     {
-                        return (credential, null);
+                        return (credential, null, null);
                     }
                 }
             }
 
-            var helper = root.TryGetProperty("credHelpers", out var helpers) && helpers.ValueKind == JsonValueKind.Object
-                ? helpers.EnumerateObject().FirstOrDefault(h => names.Contains(HostOf(h.Name))).Value
-                : default;
-            if (helper.ValueKind == JsonValueKind.String || (root.TryGetProperty("credsStore", out var store) && store.ValueKind == JsonValueKind.String))
-            {
-                return (null, $"the docker client's config '{path}' keeps the credentials of {registry} in a credential helper, which CakeParallel does not run; log in with credentials stored in 'auths' (DOCKER_CONFIG pointing at a config without a credential store).");
-            }
-
-            return (null, null);
+            return (null, null, null);
         }
     }
 

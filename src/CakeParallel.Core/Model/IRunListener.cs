@@ -27,7 +27,10 @@ public interface IRunListener
     /// <param name="attempt">The failed attempt, with its retry decision.</param>
     void RetryScheduled(LegSpec leg, AttemptRecord attempt) { }
 
-    /// <summary>A leg reached its final status (also for legs that never started).</summary>
+    /// <summary>
+    /// A leg reached its final status (also for legs that never started). A leg built again because the engine that
+    /// held its image went down while a leg still needed it reaches it once more, with its new result.
+    /// </summary>
     /// <param name="result">The leg's result.</param>
     void LegCompleted(LegResult result) { }
 

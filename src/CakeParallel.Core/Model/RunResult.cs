@@ -44,6 +44,12 @@ public sealed record RunResult
     public PublishResult? Publish { get; init; }
 
     /// <summary>
+    /// What planning found and the run went ahead with, e.g. an engine of the pool that did not answer
+    /// (<c>CPAR0212</c>) and was left out; empty when nothing was found.
+    /// </summary>
+    public IReadOnlyList<ValidationError> Warnings { get; init; } = [];
+
+    /// <summary>
     /// True only when every leg succeeded (or was reused from an earlier successful run, or was up to date), no service of the run
     /// failed while legs ran (<see cref="ServiceEvent.FailsRun"/>) and the publish, if any, did not fail.
     /// </summary>

@@ -70,8 +70,12 @@ public static class CiAnnotations
             CiSystem.TeamCity => new TeamCityServiceMessages(),
             _ => null,
         };
-        return dialect is null ? [] : result.Legs.Select(Of).Append(Of(result.Publish, result)).OfType<CiAnnotation>().SelectMany(dialect.Lines).ToArray();
+        return dialect is null ? [] : result.Warnings.Select(Of).Concat(result.Legs.Select(Of)).Append(Of(result.Publish, result)).OfType<CiAnnotation>().SelectMany(dialect.Lines).ToArray();
     }
+
+    /// <summary>A warning of planning the run went ahead with (e.g. an engine of the pool left out): a warning annotation.</summary>
+    private static CiAnnotation? Of(ValidationError warning) =>
+        new(false, warning.Code, warning.Leg ?? "run", $"CakeParallel: {warning.Field}", warning.ToString(), "", []);
 
     /// <summary>The annotation of an all-or-nothing publish: an error when it failed, a warning when it was held back, else none.</summary>
     private static CiAnnotation? Of(PublishResult? publish, RunResult run) => publish switch
@@ -106,7 +110,7 @@ public static class CiAnnotations
 /// <summary>One leg's annotation, before a CI system's syntax and escaping.</summary>
 /// <param name="IsError">An error (the leg failed, timed out or was cancelled) or a warning (it never started).</param>
 /// <param name="Code">The leg's error code, e.g. <c>CPAR0101</c>.</param>
-/// <param name="LegId">The leg's stable id (<c>publish</c> for the run's publish step), for systems that track a problem across builds.</param>
+/// <param name="LegId">The leg's stable id (<c>publish</c> for the run's publish step, the leg's name or <c>run</c> for a warning of planning), for systems that track a problem across builds.</param>
 /// <param name="Title">One line, e.g. <c>CakeParallel: leg 'linux-arm64' timed out</c>.</param>
 /// <param name="Message">The reason, and where the full log is (may span lines).</param>
 /// <param name="OutputTitle">The title of the group replaying the leg's last output.</param>

@@ -65,7 +65,31 @@ public static class HtmlTimeline
 
         Fact(html, "Host", result.Host);
         Fact(html, "Run id", result.RunId);
-        html.Append("</dl>\n</header>\n");
+        if (RunSummary.PublishLine(result) is { } publish)
+        {
+            Fact(html, "Publish", publish);
+        }
+
+        foreach (var warning in result.Warnings)
+        {
+            Fact(html, "Warning", warning.ToString());
+        }
+
+        html.Append("</dl>\n");
+        if (result.Publish is { Tags.Count: > 0 } published)
+        {
+            // Each final tag and the digest its leg staged: what was (or would have been) published.
+            html.Append("<details class=\"publish\"><summary>Published tags</summary>\n<ul>");
+            foreach (var tag in published.Tags)
+            {
+                html.Append("<li><code>").Append(E(tag.Tag)).Append("</code> ← ").Append(E(tag.Leg)).Append(": <code>")
+                    .Append(E(tag.Digest ?? "no image")).Append("</code>").Append(tag.Written ? " (written)" : " (not written)").Append("</li>");
+            }
+
+            html.Append("</ul></details>\n");
+        }
+
+        html.Append("</header>\n");
 
         html.Append("<section>\n<h2>Timeline</h2>\n<div class=\"legend\">")
             .Append("<span><i class=\"sw outcome-succeeded\"></i>succeeded</span>")

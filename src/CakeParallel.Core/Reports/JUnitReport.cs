@@ -28,8 +28,11 @@ public static class JUnitReport
     /// <summary>Writes <paramref name="result"/> as JUnit XML to <paramref name="output"/> as it goes (the XML declaration names the writer's encoding).</summary>
     internal static void Write(RunResult result, TextWriter output)
     {
-        var failures = result.Legs.Count(l => LegText.IsFailure(l.Status));
-        var skipped = result.Count(LegStatus.NotStarted);
+        // An all-or-nothing publish is one more testcase, so a CI test tab shows a publish that failed or was held back.
+        var publish = result.Publish?.Outcome;
+        var tests = result.Legs.Count + (publish is null ? 0 : 1);
+        var failures = result.Legs.Count(l => LegText.IsFailure(l.Status)) + (publish == PublishOutcome.Failed ? 1 : 0);
+        var skipped = result.Count(LegStatus.NotStarted) + (publish == PublishOutcome.HeldBack ? 1 : 0);
         var time = Seconds(result.Duration);
         // A stable suite name: CI test tabs track a testcase across builds by suite, class and name; the run id is a property.
         const string suiteName = ClassName;
@@ -39,14 +42,14 @@ public static class JUnitReport
             xml.WriteStartDocument();
             xml.WriteStartElement("testsuites");
             xml.WriteAttributeString("name", suiteName);
-            xml.WriteAttributeString("tests", Count(result.Legs.Count));
+            xml.WriteAttributeString("tests", Count(tests));
             xml.WriteAttributeString("failures", Count(failures));
             xml.WriteAttributeString("errors", "0");
             xml.WriteAttributeString("time", time);
 
             xml.WriteStartElement("testsuite");
             xml.WriteAttributeString("name", suiteName);
-            xml.WriteAttributeString("tests", Count(result.Legs.Count));
+            xml.WriteAttributeString("tests", Count(tests));
             xml.WriteAttributeString("failures", Count(failures));
             xml.WriteAttributeString("errors", "0");
             xml.WriteAttributeString("skipped", Count(skipped));
@@ -60,6 +63,11 @@ public static class JUnitReport
             foreach (var leg in result.Legs)
             {
                 WriteTestCase(xml, leg);
+            }
+
+            if (result.Publish is { } published)
+            {
+                WritePublishCase(xml, result, published);
             }
 
             xml.WriteEndElement();
@@ -137,6 +145,38 @@ public static class JUnitReport
         xml.WriteElementString("system-out", ReportText.Clean(SystemOut(leg)));
         xml.WriteEndElement();
     }
+
+    private static void WritePublishCase(XmlWriter xml, RunResult result, PublishResult publish)
+    {
+        xml.WriteStartElement("testcase");
+        xml.WriteAttributeString("name", PublishCaseName);
+        xml.WriteAttributeString("classname", ClassName);
+        xml.WriteAttributeString("time", "0");
+        var line = RunSummary.PublishLine(result)!;
+        if (publish.Outcome != PublishOutcome.Published)
+        {
+            xml.WriteStartElement(publish.Outcome == PublishOutcome.Failed ? "failure" : "skipped");
+            xml.WriteAttributeString("message", Attribute(line));
+            if (publish.Outcome == PublishOutcome.Failed)
+            {
+                xml.WriteAttributeString("type", publish.Code ?? "publish failed");
+            }
+
+            xml.WriteEndElement();
+        }
+
+        var tags = new StringBuilder(line).Append('\n');
+        foreach (var tag in publish.Tags)
+        {
+            tags.Append(tag.Tag).Append(" <- ").Append(tag.Leg).Append(": ").Append(tag.Digest ?? "no image").Append(tag.Written ? " (written)" : " (not written)").Append('\n');
+        }
+
+        xml.WriteElementString("system-out", ReportText.Clean(tags.ToString()));
+        xml.WriteEndElement();
+    }
+
+    /// <summary>The name of the testcase an all-or-nothing publish adds.</summary>
+    internal const string PublishCaseName = "publish (all-or-nothing)";
 
     /// <summary>The failure message: the status in words, then the reason (distinct for failed, timed out and cancelled).</summary>
     internal static string FailureMessage(LegResult leg)

@@ -49,6 +49,10 @@ internal sealed record JsonReportDocument
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public JsonPublish? Publish { get; init; }
 
+    /// <summary>Added in 0.2.0: what planning found and the run went ahead with; absent when nothing was found.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<JsonWarning>? Warnings { get; init; }
+
     public static JsonReportDocument From(RunResult run, int schemaVersion, string toolVersion) => new()
     {
         SchemaVersion = schemaVersion,
@@ -68,6 +72,7 @@ internal sealed record JsonReportDocument
         Shard = run.Shard?.ToString(),
         Matrix = run.Matrix is { } matrix ? JsonMatrix.From(matrix) : null,
         Publish = run.Publish is { } publish ? JsonPublish.From(publish) : null,
+        Warnings = run.Warnings.Count > 0 ? [.. run.Warnings.Select(w => new JsonWarning(w.Code, w.Leg, w.Field, w.Message))] : null,
     };
 
     public RunResult ToModel() => new()
@@ -83,8 +88,16 @@ internal sealed record JsonReportDocument
         Shard = JsonShard.Read(Shard),
         Matrix = Matrix?.ToModel(),
         Publish = Publish?.ToModel(),
+        Warnings = Warnings is null ? [] : [.. Warnings.Select(w => new ValidationError(w.Code, w.Leg, w.Field, w.Message))],
     };
 }
+
+/// <summary>One warning of planning (added in 0.2.0): its code, the leg (absent for the run), the field and the message.</summary>
+internal sealed record JsonWarning(
+    [property: JsonRequired] string Code,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Leg,
+    string Field,
+    string Message);
 
 /// <summary>The all-or-nothing publish of a docker matrix (added in 0.2.0).</summary>
 internal sealed record JsonPublish

@@ -66,6 +66,11 @@ public static class MarkdownSummary
             md.Append("Publish: ").Append(Escape(publish)).Append("\n\n");
         }
 
+        foreach (var warning in result.Warnings)
+        {
+            md.Append("> ⚠️ ").Append(Escape(warning.ToString())).Append("\n\n");
+        }
+
         // Legs of a sharded matrix also say which shard (and, once merged, which machine) ran them.
         var sharded = result.Legs.Any(l => l.Shard is not null);
         // A run on a pool of docker engines says which engine built each leg.

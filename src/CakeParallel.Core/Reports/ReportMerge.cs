@@ -142,6 +142,7 @@ public static class ReportMerge
             Host = string.Join(", ", runs.Select(r => r.Host).Distinct(StringComparer.Ordinal)),
             Settings = runs[0].Settings,
             ServiceEvents = [.. runs.SelectMany(r => r.ServiceEvents)],
+            Warnings = [.. runs.SelectMany(r => r.Warnings).Distinct()],
             Matrix = layout,
         };
         return new MergeResult(merged, []);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using CakeParallel.Reports;
 using CakeParallel.Scheduling;
@@ -59,14 +60,14 @@ public static class ParallelRunner
         }
 
         var slots = new AttemptSlots(options.MaxParallel, plan.Endpoints, machine);
-        var needs = new NeedsScheduling(plans, results, clock, listener, journal);
+        var needs = new NeedsScheduling(plans, results, clock, listener, journal, slots, (self, leg, legSlots, earlier, again) => RunLegAsync(leg, options, legSlots, stop, listener, results, journal, self, earlier, again));
         var services = await RunServices.StartAsync(options, listener, stop).ConfigureAwait(false);
         await using (services.ConfigureAwait(false))
         {
             if (services.StartFailure is null)
             {
                 var toRun = plan.StartOrder.Where(p => results[p.Index] is null);
-                await slots.RunLegsAsync(toRun, needs.PlaceAsync, (leg, legSlots) => RunLegAsync(needs.Bound(leg), options, legSlots, stop, listener, results, journal, needs), needs.NotPlaced, stop).ConfigureAwait(false);
+                await slots.RunLegsAsync(toRun, needs.PlaceAsync, (leg, legSlots) => RunLegAsync(leg, options, legSlots, stop, listener, results, journal, needs), needs.NotPlaced, stop).ConfigureAwait(false);
             }
         }
 
@@ -98,6 +99,7 @@ public static class ParallelRunner
         var run = new RunResult
         {
             Publish = publish,
+            Warnings = plan.Warnings,
             Legs = results!,
             RunId = plan.RunId,
             StartedAt = startedAt,
@@ -118,38 +120,46 @@ public static class ParallelRunner
         return run;
     }
 
-    private static async Task RunLegAsync(LegPlan plan, RunOptions options, AttemptSlots.LegSlots slots, RunStop stop, ListenerGate listener, LegResult?[] results, RunJournal journal, NeedsScheduling needs)
+    private static async Task<LegResult> RunLegAsync(LegPlan plan, RunOptions options, AttemptSlots.LegSlots slots, RunStop stop, ListenerGate listener, LegResult?[] results, RunJournal journal, NeedsScheduling needs, LegResult? earlier = null, string? again = null)
     {
-        var result = await new LegExecution(plan, options, slots, stop, listener).RunAsync().ConfigureAwait(false);
-        results[plan.Index] = needs.Stamp(plan, result);
-        journal.Record(results[plan.Index]!);
-        listener.Send(results[plan.Index]!, static (l, r) => l.LegCompleted(r));
-        needs.Complete(plan.Index, results[plan.Index]!);
+        var result = needs.Stamp(plan, await new LegExecution(plan, options, slots, stop, listener, earlier, again).RunAsync().ConfigureAwait(false));
+        results[plan.Index] = result;
+        journal.Record(result);
+        listener.Send(result, static (l, r) => l.LegCompleted(r));
+        needs.Complete(plan.Index, result);
+        return result;
     }
 
     /// <summary>
     /// The needs side of one run: a leg that needs others waits (holding no slot) until they are done, then runs
     /// as its <see cref="LegSpec.BindNeeds"/> makes it, where their images are; or ends not started, saying which need
-    /// did not succeed, so the legs that need it end too.
+    /// did not succeed, so the legs that need it end too. When the one engine that holds its needs' images is down,
+    /// those needs are built again elsewhere first (once, however many legs need them), and the leg runs there; when
+    /// its needs' images are on different engines, those not on the engine holding the most are built again there.
     /// </summary>
     private sealed class NeedsScheduling
     {
+        private readonly IReadOnlyList<LegPlan> _plans;
         private readonly LegResult?[] _results;
         private readonly Stopwatch _clock;
         private readonly ListenerGate _listener;
         private readonly RunJournal _journal;
+        private readonly AttemptSlots _slots;
+        private readonly Func<NeedsScheduling, LegPlan, AttemptSlots.LegSlots, LegResult, string, Task<LegResult>> _runAgain;
         private readonly LegCompletions _completions;
-        private readonly LegSpec?[] _bound;
         private readonly TimeSpan?[] _waited;
+        private readonly ConcurrentDictionary<Rebuild, Lazy<Task>> _rebuilds = new();
 
-        public NeedsScheduling(IReadOnlyList<LegPlan> plans, LegResult?[] results, Stopwatch clock, ListenerGate listener, RunJournal journal)
+        public NeedsScheduling(IReadOnlyList<LegPlan> plans, LegResult?[] results, Stopwatch clock, ListenerGate listener, RunJournal journal, AttemptSlots slots, Func<NeedsScheduling, LegPlan, AttemptSlots.LegSlots, LegResult, string, Task<LegResult>> runAgain)
         {
+            _plans = plans;
             _results = results;
             _clock = clock;
             _listener = listener;
             _journal = journal;
+            _slots = slots;
+            _runAgain = runAgain;
             _completions = new LegCompletions(plans.Count);
-            _bound = new LegSpec?[plans.Count];
             _waited = new TimeSpan?[plans.Count];
 
             // A leg reused from an earlier run is done before this one starts.
@@ -171,40 +181,124 @@ public static class ParallelRunner
             }
 
             var outcome = await _completions.WaitAsync(plan, cancellationToken).ConfigureAwait(false);
-            _waited[plan.Index] = _clock.Elapsed;
-            if (outcome.Unmet is { } unmet)
-            {
-                End(plan, unmet);
-                return null;
-            }
-
-            if (plan.Leg.BindNeeds is { } bind)
+            if (outcome.GatherOn is { } gatherOn)
             {
                 try
                 {
-                    _bound[plan.Index] = bind(outcome.Results);
+                    await GatherAsync(plan, gatherOn, cancellationToken).ConfigureAwait(false);
+                    outcome = await _completions.WaitAsync(plan, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception exception) when (exception is not OutOfMemoryException)
+                catch (NoEndpointException exception)
                 {
-                    End(plan, $"the results of the legs it needs could not be applied to it: {exception.Message}");
-                    return null;
+                    outcome = outcome with { Unmet = $"{outcome.Unmet}, and they could not be gathered on engine '{gatherOn}': {exception.Message}" };
                 }
             }
 
-            return new LegPlacement(plan.Leg.Platform, outcome.Endpoint);
+            _waited[plan.Index] = _clock.Elapsed;
+            var (placement, unmet) = Place(plan, outcome);
+            if (unmet is not null)
+            {
+                End(plan, unmet);
+            }
+
+            return placement;
         }
 
         /// <summary>Ends a leg no endpoint could take, at once, so the legs that need it end too.</summary>
         public void NotPlaced(LegPlan plan, string reason) => End(plan, reason);
-
-        /// <summary>The plan that runs: with the leg its needs' results made, if they changed it.</summary>
-        public LegPlan Bound(LegPlan plan) => _bound[plan.Index] is { } leg ? plan with { Leg = leg } : plan;
 
         /// <summary><paramref name="result"/> with what the plan knows of the leg and how long it waited for its needs.</summary>
         public LegResult Stamp(LegPlan plan, LegResult result) => plan.Stamp(result) with { NeedsWait = _waited[plan.Index] };
 
         /// <summary>Announces a leg's final result to the legs that need it.</summary>
         public void Complete(int index, LegResult result) => _completions.Complete(index, result);
+
+        /// <summary>The leg as its needs' results make it, where their images are (and how it moves if that engine goes down); or why it does not run.</summary>
+        private (LegPlacement? Placement, string? Unmet) Place(LegPlan plan, NeedsOutcome outcome)
+        {
+            if (outcome.Unmet is { } unmet)
+            {
+                return (null, unmet);
+            }
+
+            LegSpec? leg = null;
+            if (plan.Leg.BindNeeds is { } bind)
+            {
+                try
+                {
+                    leg = bind(outcome.Results);
+                }
+                catch (Exception exception) when (exception is not OutOfMemoryException)
+                {
+                    return (null, $"the results of the legs it needs could not be applied to it: {exception.Message}");
+                }
+            }
+
+            var placement = new LegPlacement(plan.Leg.Platform, outcome.Endpoint) { Leg = leg };
+            return outcome.Endpoint is { } only ? (placement with { Relocate = c => RelocateAsync(plan, only, c) }, null) : (placement, null);
+        }
+
+        /// <summary>
+        /// The engine <paramref name="lost"/>, the only one with the images <paramref name="plan"/>'s leg needs, is
+        /// down: builds those needs again elsewhere, then places the leg where they are now.
+        /// </summary>
+        /// <exception cref="NoEndpointException">A need could not be built again, or did not succeed when it was.</exception>
+        private async Task<LegPlacement> RelocateAsync(LegPlan plan, string lost, CancellationToken cancellationToken)
+        {
+            var stranded = plan.Needs.Distinct().Where(i => _completions.ResultOf(i) is { } need && LegCompletions.OnlyOn(need) == lost).ToArray();
+            await Task.WhenAll(stranded.Select(i => RebuildAsync(new Rebuild(i, Lost: lost, Onto: null), plan, cancellationToken))).ConfigureAwait(false);
+            var (placement, unmet) = Place(plan, await _completions.WaitAsync(plan, cancellationToken).ConfigureAwait(false));
+            return placement ?? throw new NoEndpointException(unmet!);
+        }
+
+        /// <summary>
+        /// The needs of <paramref name="plan"/> left their images on different engines: builds those that are not on
+        /// <paramref name="engine"/> (which holds the most) again there, so the leg can run there with all of them.
+        /// </summary>
+        /// <exception cref="NoEndpointException">A need could not be built again there.</exception>
+        private Task GatherAsync(LegPlan plan, string engine, CancellationToken cancellationToken)
+        {
+            var strays = plan.Needs.Distinct().Where(i => _completions.ResultOf(i) is { } need && LegCompletions.OnlyOn(need) is { } on && on != engine);
+            return Task.WhenAll(strays.Select(i => RebuildAsync(new Rebuild(i, Lost: null, Onto: engine), plan, cancellationToken)));
+        }
+
+        /// <summary>Builds a need again (away from an engine that went down, or on the engine its dependent runs on); once, whichever leg asks first.</summary>
+        private Task RebuildAsync(Rebuild rebuild, LegPlan dependent, CancellationToken cancellationToken) =>
+            _rebuilds.GetOrAdd(rebuild, key => new Lazy<Task>(() => RunAgainAsync(key, dependent, cancellationToken))).Value;
+
+        private async Task RunAgainAsync(Rebuild rebuild, LegPlan dependent, CancellationToken cancellationToken)
+        {
+            var plan = _plans[rebuild.Need];
+            var earlier = _completions.ResultOf(rebuild.Need)!;
+            var (placement, unmet) = plan.Needs.Count == 0
+                ? (new LegPlacement(plan.Leg.Platform), null)
+                : Place(plan, await _completions.WaitAsync(plan, cancellationToken).ConfigureAwait(false));
+            if (unmet is not null)
+            {
+                throw new NoEndpointException($"{plan.Leg.Name} cannot be built again: {unmet}");
+            }
+
+            string again;
+            if (rebuild.Onto is { } onto)
+            {
+                if (placement!.Endpoint is { } pinned && pinned != onto)
+                {
+                    throw new NoEndpointException($"{plan.Leg.Name} cannot be built on engine '{onto}': the images it needs are only on engine '{pinned}'");
+                }
+
+                placement = placement with { Endpoint = onto, Relocate = null };
+                again = $"built again on engine '{onto}': {dependent.Leg.Name} needs it there, beside the images of its other needs";
+            }
+            else
+            {
+                again = $"built again: its image was only on engine '{rebuild.Lost}', which went down, and {dependent.Leg.Name} needs it";
+            }
+
+            await _slots.RunAgainAsync(placement!, slots => _runAgain(this, plan, slots, earlier, again), cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>One building again of a need: away from the engine <paramref name="Lost"/>, or onto the engine <paramref name="Onto"/>.</summary>
+        private sealed record Rebuild(int Need, string? Lost, string? Onto);
 
         private void End(LegPlan plan, string reason)
         {

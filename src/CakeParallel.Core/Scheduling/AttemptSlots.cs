@@ -1,4 +1,5 @@
 using System.Globalization;
+using CakeParallel.Model;
 using CakeParallel.Supervision;
 
 namespace CakeParallel.Scheduling;
@@ -13,7 +14,8 @@ namespace CakeParallel.Scheduling;
 /// every possible endpoint is down fails at once with <see cref="NoEndpointException"/> instead of waiting forever.
 /// After its run slot, an attempt is admitted machine-wide (<see cref="MachineAdmission"/>): a shared slot, memory, load.
 /// A leg that needs other legs asks for its first slot only once they are done (see <see cref="LegPlacement"/>),
-/// and then takes its place in the start order; one that needs an image only one engine has waits for that engine.
+/// and then takes its place in the start order; one that needs an image only one engine has waits for that engine,
+/// and moves (its needs built again elsewhere) when that engine is down.
 /// </summary>
 internal sealed class AttemptSlots
 {
@@ -126,8 +128,7 @@ internal sealed class AttemptSlots
                 return;
             }
 
-            placement = placed;
-            endpoint = await AcquireAsync(placement, rank, isRetry: false, stop.Token).ConfigureAwait(false);
+            (endpoint, placement) = await AcquireOrRelocateAsync(placed, rank, isRetry: false, stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -155,6 +156,47 @@ internal sealed class AttemptSlots
         finally
         {
             slots.ReleaseUnusedFirstSlot();
+        }
+    }
+
+    /// <summary>
+    /// Runs a leg once more, outside the start order and ahead of legs not yet started (as a retry is): a need built
+    /// again because the engine that held its image went down and a leg still needs it.
+    /// </summary>
+    /// <exception cref="NoEndpointException">Every endpoint that takes the leg is down.</exception>
+    public async Task<T> RunAgainAsync<T>(LegPlacement placement, Func<LegSlots, Task<T>> runLeg, CancellationToken cancellationToken)
+    {
+        var (endpoint, placed) = await AcquireOrRelocateAsync(placement, 0, isRetry: true, cancellationToken).ConfigureAwait(false);
+        var slots = new LegSlots(this, endpoint, placed);
+        try
+        {
+            return await runLeg(slots).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.ReleaseUnusedFirstSlot();
+        }
+    }
+
+    /// <summary>The most times a leg moves because the one engine its needs' images were on went down.</summary>
+    internal const int MaxRelocations = 3;
+
+    /// <summary>
+    /// A slot where <paramref name="placement"/> allows; when that is one engine and it is down, the leg moves first
+    /// (its needs built again elsewhere, see <see cref="LegPlacement.Relocate"/>), and the slot is taken where it moved.
+    /// </summary>
+    private async Task<(SlotEndpoint Endpoint, LegPlacement Placement)> AcquireOrRelocateAsync(LegPlacement placement, int rank, bool isRetry, CancellationToken cancellationToken)
+    {
+        for (var moves = 0; ; moves++)
+        {
+            try
+            {
+                return (await AcquireAsync(placement, rank, isRetry, cancellationToken).ConfigureAwait(false), placement);
+            }
+            catch (NoEndpointException) when (placement.Relocate is { } relocate && moves < MaxRelocations)
+            {
+                placement = await relocate(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -372,7 +414,7 @@ internal sealed class AttemptSlots
     public sealed class LegSlots
     {
         private readonly AttemptSlots _owner;
-        private readonly LegPlacement _placement;
+        private LegPlacement _placement;
         private SlotEndpoint? _firstSlot;
 
         internal LegSlots(AttemptSlots owner, SlotEndpoint firstSlot, LegPlacement placement)
@@ -384,6 +426,12 @@ internal sealed class AttemptSlots
 
         /// <summary>The slot owner, which confirms whether an endpoint went away.</summary>
         public AttemptSlots Owner => _owner;
+
+        /// <summary>
+        /// The leg as its needs' results make it where it runs now (it changes when the leg moved because the engine
+        /// that held its needs' images went down); <see langword="null"/>: as planned.
+        /// </summary>
+        public LegSpec? Leg => _placement.Leg;
 
         /// <summary>Runs one attempt in a slot and gives the slot back when <paramref name="attempt"/> returns or throws.</summary>
         /// <param name="attempt">The attempt, given the endpoint it runs on; whatever it does before returning happens while it still holds the slot.</param>
@@ -411,7 +459,7 @@ internal sealed class AttemptSlots
             }
             else
             {
-                endpoint = await _owner.AcquireAsync(_placement, 0, isRetry: true, cancellationToken).ConfigureAwait(false);
+                (endpoint, _placement) = await _owner.AcquireOrRelocateAsync(_placement, 0, isRetry: true, cancellationToken).ConfigureAwait(false);
             }
 
             try

@@ -14,8 +14,30 @@ internal sealed class LegCompletions
     public LegCompletions(int count) =>
         _ends = Enumerable.Range(0, count).Select(_ => new TaskCompletionSource<LegResult>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
 
-    /// <summary>Announces the final result of leg <paramref name="index"/> to the legs that need it.</summary>
-    public void Complete(int index, LegResult result) => _ends[index].TrySetResult(result);
+    /// <summary>
+    /// Announces the final result of leg <paramref name="index"/> to the legs that need it; a leg run once more
+    /// (built again elsewhere) replaces its earlier result for the legs that ask from now on.
+    /// </summary>
+    public void Complete(int index, LegResult result)
+    {
+        if (!_ends[index].TrySetResult(result))
+        {
+            var again = new TaskCompletionSource<LegResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+            again.SetResult(result);
+            _ends[index] = again;
+        }
+    }
+
+    /// <summary>The result leg <paramref name="index"/> ended with, or <see langword="null"/> while it has not.</summary>
+    public LegResult? ResultOf(int index) => _ends[index].Task is { IsCompletedSuccessfully: true } end ? end.Result : null;
+
+    /// <summary>
+    /// The one engine that holds <paramref name="result"/>'s image: it was built there and not pushed under its own
+    /// tags (an all-or-nothing publish pushes staging tags only, so its tags reach the registry only after the run);
+    /// <see langword="null"/> when it can be had anywhere.
+    /// </summary>
+    public static string? OnlyOn(LegResult result) =>
+        result.Endpoint is not null && !result.Tags.Any(result.PushedDigests.ContainsKey) ? result.Endpoint : null;
 
     /// <summary>
     /// Waits until the needs of <paramref name="plan"/> are done, or one of them did not succeed (then it need not
@@ -41,20 +63,18 @@ internal sealed class LegCompletions
         return Place(results);
     }
 
-    /// <summary>
-    /// A need that built its image on one engine without pushing it under its own tags left the image only there, so
-    /// the leg must run on that engine; a pushed image can be pulled anywhere. An all-or-nothing publish pushes
-    /// staging tags only: the tags the leg is given are in the registry only after the run.
-    /// </summary>
+    /// <summary>A need that left its image only on one engine (see <see cref="OnlyOn"/>) makes the leg run there; a pushed image can be pulled anywhere.</summary>
     private static NeedsOutcome Place(LegResult[] results)
     {
-        var engines = results.Where(r => r.Endpoint is not null && !r.Tags.Any(r.PushedDigests.ContainsKey))
+        var engines = results.Where(r => OnlyOn(r) is not null)
             .GroupBy(r => r.Endpoint!, StringComparer.Ordinal)
             .ToArray();
         if (engines.Length > 1)
         {
             var where = string.Join(", ", engines.Select(g => $"{string.Join(" and ", g.Select(r => r.Name).Distinct())} on engine '{g.Key}'"));
-            return new NeedsOutcome(results, $"the legs it needs left their images, unpushed, on different engines ({where}), so no engine has them all");
+            // The engine that holds the most of them (the first such, in the order of the needs) is where the others could be built again.
+            var most = engines.OrderByDescending(g => g.Count()).First().Key;
+            return new NeedsOutcome(results, $"the legs it needs left their images, unpushed, on different engines ({where}), so no engine has them all") { GatherOn = most };
         }
 
         return new NeedsOutcome(results, null) { Endpoint = engines.SingleOrDefault()?.Key };
@@ -77,4 +97,7 @@ internal sealed record NeedsOutcome(IReadOnlyList<LegResult> Results, string? Un
 {
     /// <summary>The one engine the leg must run on, because its needs' images are only there; <see langword="null"/>: any.</summary>
     public string? Endpoint { get; init; }
+
+    /// <summary>When the needs' images are on different engines (<see cref="Unmet"/> says which): the engine holding the most of them, where the others could be built again.</summary>
+    public string? GatherOn { get; init; }
 }

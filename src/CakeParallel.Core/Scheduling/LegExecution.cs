@@ -6,23 +6,35 @@ using CakeParallel.Model;
 
 namespace CakeParallel.Scheduling;
 
-/// <summary>Runs one leg to its final status: attempts, retries with Polly's backoff, and the leg's result.</summary>
-internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlots.LegSlots slots, RunStop stop, ListenerGate listener)
+/// <summary>
+/// Runs one leg to its final status: attempts, retries with Polly's backoff, and the leg's result. Given the leg's
+/// <c>earlier</c> result, it runs the leg once more (built again elsewhere for a leg that needs it): the log goes on,
+/// the attempts are numbered on, and the result says why.
+/// </summary>
+internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlots.LegSlots slots, RunStop stop, ListenerGate listener, LegResult? earlier = null, string? again = null)
 {
     private readonly List<AttemptRecord> _attempts = [];
     private readonly List<string> _remarks = [];
     private IReadOnlyList<string> _lastTail = [];
     private UpToDateCheckResult? _check;
     private string? _checkEndpoint;
+    private LegSpec? _checkedLeg;
 
     /// <summary>Runs the leg, each attempt in a slot of <see cref="AttemptSlots"/>.</summary>
     public async Task<LegResult> RunAsync()
     {
-        var leg = plan.Leg;
+        var leg = slots.Leg ?? plan.Leg;
         var policy = leg.Retry ?? options.Retry;
         var decider = new RetryDecider(policy, leg.FailureClassifier);
         var clock = Stopwatch.StartNew();
-        using var log = new LegLog(plan.LogFile, options.MaxLogBytes);
+        using var log = new LegLog(plan.LogFile, options.MaxLogBytes, append: earlier is not null);
+        if (earlier is not null && again is not null)
+        {
+            _attempts.AddRange(earlier.Attempts);
+            _remarks.Add(again);
+            log.WriteNote(again);
+        }
+
         log.WriteNote($"leg '{leg.Name}' (id {leg.Id}): {leg.DisplayCommand}");
 
         var admission = new LegAdmission(leg, notice =>
@@ -202,9 +214,11 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
     private async Task<AttemptRecord> RunAttemptAsync(LegLog log, RetryDecider decider, TimeSpan? timeout, SlotEndpoint endpoint, TimeSpan admissionWait)
     {
         var number = _attempts.Count + 1;
-        var leg = plan.Leg;
-        if (leg.UpToDateCheck is { } check && _check is null)
+        // A leg that moved (its needs built again elsewhere) is checked again as it runs there.
+        var leg = slots.Leg ?? plan.Leg;
+        if (leg.UpToDateCheck is { } check && (_check is null || !ReferenceEquals(_checkedLeg, leg)))
         {
+            _checkedLeg = leg;
             _check = await CheckAsync(check, leg, endpoint, log).ConfigureAwait(false);
             if (_check.Image is not null)
             {

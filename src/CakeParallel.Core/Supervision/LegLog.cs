@@ -44,8 +44,9 @@ internal sealed class LegLog : IDisposable
     /// <summary>Opens (creates or truncates) the log; never throws for an IO reason (see <see cref="Incomplete"/>).</summary>
     /// <param name="path">The log file.</param>
     /// <param name="maxBytes">The size cap in bytes, or <see langword="null"/> (or 0 or less) for none.</param>
-    public LegLog(string path, long? maxBytes = null)
-        : this(path, maxBytes, () => Create(path))
+    /// <param name="append">Goes on after what the file holds (a leg run once more) instead of truncating it.</param>
+    public LegLog(string path, long? maxBytes = null, bool append = false)
+        : this(path, maxBytes, () => Create(path, append))
     {
     }
 
@@ -220,8 +221,8 @@ internal sealed class LegLog : IDisposable
         }
     }
 
-    private static Utf8LogWriter Create(string path) =>
-        new(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None));
+    private static Utf8LogWriter Create(string path, bool append) =>
+        new(new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None));
 
     private static void FlushOpenLogs()
     {
@@ -303,7 +304,7 @@ internal sealed class LegLog : IDisposable
         }
 
         _olderSegment = previous;
-        _segment = Create(SegmentPath(_segmentNumber++));
+        _segment = Create(SegmentPath(_segmentNumber++), append: false);
         _segmentWritten = 0;
     }
 

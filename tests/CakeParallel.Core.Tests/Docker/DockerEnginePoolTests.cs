@@ -114,7 +114,8 @@ public sealed class DockerEnginePoolTests(ThreeEngines pool) : IClassFixture<Thr
     {
         var matrix = Matrix(3, "FROM local/busybox:1\nARG n\nRUN echo $n > /n\n", [Missing("gone"), Endpoint(pool.Engines[0], "a", 2)]);
 
-        var planning = await RunPlanner.PlanAsync(matrix, _scratch.Options());
+        var reports = new ReportOptions { ReportFile = _scratch.PathOf("run.json"), MarkdownFile = _scratch.PathOf("run.md"), CiAnnotations = CiAnnotationMode.Off };
+        var planning = await RunPlanner.PlanAsync(matrix, _scratch.Options() with { Reports = reports });
 
         var warning = planning.Warnings.ShouldHaveSingleItem();
         warning.Code.ShouldBe(ErrorCodes.DockerEngineLeftOut);
@@ -123,6 +124,12 @@ public sealed class DockerEnginePoolTests(ThreeEngines pool) : IClassFixture<Thr
         plan.Options.MaxParallel.ShouldBe(2, "only the engines that answered count");
         var run = await ParallelRunner.RunAsync(plan);
         run.Legs.ShouldAllBe(l => l.Status == LegStatus.Succeeded && l.Endpoint == "a");
+
+        // The reports say so too: a run that lost an engine before it started does not look like a normal one.
+        run.Warnings.ShouldBe([warning]);
+        CakeParallel.Reports.JsonRunReport.Read(reports.ReportFile).Warnings.ShouldBe([warning]);
+        (await File.ReadAllTextAsync(reports.MarkdownFile)).ShouldContain(ErrorCodes.DockerEngineLeftOut);
+        CakeParallel.Reports.CiAnnotations.Lines(run, CiAnnotationMode.GitHubActions).ShouldContain(l => l.StartsWith("::warning", StringComparison.Ordinal) && l.Contains(ErrorCodes.DockerEngineLeftOut, StringComparison.Ordinal));
     }
 
     [DockerFact]

@@ -398,6 +398,109 @@ public sealed class DockerPublishAuthenticationTests : IDisposable
         }
     }
 
+    [DockerTheory]
+    [InlineData("credsStore")]
+    [InlineData("credHelpers")]
+    public async Task ACredentialHelperTheClientsConfigNamesIsAskedAsDockerAsksIt(string setting)
+    {
+        using var registry = LocalRegistry.Start(LocalRegistryAuth.Token);
+        _repositories.Add($"{registry.Address}/{_name}");
+
+        // A credential helper as docker-credential-helpers' protocol has it: `get` reads the server from stdin.
+        var bin = _scratch.PathOf("bin");
+        Directory.CreateDirectory(bin);
+        var helper = Path.Combine(bin, "docker-credential-cpartest");
+        File.WriteAllText(helper, $$"""
+            #!/bin/sh
+            case "$1" in
+              get)
+                read -r server
+                echo "$server" >> "{{bin}}/asked"
+                if [ "$server" = "{{registry.Address}}" ]; then
+                  printf '{"ServerURL":"%s","Username":"{{LocalRegistry.UserName}}","Secret":"{{LocalRegistry.Password}}"}\n' "$server"
+                else
+                  echo "credentials not found in native keychain"; exit 1
+                fi ;;
+              store|erase) cat > /dev/null ;;
+              list) echo '{}' ;;
+            esac
+            """.Replace("\r\n", "\n"));
+        File.SetUnixFileMode(helper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var config = _scratch.PathOf("docker-config");
+        Directory.CreateDirectory(config);
+        File.WriteAllText(Path.Combine(config, "config.json"), setting == "credsStore"
+            ? """{ "credsStore": "cpartest" }"""
+            : $$"""{ "credHelpers": { "{{registry.Address}}": "cpartest" } }""");
+        var context = _scratch.PathOf("app");
+        Directory.CreateDirectory(context);
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM local/busybox:1\nARG n\nRUN echo $n > /n\n");
+        var matrix = new DockerMatrix
+        {
+            Matrix = new MatrixDefinition { Axes = [new MatrixAxis("n", ["1", "2"])] },
+            Build = new DockerBuildSettings
+            {
+                Context = context,
+                Tags = [$"{registry.Address}/{_name}:{{n}}"],
+                Push = true,
+                Publish = DockerPublishPolicy.AllOrNothing,
+                EnvironmentVariables = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = config, ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH") },
+            },
+            Retries = 0,
+        };
+
+        var run = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options(2));
+
+        run.Legs.ShouldAllBe(l => l.Status == LegStatus.Succeeded);
+        var publish = run.Publish.ShouldNotBeNull();
+        publish.Outcome.ShouldBe(PublishOutcome.Published, publish.Error);
+        foreach (var tag in publish.Tags)
+        {
+            registry.Digest(_name, tag.Tag[(tag.Tag.LastIndexOf(':') + 1)..]).ShouldBe(tag.Digest);
+        }
+
+        // The publish's own token requests carry the helper's credentials (the token server refuses requests without).
+        registry.Tokens.ShouldNotBeNull().Issued.ShouldContain(i => i.UserAgent.Length == 0 && i.Scope == $"repository:{_name}:pull,push");
+        File.ReadAllLines(Path.Combine(bin, "asked")).ShouldContain(registry.Address);
+    }
+
+    [DockerFact]
+    public async Task AFailingCredentialHelperIsNamedInThePublishError()
+    {
+        using var registry = LocalRegistry.Start(LocalRegistryAuth.Basic);
+        _repositories.Add($"{registry.Address}/{_name}");
+        var withCredentials = _scratch.PathOf("docker-config");
+        registry.WriteDockerConfig(withCredentials);
+        var context = _scratch.PathOf("app");
+        Directory.CreateDirectory(context);
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM local/busybox:1\nRUN true\n");
+        var matrix = new DockerMatrix
+        {
+            Matrix = MatrixDefinition.FromLegs([new Dictionary<string, string> { ["n"] = "1" }]),
+            Build = new DockerBuildSettings
+            {
+                Context = context,
+                Tags = [$"{registry.Address}/{_name}:{{n}}"],
+                Push = true,
+                Publish = DockerPublishPolicy.AllOrNothing,
+                EnvironmentVariables = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = withCredentials },
+            },
+            Retries = 0,
+        };
+        var pushed = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options(1) with { Reports = new ReportOptions { ReportFile = _scratch.PathOf("pushed.json") } });
+        pushed.Publish.ShouldNotBeNull().Outcome.ShouldBe(PublishOutcome.Published, pushed.Publish.Error);
+
+        // The resumed run only publishes: its client config names a helper that is not installed.
+        var broken = _scratch.PathOf("broken-config");
+        Directory.CreateDirectory(broken);
+        File.WriteAllText(Path.Combine(broken, "config.json"), """{ "credsStore": "cpar-no-such-helper" }""");
+        var resumed = matrix with { Build = matrix.Build with { EnvironmentVariables = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = broken } } };
+        var run = await DockerMatrixRunner.RunAsync(resumed, _scratch.Options(1) with { Reports = new ReportOptions { ResumeFrom = _scratch.PathOf("pushed.json") } });
+
+        var publish = run.Publish.ShouldNotBeNull();
+        publish.Outcome.ShouldBe(PublishOutcome.Failed);
+        publish.Error.ShouldNotBeNull().ShouldContain("credential helper 'docker-credential-cpar-no-such-helper' failed for " + registry.Address);
+    }
+
     [DockerFact]
     public async Task WithoutCredentialsThePublishFailsNamingWhatIsMissing()
     {

@@ -42,6 +42,46 @@ public sealed class JUnitReportTests : IDisposable
         seconds.ShouldBeGreaterThan(0.5, "times are in seconds, not milliseconds");
     }
 
+    [Theory]
+    [InlineData(PublishOutcome.Published, null, 0, 0)]
+    [InlineData(PublishOutcome.HeldBack, "skipped", 0, 1)]
+    [InlineData(PublishOutcome.Failed, "failure", 1, 0)]
+    public async Task An_all_or_nothing_publish_is_one_more_testcase_that_fails_or_is_skipped_with_the_publish_line(PublishOutcome outcome, string? element, int failures, int skipped)
+    {
+        var run = await ParallelRunner.RunAsync([Scratch.Sh("app", "true")], _scratch.Options());
+        run = run with
+        {
+            Publish = new PublishResult
+            {
+                Outcome = outcome,
+                Code = outcome == PublishOutcome.Failed ? ErrorCodes.DockerPublishFailed : null,
+                Error = outcome == PublishOutcome.Failed ? "registry.example answered 500 for PUT /v2/app/manifests/1" : null,
+                HeldBackBy = outcome == PublishOutcome.HeldBack ? [new PublishHoldBack("other", LegStatus.Failed)] : [],
+                Tags = [new PublishTag("registry.example/app:1", "app", "sha256:" + new string('a', 64)) { Written = outcome == PublishOutcome.Published }],
+            },
+        };
+
+        var xml = JUnitReport.Render(run);
+
+        SchemaErrors(xml).ShouldBeEmpty();
+        var suite = XDocument.Parse(xml).Root!.Element("testsuite")!;
+        ((int)suite.Attribute("tests")!, (int)suite.Attribute("failures")!, (int)suite.Attribute("skipped")!).ShouldBe((2, failures, skipped));
+        var publish = suite.Elements("testcase").Single(c => (string)c.Attribute("name")! == "publish (all-or-nothing)");
+        publish.Element("system-out")!.Value.ShouldContain($"registry.example/app:1 <- app: sha256:{new string('a', 64)}");
+        if (element is null)
+        {
+            publish.Elements().Select(e => e.Name.LocalName).ShouldBe(["system-out"]);
+        }
+        else
+        {
+            ((string)publish.Element(element)!.Attribute("message")!).ShouldBe(RunSummary.PublishLine(run));
+        }
+
+        var html = HtmlTimeline.Render(run);
+        html.ShouldContain(System.Net.WebUtility.HtmlEncode(RunSummary.PublishLine(run)!));
+        html.ShouldContain("registry.example/app:1</code> ← app");
+    }
+
     [Fact]
     public async Task Hostile_names_and_output_still_give_valid_XML()
     {

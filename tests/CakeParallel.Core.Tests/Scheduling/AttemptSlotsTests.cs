@@ -296,4 +296,47 @@ public sealed class AttemptSlotsTests
         notPlaced["elsewhere"].ShouldBe("the images of the legs it needs are only on engine 'gone', which is not an engine of this run");
         attempts.Started.ShouldBe(["pinned1"]);
     }
+
+    [Fact]
+    public async Task A_leg_pinned_to_an_engine_that_is_down_moves_where_its_relocation_says_before_it_starts_and_on_a_retry()
+    {
+        var attempts = new ScriptedAttempts();
+        using var stop = new RunStop(CancellationToken.None, null);
+        string? aDown = null;
+        var a = Endpoint("a", 1, probe: _ => Task.FromResult(aDown));
+        var slots = new AttemptSlots(10, [a, Endpoint("b", 2)], MachineAdmission.None);
+        var relocations = new ConcurrentQueue<string>();
+        Task<LegPlacement> Relocate(string leg)
+        {
+            relocations.Enqueue(leg);
+            return leg == "stuck" ? throw new NoEndpointException("its need could not be built again: no engine answers") : Task.FromResult(new LegPlacement(null, "b"));
+        }
+
+        var placements = new Dictionary<string, TaskCompletionSource<LegPlacement?>> { ["running"] = new(), ["late"] = new(), ["stuck"] = new() };
+        var notPlaced = new ConcurrentDictionary<string, string>();
+        var run = slots.RunLegsAsync(["running", "late", "stuck"], (l, _) => placements[l].Task, attempts.RunLegAsync, (l, why) => notPlaced[l] = why, stop);
+        placements["running"].SetResult(new LegPlacement(null, "a") { Relocate = _ => Relocate("running") });
+
+        // The first attempt runs on a; a dies under it: the retry cannot go to a, so the leg moves to b.
+        await attempts.WaitStartedAsync("running1");
+        attempts.EndpointOf["running1"].ShouldBe("a");
+        aDown = "connection refused";
+        (await slots.ConfirmAsync(a)).ShouldNotBeNull();
+        attempts.End("running1", succeeded: false);
+        await attempts.WaitStartedAsync("running2");
+        attempts.EndpointOf["running2"].ShouldBe("b");
+
+        // Placed after a is known down: it moves before its first attempt; one that cannot move is not placed, saying why.
+        placements["late"].SetResult(new LegPlacement(null, "a") { Relocate = _ => Relocate("late") });
+        placements["stuck"].SetResult(new LegPlacement(null, "a") { Relocate = _ => Relocate("stuck") });
+        await attempts.WaitStartedAsync("late1");
+        attempts.EndpointOf["late1"].ShouldBe("b");
+        attempts.End("running2");
+        attempts.End("late1");
+        await run.WaitAsync(Patience);
+
+        notPlaced["stuck"].ShouldBe("its need could not be built again: no engine answers");
+        relocations.Order(StringComparer.Ordinal).ShouldBe(["late", "running", "stuck"]);
+        attempts.Started.ShouldNotContain("stuck1");
+    }
 }

@@ -66,6 +66,11 @@ public sealed class LegCompletionsTests
         (await completions.WaitAsync(Plan(4, "app", 3), CancellationToken.None)).Endpoint.ShouldBe("b");
         var split = await completions.WaitAsync(Plan(4, "both", 0, 2), CancellationToken.None);
         split.Unmet.ShouldBe("the legs it needs left their images, unpushed, on different engines (base on engine 'a', other on engine 'c'), so no engine has them all");
+        split.GatherOn.ShouldBe("a", "a tie goes to the engine of the first need");
+
+        // The engine that holds the most of them is where the others would be built again.
+        completions.Complete(4, Result("tools", LegStatus.Succeeded, endpoint: "c"));
+        (await completions.WaitAsync(Plan(5, "three", 0, 2, 4), CancellationToken.None)).GatherOn.ShouldBe("c");
     }
 
     [Fact]
