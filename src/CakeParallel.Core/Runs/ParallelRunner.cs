@@ -36,6 +36,9 @@ public static class ParallelRunner
         ArgumentNullException.ThrowIfNull(plan);
         var options = plan.Options;
         var plans = plan.LegPlans;
+
+        // Every process of the run (legs, services, docker client calls) inherits one reading of the environment.
+        using var environment = InheritedEnvironment.Freeze();
         var reporting = RunReporting.Start(options.Reports);
         var listener = new ListenerGate(options.Listener);
         var startedAt = DateTimeOffset.UtcNow;

@@ -95,7 +95,7 @@ internal static unsafe partial class PosixSpawn
             var e = 0;
             foreach (var (key, value) in environment)
             {
-                env[e++] = Utf8(key + "=" + value, strings);
+                env[e++] = Utf8(key, value, strings);
             }
 
             env[e] = 0;
@@ -169,6 +169,20 @@ internal static unsafe partial class PosixSpawn
         owned.Add((nint)pointer);
         System.Text.Encoding.UTF8.GetBytes(text, new Span<byte>(pointer, length));
         pointer[length] = 0;
+        return (nint)pointer;
+    }
+
+    /// <summary><c>key=value</c> as a C string, without making it a string first (once per variable of every spawn).</summary>
+    private static nint Utf8(string key, string value, List<nint> owned)
+    {
+        var keyLength = System.Text.Encoding.UTF8.GetByteCount(key);
+        var valueLength = System.Text.Encoding.UTF8.GetByteCount(value);
+        var pointer = (byte*)NativeMemory.Alloc((nuint)(keyLength + valueLength) + 2);
+        owned.Add((nint)pointer);
+        System.Text.Encoding.UTF8.GetBytes(key, new Span<byte>(pointer, keyLength));
+        pointer[keyLength] = (byte)'=';
+        System.Text.Encoding.UTF8.GetBytes(value, new Span<byte>(pointer + keyLength + 1, valueLength));
+        pointer[keyLength + valueLength + 1] = 0;
         return (nint)pointer;
     }
 

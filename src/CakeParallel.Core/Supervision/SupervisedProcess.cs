@@ -1,4 +1,3 @@
-using System.Collections;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.IO.Pipes;
@@ -123,17 +122,17 @@ internal sealed class SupervisedProcess : IDisposable
         var resolved = ExecutableLocator.Resolve(command.Executable, command.WorkingDirectory, command.Environment)
             ?? throw new ProcessStartException(command.Executable, command.Executable.Contains('/') ? "it does not exist or is not executable" : "it was not found on PATH");
         var platform = ProcessGroupPlatform.Current;
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        Dictionary<string, string> environment;
         if (command.InheritEnvironment)
         {
-            foreach (DictionaryEntry variable in System.Environment.GetEnvironmentVariables())
-            {
-                environment[(string)variable.Key] = (string?)variable.Value ?? "";
-            }
+            environment = new Dictionary<string, string>(InheritedEnvironment.Current, StringComparer.Ordinal);
         }
         else
         {
-            environment["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
+            environment = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
+            };
         }
 
         foreach (var (key, value) in command.Environment)
