@@ -69,12 +69,15 @@ if (args[0] == "docker-pool")
         },
         Retries = 0,
     };
-    var run = await DockerMatrixRunner.RunAsync(matrix, new RunOptions { LogDirectory = Path.Combine(context.FullName, "logs") });
+    // The logs go beside the context, not into it: docker would send them with it (and the inputs hash read them).
+    var logFolder = Directory.CreateTempSubdirectory("cakeparallel-bench-docker-logs-");
+    var run = await DockerMatrixRunner.RunAsync(matrix, new RunOptions { LogDirectory = logFolder.FullName });
     var attempts = run.Legs.SelectMany(l => l.Attempts).ToArray();
     var makespan = attempts.Max(a => a.StartedAt + a.Duration) - attempts.Min(a => a.StartedAt);
     var perEngine = string.Join(", ", run.Legs.GroupBy(l => l.Endpoint).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"));
     Console.WriteLine($"{makespan.TotalSeconds:0.0} s makespan, {run.Legs.Count(l => l.Status == LegStatus.Succeeded)}/{run.Legs.Count} built ({perEngine})");
     context.Delete(recursive: true);
+    logFolder.Delete(recursive: true);
     return run.Succeeded ? 0 : 1;
 }
 

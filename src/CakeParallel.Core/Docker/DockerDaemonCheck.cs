@@ -3,7 +3,10 @@ using CakeParallel.Scheduling;
 
 namespace CakeParallel.Docker;
 
-/// <summary>Checks, before any leg starts, that every daemon the legs would use answers.</summary>
+/// <summary>
+/// Checks, before any leg starts, that every daemon the legs would use answers, and meanwhile starts asking which
+/// builder each client uses (<see cref="ClassicBuilderProbe"/>), which the legs' up-to-date checks need.
+/// </summary>
 internal static class DockerDaemonCheck
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
@@ -16,8 +19,9 @@ internal static class DockerDaemonCheck
             .Select(async group =>
             {
                 var first = group.First();
-                var answer = await DockerCli.RunAsync(first.Endpoint, ["version", "--format", "{{.Server.Version}}"], Limit, cancellationToken).ConfigureAwait(false);
-                if (answer.Succeeded)
+                // On a thread of its own: starting a process takes tens of milliseconds the check need not wait for.
+                _ = Task.Run(() => ClassicBuilderProbe.IsClassicAsync(first.Endpoint), CancellationToken.None);
+                if (await ProblemAsync(first.Endpoint, Limit, cancellationToken).ConfigureAwait(false) is not { } problem)
                 {
                     return null;
                 }
@@ -29,7 +33,7 @@ internal static class DockerDaemonCheck
                     ErrorCodes.DockerDaemonNotReachable,
                     first.Spec.Name + others,
                     field,
-                    $"Docker daemon not reachable at {first.Endpoint.Describe()} ({origin}): docker said: {answer.Message}");
+                    $"Docker daemon not reachable at {first.Endpoint.Describe()} ({origin}): docker said: {problem}");
             })
             .ToArray();
         var results = await Task.WhenAll(checks).ConfigureAwait(false);
@@ -47,8 +51,8 @@ internal static class DockerDaemonCheck
         var answers = await Task.WhenAll(engines.Select(async engine =>
         {
             var endpoint = engine.ClientFor(client.Endpoint.Executable, client.Spec.EnvironmentVariables);
-            var answer = await DockerCli.RunAsync(endpoint, ["version", "--format", "{{.Server.Version}}"], Limit, cancellationToken).ConfigureAwait(false);
-            return (Engine: engine, Client: endpoint, Problem: answer.Succeeded ? null : answer.Message);
+            _ = Task.Run(() => ClassicBuilderProbe.IsClassicAsync(endpoint), CancellationToken.None);
+            return (Engine: engine, Client: endpoint, Problem: await ProblemAsync(endpoint, Limit, cancellationToken).ConfigureAwait(false));
         })).ConfigureAwait(false);
 
         var warnings = answers.Where(a => a.Problem is not null)
@@ -75,12 +79,18 @@ internal static class DockerDaemonCheck
             a.Engine.MaxParallel,
             a.Engine.Builds,
             a.Engine.Route,
-            async token =>
-            {
-                var answer = await DockerCli.RunAsync(a.Client, ["version", "--format", "{{.Server.Version}}"], ProbeLimit, token).ConfigureAwait(false);
-                return answer.Succeeded ? null : answer.Message;
-            })).ToArray();
+            token => ProblemAsync(a.Client, ProbeLimit, token))).ToArray();
         return new EngineCheck(endpoints, warnings, errors);
+    }
+
+    /// <summary>
+    /// Why the endpoint's daemon does not answer its client, or <see langword="null"/> when it does: asked through the
+    /// client (not the engine's socket), so a client that cannot build is an error before any leg starts too.
+    /// </summary>
+    private static async Task<string?> ProblemAsync(DockerEndpoint endpoint, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var answer = await DockerCli.RunAsync(endpoint, ["version", "--format", "{{.Server.Version}}"], limit, cancellationToken).ConfigureAwait(false);
+        return answer.Succeeded ? null : answer.Message;
     }
 
     /// <summary>How long a probe of an engine during the run may take before the engine counts as gone.</summary>

@@ -156,6 +156,7 @@ internal sealed class DockerLegBuilder(
         }
 
         var iidFile = $"{iidPrefix}-{id}.iid";
+        var labelledDockerfile = $"{iidPrefix}-{id}.Dockerfile";
         arguments.AddRange(["--iidfile", iidFile]);
         foreach (var extra in templates.ExtraArguments)
         {
@@ -186,8 +187,8 @@ internal sealed class DockerLegBuilder(
             SecretValues = secretValues,
             FailureClassifier = DockerFailureClassifier.Instance,
             Retry = matrix.EffectiveRetry,
-            Inspector = new DockerLegInspector(endpoint, engines, iidFile, tagList, _build) { StagingTags = stagingTags },
-            UpToDateCheck = new DockerUpToDateCheck(endpoint, engines, tagList, _build),
+            Inspector = new DockerLegInspector(endpoint, engines, iidFile, tagList, _build) { StagingTags = stagingTags, LabelledDockerfileCopy = labelledDockerfile },
+            UpToDateCheck = new DockerUpToDateCheck(endpoint, engines, tagList, _build) { LabelledDockerfileCopy = labelledDockerfile },
             Platform = platform,
             FollowUpArguments = _build.Push ? (stagingTags.Length > 0 ? stagingTags : tagList).Select(t => (IReadOnlyList<string>)[.. endpoint.GlobalArguments, "push", t]).ToArray() : [],
         };

@@ -17,6 +17,9 @@ internal sealed partial class DockerLegInspector(DockerEndpoint defaultEndpoint,
     /// <summary>The staging tags the leg pushes instead of its tags (an all-or-nothing publish), or empty.</summary>
     public IReadOnlyList<string> StagingTags { get; init; } = [];
 
+    /// <summary>The leg's copy of its Dockerfile with the labels in one step, removed with the image id file, or <see langword="null"/>.</summary>
+    public string? LabelledDockerfileCopy { get; init; }
+
     private static readonly TimeSpan CommandLimit = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
@@ -25,6 +28,7 @@ internal sealed partial class DockerLegInspector(DockerEndpoint defaultEndpoint,
         // The engine of the last attempt holds the image, its tags and any leftover containers.
         _endpoint = result.Endpoint is { } engine && engines.TryGetValue(engine, out var client) ? client : defaultEndpoint;
         result = result with { Tags = tags, ImageId = ReadImageId() };
+        DeleteLabelledDockerfileCopy();
         if (result.Status == LegStatus.Succeeded && build.Push)
         {
             result = await ReadPushedDigestsAsync(result, cancellationToken).ConfigureAwait(false);
@@ -124,6 +128,21 @@ internal sealed partial class DockerLegInspector(DockerEndpoint defaultEndpoint,
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return null;
+        }
+    }
+
+    private void DeleteLabelledDockerfileCopy()
+    {
+        try
+        {
+            if (LabelledDockerfileCopy is not null)
+            {
+                File.Delete(LabelledDockerfileCopy);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // A leftover in the temporary folder harms nothing.
         }
     }
 

@@ -6,13 +6,17 @@ namespace CakeParallel.Docker;
 
 /// <summary>
 /// The up-to-date check of a docker build leg, run when the leg starts on its engine: computes the leg's inputs
-/// hash (<see cref="BuildInputsHash"/>, its <c>FROM</c> images resolved by that engine), labels the build with it,
+/// hash (<see cref="BuildInputsHash"/>, its <c>FROM</c> images resolved by that engine), labels the build with it
+/// (on the classic builder with all labels in one step: <see cref="LabelledDockerfile"/>),
 /// and finds an image that already has it under the leg's tags: on the engine, or with push in the registry. A
 /// base image the engine does not have (and that is not pinned by digest) cannot be resolved: the leg then builds.
 /// </summary>
 internal sealed class DockerUpToDateCheck(DockerEndpoint defaultEndpoint, IReadOnlyDictionary<string, DockerEndpoint> engines, IReadOnlyList<string> tags, DockerBuildSettings build) : IUpToDateCheck
 {
     private static readonly TimeSpan RegistryRequestLimit = TimeSpan.FromSeconds(15);
+
+    /// <summary>Where the leg's Dockerfile is copied with its labels in one step on the classic builder (see <see cref="LabelledDockerfile"/>), or <see langword="null"/> to pass them as options.</summary>
+    public string? LabelledDockerfileCopy { get; init; }
 
     public async Task<UpToDateCheckResult> CheckAsync(LegSpec leg, string? endpoint, bool rebuild, CancellationToken cancellationToken)
     {
@@ -59,7 +63,7 @@ internal sealed class DockerUpToDateCheck(DockerEndpoint defaultEndpoint, IReadO
         if (reason is not null)
         {
             notes.Add($"building: {reason}");
-            return result;
+            return result with { Arguments = await LabelInOneStepAsync(engine, arguments, invocation, dockerfile, cancellationToken).ConfigureAwait(false) ?? arguments };
         }
 
         var image = build.Push
@@ -68,9 +72,10 @@ internal sealed class DockerUpToDateCheck(DockerEndpoint defaultEndpoint, IReadO
         if (image is not null)
         {
             notes.Add($"up to date: {image.ImageId} with this inputs hash is {image.Where} ({Milliseconds(clock)})");
+            return result with { Image = image };
         }
 
-        return result with { Image = image };
+        return result with { Arguments = await LabelInOneStepAsync(engine, arguments, invocation, dockerfile, cancellationToken).ConfigureAwait(false) ?? arguments };
     }
 
     /// <summary>The image under the leg's first tag on the engine when it has the hash; the other tags are pointed at it where they are not already.</summary>
@@ -141,6 +146,28 @@ internal sealed class DockerUpToDateCheck(DockerEndpoint defaultEndpoint, IReadO
         }
 
         return new UpToDateImage(configDigest!, tags, digests, "in the registry under every tag");
+    }
+
+    /// <summary>
+    /// On the classic builder, the argv that builds <see cref="LabelledDockerfileCopy"/> (the Dockerfile with all
+    /// labels in one step) instead of one step per <c>--label</c>; <see langword="null"/> when the argv stays.
+    /// </summary>
+    private async Task<IReadOnlyList<string>?> LabelInOneStepAsync(DockerEndpoint engine, IReadOnlyList<string> arguments, DockerBuildInvocation invocation, string dockerfile, CancellationToken cancellationToken)
+    {
+        if (LabelledDockerfileCopy is null || !await ClassicBuilderProbe.IsClassicAsync(engine).WaitAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        try
+        {
+            return LabelledDockerfile.Write(arguments, invocation, dockerfile, LabelledDockerfileCopy);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The labels then go as options, one step each: slower, the same image.
+            return null;
+        }
     }
 
     private static string Milliseconds(Stopwatch clock) => clock.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
