@@ -28,7 +28,7 @@ internal readonly record struct Readiness(ReadinessVerdict Verdict, string? Last
 /// Each check has its own timeout and is raced against the main process's exit: a probe counts only while the main
 /// process lives, and a probe to a local port counts only when a process of the service answered it.
 /// </summary>
-internal sealed class ReadinessWaiter(ServiceSpec spec, ServiceOutput output, LegLog log, ServiceProcesses processes)
+internal sealed class ReadinessWaiter(ServiceSpec spec, ServiceOutput output, ServiceLog log, ServiceProcesses processes)
 {
     /// <summary>Waits; <paramref name="exited"/> completes when the service's main process has exited.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>

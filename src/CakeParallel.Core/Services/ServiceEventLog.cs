@@ -1,5 +1,4 @@
 using CakeParallel.Model;
-using CakeParallel.Supervision;
 
 namespace CakeParallel.Services;
 
@@ -7,7 +6,7 @@ namespace CakeParallel.Services;
 /// A service's events in order, each passed on to its observer when recorded. An observer that throws is noted in
 /// the service's log and otherwise ignored, so it cannot keep the service from being cleaned up.
 /// </summary>
-internal sealed class ServiceEventLog(LegLog log, Action<ServiceEvent> observer)
+internal sealed class ServiceEventLog(ServiceLog log, Action<ServiceEvent> observer)
 {
     private readonly Lock _gate = new();
     private readonly List<ServiceEvent> _events = [];

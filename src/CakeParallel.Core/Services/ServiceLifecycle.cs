@@ -11,8 +11,7 @@ namespace CakeParallel.Services;
 internal sealed class ServiceLifecycle
 {
     private readonly Lock _gate = new();
-    private readonly ServiceLog _file;
-    private readonly LegLog _log;
+    private readonly ServiceLog _log;
     private readonly ServiceOutput _output;
     private readonly ServiceEventLog _events;
     private readonly ServiceEvents _made;
@@ -30,8 +29,7 @@ internal sealed class ServiceLifecycle
     {
         Spec = spec;
         LogFile = logFile;
-        _file = ServiceLog.Open(logFile, spec);
-        _log = _file.Log;
+        _log = ServiceLog.Open(logFile, spec);
         _events = new ServiceEventLog(_log, onEvent);
         _made = new ServiceEvents(spec, logFile);
         _output = new ServiceOutput(spec, _log);
@@ -170,7 +168,7 @@ internal sealed class ServiceLifecycle
     private async Task WatchAsync(SupervisedProcess process)
     {
         var exit = await process.Exited.ConfigureAwait(false);
-        _log.WriteGroupNotes(exit, Spec.ToCommand().DrainTimeout, "service");
+        _log.WriteGroupNotes(exit, Spec.ToCommand().DrainTimeout);
         _log.WriteNote("main process " + exit.ExitText);
         ServiceEvent? died = null;
         lock (_gate)
@@ -244,7 +242,7 @@ internal sealed class ServiceLifecycle
         }
 
         ServiceReaper.Forget(this);
-        _file.Dispose();
+        _log.Dispose();
         Process?.Dispose();
     }
 }

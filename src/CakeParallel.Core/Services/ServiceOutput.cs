@@ -7,21 +7,20 @@ using CakeParallel.Supervision;
 namespace CakeParallel.Services;
 
 /// <summary>
-/// Where each output line of a service goes (secrets already masked by its <see cref="SupervisedProcess"/>): its
-/// log file, as the bytes the service wrote (flushed a few times a second by <see cref="ServiceLog"/>, never per
-/// line, so a chatty service is not slowed down), and the patterns of its <see cref="OutputProbe"/>s until they
-/// matched (the only reason a line is decoded here).
+/// Where a service's output goes (secrets already masked by its <see cref="SupervisedProcess"/>), in blocks of lines
+/// as they were read: its log, as the bytes the service wrote (flushed a few times a second by
+/// <see cref="ServiceLog"/>, never per line, so a chatty service is not slowed down), and the patterns of its
+/// <see cref="OutputProbe"/>s until they matched (the only reason lines are decoded, or handled one by one, here).
 /// </summary>
 internal sealed class ServiceOutput
 {
-    private readonly LegLog _log;
+    private readonly ServiceLog _log;
     private readonly Dictionary<string, Regex> _pending;
     private readonly HashSet<string> _matched = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private volatile bool _allMatched;
-    private volatile ClockReading _now = new(-1, DateTimeOffset.MinValue);
 
-    public ServiceOutput(ServiceSpec spec, LegLog log)
+    public ServiceOutput(ServiceSpec spec, ServiceLog log)
     {
         _log = log;
         _pending = spec.Probes.OfType<OutputProbe>()
@@ -31,17 +30,21 @@ internal sealed class ServiceOutput
         _allMatched = _pending.Count == 0;
     }
 
-    /// <summary>Writes a line (valid UTF-8) to the log as it is; it is decoded only while a probe still waits for its pattern.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
-    public void Write(OutputStream stream, ReadOnlySpan<byte> utf8)
+    /// <summary>
+    /// Writes lines (valid UTF-8, each ending with <c>\n</c>) to the log as they are; they are decoded, one by one,
+    /// only while a probe still waits for its pattern.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per read of a chatty service, see LineSplitter.Take
+    public void Write(OutputStream stream, ReadOnlySpan<byte> lines)
     {
-        _log.WriteLine(Now(), stream, utf8);
-        if (_allMatched)
+        _log.WriteLines(stream, lines);
+        while (!_allMatched && !lines.IsEmpty)
         {
-            return;
+            var end = lines.IndexOf((byte)'\n');
+            var line = lines[..end];
+            lines = lines[(end + 1)..];
+            Match(Encoding.UTF8.GetString(line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line));
         }
-
-        Match(Encoding.UTF8.GetString(utf8));
     }
 
     private void Match(string line)
@@ -65,24 +68,6 @@ internal sealed class ServiceOutput
         }
     }
 
-    /// <summary>
-    /// The time for a log line, read from the clock only when the coarse tick count moved on (every few
-    /// milliseconds): reading the wall clock per line costs a chatty service more than writing the line. Called by
-    /// the stream readers, possibly at once; a torn read of the cache is impossible (one reference).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
-    private DateTimeOffset Now()
-    {
-        var tick = Environment.TickCount64;
-        var cached = _now;
-        if (cached.Tick != tick)
-        {
-            cached = _now = new ClockReading(tick, DateTimeOffset.UtcNow);
-        }
-
-        return cached.Time;
-    }
-
     public bool HasMatched(string pattern)
     {
         lock (_gate)
@@ -91,6 +76,3 @@ internal sealed class ServiceOutput
         }
     }
 }
-
-/// <summary>A wall-clock time and the coarse tick count it was read at.</summary>
-internal sealed record ClockReading(long Tick, DateTimeOffset Time);

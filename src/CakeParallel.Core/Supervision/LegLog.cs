@@ -54,12 +54,6 @@ internal sealed class LegLog : IDisposable
     {
     }
 
-    /// <summary>A log written into <paramref name="file"/> (owned from now on), e.g. one that is locked or capped.</summary>
-    public LegLog(string path, Stream file)
-        : this(path, null, () => new Utf8LogWriter(file))
-    {
-    }
-
     private LegLog(string path, long? maxBytes, Func<Utf8LogWriter> open)
     {
         Path = path;
@@ -114,31 +108,6 @@ internal sealed class LegLog : IDisposable
         }
     }
 
-    /// <summary>Writes a line that is already valid UTF-8 as it is: a chatty service's output is never decoded.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
-    public void WriteLine(DateTimeOffset timestamp, OutputStream stream, ReadOnlySpan<byte> utf8)
-    {
-        lock (_gate)
-        {
-            Stamp(timestamp);
-            var target = Target(_stampLength + 6 + utf8.Length);
-            if (target is null)
-            {
-                return;
-            }
-
-            try
-            {
-                target.WriteLine(_stamp.AsSpan(0, _stampLength), stream == OutputStream.Stdout ? " out "u8 : " err "u8, utf8);
-                _dirty = true;
-            }
-            catch (Exception exception) when (IsWriteFailure(exception))
-            {
-                Fail(exception);
-            }
-        }
-    }
-
     /// <summary>A line from the runner itself (attempt start, exit, termination), marked <c>---</c>; written at once.</summary>
     public void WriteNote(string text)
     {
@@ -170,19 +139,28 @@ internal sealed class LegLog : IDisposable
     /// <summary>Notes what clearing the group after the main process's exit took, if anything (owner: "leg" or "service").</summary>
     public void WriteGroupNotes(ProcessExit exit, TimeSpan drainTimeout, string owner)
     {
+        foreach (var note in GroupNotes(exit, drainTimeout, owner))
+        {
+            WriteNote(note);
+        }
+    }
+
+    /// <summary>What clearing the group after the main process's exit took, if anything, as notes for a log (owner: "leg" or "service").</summary>
+    public static IEnumerable<string> GroupNotes(ProcessExit exit, TimeSpan drainTimeout, string owner)
+    {
         if (exit.Leftovers.LastSignal is not null)
         {
-            WriteNote($"terminated processes the {owner} left in its group; {exit.Leftovers.Describe()}");
+            yield return $"terminated processes the {owner} left in its group; {exit.Leftovers.Describe()}";
         }
 
         if (exit.Escaped is { } escaped)
         {
-            WriteNote(escaped.Text);
+            yield return escaped.Text;
         }
 
         if (exit.OutputAbandoned)
         {
-            WriteNote($"stopped reading output after {DurationText.Format(drainTimeout)}: a process outside the {owner}'s group still holds its pipe");
+            yield return $"stopped reading output after {DurationText.Format(drainTimeout)}: a process outside the {owner}'s group still holds its pipe";
         }
     }
 
@@ -285,7 +263,8 @@ internal sealed class LegLog : IDisposable
         _ => bytes.ToString(CultureInfo.InvariantCulture) + " bytes",
     };
 
-    private static string Describe(Exception exception)
+    /// <summary>When and why a log stopped, e.g. <c>log incomplete from 12:03:04: No space left on device</c>.</summary>
+    public static string Describe(Exception exception)
     {
         var message = exception.Message;
         // "No space left on device : '/path/x.log'": the reason is what a reader needs; the path is the leg's log.

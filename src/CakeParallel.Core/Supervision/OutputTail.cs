@@ -78,6 +78,64 @@ internal sealed class OutputTail
         Add(stream, capped, line.Length > MaxLineBytes, !IsWhiteSpace(capped));
     }
 
+    /// <summary>
+    /// Adds a block of lines given as (valid) UTF-8, each ending with <c>\n</c> (a <c>\r</c> before it belongs to the
+    /// line end): only the lines the tail keeps are copied, from the end of the block, and the last line with text
+    /// if it is earlier still; the lines before them would leave the tail at once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per read, see LineSplitter.Take
+    public void AddUtf8Lines(OutputStream stream, ReadOnlySpan<byte> lines)
+    {
+        // Walk back over the lines the tail keeps, noting the last one with text; if none has text, further back to
+        // the last line with text in the block, if any.
+        var kept = lines.Length;
+        var count = 0;
+        var lastWithText = -1;
+        var lastWithTextEnd = -1;
+        for (var end = lines.Length; end > 0 && (count < _slots.Length || lastWithText < 0);)
+        {
+            var start = lines[..(end - 1)].LastIndexOf((byte)'\n') + 1;
+            if (lastWithText < 0 && !IsWhiteSpace(Capped(Line(lines, start, end))))
+            {
+                lastWithText = start;
+                lastWithTextEnd = end;
+            }
+
+            if (count < _slots.Length)
+            {
+                kept = start;
+                count++;
+            }
+
+            end = start;
+        }
+
+        lock (_gate)
+        {
+            if (lastWithText >= 0 && lastWithText < kept)
+            {
+                // It would leave the ring with the lines before the kept ones: it goes straight into its copy.
+                var line = Line(lines, lastWithText, lastWithTextEnd);
+                _lastLine.Set(Capped(line), line.Length > MaxLineBytes);
+                _lastLineNumber = -1;
+                if (stream == OutputStream.Stderr)
+                {
+                    _lastErrorLine.Set(Capped(line), line.Length > MaxLineBytes);
+                    _lastErrorLineNumber = -1;
+                }
+            }
+
+            for (var start = kept; start < lines.Length;)
+            {
+                var end = start + lines[start..].IndexOf((byte)'\n') + 1;
+                var line = Line(lines, start, end);
+                Next().Set(Capped(line), line.Length > MaxLineBytes);
+                Added(stream, start == lastWithText);
+                start = end;
+            }
+        }
+    }
+
     public IReadOnlyList<string> Snapshot()
     {
         lock (_gate)
@@ -144,6 +202,15 @@ internal sealed class OutputTail
 
     /// <summary>Line number <paramref name="number"/>: in the ring if it is still there, else its <paramref name="copy"/>.</summary>
     private LineCopy Line(long number, LineCopy copy) => number >= _added - _count ? _slots[number % _slots.Length]! : copy;
+
+    /// <summary>The line of a block that starts at <paramref name="start"/> and ends (after its newline) at <paramref name="end"/>, without its line end.</summary>
+    private static ReadOnlySpan<byte> Line(ReadOnlySpan<byte> lines, int start, int end)
+    {
+        var line = lines[start..(end - 1)];
+        return line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
+    }
+
+    private static ReadOnlySpan<byte> Capped(ReadOnlySpan<byte> line) => line.Length > MaxLineBytes ? line[..MaxLineBytes] : line;
 
     /// <summary>Whether the line is empty or white space only; decoded only when no byte is a printable ASCII character.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take

@@ -9,8 +9,11 @@ namespace CakeParallel.Supervision;
 /// <summary>Receives one output line, secrets already masked; the span is only valid during the call.</summary>
 internal delegate void ProcessLineHandler(OutputStream stream, ReadOnlySpan<char> line);
 
-/// <summary>Receives one output line as valid UTF-8, secrets already masked; the span is only valid during the call.</summary>
-internal delegate void ProcessUtf8LineHandler(OutputStream stream, ReadOnlySpan<byte> line);
+/// <summary>
+/// Receives one or more complete output lines of one stream as valid UTF-8, secrets already masked, each ending with
+/// <c>\n</c> (a <c>\r</c> just before it belongs to the line end, not to the line); the span is only valid during the call.
+/// </summary>
+internal delegate void ProcessUtf8LinesHandler(OutputStream stream, ReadOnlySpan<byte> lines);
 
 /// <summary>
 /// One process run as the leader of its own process group: stdin closed, both output streams read concurrently
@@ -28,7 +31,7 @@ internal sealed class SupervisedProcess : IDisposable
     private readonly ProcessGroupPlatform _platform;
     private readonly SecretMask? _mask;
     private readonly ProcessLineHandler? _onLine;
-    private readonly ProcessUtf8LineHandler? _onUtf8Line;
+    private readonly ProcessUtf8LinesHandler? _onUtf8Lines;
     private readonly LineText _stdoutText = new();
     private readonly LineText _stderrText = new();
     private readonly Stopwatch _clock;
@@ -37,13 +40,13 @@ internal sealed class SupervisedProcess : IDisposable
     private Task<TerminationReport>? _termination;
     private bool _mainExited;
 
-    private SupervisedProcess(ProcessCommand command, SpawnedChild child, ProcessGroupPlatform platform, ProcessLineHandler? onLine, ProcessUtf8LineHandler? onUtf8Line, DateTimeOffset startedAt, Stopwatch clock, string? marker)
+    private SupervisedProcess(ProcessCommand command, SpawnedChild child, ProcessGroupPlatform platform, ProcessLineHandler? onLine, ProcessUtf8LinesHandler? onUtf8Line, DateTimeOffset startedAt, Stopwatch clock, string? marker)
     {
         _command = command;
         _marker = marker;
         _platform = platform;
         _onLine = onLine;
-        _onUtf8Line = onUtf8Line;
+        _onUtf8Lines = onUtf8Line;
         _clock = clock;
         _mask = command.SecretValues.Count > 0 ? new SecretMask(command.SecretValues) : null;
         StartedAt = startedAt;
@@ -69,13 +72,7 @@ internal sealed class SupervisedProcess : IDisposable
         }
 
         var drain = new CancellationTokenSource();
-        LineHandler onStdout = line => Deliver(OutputStream.Stdout, line, _stdoutText);
-        LineHandler onStderr = line => Deliver(OutputStream.Stderr, line, _stderrText);
-        var pumps = command.ReadOutputOnOwnThreads
-            ? LineSplitter.PumpOnThread(_standardOutput, onStdout, _standardError, onStderr, command.MaxLineBytes, drain.Token)
-            : Task.WhenAll(
-                LineSplitter.PumpAsync(_standardOutput, command.MaxLineBytes, onStdout, drain.Token),
-                LineSplitter.PumpAsync(_standardError, command.MaxLineBytes, onStderr, drain.Token));
+        var pumps = onUtf8Line is null ? PumpLines(command, drain.Token) : PumpLineBlocks(command, drain.Token);
         Exited = WatchAsync(pumps, drain);
     }
 
@@ -114,13 +111,14 @@ internal sealed class SupervisedProcess : IDisposable
 
     /// <summary>
     /// Starts <paramref name="command"/> in a process group of its own; its output lines reach
-    /// <paramref name="onUtf8Line"/> as UTF-8, decoded (and encoded again) only when secrets must be masked or the
-    /// bytes are not valid UTF-8 (invalid sequences become U+FFFD), so a chatty process's output is never decoded.
+    /// <paramref name="onUtf8Line"/> as UTF-8 in blocks (as many lines per call as a read brought), decoded (and
+    /// encoded again, line by line) only when secrets must be masked or the bytes are not valid UTF-8 (invalid
+    /// sequences become U+FFFD), so a chatty process's output is never decoded nor handled line by line here.
     /// </summary>
     /// <inheritdoc cref="Start(ProcessCommand, ProcessLineHandler?)" path="/exception"/>
-    public static SupervisedProcess StartUtf8(ProcessCommand command, ProcessUtf8LineHandler onUtf8Line) => Launch(command, null, onUtf8Line);
+    public static SupervisedProcess StartUtf8(ProcessCommand command, ProcessUtf8LinesHandler onUtf8Line) => Launch(command, null, onUtf8Line);
 
-    private static SupervisedProcess Launch(ProcessCommand command, ProcessLineHandler? onLine, ProcessUtf8LineHandler? onUtf8Line)
+    private static SupervisedProcess Launch(ProcessCommand command, ProcessLineHandler? onLine, ProcessUtf8LinesHandler? onUtf8Line)
     {
         var resolved = ExecutableLocator.Resolve(command.Executable, command.WorkingDirectory, command.Environment)
             ?? throw new ProcessStartException(command.Executable, command.Executable.Contains('/') ? "it does not exist or is not executable" : "it was not found on PATH");
@@ -219,6 +217,28 @@ internal sealed class SupervisedProcess : IDisposable
         StandardInput?.Dispose();
     }
 
+    private Task PumpLines(ProcessCommand command, CancellationToken drain)
+    {
+        LineHandler onStdout = line => Deliver(OutputStream.Stdout, line, _stdoutText);
+        LineHandler onStderr = line => Deliver(OutputStream.Stderr, line, _stderrText);
+        return command.ReadOutputOnOwnThreads
+            ? LineSplitter.PumpOnThread(_standardOutput, onStdout, _standardError, onStderr, command.MaxLineBytes, drain)
+            : Task.WhenAll(
+                LineSplitter.PumpAsync(_standardOutput, command.MaxLineBytes, onStdout, drain),
+                LineSplitter.PumpAsync(_standardError, command.MaxLineBytes, onStderr, drain));
+    }
+
+    private Task PumpLineBlocks(ProcessCommand command, CancellationToken drain)
+    {
+        LineBlockHandler onStdout = lines => DeliverBlock(OutputStream.Stdout, lines, _stdoutText);
+        LineBlockHandler onStderr = lines => DeliverBlock(OutputStream.Stderr, lines, _stderrText);
+        return command.ReadOutputOnOwnThreads
+            ? LineSplitter.PumpOnThread(_standardOutput, onStdout, _standardError, onStderr, command.MaxLineBytes, drain)
+            : Task.WhenAll(
+                LineSplitter.PumpAsync(_standardOutput, command.MaxLineBytes, onStdout, drain),
+                LineSplitter.PumpAsync(_standardError, command.MaxLineBytes, onStderr, drain));
+    }
+
     /// <summary>Hands a line to the tail and the handler; called by one reader per stream, each with its own <paramref name="text"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
     private void Deliver(OutputStream stream, ReadOnlySpan<byte> utf8, LineText text)
@@ -226,7 +246,6 @@ internal sealed class SupervisedProcess : IDisposable
         if (_onLine is null && _mask is null && System.Text.Unicode.Utf8.IsValid(utf8))
         {
             Tail.AddUtf8(stream, utf8);
-            _onUtf8Line?.Invoke(stream, utf8);
             return;
         }
 
@@ -238,7 +257,41 @@ internal sealed class SupervisedProcess : IDisposable
 
         Tail.Add(stream, line);
         _onLine?.Invoke(stream, line);
-        _onUtf8Line?.Invoke(stream, text.Encode(line));
+    }
+
+    /// <summary>
+    /// Hands a block of lines to the tail and the handler as it is when it is valid UTF-8 and nothing is masked;
+    /// else line by line, each decoded, masked and encoded again. Called by one reader per stream.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per read, see LineSplitter.Take
+    private void DeliverBlock(OutputStream stream, ReadOnlySpan<byte> lines, LineText text)
+    {
+        if (_mask is null && System.Text.Unicode.Utf8.IsValid(lines))
+        {
+            Tail.AddUtf8Lines(stream, lines);
+            _onUtf8Lines!(stream, lines);
+            return;
+        }
+
+        while (!lines.IsEmpty)
+        {
+            var end = lines.IndexOf((byte)'\n');
+            var utf8 = lines[..end];
+            lines = lines[(end + 1)..];
+            if (utf8.Length > 0 && utf8[^1] == (byte)'\r')
+            {
+                utf8 = utf8[..^1];
+            }
+
+            var line = text.Decode(utf8);
+            if (_mask is not null)
+            {
+                line = _mask.Apply(new string(line));
+            }
+
+            Tail.Add(stream, line);
+            _onUtf8Lines!(stream, text.EncodeLine(line));
+        }
     }
 
     /// <summary>Reused buffers to decode a line into and encode it back from, grown to the longest line that needed them.</summary>
@@ -259,15 +312,18 @@ internal sealed class SupervisedProcess : IDisposable
             return _chars.AsSpan(0, Utf8.GetChars(utf8, _chars));
         }
 
-        public ReadOnlySpan<byte> Encode(ReadOnlySpan<char> line)
+        /// <summary>The line as UTF-8 followed by a newline.</summary>
+        public ReadOnlySpan<byte> EncodeLine(ReadOnlySpan<char> line)
         {
-            var most = Utf8.GetMaxByteCount(line.Length);
+            var most = Utf8.GetMaxByteCount(line.Length) + 1;
             if (_bytes.Length < most)
             {
                 _bytes = new byte[Math.Max(most, 256)];
             }
 
-            return _bytes.AsSpan(0, Utf8.GetBytes(line, _bytes));
+            var length = Utf8.GetBytes(line, _bytes);
+            _bytes[length] = (byte)'\n';
+            return _bytes.AsSpan(0, length + 1);
         }
     }
 

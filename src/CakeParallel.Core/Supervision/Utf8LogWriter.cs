@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text.Unicode;
 
 namespace CakeParallel.Supervision;
@@ -46,37 +45,6 @@ internal sealed class Utf8LogWriter(Stream stream) : IDisposable
             _filled += count;
             utf8 = utf8[count..];
         }
-    }
-
-    /// <summary>
-    /// Writes <paramref name="prefix"/>, <paramref name="separator"/>, <paramref name="line"/> (all UTF-8) and a
-    /// line break: one check for room instead of four, as a log line is written per output line.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
-    public void WriteLine(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> separator, ReadOnlySpan<byte> line)
-    {
-        var length = prefix.Length + separator.Length + line.Length + 1;
-        if (length > BufferBytes)
-        {
-            Write(prefix);
-            Write(separator);
-            Write(line);
-            Write("\n"u8);
-            return;
-        }
-
-        var buffer = Buffer(BufferBytes);
-        if (buffer.Length - _filled < length)
-        {
-            WriteBuffer();
-        }
-
-        var free = buffer.AsSpan(_filled);
-        prefix.CopyTo(free);
-        separator.CopyTo(free[prefix.Length..]);
-        line.CopyTo(free[(prefix.Length + separator.Length)..]);
-        free[length - 1] = (byte)'\n';
-        _filled += length;
     }
 
     /// <summary>Writes the buffered bytes to the stream and flushes it; the buffer goes back to the pool.</summary>

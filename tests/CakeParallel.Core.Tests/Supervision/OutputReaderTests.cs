@@ -64,15 +64,38 @@ public sealed class OutputReaderTests
         masked.Select(l => System.Text.Encoding.UTF8.GetString(l)).ShouldBe(["plain", "\uFFFD bad", "pw=***", "crlf"]);
     }
 
+    [Theory]
+    [MemberData(nameof(Readers))]
+    public async Task Lines_handed_out_in_blocks_are_the_lines_handed_out_one_by_one(bool ownThreads)
+    {
+        // Long lines split between characters, a line of exactly the limit, CRLF, invalid UTF-8, a last line without
+        // a newline, and a chatty writer: every read hands out as many lines as it completed.
+        const string script = "for i in $(seq 100); do printf '\\342\\202\\254'; done; echo; head -c 64 /dev/zero | tr '\\0' y; echo; "
+            + "printf 'crlf\\r\\n\\377 bad\\n'; seq 50000; printf 'last'";
+
+        var oneByOne = await LinesOf(script, ownThreads, maxLineBytes: 64);
+        var inBlocks = await Utf8LinesOf(script, ownThreads, [], maxLineBytes: 64);
+
+        inBlocks.Select(l => System.Text.Encoding.UTF8.GetString(l)).ShouldBe(oneByOne);
+        oneByOne.Count.ShouldBe(5 + 1 + 2 + 50000 + 1);
+    }
+
     [Fact]
     public async Task The_last_lines_with_text_are_kept_after_more_blank_lines_than_the_tail_holds()
     {
         var (stdout, stdoutTail) = await LastLinesOf("echo first; echo later; for i in $(seq 30); do echo; done");
         var (stderr, _) = await LastLinesOf("echo boom >&2; for i in $(seq 30); do echo >&2; done; echo out");
 
+        // The same with the blank lines read apart from the line with text (a block of its own).
+        var (stdoutApart, stdoutApartTail) = await LastLinesOf("echo first; echo later; sleep 0.3; for i in $(seq 30); do echo; done");
+        var (stderrApart, _) = await LastLinesOf("echo boom >&2; sleep 0.3; for i in $(seq 30); do echo >&2; done; echo out");
+
         stdout.ShouldBe("later");
         stdoutTail.ShouldBe(["", "", "", "", ""]);
         stderr.ShouldBe("boom");
+        stdoutApart.ShouldBe("later");
+        stdoutApartTail.ShouldBe(["", "", "", "", ""]);
+        stderrApart.ShouldBe("boom");
     }
 
     private static async Task<(string? LastLine, IReadOnlyList<string> Tail)> LastLinesOf(string script)
@@ -83,20 +106,41 @@ public sealed class OutputReaderTests
         return (exit.LastLine, exit.Tail);
     }
 
-    private static async Task<List<byte[]>> Utf8LinesOf(string script, bool ownThreads, IReadOnlyList<string> secrets)
+    private static async Task<List<byte[]>> Utf8LinesOf(string script, bool ownThreads, IReadOnlyList<string> secrets, int maxLineBytes = 64 * 1024)
     {
         var lines = new ConcurrentQueue<byte[]>();
-        var command = new ProcessCommand("/bin/sh", ["-c", script]) { ReadOutputOnOwnThreads = ownThreads, SecretValues = secrets };
-        using var process = SupervisedProcess.StartUtf8(command, (stream, line) =>
+        var command = new ProcessCommand("/bin/sh", ["-c", script]) { ReadOutputOnOwnThreads = ownThreads, SecretValues = secrets, MaxLineBytes = maxLineBytes };
+        using var process = SupervisedProcess.StartUtf8(command, (stream, block) =>
         {
+            block[^1].ShouldBe((byte)'\n', "a block ends with a whole line");
             if (stream == OutputStream.Stdout)
             {
-                lines.Enqueue(line.ToArray());
+                foreach (var line in SplitBlock(block))
+                {
+                    lines.Enqueue(line);
+                }
             }
         });
 
-        (await process.Exited).ExitCode.ShouldBe(0);
+        var exit = await process.Exited;
+        exit.ExitCode.ShouldBe(0);
+        exit.OutputAbandoned.ShouldBeFalse();
         return [.. lines];
+    }
+
+    /// <summary>The lines of a block as a reader of blocks takes them: up to each newline, without a carriage return before it.</summary>
+    private static List<byte[]> SplitBlock(ReadOnlySpan<byte> block)
+    {
+        var lines = new List<byte[]>();
+        while (!block.IsEmpty)
+        {
+            var end = block.IndexOf((byte)'\n');
+            var line = block[..end];
+            lines.Add((line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line).ToArray());
+            block = block[(end + 1)..];
+        }
+
+        return lines;
     }
 
     private static async Task<List<string>> LinesOf(string script, bool ownThreads, int maxLineBytes)
