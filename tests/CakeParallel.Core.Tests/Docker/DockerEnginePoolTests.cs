@@ -241,24 +241,11 @@ public sealed class DockerEnginePoolTests(ThreeEngines pool) : IClassFixture<Thr
 public sealed class DockerEngineFailoverTests : IDisposable
 {
     private readonly Scratch _scratch = new();
-    private readonly ExtraDockerEngine _doomed;
-    private readonly ExtraDockerEngine _survivor;
-
-    public DockerEngineFailoverTests()
-    {
-        if (DockerAvailability.DaemonUnreachable is not null)
-        {
-            throw new InvalidOperationException("no docker daemon; the DockerFact skips before this runs");
-        }
-
-        _doomed = ExtraDockerEngine.Start();
-        _survivor = ExtraDockerEngine.Start();
-    }
+    private readonly DoomedAndSurvivorEngines _engines = new();
 
     public void Dispose()
     {
-        _doomed.Dispose();
-        _survivor.Dispose();
+        _engines.Dispose();
         _scratch.Dispose();
     }
 
@@ -279,8 +266,8 @@ public sealed class DockerEngineFailoverTests : IDisposable
                 NoCache = true,
                 Endpoints =
                 [
-                    new DockerEngineEndpoint { Host = _doomed.Host, Name = "doomed", MaxParallel = 2 },
-                    new DockerEngineEndpoint { Host = _survivor.Host, Name = "survivor", MaxParallel = 2 },
+                    new DockerEngineEndpoint { Host = _engines.Doomed.Host, Name = "doomed", MaxParallel = 2 },
+                    new DockerEngineEndpoint { Host = _engines.Survivor.Host, Name = "survivor", MaxParallel = 2 },
                 ],
             },
             Retries = 0,
@@ -292,13 +279,13 @@ public sealed class DockerEngineFailoverTests : IDisposable
 
         var running = DockerMatrixRunner.RunAsync(matrix, options);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (_doomed.Docker("ps", "--quiet").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length < 2)
+        while (_engines.Doomed.Docker("ps", "--quiet").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length < 2)
         {
             DateTime.UtcNow.ShouldBeLessThan(deadline, "two builds run on the doomed engine");
             await Task.Delay(200);
         }
 
-        _doomed.Kill();
+        _engines.Doomed.Kill();
         var run = await running.WaitAsync(TimeSpan.FromMinutes(3));
 
         run.Legs.Count.ShouldBe(4);
@@ -348,19 +335,19 @@ public sealed class DockerEngineFailoverTests : IDisposable
             {
                 Context = context,
                 NoCache = true,
-                Endpoints = [new DockerEngineEndpoint { Host = _doomed.Host, Name = "only", MaxParallel = 1 }],
+                Endpoints = [new DockerEngineEndpoint { Host = _engines.Doomed.Host, Name = "only", MaxParallel = 1 }],
             },
         };
 
         var running = DockerMatrixRunner.RunAsync(matrix, _scratch.Options());
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (_doomed.Docker("ps", "--quiet").StandardOutput.Trim().Length == 0)
+        while (_engines.Doomed.Docker("ps", "--quiet").StandardOutput.Trim().Length == 0)
         {
             DateTime.UtcNow.ShouldBeLessThan(deadline, "a build runs on the engine");
             await Task.Delay(200);
         }
 
-        _doomed.Kill();
+        _engines.Doomed.Kill();
         var run = await running.WaitAsync(TimeSpan.FromMinutes(2));
 
         var (started, waiting) = (run.Legs[0], run.Legs[1]);

@@ -13,25 +13,12 @@ namespace CakeParallel.Tests.Docker;
 public sealed class DockerNeedsRelocationTests : IDisposable
 {
     private readonly Scratch _scratch = new();
-    private readonly ExtraDockerEngine _doomed;
-    private readonly ExtraDockerEngine _survivor;
+    private readonly DoomedAndSurvivorEngines _engines = new();
     private readonly string _repository = "cpar-relocate-" + Guid.NewGuid().ToString("N")[..8];
-
-    public DockerNeedsRelocationTests()
-    {
-        if (DockerAvailability.DaemonUnreachable is not null)
-        {
-            throw new InvalidOperationException("no docker daemon; the DockerFact skips before this runs");
-        }
-
-        _doomed = ExtraDockerEngine.Start();
-        _survivor = ExtraDockerEngine.Start();
-    }
 
     public void Dispose()
     {
-        _doomed.Dispose();
-        _survivor.Dispose();
+        _engines.Dispose();
         _scratch.Dispose();
     }
 
@@ -63,8 +50,8 @@ public sealed class DockerNeedsRelocationTests : IDisposable
               "build": {
                 "retries": 0,
                 "endpoints": [
-                  { "host": "{{_doomed.Host}}", "name": "doomed", "maxParallel": 1 },
-                  { "host": "{{_survivor.Host}}", "name": "survivor", "maxParallel": 1 }
+                  { "host": "{{_engines.Doomed.Host}}", "name": "doomed", "maxParallel": 1 },
+                  { "host": "{{_engines.Survivor.Host}}", "name": "survivor", "maxParallel": 1 }
                 ]
               },
               "targets": {
@@ -88,7 +75,7 @@ public sealed class DockerNeedsRelocationTests : IDisposable
         var matrix = DockerMatrixFile.Load(_scratch.PathOf("matrix.json"));
 
         // The listener is called before the legs that need the base are released: the engine dies in between.
-        var killer = new KillOnSuccess("base-alpine", "doomed", _doomed);
+        var killer = new KillOnSuccess("base-alpine", "doomed", _engines.Doomed);
         var reports = _scratch.PathOf("reports");
         var options = _scratch.Options(maxParallel: 2) with
         {
@@ -116,7 +103,7 @@ public sealed class DockerNeedsRelocationTests : IDisposable
         {
             var app = legs[$"app-alpine-{node}"];
             app.Endpoint.ShouldBe("survivor");
-            _survivor.Docker("image", "inspect", "--format", "{{index .Config.Labels \"org.example.base-image\"}}", $"{_repository}:app-alpine-{node}")
+            _engines.Survivor.Docker("image", "inspect", "--format", "{{index .Config.Labels \"org.example.base-image\"}}", $"{_repository}:app-alpine-{node}")
                 .StandardOutput.Trim().ShouldBe(baseLeg.ImageId, "the app was built FROM the base built again");
         }
 
@@ -152,8 +139,8 @@ public sealed class DockerNeedsRelocationTests : IDisposable
                 "maxParallel": 2,
                 "retries": 0,
                 "endpoints": [
-                  { "host": "{{_doomed.Host}}", "name": "a", "maxParallel": 1 },
-                  { "host": "{{_survivor.Host}}", "name": "b", "maxParallel": 1 }
+                  { "host": "{{_engines.Doomed.Host}}", "name": "a", "maxParallel": 1 },
+                  { "host": "{{_engines.Survivor.Host}}", "name": "b", "maxParallel": 1 }
                 ]
               },
               "targets": {
@@ -178,7 +165,7 @@ public sealed class DockerNeedsRelocationTests : IDisposable
         legs["tools-alpine"].Attempts.Select(a => a.Endpoint).ShouldBe(["b", "a"]);
         legs["tools-alpine"].Remarks.ShouldContain("built again on engine 'a': app-alpine needs it there, beside the images of its other needs");
         legs["app-alpine"].Endpoint.ShouldBe("a");
-        _doomed.Docker("run", "--rm", $"{_repository}:app-alpine", "cat", "/app").StandardOutput.Trim().ShouldBe("tools on alpine");
+        _engines.Doomed.Docker("run", "--rm", $"{_repository}:app-alpine", "cat", "/app").StandardOutput.Trim().ShouldBe("tools on alpine");
     }
 
     private sealed class KillOnSuccess(string leg, string endpoint, ExtraDockerEngine engine) : IRunListener

@@ -354,6 +354,27 @@ public sealed class DockerPublishAuthenticationTests : IDisposable
         _scratch.Dispose();
     }
 
+    /// <summary>A matrix of <paramref name="legs"/> (axis <c>n</c>) that pushes to <paramref name="registry"/> and publishes all or nothing, its docker client given <paramref name="environment"/>.</summary>
+    private DockerMatrix PublishMatrix(LocalRegistry registry, string dockerfile, string[] legs, Dictionary<string, string?> environment)
+    {
+        var context = _scratch.PathOf("app");
+        Directory.CreateDirectory(context);
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), dockerfile);
+        return new DockerMatrix
+        {
+            Matrix = new MatrixDefinition { Axes = [new MatrixAxis("n", legs)] },
+            Build = new DockerBuildSettings
+            {
+                Context = context,
+                Tags = [$"{registry.Address}/{_name}:{{n}}"],
+                Push = true,
+                Publish = DockerPublishPolicy.AllOrNothing,
+                EnvironmentVariables = environment,
+            },
+            Retries = 0,
+        };
+    }
+
     [DockerTheory]
     [InlineData(LocalRegistryAuth.Basic)]
     [InlineData(LocalRegistryAuth.Token)]
@@ -363,22 +384,7 @@ public sealed class DockerPublishAuthenticationTests : IDisposable
         _repositories.Add($"{registry.Address}/{_name}");
         var config = _scratch.PathOf("docker-config");
         registry.WriteDockerConfig(config);
-        var context = _scratch.PathOf("app");
-        Directory.CreateDirectory(context);
-        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM local/busybox:1\nARG n\nRUN echo $n > /n\n");
-        var matrix = new DockerMatrix
-        {
-            Matrix = new MatrixDefinition { Axes = [new MatrixAxis("n", ["1", "2"])] },
-            Build = new DockerBuildSettings
-            {
-                Context = context,
-                Tags = [$"{registry.Address}/{_name}:{{n}}"],
-                Push = true,
-                Publish = DockerPublishPolicy.AllOrNothing,
-                EnvironmentVariables = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = config },
-            },
-            Retries = 0,
-        };
+        var matrix = PublishMatrix(registry, "FROM local/busybox:1\nARG n\nRUN echo $n > /n\n", ["1", "2"], new Dictionary<string, string?> { ["DOCKER_CONFIG"] = config });
 
         var run = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options(2));
 
@@ -431,22 +437,7 @@ public sealed class DockerPublishAuthenticationTests : IDisposable
         File.WriteAllText(Path.Combine(config, "config.json"), setting == "credsStore"
             ? """{ "credsStore": "cpartest" }"""
             : $$"""{ "credHelpers": { "{{registry.Address}}": "cpartest" } }""");
-        var context = _scratch.PathOf("app");
-        Directory.CreateDirectory(context);
-        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM local/busybox:1\nARG n\nRUN echo $n > /n\n");
-        var matrix = new DockerMatrix
-        {
-            Matrix = new MatrixDefinition { Axes = [new MatrixAxis("n", ["1", "2"])] },
-            Build = new DockerBuildSettings
-            {
-                Context = context,
-                Tags = [$"{registry.Address}/{_name}:{{n}}"],
-                Push = true,
-                Publish = DockerPublishPolicy.AllOrNothing,
-                EnvironmentVariables = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = config, ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH") },
-            },
-            Retries = 0,
-        };
+        var matrix = PublishMatrix(registry, "FROM local/busybox:1\nARG n\nRUN echo $n > /n\n", ["1", "2"], new Dictionary<string, string?> { ["DOCKER_CONFIG"] = config, ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH") });
 
         var run = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options(2));
 
@@ -470,22 +461,7 @@ public sealed class DockerPublishAuthenticationTests : IDisposable
         _repositories.Add($"{registry.Address}/{_name}");
         var withCredentials = _scratch.PathOf("docker-config");
         registry.WriteDockerConfig(withCredentials);
-        var context = _scratch.PathOf("app");
-        Directory.CreateDirectory(context);
-        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM local/busybox:1\nRUN true\n");
-        var matrix = new DockerMatrix
-        {
-            Matrix = MatrixDefinition.FromLegs([new Dictionary<string, string> { ["n"] = "1" }]),
-            Build = new DockerBuildSettings
-            {
-                Context = context,
-                Tags = [$"{registry.Address}/{_name}:{{n}}"],
-                Push = true,
-                Publish = DockerPublishPolicy.AllOrNothing,
-                EnvironmentVariables = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = withCredentials },
-            },
-            Retries = 0,
-        };
+        var matrix = PublishMatrix(registry, "FROM local/busybox:1\nRUN true\n", ["1"], new Dictionary<string, string?> { ["DOCKER_CONFIG"] = withCredentials });
         var pushed = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options(1) with { Reports = new ReportOptions { ReportFile = _scratch.PathOf("pushed.json") } });
         pushed.Publish.ShouldNotBeNull().Outcome.ShouldBe(PublishOutcome.Published, pushed.Publish.Error);
 
@@ -508,26 +484,11 @@ public sealed class DockerPublishAuthenticationTests : IDisposable
         _repositories.Add($"{registry.Address}/{_name}");
         var withCredentials = _scratch.PathOf("docker-config");
         registry.WriteDockerConfig(withCredentials);
-        var context = _scratch.PathOf("app");
-        Directory.CreateDirectory(context);
-        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM local/busybox:1\nRUN true\n");
 
         // A first run pushes and publishes with credentials; a resumed run publishes again with a client config without any.
         var empty = _scratch.PathOf("empty-config");
         Directory.CreateDirectory(empty);
-        var matrix = new DockerMatrix
-        {
-            Matrix = MatrixDefinition.FromLegs([new Dictionary<string, string> { ["n"] = "1" }]),
-            Build = new DockerBuildSettings
-            {
-                Context = context,
-                Tags = [$"{registry.Address}/{_name}:{{n}}"],
-                Push = true,
-                Publish = DockerPublishPolicy.AllOrNothing,
-                EnvironmentVariables = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = withCredentials },
-            },
-            Retries = 0,
-        };
+        var matrix = PublishMatrix(registry, "FROM local/busybox:1\nRUN true\n", ["1"], new Dictionary<string, string?> { ["DOCKER_CONFIG"] = withCredentials });
         var legPushed = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options(1) with { Reports = new ReportOptions { ReportFile = _scratch.PathOf("pushed.json") } });
         legPushed.Publish.ShouldNotBeNull().Outcome.ShouldBe(PublishOutcome.Published, legPushed.Publish.Error);
 
