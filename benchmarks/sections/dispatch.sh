@@ -52,6 +52,27 @@ for project in src/CakeParallel.Core src/Cake.Parallel src/Msbuild.Tasks; do
   dotnet pack "$repo/$project" -c Bench -p:Optimize=true -o "$feed" -p:Version="$version" -nologo -nodeReuse:false -v q >/dev/null || return 1
 done
 
+# An adapter's dispatch time, 3 runs, each beside a run of the peer (so a machine whose load changed since the
+# engine's runs does not skew the ratio): the command writes "dispatch-seconds S" into its log, timed inside it.
+#   adapter_dispatch CASE LABEL WHAT LOG COMMAND...
+adapter_dispatch() {
+  local case=$1 label=$2 what=$3 log=$4; shift 4
+  local own="" peer="" t seconds ratio
+  for run in 1 2 3; do
+    timed t sh -c "seq $legs | xargs -P$jobs -I{} setsid true" || return 1
+    peer="$peer $t"
+    "$@" > "$log" 2>&1 || { echo "  $what failed:"; tail -20 "$log"; return 1; }
+    seconds=$(grep -o 'dispatch-seconds [0-9.]*' "$log" | cut -d' ' -f2)
+    [ -n "$seconds" ] || { echo "  $what printed no time:"; tail -20 "$log"; return 1; }
+    own="$own $seconds"
+  done
+  printf '  %-34s %s s (log lines of the last run: %s)\n' "$label, entry to return" "$(stats "$own")" "$(wc -l < "$log")"
+  printf '  %-34s %s s\n' "xargs -P$jobs + setsid, beside it" "$(stats "$peer")"
+  ratio=$(python3 -c "print(f'{$(mean "$own") / $(mean "$peer"):.2f}')")
+  printf '  %s / xargs + setsid = %s (goal: at most 1.25, %s)\n' "$case" "$ratio" "$(verdict "$ratio" 1.25)"
+  table_row "Dispatch, $case: $legs x true, -j$jobs (entry to return, default verbosity)" "$(mean "$own") s" "xargs+setsid $(mean "$peer") s" "$ratio ($(verdict "$ratio" 1.25))" "≤ 1.25 × xargs+setsid"
+}
+
 header "Dispatch through the Cake alias RunParallel: $legs x 'true', -j$jobs (timed inside the script around the call)"
 mkdir -p "$out/cake"
 cat > "$out/cake/build.cake" <<CAKE
@@ -67,23 +88,9 @@ Task("Default").Does(() =>
 RunTarget("Default");
 CAKE
 (cd "$repo" && dotnet tool restore >/dev/null) || return 1
-cake="" cake_peer=""
-for run in 1 2 3; do
-  # The peer again beside each run, so a machine whose load changed since the engine's runs does not skew the ratio.
-  timed t sh -c "seq $legs | xargs -P$jobs -I{} setsid true" || return 1
-  cake_peer="$cake_peer $t"
-  # From the repository root, whose tool manifest pins cake.tool; default verbosity, output to a file.
-  (cd "$repo" && NO_COLOR=1 dotnet cake "$out/cake/build.cake" --nuget_source="$feed" > "$out/cake/run.log" 2>&1) \
-    || { echo "  dotnet cake failed:"; tail -20 "$out/cake/run.log"; return 1; }
-  seconds=$(grep -o 'dispatch-seconds [0-9.]*' "$out/cake/run.log" | cut -d' ' -f2)
-  [ -n "$seconds" ] || { echo "  the Cake script printed no time:"; tail -20 "$out/cake/run.log"; return 1; }
-  cake="$cake $seconds"
-done
-printf '  %-34s %s s (log lines of the last run: %s)\n' "RunParallel, entry to return" "$(stats "$cake")" "$(wc -l < "$out/cake/run.log")"
-printf '  %-34s %s s\n' "xargs -P$jobs + setsid, beside it" "$(stats "$cake_peer")"
-ratio=$(python3 -c "print(f'{$(mean "$cake") / $(mean "$cake_peer"):.2f}')")
-printf '  alias / xargs + setsid = %s (goal: at most 1.25, %s)\n' "$ratio" "$(verdict "$ratio" 1.25)"
-table_row "Dispatch, Cake alias: $legs x true, -j$jobs (entry to return, default verbosity)" "$(mean "$cake") s" "xargs+setsid $(mean "$cake_peer") s" "$ratio ($(verdict "$ratio" 1.25))" "≤ 1.25 × xargs+setsid"
+# From the repository root, whose tool manifest pins cake.tool; default verbosity, output to a file.
+run_cake() { (cd "$repo" && NO_COLOR=1 dotnet cake "$out/cake/build.cake" --nuget_source="$feed"); }
+adapter_dispatch "Cake alias" "RunParallel" "dotnet cake" "$out/cake/run.log" run_cake || return 1
 
 header "Dispatch through the MSBuild task ParallelExec: $legs x 'true', -j$jobs (timed by the target around the task)"
 mkdir -p "$out/msbuild"
@@ -110,18 +117,5 @@ XML
 XML
 } > "$out/msbuild/Dispatch.csproj"
 NUGET_PACKAGES="$out/msbuild/packages" dotnet restore "$out/msbuild/Dispatch.csproj" -nologo -v q >/dev/null || return 1
-task="" task_peer=""
-for run in 1 2 3; do
-  timed t sh -c "seq $legs | xargs -P$jobs -I{} setsid true" || return 1
-  task_peer="$task_peer $t"
-  NUGET_PACKAGES="$out/msbuild/packages" dotnet msbuild "$out/msbuild/Dispatch.csproj" -t:Dispatch -nodeReuse:false -nologo > "$out/msbuild/run.log" 2>&1 \
-    || { echo "  dotnet msbuild failed:"; tail -20 "$out/msbuild/run.log"; return 1; }
-  seconds=$(grep -o 'dispatch-seconds [0-9.]*' "$out/msbuild/run.log" | cut -d' ' -f2)
-  [ -n "$seconds" ] || { echo "  the MSBuild target printed no time:"; tail -20 "$out/msbuild/run.log"; return 1; }
-  task="$task $seconds"
-done
-printf '  %-34s %s s (log lines of the last run: %s)\n' "ParallelExec, entry to return" "$(stats "$task")" "$(wc -l < "$out/msbuild/run.log")"
-printf '  %-34s %s s\n' "xargs -P$jobs + setsid, beside it" "$(stats "$task_peer")"
-ratio=$(python3 -c "print(f'{$(mean "$task") / $(mean "$task_peer"):.2f}')")
-printf '  task / xargs + setsid = %s (goal: at most 1.25, %s)\n' "$ratio" "$(verdict "$ratio" 1.25)"
-table_row "Dispatch, MSBuild task: $legs x true, -j$jobs (entry to return, default verbosity)" "$(mean "$task") s" "xargs+setsid $(mean "$task_peer") s" "$ratio ($(verdict "$ratio" 1.25))" "≤ 1.25 × xargs+setsid"
+adapter_dispatch "MSBuild task" "ParallelExec" "dotnet msbuild" "$out/msbuild/run.log" \
+  env NUGET_PACKAGES="$out/msbuild/packages" dotnet msbuild "$out/msbuild/Dispatch.csproj" -t:Dispatch -nodeReuse:false -nologo || return 1

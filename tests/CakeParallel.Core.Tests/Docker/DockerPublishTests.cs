@@ -375,6 +375,18 @@ public sealed class DockerPublishAuthenticationTests : IDisposable
         };
     }
 
+    /// <summary>Every leg succeeded, the publish published, and each final tag in the registry is the digest the report gives.</summary>
+    private void EveryTagIsPublishedAtItsDigest(RunResult run, LocalRegistry registry)
+    {
+        run.Legs.ShouldAllBe(l => l.Status == LegStatus.Succeeded);
+        var publish = run.Publish.ShouldNotBeNull();
+        publish.Outcome.ShouldBe(PublishOutcome.Published, publish.Error);
+        foreach (var tag in publish.Tags)
+        {
+            registry.Digest(_name, tag.Tag[(tag.Tag.LastIndexOf(':') + 1)..]).ShouldBe(tag.Digest);
+        }
+    }
+
     [DockerTheory]
     [InlineData(LocalRegistryAuth.Basic)]
     [InlineData(LocalRegistryAuth.Token)]
@@ -388,13 +400,7 @@ public sealed class DockerPublishAuthenticationTests : IDisposable
 
         var run = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options(2));
 
-        run.Legs.ShouldAllBe(l => l.Status == LegStatus.Succeeded);
-        var publish = run.Publish.ShouldNotBeNull();
-        publish.Outcome.ShouldBe(PublishOutcome.Published, publish.Error);
-        foreach (var tag in publish.Tags)
-        {
-            registry.Digest(_name, tag.Tag[(tag.Tag.LastIndexOf(':') + 1)..]).ShouldBe(tag.Digest);
-        }
+        EveryTagIsPublishedAtItsDigest(run, registry);
 
         if (registry.Tokens is { } tokens)
         {
@@ -441,13 +447,7 @@ public sealed class DockerPublishAuthenticationTests : IDisposable
 
         var run = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options(2));
 
-        run.Legs.ShouldAllBe(l => l.Status == LegStatus.Succeeded);
-        var publish = run.Publish.ShouldNotBeNull();
-        publish.Outcome.ShouldBe(PublishOutcome.Published, publish.Error);
-        foreach (var tag in publish.Tags)
-        {
-            registry.Digest(_name, tag.Tag[(tag.Tag.LastIndexOf(':') + 1)..]).ShouldBe(tag.Digest);
-        }
+        EveryTagIsPublishedAtItsDigest(run, registry);
 
         // The publish's own token requests carry the helper's credentials (the token server refuses requests without).
         registry.Tokens.ShouldNotBeNull().Issued.ShouldContain(i => i.UserAgent.Length == 0 && i.Scope == $"repository:{_name}:pull,push");
