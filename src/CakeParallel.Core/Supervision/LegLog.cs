@@ -41,16 +41,12 @@ internal sealed class LegLog : IDisposable
     private long _stampMillisecond = -1;
     private int _stampLength;
 
-    /// <summary>
-    /// Opens (creates or truncates) the log in the background (see <see cref="BackgroundOpenedFile"/>); lines
-    /// written meanwhile reach it first. Never throws for an IO reason (see <see cref="Incomplete"/>, known for sure
-    /// after <see cref="Flush"/>).
-    /// </summary>
+    /// <summary>Opens (creates or truncates) the log; never throws for an IO reason (see <see cref="Incomplete"/>).</summary>
     /// <param name="path">The log file.</param>
     /// <param name="maxBytes">The size cap in bytes, or <see langword="null"/> (or 0 or less) for none.</param>
     /// <param name="append">Goes on after what the file holds (a leg run once more) instead of truncating it.</param>
     public LegLog(string path, long? maxBytes = null, bool append = false)
-        : this(path, maxBytes, () => new Utf8LogWriter(new BackgroundOpenedFile(() => CreateFile(path, append))))
+        : this(path, maxBytes, () => Create(path, append))
     {
     }
 
@@ -165,25 +161,12 @@ internal sealed class LegLog : IDisposable
     }
 
     /// <summary>
-    /// Writes buffered lines to the file, for logs that are read while their process still runs (services); a log
-    /// opened in the background is waited for, so <see cref="Incomplete"/> then says whether it could be created.
+    /// Writes buffered lines to the file, for logs that are read while their process still runs.
     /// </summary>
     public void Flush()
     {
         lock (_gate)
         {
-            if (_writer?.BaseStream is BackgroundOpenedFile file)
-            {
-                try
-                {
-                    file.WaitUntilCreated();
-                }
-                catch (Exception exception) when (IsWriteFailure(exception))
-                {
-                    Fail(exception);
-                }
-            }
-
             FlushCore();
         }
     }
