@@ -37,6 +37,13 @@ internal static class EscapedProcesses
     // Up to this many pids handed out since a leg started, they are tried one by one rather than listed from /proc.
     private const int DirectProbeLimit = 64;
 
+    /// <summary>
+    /// How long a live process whose environment reads empty is given to show one. A process in the middle of an
+    /// exec (<c>setsid python3 …</c> as its parent exits) has none to read until the kernel has set up its new stack,
+    /// which on a loaded machine can take a while; one that cleared its environment never shows one.
+    /// </summary>
+    public static readonly TimeSpan ExecWindow = TimeSpan.FromSeconds(1);
+
     /// <summary>The live processes that carry <paramref name="marker"/>.</summary>
     /// <param name="marker">The value of <see cref="MarkerVariable"/>.</param>
     /// <param name="firstProcessId">
@@ -47,11 +54,33 @@ internal static class EscapedProcesses
     /// How long the supervised process lived; under <see cref="RecentWindow"/> only the pids created since it started
     /// are read (on a quiet machine: its own descendants and the other legs, no other process's environment).
     /// </param>
-    public static IReadOnlyList<EscapedProcess> Find(string marker, int firstProcessId, TimeSpan? lived = null)
+    public static async Task<IReadOnlyList<EscapedProcess>> FindAsync(string marker, int firstProcessId, TimeSpan? lived = null)
     {
         var needle = Encoding.ASCII.GetBytes(MarkerVariable + "=" + marker + "\0");
-        var lastProcessId = LastProcessId();
         var found = new List<EscapedProcess>();
+        var unsettled = new List<int>();
+        var leadersOnly = Scan(needle, firstProcessId, lived, found, unsettled);
+        if (unsettled.Count > 0)
+        {
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < ExecWindow)
+            {
+                await Task.Delay(2).ConfigureAwait(false);
+                unsettled.RemoveAll(pid => Consider(pid, needle, found, leadersOnly) != Sighting.Unsettled);
+                if (unsettled.Count == 0)
+                {
+                    break;
+                }
+            }
+        }
+
+        return found;
+    }
+
+    // Reads the candidate pids once; returns whether only thread group leaders count (see below).
+    private static bool Scan(byte[] needle, int firstProcessId, TimeSpan? lived, List<EscapedProcess> found, List<int> unsettled)
+    {
+        var lastProcessId = LastProcessId();
         if (lived is { } age && age < RecentWindow && lastProcessId is { } last)
         {
             var window = last >= firstProcessId ? last - firstProcessId + 1 : int.MaxValue;
@@ -61,10 +90,10 @@ internal static class EscapedProcesses
                 // are pids too; a thread of a marked process carries the marker as well, so only group leaders count.
                 for (var pid = firstProcessId; pid <= last; pid++)
                 {
-                    Consider(pid, needle, found, leadersOnly: true);
+                    Note(pid, Consider(pid, needle, found, leadersOnly: true), unsettled);
                 }
 
-                return found;
+                return true;
             }
         }
 
@@ -75,20 +104,43 @@ internal static class EscapedProcesses
             if (int.TryParse(Path.GetFileName(directory.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
                 && (recent ? CreatedSince(pid, firstProcessId, lastProcessId!.Value) : wrapped || pid >= firstProcessId))
             {
-                Consider(pid, needle, found, leadersOnly: false);
+                Note(pid, Consider(pid, needle, found, leadersOnly: false), unsettled);
             }
         }
 
-        return found;
+        return false;
     }
 
-    private static void Consider(int pid, byte[] needle, List<EscapedProcess> found, bool leadersOnly)
+    private static void Note(int pid, Sighting sighting, List<int> unsettled)
     {
-        if (pid != Environment.ProcessId && Carries(pid, needle) && ProcStat.TryRead(pid, out var stat) && stat.State is not ('Z' or 'X')
-            && (!leadersOnly || LeadsThreadGroup(pid)))
+        if (sighting == Sighting.Unsettled)
+        {
+            unsettled.Add(pid);
+        }
+    }
+
+    private static Sighting Consider(int pid, byte[] needle, List<EscapedProcess> found, bool leadersOnly)
+    {
+        if (pid == Environment.ProcessId || !ProcFile.TryRead(pid, "environ", environment => Find(environment, needle), out var mark))
+        {
+            return Sighting.None;
+        }
+
+        if (mark == Sighting.None || !ProcStat.TryRead(pid, out var stat) || stat.State is 'Z' or 'X' || stat.IsKernelThread
+            || (leadersOnly && !LeadsThreadGroup(pid)))
+        {
+            return Sighting.None;
+        }
+
+        if (mark == Sighting.Carries)
         {
             found.Add(new EscapedProcess(pid, stat.ProcessGroup, Name(pid)));
+            return mark;
         }
+
+        // The runner's own children are the legs it starts (nothing is reparented to it): one in the middle of its
+        // exec is another leg starting, not a descendant of the process that ended.
+        return stat.ParentId == Environment.ProcessId ? Sighting.None : mark;
     }
 
     private static bool LeadsThreadGroup(int pid) =>
@@ -152,11 +204,26 @@ internal static class EscapedProcesses
 
     // A process that ended while we looked, or someone else's, does not carry it.
     private static bool Carries(int pid, byte[] needle) =>
-        ProcFile.TryRead(pid, "environ", environment =>
+        ProcFile.TryRead(pid, "environ", environment => Find(environment, needle), out var mark) && mark == Sighting.Carries;
+
+    // An empty environment is one that cannot be read yet (a process in the middle of an exec) or none at all.
+    private static Sighting Find(ReadOnlySpan<byte> environment, byte[] needle)
+    {
+        if (environment.IsEmpty)
         {
-            var at = environment.IndexOf(needle);
-            return at == 0 || (at > 0 && environment[at - 1] == 0);
-        }, out var carries) && carries;
+            return Sighting.Unsettled;
+        }
+
+        var at = environment.IndexOf(needle);
+        return at == 0 || (at > 0 && environment[at - 1] == 0) ? Sighting.Carries : Sighting.None;
+    }
+
+    private enum Sighting
+    {
+        None,
+        Carries,
+        Unsettled,
+    }
 
     private static string Name(int pid)
     {

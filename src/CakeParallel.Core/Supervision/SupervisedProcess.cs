@@ -350,7 +350,7 @@ internal sealed class SupervisedProcess : IDisposable
         if (_marker is not null)
         {
             // Processes that left the group but descend from it end with it too; then the keeper can let go.
-            var escapees = EscapedProcesses.Find(_marker, ProcessId, _clock.Elapsed);
+            var escapees = await EscapedProcesses.FindAsync(_marker, ProcessId, _clock.Elapsed).ConfigureAwait(false);
             if (escapees.Count > 0)
             {
                 escaped = await EscapedProcesses.TerminateAsync(escapees, _command.Termination).ConfigureAwait(false);

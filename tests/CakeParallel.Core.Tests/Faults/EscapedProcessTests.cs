@@ -25,7 +25,7 @@ public sealed class EscapedProcessTests
             await leg.WaitForExitAsync();
             await ProcessScan.WaitForAtLeastAsync(testMarker, 1, TimeSpan.FromSeconds(5));
 
-            var escaped = EscapedProcesses.Find(marker, leg.Id);
+            var escaped = await EscapedProcesses.FindAsync(marker, leg.Id);
 
             escaped.ShouldNotBeEmpty();
             var report = await EscapedProcesses.TerminateAsync(escaped, TerminationSequence.Parse("TERM,2000,KILL,2000"));
@@ -54,7 +54,7 @@ public sealed class EscapedProcessTests
             (await leg.StandardOutput.ReadToEndAsync()).ShouldContain("started");
             await leg.WaitForExitAsync();
 
-            var escaped = EscapedProcesses.Find(marker, leg.Id);
+            var escaped = await EscapedProcesses.FindAsync(marker, leg.Id);
             var report = await EscapedProcesses.TerminateAsync(escaped, TerminationSequence.Parse("TERM,300,KILL,2000"));
 
             report.Text.ShouldContain("ended by SIGKILL");
@@ -84,7 +84,7 @@ public sealed class EscapedProcessTests
             (await leg.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30))).ShouldContain("started");
             await leg.WaitForExitAsync();
 
-            var escaped = EscapedProcesses.Find(marker, leg.Id, TimeSpan.Zero);
+            var escaped = await EscapedProcesses.FindAsync(marker, leg.Id, TimeSpan.Zero);
 
             escaped.ShouldHaveSingleItem().Name.ShouldBe("python3");
             await EscapedProcesses.TerminateAsync(escaped, TerminationSequence.Parse("TERM,2000,KILL,2000"));
@@ -98,7 +98,7 @@ public sealed class EscapedProcessTests
     }
 
     [Fact]
-    public void A_process_whose_marker_only_starts_like_ours_is_not_found()
+    public async Task A_process_whose_marker_only_starts_like_ours_is_not_found()
     {
         var marker = EscapedProcesses.NewMarker();
         var testMarker = ProcessScan.NewMarker();
@@ -108,8 +108,8 @@ public sealed class EscapedProcessTests
         using var other = Process.Start(startInfo)!;
         try
         {
-            EscapedProcesses.Find(marker, other.Id).ShouldBeEmpty();
-            EscapedProcesses.Find(marker + "0", other.Id).ShouldHaveSingleItem().ProcessId.ShouldBe(other.Id);
+            (await EscapedProcesses.FindAsync(marker, other.Id)).ShouldBeEmpty();
+            (await EscapedProcesses.FindAsync(marker + "0", other.Id)).ShouldHaveSingleItem().ProcessId.ShouldBe(other.Id);
         }
         finally
         {

@@ -129,6 +129,41 @@ public sealed class SupervisedProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task A_process_that_escapes_as_its_parent_exits_is_ended_even_when_caught_in_its_exec()
+    {
+        // The parent exits at once, so the search often meets the escapee in the middle of its exec, when its
+        // environment cannot be read yet; two busy processes widen that window as a loaded CI machine does. Before
+        // the search waited for such a process, about one round in fifteen left its sleep running.
+        var marker = ProcessScan.NewMarker();
+        var load = Enumerable.Range(0, 2).Select(_ => System.Diagnostics.Process.Start("/bin/sh", ["-c", "while :; do :; done"])).ToList();
+        try
+        {
+            for (var round = 0; round < 40; round++)
+            {
+                using var process = SupervisedProcess.Start(Sh("setsid env env env env env env env env sleep 1000 & exit 0") with { Environment = ProcessScan.Env(marker) });
+
+                var exit = await process.Exited.WaitAsync(TimeSpan.FromSeconds(30));
+
+                exit.ExitCode.ShouldBe(0);
+                // Ended by the group's termination when it had not left the group yet, by the search when it had.
+                (exit.Escaped is not null || exit.Leftovers.LastSignal is not null).ShouldBeTrue($"round {round}: nothing was ended");
+                await Task.Delay(50);
+                ProcessScan.LiveWithMarker(marker).ShouldBeEmpty($"round {round}");
+            }
+        }
+        finally
+        {
+            foreach (var busy in load)
+            {
+                busy.Kill();
+                busy.Dispose();
+            }
+
+            ProcessScan.KillAll(marker);
+        }
+    }
+
+    [Fact]
     public async Task A_process_outside_the_tree_that_holds_the_pipe_is_given_up_on_after_the_drain_timeout()
     {
         var marker = ProcessScan.NewMarker();
