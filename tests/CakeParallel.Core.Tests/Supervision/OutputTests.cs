@@ -20,6 +20,22 @@ public sealed class OutputTests : IDisposable
     }
 
     [Fact]
+    public async Task A_leg_run_again_into_the_same_log_folder_replaces_its_earlier_log_entirely()
+    {
+        var options = _scratch.Options();
+        var first = await ParallelRunner.RunAsync([Scratch.Sh("chatty", "seq 1 5000")], options);
+        var earlier = new FileInfo(first.Legs[0].LogFile!).Length;
+
+        var second = await ParallelRunner.RunAsync([Scratch.Sh("chatty", "echo once")], options);
+
+        second.Legs[0].LogFile.ShouldBe(first.Legs[0].LogFile);
+        var log = File.ReadAllText(second.Legs[0].LogFile!);
+        new FileInfo(second.Legs[0].LogFile!).Length.ShouldBeLessThan(earlier / 10);
+        log.ShouldContain(" out once\n");
+        log.ShouldNotContain(" out 5000\n");
+    }
+
+    [Fact]
     public async Task A_10_MB_line_without_newline_is_split_into_bounded_pieces()
     {
         var options = _scratch.Options() with { MaxLineBytes = 64 * 1024 };
