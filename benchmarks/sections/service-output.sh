@@ -19,10 +19,14 @@ header "Service output: a service writing 500 MB in 100-byte lines against the s
 line=$(printf 'x%.0s' $(seq 99))
 chatty="yes $line | head -c 500000000"
 hyperfine --runs "$runs" --export-json "$scratch/cat.json" -n "writer | cat > /dev/null" "sh -c '$chatty | cat > /dev/null'" >/dev/null
+# The floor of keeping the output at all: the same bytes into a file, without timestamps or a cap.
+hyperfine --runs "$runs" --export-json "$scratch/file.json" -n "writer | cat > file" \
+  --cleanup "rm -f '$scratch/plain.log'" "sh -c '$chatty | cat > $scratch/plain.log'" >/dev/null
 service=$(for _ in $(seq "$runs"); do $bench service sh -c "$chatty"; done | python3 -c "import sys; v=[float(l) for l in sys.stdin]; print(sum(v)/len(v))")
 cat=$(python3 -c "import json, sys; print(f'{json.load(open(sys.argv[1]))[\"results\"][0][\"mean\"]:.2f}')" "$scratch/cat.json")
+file=$(python3 -c "import json, sys; print(f'{json.load(open(sys.argv[1]))[\"results\"][0][\"mean\"]:.2f}')" "$scratch/file.json")
 ratio=$(python3 -c "print(f'{$service / $cat:.2f}')")
-printf '  %-28s %7.2f s\n' "writer | cat > /dev/null" "$cat" "writer as a service" "$service"
-echo "  service / cat = $ratio  (goal 1.50; log capped at 100 MB)"
-table_row "Service output drain: 500 MB in 100-byte lines" "$(printf '%.2f' "$service") s" "writer into cat > /dev/null: $cat s" "$ratio" \
+printf '  %-28s %7.2f s\n' "writer | cat > /dev/null" "$cat" "writer | cat > file" "$file" "writer as a service" "$service"
+echo "  service / cat = $ratio  (goal 1.50; log capped at 100 MB); cat > file / cat > /dev/null = $(python3 -c "print(f'{$file / $cat:.2f}')")"
+table_row "Service output drain: 500 MB in 100-byte lines" "$(printf '%.2f' "$service") s" "writer into cat > /dev/null: $cat s; into cat > file: $file s" "$ratio" \
   "≤ 1.5 ($(python3 -c "print('meets' if $ratio <= 1.5 else 'misses')"))"
