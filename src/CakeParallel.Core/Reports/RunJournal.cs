@@ -8,8 +8,8 @@ namespace CakeParallel.Reports;
 
 /// <summary>
 /// The run's journal: <c>run-journal.jsonl</c> in its log folder, one JSON line for the run, then one per leg's final
-/// result as it ends, each flushed at once, so a runner killed mid-run (SIGKILL, a crash, a lost machine) leaves a
-/// record that <see cref="ReportOptions.ResumeFrom"/> reads. Held open with a shared lock while the run lasts, which
+/// result as it ends, each flushed at once (a leg is reported ended only once its line is written), so a runner
+/// killed mid-run (SIGKILL, a crash, a lost machine) leaves a record that <see cref="ReportOptions.ResumeFrom"/> reads. Held open with a shared lock while the run lasts, which
 /// tells log folder pruning the folder is in use. Writing never fails the run: on an IO error the journal stops.
 /// </summary>
 internal sealed class RunJournal : IDisposable
