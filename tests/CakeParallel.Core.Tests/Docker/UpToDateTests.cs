@@ -230,7 +230,7 @@ public sealed class UpToDateTests : IDisposable
         foreach (var run in new[] { forced, fromFile })
         {
             var leg = run.Legs[0];
-            leg.Status.ShouldBe(LegStatus.Succeeded);
+            leg.Status.ShouldBe(LegStatus.Succeeded, leg.FailureReason + "\n" + File.ReadAllText(leg.LogFile!));
             leg.Attempts.Count.ShouldBe(1);
             leg.InputsHash.ShouldBe(first.Legs[0].InputsHash);
             File.ReadAllText(leg.LogFile!).ShouldContain("building: Rebuild is on");
