@@ -18,6 +18,10 @@ internal static partial class DockerFailurePatterns
         (new(@"context deadline exceeded|request canceled while waiting for connection|Client\.Timeout exceeded", RegexOptions.IgnoreCase), "network timeout"),
         (new(@"Temporary failure in name resolution|server misbehaving", RegexOptions.IgnoreCase), "temporary DNS failure"),
         (new(@"connection refused", RegexOptions.IgnoreCase), "connection refused"),
+
+        // Concurrent pushes of the same layers, or a registry that has not yet committed an upload it acknowledged:
+        // the registry loses track of a blob for a moment, and the same push succeeds when it is made again.
+        (new(@"blob (?:upload )?unknown|blob upload invalid", RegexOptions.IgnoreCase), "registry lost track of a pushed blob"),
     ];
 
     private static readonly (Regex Pattern, string Reason)[] Deterministic =
@@ -30,7 +34,11 @@ internal static partial class DockerFailurePatterns
         (new(@"unauthorized|authentication required|denied: ", RegexOptions.IgnoreCase), "access denied"),
     ];
 
-    /// <summary>Docker's error line in an attempt's output: the last line that reads like an error, or <see langword="null"/>.</summary>
+    /// <summary>
+    /// Docker's error line in an attempt's output: the last line that reads like an error, or <see langword="null"/>.
+    /// Where that line is only the <c>errors:</c> header docker writes above a registry's several errors, the errors
+    /// under it are the reason: <c>errors: manifest invalid: …; blob unknown: …</c>.
+    /// </summary>
     public static string? ErrorLine(IReadOnlyList<string> lines)
     {
         for (var i = lines.Count - 1; i >= 0; i--)
@@ -38,6 +46,11 @@ internal static partial class DockerFailurePatterns
             var line = lines[i].Trim();
             if (line.Length > 0 && (ErrorPattern().IsMatch(line) || Deterministic.Any(d => d.Pattern.IsMatch(line)) || Transient.Any(t => t.Pattern.IsMatch(line))))
             {
+                if (line == "errors:" && lines.Skip(i + 1).Select(l => l.Trim()).Where(l => l.Length > 0).Take(3).ToArray() is { Length: > 0 } listed)
+                {
+                    return "errors: " + string.Join("; ", listed);
+                }
+
                 return line;
             }
         }

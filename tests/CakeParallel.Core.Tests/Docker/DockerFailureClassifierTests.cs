@@ -23,6 +23,8 @@ public sealed class DockerFailureClassifierTests
     [InlineData("COPY failed: file not found in build context or excluded by .dockerignore: stat app.js: file does not exist", "deterministic: COPY/ADD source not found")]
     [InlineData("failed to compute cache key: \"/app.js\" not found: not found", "deterministic: COPY/ADD source not found")]
     [InlineData("pull access denied for nosuch/image, repository does not exist or may require 'docker login'", "deterministic: base image not found")]
+    [InlineData("blob unknown: blob unknown to registry", "transient: registry lost track of a pushed blob")]
+    [InlineData("blob upload unknown: blob upload unknown to registry", "transient: registry lost track of a pushed blob")]
     [InlineData("something nobody has seen before", "deterministic: not a known transient docker error (exit code 1)")]
     public void ClassifiesDockersErrorLines(string line, string expected) => Classify("Step 1/3 : FROM x", line).ShouldBe(expected);
 
@@ -44,5 +46,20 @@ public sealed class DockerFailureClassifierTests
         DockerFailurePatterns.ErrorLine(["Step 4/4 : RUN exit 3", " ---> Running in 4b73c1debc45", "The command '/bin/sh -c exit 3' returned a non-zero code: 3"])
             .ShouldBe("The command '/bin/sh -c exit 3' returned a non-zero code: 3");
         DockerFailurePatterns.ErrorLine(["Step 1/2 : FROM x", "all fine"]).ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_registrys_several_errors_are_the_reason_not_dockers_header_above_them()
+    {
+        // docker push prints a registry's errors under an "errors:" line when there are several (distribution's
+        // errcode.Errors); the header alone says nothing.
+        string[] push = ["The push refers to repository [127.0.0.1:5000/app]", "5f70bf18a086: Pushed", "errors:", "manifest invalid: manifest invalid", "size invalid: digest and size do not match", ""];
+        DockerFailurePatterns.ErrorLine(push).ShouldBe("errors: manifest invalid: manifest invalid; size invalid: digest and size do not match");
+        Classify(push).ShouldBe("deterministic: not a known transient docker error (exit code 1)");
+
+        // Two pushes of the same layers at once: the registry lost a blob for a moment, which another attempt gets past.
+        string[] race = ["The push refers to repository [127.0.0.1:5000/app]", "errors:", "blob unknown: blob unknown to registry", "blob unknown: blob unknown to registry"];
+        DockerFailurePatterns.ErrorLine(race).ShouldBe("blob unknown: blob unknown to registry");
+        Classify(race).ShouldBe("transient: registry lost track of a pushed blob");
     }
 }
