@@ -4,9 +4,9 @@ using CakeParallel.Runs;
 using CakeParallel.Supervision;
 
 // Modes:
-//   long-legs <count> <log-dir> [with-service]
+//   long-legs <count> <log-dir> [with-service|no-service] [command]
 //                                 runs <count> legs that sleep for 1000 s (each with a background grandchild and,
-//                                 with-service, a service that sleeps too), with host signals turned into
+//                                 with-service, a service that sleeps too; or legs of the shell <command>), with host signals turned into
 //                                 cancellation; prints "legs running" once all started, then a summary line per leg
 //                                 when the run ends.
 //   shared <pool:N> <count> <log-dir> <command>
@@ -25,7 +25,7 @@ var logDirectory = args[2];
 if (mode == "long-legs")
 {
     var count = int.Parse(args[1], CultureInfo.InvariantCulture);
-    var legs = Enumerable.Range(1, count).Select(i => LegSpec.Shell($"long-{i}", "sleep 1000 & sleep 1000")).ToList();
+    var legs = Enumerable.Range(1, count).Select(i => LegSpec.Shell($"long-{i}", args.Length > 4 ? args[4] : "sleep 1000 & sleep 1000")).ToList();
     using var cancellation = new CancellationTokenSource();
     using var signals = HostSignalCancellation.Register(cancellation);
     var started = 0;

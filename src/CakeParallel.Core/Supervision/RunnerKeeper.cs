@@ -26,7 +26,9 @@ internal sealed class RunnerKeeper
     // processes outside any listed group. Each "+" line lists a group with its own steps. The keeper ignores the
     // signals a terminal or a dying parent sends, collects the lines until the pipe closes, then ends everything at
     // once. cat collects them, one read per line: the shell's read builtin takes a byte per system call, and the
-    // runner writes two lines for every process it starts.
+    // runner writes two lines for every process it starts. Marked processes are looked for again once everything
+    // found before has ended, until two searches in a row find none: a leg can start one while it is being ended
+    // (in a trap), and a process caught in its exec has no environment to match yet.
     private const string Script = """
         exec >/dev/null 2>&1
         trap '' INT HUP TERM QUIT PIPE
@@ -53,10 +55,15 @@ internal sealed class RunnerKeeper
         }
         IFS='|'; for e in $entries; do IFS=' '; [ -n "$e" ] && end -$e & IFS='|'; done
         unset IFS; set +f
-        for f in $(grep -lsaF "$marker" /proc/[0-9]*/environ); do
-          p=${f#/proc/}; end ${p%/environ} $defaults &
+        empty=0; rounds=0
+        while [ $empty -lt 2 ] && [ $rounds -lt 20 ]; do
+          empty=$((empty + 1)); rounds=$((rounds + 1))
+          for f in $(grep -lsaF "$marker" /proc/[0-9]*/environ); do
+            p=${f#/proc/}; end ${p%/environ} $defaults & empty=0
+          done
+          wait
+          sleep 0.02
         done
-        wait
         """;
 
     private static readonly Lazy<RunnerKeeper> Instance = new(() => new RunnerKeeper(TerminationSequence.Default));
