@@ -14,7 +14,16 @@ public static class TestDocker
     public static Result Run(IEnumerable<string> arguments, TimeSpan? limit = null, string? standardInputFile = null)
     {
         var startInfo = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var argument in arguments)
+        var list = arguments.ToList();
+        if (list is ["image", "rm", ..])
+        {
+            // Without the untagged parents: on the classic builder those are other builds' cache (the same steps on
+            // the same base, in tests running at the same time), and removing one under a build that is using it
+            // fails that build with 'unable to find image "sha256:…"'.
+            list.Insert(2, "--no-prune");
+        }
+
+        foreach (var argument in list)
         {
             startInfo.ArgumentList.Add(argument);
         }

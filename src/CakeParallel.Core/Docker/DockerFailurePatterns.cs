@@ -22,6 +22,10 @@ internal static partial class DockerFailurePatterns
         // Concurrent pushes of the same layers, or a registry that has not yet committed an upload it acknowledged:
         // the registry loses track of a blob for a moment, and the same push succeeds when it is made again.
         (new(@"blob (?:upload )?unknown|blob upload invalid", RegexOptions.IgnoreCase), "registry lost track of a pushed blob"),
+
+        // The classic builder names the image of a cached step by id; one removed meanwhile (a clean-up on the same
+        // engine, with its untagged parents) fails this build, and the step is built again on the next attempt.
+        (new(@"unable to find image ""sha256:", RegexOptions.IgnoreCase), "an image the build was using was removed meanwhile"),
     ];
 
     private static readonly (Regex Pattern, string Reason)[] Deterministic =

@@ -102,7 +102,7 @@ internal sealed partial class DockerLegInspector(DockerEndpoint defaultEndpoint,
 
         foreach (var tag in StagingTags)
         {
-            var untag = await DockerCli.RunAsync(_endpoint!, ["image", "rm", tag], CommandLimit, cancellationToken).ConfigureAwait(false);
+            var untag = await DockerCli.RunAsync(_endpoint!, ["image", "rm", "--no-prune", tag], CommandLimit, cancellationToken).ConfigureAwait(false);
             if (!untag.Succeeded)
             {
                 remarks.Add($"the staging tag {tag} stays on the engine: removing it failed: {untag.Message}");
@@ -271,7 +271,7 @@ internal sealed partial class DockerLegInspector(DockerEndpoint defaultEndpoint,
             return;
         }
 
-        var removal = await DockerCli.RunAsync(_endpoint!, ["image", "rm", tag], CommandLimit, CancellationToken.None).ConfigureAwait(false);
+        var removal = await DockerCli.RunAsync(_endpoint!, ["image", "rm", "--no-prune", tag], CommandLimit, CancellationToken.None).ConfigureAwait(false);
         remarks.Add(removal.Succeeded ? found + "; removed the tag (RemoveLateTags is on)." : found + $"; removing the tag failed: {removal.Message}");
     }
 

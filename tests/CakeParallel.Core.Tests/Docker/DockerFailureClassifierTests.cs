@@ -25,6 +25,7 @@ public sealed class DockerFailureClassifierTests
     [InlineData("pull access denied for nosuch/image, repository does not exist or may require 'docker login'", "deterministic: base image not found")]
     [InlineData("blob unknown: blob unknown to registry", "transient: registry lost track of a pushed blob")]
     [InlineData("blob upload unknown: blob upload unknown to registry", "transient: registry lost track of a pushed blob")]
+    [InlineData("unable to find image \"sha256:c7036afcb9b5fec233a9802ae96298c1e71b521eec095cc19a2085651da89f6d\"", "transient: an image the build was using was removed meanwhile")]
     [InlineData("something nobody has seen before", "deterministic: not a known transient docker error (exit code 1)")]
     public void ClassifiesDockersErrorLines(string line, string expected) => Classify("Step 1/3 : FROM x", line).ShouldBe(expected);
 
