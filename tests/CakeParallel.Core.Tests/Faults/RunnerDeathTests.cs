@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace CakeParallel.Tests.Faults;
 
@@ -25,27 +24,18 @@ public sealed class RunnerDeathTests : IDisposable
             before.Count.ShouldBeGreaterThanOrEqualTo(1 + (4 * 3), ProcessScan.Describe(before));
 
             var killed = Stopwatch.StartNew();
-            using (var kill = Process.Start("kill", ["-KILL", host.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
+            RunnerKill.Kill(host.Id);
             await host.WaitForExitAsync();
 
             // The legs' grace period is 5 s, but they go on SIGTERM; whatever is left must go within grace + 1 s.
-            IReadOnlyList<int> left;
-            while ((left = ProcessScan.LiveWithMarker(marker)).Count > 0 && killed.Elapsed < TimeSpan.FromSeconds(6))
-            {
-                await Task.Delay(50);
-            }
-
-            left.ShouldBeEmpty(ProcessScan.Describe(left));
+            await NothingLeftAsync(marker, killed);
         }
         finally
         {
             ProcessScan.KillAll(marker);
         }
     }
+
     [Fact]
     public async Task A_process_a_leg_starts_outside_its_group_while_it_is_being_ended_is_ended_too()
     {
@@ -65,18 +55,24 @@ public sealed class RunnerDeathTests : IDisposable
 
             // The escapees appear after half a second; the keeper finds them once the groups are gone.
             await Task.Delay(TimeSpan.FromSeconds(1));
-            IReadOnlyList<int> left;
-            while ((left = ProcessScan.LiveWithMarker(marker)).Count > 0 && killed.Elapsed < TimeSpan.FromSeconds(6))
-            {
-                await Task.Delay(50);
-            }
-
-            left.ShouldBeEmpty(ProcessScan.Describe(left));
+            await NothingLeftAsync(marker, killed);
         }
         finally
         {
             ProcessScan.KillAll(marker);
         }
+    }
+
+    /// <summary>Asserts that no process carries <paramref name="marker"/> by 6 s (the grace period and a second) after the kill.</summary>
+    private static async Task NothingLeftAsync(string marker, Stopwatch killed)
+    {
+        IReadOnlyList<int> left;
+        while ((left = ProcessScan.LiveWithMarker(marker)).Count > 0 && killed.Elapsed < TimeSpan.FromSeconds(6))
+        {
+            await Task.Delay(50);
+        }
+
+        left.ShouldBeEmpty(ProcessScan.Describe(left));
     }
 
     /// <summary>The test host in <paramref name="arguments"/>' mode, its processes (and theirs) marked with <paramref name="marker"/>.</summary>
