@@ -11,12 +11,16 @@ namespace CakeParallel.Testing;
 /// A real token service for a registry's Bearer authentication (distribution's <c>auth.token</c>), on a loopback
 /// port: it answers <c>GET /token?service=…&amp;scope=repository:NAME:ACTIONS</c> with a JWT signed by a fresh
 /// self-signed key (the certificate the registry trusts is written to <see cref="CertificateBundle"/>), and only
-/// for requests with the right Basic credentials; anonymous requests get 401.
+/// for requests with the right Basic credentials; anonymous requests get 401. It also exchanges
+/// <see cref="IdentityToken"/> for a token, as OAuth2 has it (<c>POST</c>, <c>grant_type=refresh_token</c>).
 /// </summary>
 public sealed class RegistryTokenServer : IDisposable
 {
     public const string Issuer = "cpar-token-issuer";
     public const string Service = "cpar-registry";
+
+    /// <summary>The identity token (an OAuth2 refresh token) the service accepts, as a credential helper hands it out with the user name <c>&lt;token&gt;</c>.</summary>
+    public const string IdentityToken = "cpar-identity-token";
 
     private readonly HttpListener _listener = new();
     private readonly RSA _key = RSA.Create(2048);
@@ -47,8 +51,8 @@ public sealed class RegistryTokenServer : IDisposable
     /// <summary>The PEM file of the certificate whose key signs the tokens (the registry's <c>rootcertbundle</c>).</summary>
     public string CertificateBundle { get; }
 
-    /// <summary>The requests tokens were issued for (each Basic-authenticated): the client's User-Agent (empty when none) and the scope.</summary>
-    public IReadOnlyList<(string UserAgent, string Scope)> Issued
+    /// <summary>The requests tokens were issued for: the client's User-Agent (empty when none), the scope and how the client proved itself (<c>basic</c>, or <c>refresh_token</c> for the identity token).</summary>
+    public IReadOnlyList<(string UserAgent, string Scope, string Grant)> Issued
     {
         get
         {
@@ -59,7 +63,7 @@ public sealed class RegistryTokenServer : IDisposable
         }
     }
 
-    private readonly List<(string UserAgent, string Scope)> _issued = [];
+    private readonly List<(string UserAgent, string Scope, string Grant)> _issued = [];
 
     /// <summary>A token for <paramref name="scope"/>, e.g. <c>repository:app:pull</c>, as the service issues it.</summary>
     public string Token(string scope)
@@ -92,21 +96,37 @@ public sealed class RegistryTokenServer : IDisposable
             }
 
             using var response = context.Response;
-            if (context.Request.Headers["Authorization"] != _expectedAuthorization)
+            string scope;
+            if (context.Request.HttpMethod == "POST")
+            {
+                using var reader = new StreamReader(context.Request.InputStream);
+                var form = System.Web.HttpUtility.ParseQueryString(await reader.ReadToEndAsync());
+                if (form["grant_type"] != "refresh_token" || form["refresh_token"] != IdentityToken)
+                {
+                    response.StatusCode = 401;
+                    continue;
+                }
+
+                scope = form["scope"] ?? "";
+            }
+            else if (context.Request.Headers["Authorization"] != _expectedAuthorization)
             {
                 response.StatusCode = 401;
                 response.AddHeader("WWW-Authenticate", "Basic realm=\"cpar-token\"");
                 continue;
             }
+            else
+            {
+                scope = context.Request.QueryString["scope"] ?? "";
+            }
 
-            var scope = context.Request.QueryString["scope"] ?? "";
             lock (_issued)
             {
-                _issued.Add((context.Request.UserAgent ?? "", scope));
+                _issued.Add((context.Request.UserAgent ?? "", scope, context.Request.HttpMethod == "POST" ? "refresh_token" : "basic"));
             }
 
             var token = Token(scope);
-            var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["token"] = token, ["access_token"] = token, ["expires_in"] = 600 });
+            var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["token"] = token, ["access_token"] = token, ["refresh_token"] = IdentityToken, ["expires_in"] = 600 });
             response.ContentType = "application/json";
             response.ContentLength64 = body.Length;
             await response.OutputStream.WriteAsync(body);

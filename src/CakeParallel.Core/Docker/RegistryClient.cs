@@ -219,7 +219,9 @@ internal sealed partial class RegistryClient : IDisposable
     {
         if (string.Equals(challenge.Scheme, "Basic", StringComparison.OrdinalIgnoreCase))
         {
-            return Basic() ?? throw new RegistryException($"{_registry} asks for credentials, and the docker client has none stored for it{Because()}.");
+            return Basic() ?? throw new RegistryException(_credential is { IsIdentityToken: true }
+                ? $"{_registry} asks for Basic credentials, and the docker client holds only an identity token for it, which is exchanged at a token service."
+                : $"{_registry} asks for credentials, and the docker client has none stored for it{Because()}.");
         }
 
         if (!string.Equals(challenge.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase))
@@ -240,7 +242,9 @@ internal sealed partial class RegistryClient : IDisposable
         }
 
         var builder = new UriBuilder(realmUri) { Query = realmUri.Query.Length > 1 ? realmUri.Query[1..] + "&" + query : query.ToString() };
-        using var request = new HttpRequestMessage(HttpMethod.Get, builder.Uri) { Headers = { Authorization = Basic() } };
+        using var request = _credential is { IsIdentityToken: true } identity
+            ? RefreshTokenRequest(realmUri, identity.Password, service, path)
+            : new HttpRequestMessage(HttpMethod.Get, builder.Uri) { Headers = { Authorization = Basic() } };
         HttpResponseMessage response;
         try
         {
@@ -285,7 +289,28 @@ internal sealed partial class RegistryClient : IDisposable
         }
     }
 
-    private AuthenticationHeaderValue? Basic() => _credential is { } credential
+    /// <summary>
+    /// An identity token is a refresh token: it is exchanged for an access token with an OAuth2 <c>POST</c> to the
+    /// realm (<c>grant_type=refresh_token</c>), as docker does, never sent as Basic credentials.
+    /// </summary>
+    private HttpRequestMessage RefreshTokenRequest(Uri realm, string identityToken, string? service, string path)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = identityToken,
+            ["client_id"] = "cakeparallel",
+            ["scope"] = $"repository:{path}:{_tokenActions}",
+        };
+        if (service is not null)
+        {
+            form["service"] = service;
+        }
+
+        return new HttpRequestMessage(HttpMethod.Post, realm) { Content = new FormUrlEncodedContent(form) };
+    }
+
+    private AuthenticationHeaderValue? Basic() => _credential is { IsIdentityToken: false } credential
         ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.UserName + ":" + credential.Password)))
         : null;
 

@@ -5,9 +5,16 @@ using CakeParallel.Model;
 namespace CakeParallel.Docker;
 
 /// <summary>A user name and password (or token) for a registry, as <c>docker login</c> stored them.</summary>
-/// <param name="UserName">The user name.</param>
-/// <param name="Password">The password or access token.</param>
-internal sealed record RegistryCredential(string UserName, string Password);
+/// <param name="UserName">The user name; <see cref="IdentityTokenUser"/> for an identity token.</param>
+/// <param name="Password">The password, access token or identity token.</param>
+internal sealed record RegistryCredential(string UserName, string Password)
+{
+    /// <summary>The user name docker stores with an identity token (a refresh token, as <c>az acr login</c> stores one).</summary>
+    public const string IdentityTokenUser = "<token>";
+
+    /// <summary>An identity token: exchanged at the registry's token service for an access token, never sent as Basic credentials.</summary>
+    public bool IsIdentityToken => UserName == IdentityTokenUser;
+}
 
 /// <summary>
 /// Finds the credentials the docker client uses for a registry, as it does: the credential helper its
@@ -50,9 +57,7 @@ internal static class RegistryCredentials
             var root = document.RootElement;
             var user = root.TryGetProperty("Username", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
             var secret = root.TryGetProperty("Secret", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-            return user == "<token>"
-                ? (null, $"the docker client's credential helper '{program}' holds an identity token for {registry}, which CakeParallel does not use; log in with a user name and password or access token")
-                : user is { Length: > 0 } && secret is not null ? (new RegistryCredential(user, secret), null) : (null, null);
+            return user is { Length: > 0 } && secret is not null ? (new RegistryCredential(user, secret), null) : (null, null);
         }
         catch (JsonException exception)
         {
@@ -118,6 +123,11 @@ internal static class RegistryCredentials
 
     private static RegistryCredential? Credential(JsonElement entry)
     {
+        if (entry.TryGetProperty("identitytoken", out var identity) && identity.ValueKind == JsonValueKind.String && identity.GetString() is { Length: > 0 } token)
+        {
+            return new RegistryCredential(RegistryCredential.IdentityTokenUser, token);
+        }
+
         if (entry.TryGetProperty("auth", out var auth) && auth.ValueKind == JsonValueKind.String && auth.GetString() is { Length: > 0 } encoded)
         {
             try

@@ -418,26 +418,7 @@ public sealed class DockerPublishAuthenticationTests : IDisposable
         using var registry = LocalRegistry.Start(LocalRegistryAuth.Token);
         _repositories.Add($"{registry.Address}/{_name}");
 
-        // A credential helper as docker-credential-helpers' protocol has it: `get` reads the server from stdin.
-        var bin = _scratch.PathOf("bin");
-        Directory.CreateDirectory(bin);
-        var helper = Path.Combine(bin, "docker-credential-cpartest");
-        File.WriteAllText(helper, $$"""
-            #!/bin/sh
-            case "$1" in
-              get)
-                read -r server
-                echo "$server" >> "{{bin}}/asked"
-                if [ "$server" = "{{registry.Address}}" ]; then
-                  printf '{"ServerURL":"%s","Username":"{{LocalRegistry.UserName}}","Secret":"{{LocalRegistry.Password}}"}\n' "$server"
-                else
-                  echo "credentials not found in native keychain"; exit 1
-                fi ;;
-              store|erase) cat > /dev/null ;;
-              list) echo '{}' ;;
-            esac
-            """.Replace("\r\n", "\n"));
-        File.SetUnixFileMode(helper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var bin = CredentialHelper(registry, LocalRegistry.UserName, LocalRegistry.Password);
         var config = _scratch.PathOf("docker-config");
         Directory.CreateDirectory(config);
         File.WriteAllText(Path.Combine(config, "config.json"), setting == "credsStore"
@@ -452,6 +433,56 @@ public sealed class DockerPublishAuthenticationTests : IDisposable
         // The publish's own token requests carry the helper's credentials (the token server refuses requests without).
         registry.Tokens.ShouldNotBeNull().Issued.ShouldContain(i => i.UserAgent.Length == 0 && i.Scope == $"repository:{_name}:pull,push");
         File.ReadAllLines(Path.Combine(bin, "asked")).ShouldContain(registry.Address);
+    }
+
+    [DockerFact]
+    public async Task AnIdentityTokenFromTheCredentialHelperIsExchangedForAnAccessTokenAsDockerDoes()
+    {
+        // The helper holds an identity token (user name "<token>", as `az acr login` stores one): docker and the
+        // publish both exchange it at the token service (OAuth2 refresh_token grant); the service refuses Basic
+        // requests without the user's password, so only the exchange can succeed.
+        using var registry = LocalRegistry.Start(LocalRegistryAuth.Token);
+        _repositories.Add($"{registry.Address}/{_name}");
+        var bin = CredentialHelper(registry, "<token>", RegistryTokenServer.IdentityToken);
+        var config = _scratch.PathOf("docker-config");
+        Directory.CreateDirectory(config);
+        File.WriteAllText(Path.Combine(config, "config.json"), """{ "credsStore": "cpartest" }""");
+        var matrix = PublishMatrix(registry, "FROM local/busybox:1\nARG n\nRUN echo $n > /n\n", ["1", "2"], new Dictionary<string, string?> { ["DOCKER_CONFIG"] = config, ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH") });
+
+        var run = await DockerMatrixRunner.RunAsync(matrix, _scratch.Options(2));
+
+        EveryTagIsPublishedAtItsDigest(run, registry);
+        var issued = registry.Tokens.ShouldNotBeNull().Issued;
+        issued.ShouldContain(i => i.UserAgent.Length == 0 && i.Scope == $"repository:{_name}:pull,push" && i.Grant == "refresh_token", string.Join("\n", issued));
+        issued.ShouldAllBe(i => i.Grant == "refresh_token");
+    }
+
+    /// <summary>
+    /// A credential helper as docker-credential-helpers' protocol has it (<c>get</c> reads the server from stdin),
+    /// answering for <paramref name="registry"/> only, in a new folder for <c>PATH</c>; it notes each server asked in <c>asked</c> there.
+    /// </summary>
+    private string CredentialHelper(LocalRegistry registry, string userName, string secret)
+    {
+        var bin = _scratch.PathOf("bin");
+        Directory.CreateDirectory(bin);
+        var helper = Path.Combine(bin, "docker-credential-cpartest");
+        File.WriteAllText(helper, $$"""
+            #!/bin/sh
+            case "$1" in
+              get)
+                read -r server
+                echo "$server" >> "{{bin}}/asked"
+                if [ "$server" = "{{registry.Address}}" ]; then
+                  printf '{"ServerURL":"%s","Username":"{{userName}}","Secret":"{{secret}}"}\n' "$server"
+                else
+                  echo "credentials not found in native keychain"; exit 1
+                fi ;;
+              store|erase) cat > /dev/null ;;
+              list) echo '{}' ;;
+            esac
+            """.Replace("\r\n", "\n"));
+        File.SetUnixFileMode(helper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return bin;
     }
 
     [DockerFact]
