@@ -148,11 +148,13 @@ public sealed class DockerBuildMatrixTests : IDisposable
                 "app": { "needs": "base", "matrix": { "os": ["a"] },
                          "build": { "context": "app", "tags": ["{{docker.Repository}}:app-{os}"], "buildArgs": { "BASE": "{base.tag}" } } } } }
             """);
+        var greeting = "hello-" + Guid.NewGuid().ToString("N")[..8];
         var task = new DockerBuildMatrix
         {
             BuildEngine = _engine,
             MatrixFile = _temp.Combine("matrix.json"),
-            BuildArgs = ["GREETING=hello"],
+            // Unique to this run: the app's RUN step then runs (and prints) rather than coming from docker's cache.
+            BuildArgs = [$"GREETING={greeting}"],
             LogDirectory = _temp.Combine("logs"),
             CiAnnotations = "Off",
         };
@@ -160,6 +162,6 @@ public sealed class DockerBuildMatrixTests : IDisposable
         TaskRun.Execute(task, _engine).Result.ShouldBeTrue(string.Join(Environment.NewLine, _engine.Errors.Select(e => e.Message)));
 
         task.Results.Select(r => (r.ItemSpec, r.GetMetadata("Status"))).ShouldBe([("base-a", "Succeeded"), ("app-a", "Succeeded")]);
-        _engine.Messages.ShouldContain(m => m.Message!.StartsWith("[app-a] ") && m.Message.Contains("hello, app on hello from base a"));
+        _engine.Messages.ShouldContain(m => m.Message!.StartsWith("[app-a] ") && m.Message.Contains($"{greeting}, app on {greeting} from base a"));
     }
 }
