@@ -15,53 +15,33 @@ namespace CakeParallel.Reports;
 internal sealed class RunJournal : IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly Thread? _preparing;
     private FileStream? _file;
 
-    // The lines recorded while the serializer is being prepared (in a process's first run, compiling it takes tens
-    // of milliseconds), in order; written by the preparing thread, so the first legs do not wait for it. Null once
-    // it is done: lines are then written as they are recorded.
-    private List<(JsonJournalEntry Entry, TaskCompletionSource? Written)>? _early;
-
-    private RunJournal(FileStream? file, JsonJournalEntry? header)
-    {
-        _file = file;
-        if (file is not null && header is not null)
-        {
-            _early = [(header, null)];
-            _preparing = new Thread(WriteEarly) { IsBackground = true, Name = "CakeParallel journal" };
-            _preparing.UnsafeStart();
-        }
-    }
+    private RunJournal(FileStream? file) => _file = file;
 
     /// <summary>Starts the journal of run <paramref name="runId"/> in <paramref name="logDirectory"/> (replacing an earlier run's).</summary>
     public static RunJournal Start(string logDirectory, string runId, DateTimeOffset startedAt)
     {
         try
         {
-            var file = new FileStream(Path.Combine(logDirectory, RunLogFolder.JournalFileName), FileMode.Create, FileAccess.Write, FileShare.Read, 1);
-            return new RunJournal(file, new JsonJournalEntry { RunId = runId, Host = Environment.MachineName, StartedAt = startedAt });
+            var journal = new RunJournal(new FileStream(Path.Combine(logDirectory, RunLogFolder.JournalFileName), FileMode.Create, FileAccess.Write, FileShare.Read, 1));
+            journal.Append(new JsonJournalEntry { RunId = runId, Host = Environment.MachineName, StartedAt = startedAt });
+            return journal;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            return new RunJournal(null, null);
+            return new RunJournal(null);
         }
     }
 
     /// <summary>
-    /// Appends a leg's final result. The task completes once its line is written: at once, except while the journal
-    /// is still being prepared. A caller that tells others the leg ended waits for it, so a runner killed after
-    /// that leaves the line behind.
+    /// Appends a leg's final result, written and flushed before this returns: a caller that tells others the leg
+    /// ended calls it first, so a runner killed after that leaves the line behind.
     /// </summary>
-    public ValueTask RecordAsync(LegResult result) => Add(new JsonJournalEntry { Leg = JsonLeg.From(result) }, waits: true);
-
-    /// <summary>Appends a leg's final result without waiting for its line (it is written before the journal closes).</summary>
-    public void Record(LegResult result) => Add(new JsonJournalEntry { Leg = JsonLeg.From(result) }, waits: false);
+    public void Record(LegResult result) => Append(new JsonJournalEntry { Leg = JsonLeg.From(result) });
 
     public void Dispose()
     {
-        // The lines recorded early are written before the file closes.
-        _preparing?.Join();
         lock (_gate)
         {
             try
@@ -74,48 +54,6 @@ internal sealed class RunJournal : IDisposable
             }
 
             _file = null;
-        }
-    }
-
-    private ValueTask Add(JsonJournalEntry entry, bool waits)
-    {
-        lock (_gate)
-        {
-            if (_early is not null)
-            {
-                var written = waits ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
-                _early.Add((entry, written));
-                return written is null ? ValueTask.CompletedTask : new ValueTask(written.Task);
-            }
-        }
-
-        Append(entry);
-        return ValueTask.CompletedTask;
-    }
-
-    /// <summary>Writes the lines recorded so far, in order, until none is waiting; then lines are written as they are recorded.</summary>
-    private void WriteEarly()
-    {
-        while (true)
-        {
-            List<(JsonJournalEntry Entry, TaskCompletionSource? Written)> batch;
-            lock (_gate)
-            {
-                batch = _early!;
-                if (batch.Count == 0)
-                {
-                    _early = null;
-                    return;
-                }
-
-                _early = [];
-            }
-
-            foreach (var (entry, written) in batch)
-            {
-                Append(entry);
-                written?.TrySetResult();
-            }
         }
     }
 
@@ -173,7 +111,7 @@ internal sealed class RunJournal : IDisposable
 
     private void Append(JsonJournalEntry entry)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(entry, JsonJournalContext.Default.JsonJournalEntry);
+        var line = JournalLineWriter.Line(entry);
         lock (_gate)
         {
             if (_file is null)
@@ -184,9 +122,6 @@ internal sealed class RunJournal : IDisposable
             try
             {
                 // One write per line: a reader (or a crash) sees whole lines, except at worst the very last one.
-                var line = new byte[bytes.Length + 1];
-                bytes.CopyTo(line, 0);
-                line[^1] = (byte)'\n';
                 _file.Write(line);
                 _file.Flush();
             }
@@ -211,7 +146,7 @@ internal sealed record JsonJournalEntry
     public JsonLeg? Leg { get; init; }
 }
 
-/// <summary>The journal's serializer: the report's leg records, one line each.</summary>
+/// <summary>The journal's serializer (for reading it; <see cref="JournalLineWriter"/> writes it): the report's leg records, one line each.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     WriteIndented = false,

@@ -127,7 +127,7 @@ public static class ParallelRunner
     {
         var result = needs.Stamp(plan, await new LegExecution(plan, options, slots, stop, listener, earlier, again).RunAsync().ConfigureAwait(false));
         results[plan.Index] = result;
-        await journal.RecordAsync(result).ConfigureAwait(false);
+        journal.Record(result);
         listener.Send(result, static (l, r) => l.LegCompleted(r));
         needs.Complete(plan.Index, result);
         return result;

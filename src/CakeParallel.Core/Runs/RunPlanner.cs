@@ -26,8 +26,9 @@ public static class RunPlanner
         var errors = new List<ValidationError>();
         var resolved = Resolve(options, caller, environment, RunOverrides.None, errors);
         errors.AddRange(RunValidator.ValidateOptions(resolved));
-        errors.AddRange(RunValidator.ValidateLegs(legs, checkNames: true));
-        return Finish(legs, resolved, errors);
+        var programs = new ExecutableLocator();
+        errors.AddRange(RunValidator.ValidateLegs(legs, checkNames: true, programs));
+        return Finish(legs, resolved, errors, programs);
     }
 
     /// <summary>
@@ -60,19 +61,20 @@ public static class RunPlanner
 
         // The docker planner has named the legs (uniquely, or said why not) and refuses an empty matrix.
         var specs = docker.Legs.Select(l => l.Spec).ToArray();
-        errors.AddRange(RunValidator.ValidateLegs(specs, checkNames: false));
-        var reachableClients = docker.Legs.Where(l => ExecutableLocator.Resolve(l.Spec.Executable, l.Spec.WorkingDirectory, l.Spec.EnvironmentVariables) is not null).ToArray();
+        var programs = new ExecutableLocator();
+        errors.AddRange(RunValidator.ValidateLegs(specs, checkNames: false, programs));
+        var reachableClients = docker.Legs.Where(l => programs.Resolve(l.Spec.Executable, l.Spec.WorkingDirectory, l.Spec.EnvironmentVariables) is not null).ToArray();
         var engines = matrix.Build.Endpoints;
         if (engines.Count == 0)
         {
             errors.AddRange(await DockerDaemonCheck.CheckAsync(reachableClients, cancellationToken).ConfigureAwait(false));
             cancellationToken.ThrowIfCancellationRequested();
-            return Finish(specs, resolved, errors, runId: runId, publish: publish);
+            return Finish(specs, resolved, errors, programs, runId: runId, publish: publish);
         }
 
         if (errors.Count > 0 || reachableClients.Length == 0)
         {
-            return Finish(specs, resolved, errors, runId: runId);
+            return Finish(specs, resolved, errors, programs, runId: runId);
         }
 
         var check = await DockerDaemonCheck.CheckEnginesAsync(engines, reachableClients, cancellationToken).ConfigureAwait(false);
@@ -84,7 +86,7 @@ public static class RunPlanner
         // Without an explicit overall limit (caller, environment or matrix file) the pool's limits add up; an explicit one caps the total.
         var explicitLimit = (caller ?? RunOverrides.None).MaxParallel ?? (environment is null ? null : RunPrecedence.FromEnvironment(environment, []).MaxParallel) ?? matrix.MaxParallel;
         var total = explicitLimit ?? check.Endpoints.Sum(e => e.Limit);
-        return Finish(specs, resolved with { MaxParallel = total }, errors, check.Endpoints, check.Warnings, runId, publish);
+        return Finish(specs, resolved with { MaxParallel = total }, errors, programs, check.Endpoints, check.Warnings, runId, publish);
     }
 
     /// <summary>
@@ -115,7 +117,7 @@ public static class RunPlanner
         return RunPrecedence.Resolve(defaults, caller ?? RunOverrides.None, fromEnvironment, matrixFile);
     }
 
-    private static PlanningResult Finish(IReadOnlyList<LegSpec> legs, RunOptions options, List<ValidationError> errors, IReadOnlyList<SlotEndpoint>? endpoints = null, IReadOnlyList<ValidationError>? warnings = null, string? runId = null, AllOrNothingPublish? publish = null)
+    private static PlanningResult Finish(IReadOnlyList<LegSpec> legs, RunOptions options, List<ValidationError> errors, ExecutableLocator programs, IReadOnlyList<SlotEndpoint>? endpoints = null, IReadOnlyList<ValidationError>? warnings = null, string? runId = null, AllOrNothingPublish? publish = null)
     {
         var history = DurationHistory.Read(options.HistoryFrom, nameof(RunOptions.HistoryFrom), errors);
         var needs = NeedsGraph.Resolve(legs, errors);
@@ -164,7 +166,7 @@ public static class RunPlanner
                 fileNames.Add(fileName);
             }
 
-            var executable = ExecutableLocator.Resolve(leg.Executable, leg.WorkingDirectory, leg.EnvironmentVariables)!;
+            var executable = programs.Resolve(leg.Executable, leg.WorkingDirectory, leg.EnvironmentVariables)!;
             plans[i] = new LegPlan(i, leg, executable, Path.Combine(logDirectory, fileName + ".log"))
             {
                 Shard = ShardOf(leg),

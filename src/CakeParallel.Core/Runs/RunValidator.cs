@@ -27,7 +27,8 @@ internal static class RunValidator
     /// <summary>Every problem in <paramref name="legs"/>.</summary>
     /// <param name="legs">The legs.</param>
     /// <param name="checkNames">Whether to check that there are legs and that their names are set and unique (a docker matrix's planner has done that, with its own messages).</param>
-    public static IReadOnlyList<ValidationError> ValidateLegs(IReadOnlyList<LegSpec> legs, bool checkNames)
+    /// <param name="programs">Looks up each leg's executable (and remembers it for the plan).</param>
+    public static IReadOnlyList<ValidationError> ValidateLegs(IReadOnlyList<LegSpec> legs, bool checkNames, ExecutableLocator programs)
     {
         var errors = new List<ValidationError>();
         if (checkNames && legs.Count == 0)
@@ -43,7 +44,7 @@ internal static class RunValidator
                 ValidateName(leg.Name, names, errors);
             }
 
-            ValidateLeg(leg, errors);
+            ValidateLeg(leg, programs, errors);
         }
 
         return errors;
@@ -147,7 +148,7 @@ internal static class RunValidator
         }
     }
 
-    private static void ValidateLeg(LegSpec leg, List<ValidationError> errors)
+    private static void ValidateLeg(LegSpec leg, ExecutableLocator programs, List<ValidationError> errors)
     {
         var name = leg.Name;
         if (leg.Memory is <= 0)
@@ -166,7 +167,7 @@ internal static class RunValidator
         {
             errors.Add(new ValidationError(ErrorCodes.ExecutableNotFound, name, "Executable", "no executable given."));
         }
-        else if (directoryOk && ExecutableLocator.Resolve(leg.Executable, leg.WorkingDirectory, leg.EnvironmentVariables) is null)
+        else if (directoryOk && programs.Resolve(leg.Executable, leg.WorkingDirectory, leg.EnvironmentVariables) is null)
         {
             var where = leg.Executable.Contains('/') ? "does not exist or is not executable" : "was not found on PATH";
             errors.Add(new ValidationError(ErrorCodes.ExecutableNotFound, name, "Executable", $"'{leg.Executable}' {where}."));

@@ -49,7 +49,7 @@ public static class ServiceValidator
         {
             Add(ErrorCodes.ExecutableNotFound, "Executable", "no executable given.");
         }
-        else if (directoryOk && ExecutableLocator.Resolve(service.Executable, service.WorkingDirectory, service.EnvironmentVariables) is null)
+        else if (directoryOk && ExecutableLocator.Find(service.Executable, service.WorkingDirectory, service.EnvironmentVariables) is null)
         {
             var where = service.Executable.Contains('/') ? "does not exist or is not executable" : "was not found on PATH";
             Add(ErrorCodes.ExecutableNotFound, "Executable", $"'{service.Executable}' {where}.");
@@ -135,7 +135,7 @@ public static class ServiceValidator
                 {
                     yield return (ErrorCodes.ExecutableNotFound, "Executable", "no executable given.");
                 }
-                else if (ExecutableLocator.Resolve(command.Executable, service.WorkingDirectory, service.EnvironmentVariables) is null)
+                else if (ExecutableLocator.Find(command.Executable, service.WorkingDirectory, service.EnvironmentVariables) is null)
                 {
                     var where = command.Executable.Contains('/') ? "does not exist or is not executable" : "was not found on PATH";
                     yield return (ErrorCodes.ExecutableNotFound, "Executable", $"'{command.Executable}' {where}.");

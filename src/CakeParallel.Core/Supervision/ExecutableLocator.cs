@@ -1,11 +1,33 @@
 namespace CakeParallel.Supervision;
 
-/// <summary>Finds a leg's executable the way execvp(3) would, so a missing program is reported before anything starts.</summary>
-internal static class ExecutableLocator
+/// <summary>
+/// Finds a leg's executable the way execvp(3) would, so a missing program is reported before anything starts. An
+/// instance remembers what it looked up: planning uses one, so a thousand legs of one program, working directory and
+/// PATH search PATH once rather than once a leg and again for validation (each search is a file lookup per PATH entry).
+/// </summary>
+internal sealed class ExecutableLocator
 {
     private const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
-    public static string? Resolve(string executable, string? workingDirectory, IReadOnlyDictionary<string, string?> environment)
+    private readonly Dictionary<(string Executable, string? Directory, string? SearchPath), string?> _found = [];
+
+    /// <summary>The executable's full path, looked up once for each program, working directory (for a relative path) and PATH; null when there is none.</summary>
+    public string? Resolve(string executable, string? workingDirectory, IReadOnlyDictionary<string, string?> environment)
+    {
+        (string, string?, string?) key = executable.Contains('/')
+            ? (executable, Path.IsPathRooted(executable) ? null : workingDirectory ?? Directory.GetCurrentDirectory(), null)
+            : (executable, null, SearchPath(environment));
+        if (!_found.TryGetValue(key, out var path))
+        {
+            path = Find(executable, workingDirectory, environment);
+            _found[key] = path;
+        }
+
+        return path;
+    }
+
+    /// <summary>The executable's full path, looked up now; null when there is none.</summary>
+    public static string? Find(string executable, string? workingDirectory, IReadOnlyDictionary<string, string?> environment)
     {
         if (executable.Contains('/'))
         {
@@ -13,8 +35,7 @@ internal static class ExecutableLocator
             return IsExecutableFile(path) ? path : null;
         }
 
-        var searchPath = environment.TryGetValue("PATH", out var overridden) ? overridden : Environment.GetEnvironmentVariable("PATH");
-        foreach (var directory in (searchPath ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var directory in (SearchPath(environment) ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(directory, executable);
             if (IsExecutableFile(candidate))
@@ -25,6 +46,9 @@ internal static class ExecutableLocator
 
         return null;
     }
+
+    private static string? SearchPath(IReadOnlyDictionary<string, string?> environment) =>
+        environment.TryGetValue("PATH", out var overridden) ? overridden : Environment.GetEnvironmentVariable("PATH");
 
     private static bool IsExecutableFile(string path) =>
         File.Exists(path) && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & AnyExecute) != 0);

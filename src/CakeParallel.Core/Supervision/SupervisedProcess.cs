@@ -120,7 +120,7 @@ internal sealed class SupervisedProcess : IDisposable
 
     private static SupervisedProcess Launch(ProcessCommand command, ProcessLineHandler? onLine, ProcessUtf8LinesHandler? onUtf8Line)
     {
-        var resolved = ExecutableLocator.Resolve(command.Executable, command.WorkingDirectory, command.Environment)
+        var resolved = ExecutableLocator.Find(command.Executable, command.WorkingDirectory, command.Environment)
             ?? throw new ProcessStartException(command.Executable, command.Executable.Contains('/') ? "it does not exist or is not executable" : "it was not found on PATH");
         var platform = ProcessGroupPlatform.Current;
         Dictionary<string, string> environment;

@@ -70,6 +70,38 @@ public sealed class ValidationTests : IDisposable
     }
 
     [Fact]
+    public void Legs_naming_one_program_find_it_on_their_own_path_and_in_their_own_working_directory()
+    {
+        // The planner looks each program up once per PATH and working directory: legs that differ in either must not
+        // share a lookup.
+        string Tool(string folder)
+        {
+            var directory = _scratch.PathOf(folder);
+            Directory.CreateDirectory(directory);
+            var path = Path.Combine(directory, "cpar-tool");
+            File.WriteAllText(path, "#!/bin/sh\n");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            return directory;
+        }
+
+        var first = Tool("a");
+        var second = Tool("b");
+        LegSpec OnPath(string name, string? directory) => new(name, "cpar-tool")
+        {
+            EnvironmentVariables = directory is null ? new Dictionary<string, string?>() : new Dictionary<string, string?> { ["PATH"] = directory + ":/usr/bin:/bin" },
+        };
+
+        var plan = RunPlanner.Plan(
+            [OnPath("a1", first), OnPath("b1", second), OnPath("a2", first), new LegSpec("here-a", "./cpar-tool") { WorkingDirectory = first }, new LegSpec("here-b", "./cpar-tool") { WorkingDirectory = second }],
+            _scratch.Options()).GetPlanOrThrow();
+        plan.LegPlans.Select(p => p.ResolvedExecutable).ShouldBe([
+            Path.Combine(first, "cpar-tool"), Path.Combine(second, "cpar-tool"), Path.Combine(first, "cpar-tool"), Path.Combine(first, "cpar-tool"), Path.Combine(second, "cpar-tool")]);
+
+        var missing = RunPlanner.Plan([OnPath("found", first), OnPath("not-on-its-path", null)], _scratch.Options());
+        missing.Errors.Single().ShouldBe(new ValidationError("CPAR0005", "not-on-its-path", "Executable", "'cpar-tool' was not found on PATH."));
+    }
+
+    [Fact]
     public void Leg_ids_are_stable_and_do_not_depend_on_position_or_parameter_order()
     {
         var a = new LegSpec("x", "true") { Parameters = new Dictionary<string, string> { ["node"] = "20", ["os"] = "alpine" } };
