@@ -4,42 +4,47 @@ using System.Text.Json;
 namespace CakeParallel.Reports;
 
 /// <summary>
-/// Writes one journal line (without its line break) as <see cref="JsonJournalContext"/> would, byte for byte (a test
-/// holds the two equal for every field): property order, camelCase names and enum values, nulls left out. The
-/// context still reads the journal back; writing it here skips the serializer's metadata for the leg records, whose
-/// first use costs a process about 100 ms of CPU (some 600 generic methods compiled), and that while its first legs
-/// need the CPU.
+/// Writes journal lines as <see cref="JsonJournalContext"/> would, byte for byte (a test holds the two equal for every
+/// field): property order, camelCase names and enum values, nulls left out. The context still reads the journal back;
+/// writing it here skips the serializer's metadata for the leg records, whose first use costs a process about 100 ms
+/// of CPU (some 600 generic methods compiled), and that while its first legs need the CPU. One buffer serves every
+/// line, so a line makes no garbage of its own; not for concurrent use.
 /// </summary>
-internal static class JournalLineWriter
+internal sealed class JournalLineWriter : IDisposable
 {
-    /// <summary>The UTF-8 bytes of <paramref name="entry"/> as one JSON line, ending with <c>\n</c>.</summary>
-    public static byte[] Line(JsonJournalEntry entry)
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly Utf8JsonWriter _writer;
+
+    public JournalLineWriter() => _writer = new Utf8JsonWriter(_buffer);
+
+    /// <summary>The UTF-8 bytes of <paramref name="entry"/> as one JSON line, ending with <c>\n</c>; valid until the next call.</summary>
+    public ReadOnlySpan<byte> Line(JsonJournalEntry entry)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        var writer = _writer;
+        writer.WriteStartObject();
+        WriteIfNotNull(writer, "runId", entry.RunId);
+        WriteIfNotNull(writer, "host", entry.Host);
+        if (entry.StartedAt is { } startedAt)
         {
-            writer.WriteStartObject();
-            WriteIfNotNull(writer, "runId", entry.RunId);
-            WriteIfNotNull(writer, "host", entry.Host);
-            if (entry.StartedAt is { } startedAt)
-            {
-                writer.WriteString("startedAt", startedAt);
-            }
-
-            if (entry.Leg is { } leg)
-            {
-                writer.WritePropertyName("leg");
-                WriteLeg(writer, leg);
-            }
-
-            writer.WriteEndObject();
+            writer.WriteString("startedAt", startedAt);
         }
 
-        var line = new byte[buffer.WrittenCount + 1];
-        buffer.WrittenSpan.CopyTo(line);
-        line[^1] = (byte)'\n';
-        return line;
+        if (entry.Leg is { } leg)
+        {
+            writer.WritePropertyName("leg");
+            WriteLeg(writer, leg);
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+        _buffer.GetSpan(1)[0] = (byte)'\n';
+        _buffer.Advance(1);
+        return _buffer.WrittenSpan;
     }
+
+    public void Dispose() => _writer.Dispose();
 
     private static void WriteLeg(Utf8JsonWriter writer, JsonLeg leg)
     {

@@ -15,6 +15,7 @@ namespace CakeParallel.Reports;
 internal sealed class RunJournal : IDisposable
 {
     private readonly Lock _gate = new();
+    private readonly JournalLineWriter _lines = new();
     private FileStream? _file;
 
     private RunJournal(FileStream? file) => _file = file;
@@ -54,6 +55,7 @@ internal sealed class RunJournal : IDisposable
             }
 
             _file = null;
+            _lines.Dispose();
         }
     }
 
@@ -111,7 +113,6 @@ internal sealed class RunJournal : IDisposable
 
     private void Append(JsonJournalEntry entry)
     {
-        var line = JournalLineWriter.Line(entry);
         lock (_gate)
         {
             if (_file is null)
@@ -122,7 +123,7 @@ internal sealed class RunJournal : IDisposable
             try
             {
                 // One write per line: a reader (or a crash) sees whole lines, except at worst the very last one.
-                _file.Write(line);
+                _file.Write(_lines.Line(entry));
                 _file.Flush();
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

@@ -77,6 +77,10 @@ public sealed class JournalLineTests : IDisposable
     private static void ShouldMatchSerializer(JsonJournalEntry entry)
     {
         var expected = JsonSerializer.Serialize(entry, JsonJournalContext.Default.JsonJournalEntry) + "\n";
-        Encoding.UTF8.GetString(JournalLineWriter.Line(entry)).ShouldBe(expected);
+        using var lines = new JournalLineWriter();
+        Encoding.UTF8.GetString(lines.Line(entry)).ShouldBe(expected);
+
+        // Again with the same writer: its buffer starts over for every line.
+        Encoding.UTF8.GetString(lines.Line(entry)).ShouldBe(expected);
     }
 }
