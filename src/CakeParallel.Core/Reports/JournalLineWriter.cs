@@ -24,16 +24,16 @@ internal sealed class JournalLineWriter : IDisposable
         _writer.Reset(_buffer);
         var writer = _writer;
         writer.WriteStartObject();
-        WriteIfNotNull(writer, "runId", entry.RunId);
-        WriteIfNotNull(writer, "host", entry.Host);
+        WriteIfNotNull(writer, Names.RunId, entry.RunId);
+        WriteIfNotNull(writer, Names.Host, entry.Host);
         if (entry.StartedAt is { } startedAt)
         {
-            writer.WriteString("startedAt", startedAt);
+            writer.WriteString(Names.StartedAt, startedAt);
         }
 
         if (entry.Leg is { } leg)
         {
-            writer.WritePropertyName("leg");
+            writer.WritePropertyName(Names.Leg);
             WriteLeg(writer, leg);
         }
 
@@ -49,67 +49,67 @@ internal sealed class JournalLineWriter : IDisposable
     private static void WriteLeg(Utf8JsonWriter writer, JsonLeg leg)
     {
         writer.WriteStartObject();
-        writer.WriteString("id", leg.Id);
-        writer.WriteString("name", leg.Name);
-        WriteMap(writer, "parameters", leg.Parameters);
-        writer.WriteString("status", EnumText(leg.Status));
-        writer.WriteNumber("durationSeconds", leg.DurationSeconds);
-        WriteIfNotNull(writer, "exitCode", leg.ExitCode);
-        WriteIfNotNull(writer, "signal", leg.Signal);
-        WriteIfNotNull(writer, "failureReason", leg.FailureReason);
-        WriteIfNotNull(writer, "logFile", leg.LogFile);
-        WriteIfNotNull(writer, "imageId", leg.ImageId);
-        WriteList(writer, "tags", leg.Tags);
-        WriteList(writer, "remarks", leg.Remarks);
-        WriteList(writer, "outputTail", leg.OutputTail);
-        writer.WriteStartArray("attempts");
+        writer.WriteString(Names.Id, leg.Id);
+        writer.WriteString(Names.Name, leg.Name);
+        WriteMap(writer, Names.Parameters, leg.Parameters);
+        writer.WriteString(Names.Status, EnumText(leg.Status));
+        writer.WriteNumber(Names.DurationSeconds, leg.DurationSeconds);
+        WriteIfNotNull(writer, Names.ExitCode, leg.ExitCode);
+        WriteIfNotNull(writer, Names.Signal, leg.Signal);
+        WriteIfNotNull(writer, Names.FailureReason, leg.FailureReason);
+        WriteIfNotNull(writer, Names.LogFile, leg.LogFile);
+        WriteIfNotNull(writer, Names.ImageId, leg.ImageId);
+        WriteList(writer, Names.Tags, leg.Tags);
+        WriteList(writer, Names.Remarks, leg.Remarks);
+        WriteList(writer, Names.OutputTail, leg.OutputTail);
+        writer.WriteStartArray(Names.Attempts);
         foreach (var attempt in leg.Attempts)
         {
             WriteAttempt(writer, attempt);
         }
 
         writer.WriteEndArray();
-        WriteIfNotNull(writer, "endpoint", leg.Endpoint);
+        WriteIfNotNull(writer, Names.Endpoint, leg.Endpoint);
         if (leg.PushedDigests is not null)
         {
-            WriteMap(writer, "pushedDigests", leg.PushedDigests);
+            WriteMap(writer, Names.PushedDigests, leg.PushedDigests);
         }
 
-        WriteIfNotNull(writer, "inputsHash", leg.InputsHash);
-        WriteIfNotNull(writer, "shard", leg.Shard);
-        WriteIfNotNull(writer, "host", leg.Host);
-        WriteIfNotNull(writer, "expectedDurationSeconds", leg.ExpectedDurationSeconds);
+        WriteIfNotNull(writer, Names.InputsHash, leg.InputsHash);
+        WriteIfNotNull(writer, Names.Shard, leg.Shard);
+        WriteIfNotNull(writer, Names.Host, leg.Host);
+        WriteIfNotNull(writer, Names.ExpectedDurationSeconds, leg.ExpectedDurationSeconds);
         if (leg.Needs is not null)
         {
-            WriteList(writer, "needs", leg.Needs);
+            WriteList(writer, Names.Needs, leg.Needs);
         }
 
-        WriteIfNotNull(writer, "needsWaitSeconds", leg.NeedsWaitSeconds);
+        WriteIfNotNull(writer, Names.NeedsWaitSeconds, leg.NeedsWaitSeconds);
         writer.WriteEndObject();
     }
 
     private static void WriteAttempt(Utf8JsonWriter writer, JsonAttempt attempt)
     {
         writer.WriteStartObject();
-        writer.WriteNumber("number", attempt.Number);
-        writer.WriteString("startedAt", attempt.StartedAt);
-        writer.WriteNumber("durationSeconds", attempt.DurationSeconds);
-        WriteIfNotNull(writer, "exitCode", attempt.ExitCode);
-        WriteIfNotNull(writer, "signal", attempt.Signal);
-        writer.WriteString("outcome", EnumText(attempt.Outcome));
-        WriteIfNotNull(writer, "detail", attempt.Detail);
-        writer.WriteStartObject("retry");
-        writer.WriteBoolean("willRetry", attempt.Retry.WillRetry);
-        writer.WriteString("reason", attempt.Retry.Reason);
-        WriteIfNotNull(writer, "delaySeconds", attempt.Retry.DelaySeconds);
+        writer.WriteNumber(Names.Number, attempt.Number);
+        writer.WriteString(Names.StartedAt, attempt.StartedAt);
+        writer.WriteNumber(Names.DurationSeconds, attempt.DurationSeconds);
+        WriteIfNotNull(writer, Names.ExitCode, attempt.ExitCode);
+        WriteIfNotNull(writer, Names.Signal, attempt.Signal);
+        writer.WriteString(Names.Outcome, EnumText(attempt.Outcome));
+        WriteIfNotNull(writer, Names.Detail, attempt.Detail);
+        writer.WriteStartObject(Names.Retry);
+        writer.WriteBoolean(Names.WillRetry, attempt.Retry.WillRetry);
+        writer.WriteString(Names.Reason, attempt.Retry.Reason);
+        WriteIfNotNull(writer, Names.DelaySeconds, attempt.Retry.DelaySeconds);
         writer.WriteEndObject();
-        WriteIfNotNull(writer, "endpoint", attempt.Endpoint);
+        WriteIfNotNull(writer, Names.Endpoint, attempt.Endpoint);
         if (attempt.EndpointLost is { } lost)
         {
-            writer.WriteBoolean("endpointLost", lost);
+            writer.WriteBoolean(Names.EndpointLost, lost);
         }
 
-        writer.WriteNumber("admissionWaitSeconds", attempt.AdmissionWaitSeconds);
+        writer.WriteNumber(Names.AdmissionWaitSeconds, attempt.AdmissionWaitSeconds);
         writer.WriteEndObject();
     }
 
@@ -117,7 +117,7 @@ internal sealed class JournalLineWriter : IDisposable
     private static string EnumText(Enum value) =>
         JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 
-    private static void WriteMap(Utf8JsonWriter writer, string name, Dictionary<string, string> map)
+    private static void WriteMap(Utf8JsonWriter writer, JsonEncodedText name, Dictionary<string, string> map)
     {
         writer.WriteStartObject(name);
         foreach (var (key, value) in map)
@@ -128,7 +128,7 @@ internal sealed class JournalLineWriter : IDisposable
         writer.WriteEndObject();
     }
 
-    private static void WriteList(Utf8JsonWriter writer, string name, List<string> items)
+    private static void WriteList(Utf8JsonWriter writer, JsonEncodedText name, List<string> items)
     {
         writer.WriteStartArray(name);
         foreach (var item in items)
@@ -139,7 +139,7 @@ internal sealed class JournalLineWriter : IDisposable
         writer.WriteEndArray();
     }
 
-    private static void WriteIfNotNull(Utf8JsonWriter writer, string name, string? value)
+    private static void WriteIfNotNull(Utf8JsonWriter writer, JsonEncodedText name, string? value)
     {
         if (value is not null)
         {
@@ -147,7 +147,7 @@ internal sealed class JournalLineWriter : IDisposable
         }
     }
 
-    private static void WriteIfNotNull(Utf8JsonWriter writer, string name, int? value)
+    private static void WriteIfNotNull(Utf8JsonWriter writer, JsonEncodedText name, int? value)
     {
         if (value is { } number)
         {
@@ -155,11 +155,50 @@ internal sealed class JournalLineWriter : IDisposable
         }
     }
 
-    private static void WriteIfNotNull(Utf8JsonWriter writer, string name, double? value)
+    private static void WriteIfNotNull(Utf8JsonWriter writer, JsonEncodedText name, double? value)
     {
         if (value is { } number)
         {
             writer.WriteNumber(name, number);
         }
+    }
+
+    /// <summary>The property names, encoded once (as the generated serializer has them).</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText AdmissionWaitSeconds = JsonEncodedText.Encode("admissionWaitSeconds");
+        public static readonly JsonEncodedText Attempts = JsonEncodedText.Encode("attempts");
+        public static readonly JsonEncodedText DelaySeconds = JsonEncodedText.Encode("delaySeconds");
+        public static readonly JsonEncodedText Detail = JsonEncodedText.Encode("detail");
+        public static readonly JsonEncodedText DurationSeconds = JsonEncodedText.Encode("durationSeconds");
+        public static readonly JsonEncodedText Endpoint = JsonEncodedText.Encode("endpoint");
+        public static readonly JsonEncodedText EndpointLost = JsonEncodedText.Encode("endpointLost");
+        public static readonly JsonEncodedText ExitCode = JsonEncodedText.Encode("exitCode");
+        public static readonly JsonEncodedText ExpectedDurationSeconds = JsonEncodedText.Encode("expectedDurationSeconds");
+        public static readonly JsonEncodedText FailureReason = JsonEncodedText.Encode("failureReason");
+        public static readonly JsonEncodedText Host = JsonEncodedText.Encode("host");
+        public static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
+        public static readonly JsonEncodedText ImageId = JsonEncodedText.Encode("imageId");
+        public static readonly JsonEncodedText InputsHash = JsonEncodedText.Encode("inputsHash");
+        public static readonly JsonEncodedText Leg = JsonEncodedText.Encode("leg");
+        public static readonly JsonEncodedText LogFile = JsonEncodedText.Encode("logFile");
+        public static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
+        public static readonly JsonEncodedText Needs = JsonEncodedText.Encode("needs");
+        public static readonly JsonEncodedText NeedsWaitSeconds = JsonEncodedText.Encode("needsWaitSeconds");
+        public static readonly JsonEncodedText Number = JsonEncodedText.Encode("number");
+        public static readonly JsonEncodedText Outcome = JsonEncodedText.Encode("outcome");
+        public static readonly JsonEncodedText OutputTail = JsonEncodedText.Encode("outputTail");
+        public static readonly JsonEncodedText Parameters = JsonEncodedText.Encode("parameters");
+        public static readonly JsonEncodedText PushedDigests = JsonEncodedText.Encode("pushedDigests");
+        public static readonly JsonEncodedText Reason = JsonEncodedText.Encode("reason");
+        public static readonly JsonEncodedText Remarks = JsonEncodedText.Encode("remarks");
+        public static readonly JsonEncodedText Retry = JsonEncodedText.Encode("retry");
+        public static readonly JsonEncodedText RunId = JsonEncodedText.Encode("runId");
+        public static readonly JsonEncodedText Shard = JsonEncodedText.Encode("shard");
+        public static readonly JsonEncodedText Signal = JsonEncodedText.Encode("signal");
+        public static readonly JsonEncodedText StartedAt = JsonEncodedText.Encode("startedAt");
+        public static readonly JsonEncodedText Status = JsonEncodedText.Encode("status");
+        public static readonly JsonEncodedText Tags = JsonEncodedText.Encode("tags");
+        public static readonly JsonEncodedText WillRetry = JsonEncodedText.Encode("willRetry");
     }
 }
