@@ -26,7 +26,6 @@ for run in $(seq "$runs"); do
   timed t env TMPDIR="$engine_logs" CAKEPARALLEL_BENCH_KEEP_LOGS=1 $bench dispatch "$jobs" "$legs" true || return 1
   en="$en $t" en_c="$en_c $t_cpu" en_in="$en_in $(cat "$out/timed.out")"
 done
-rm -rf "$engine_logs"
 printf '  %-34s %s s   CPU %s s\n' "xargs -P$jobs" "$(stats "$xa")" "$(mean "$xa_c")" \
   "xargs -P$jobs + setsid" "$(stats "$xs")" "$(mean "$xs_c")" \
   "GNU parallel -j$jobs" "$(stats "$gp")" "$(mean "$gp_c")" \
@@ -41,6 +40,7 @@ table_row "Dispatch, engine: $legs x true, -j$jobs (entry to return; whole proce
 
 if [ "$quick" = 1 ]; then
   echo "  (Cake alias and MSBuild task: skipped in --quick, packing and their start-up take minutes)"
+  rm -rf "$engine_logs"
   return 0
 fi
 
@@ -52,13 +52,13 @@ for project in src/CakeParallel.Core src/Cake.Parallel src/Msbuild.Tasks; do
   dotnet pack "$repo/$project" -c Bench -p:Optimize=true -o "$feed" -p:Version="$version" -nologo -nodeReuse:false -v q >/dev/null || return 1
 done
 
-# An adapter's dispatch time, 3 runs, each beside a run of the peer (so a machine whose load changed since the
+# An adapter's dispatch time, $runs runs, each beside a run of the peer (so a machine whose load changed since the
 # engine's runs does not skew the ratio): the command writes "dispatch-seconds S" into its log, timed inside it.
 #   adapter_dispatch CASE LABEL WHAT LOG COMMAND...
 adapter_dispatch() {
   local case=$1 label=$2 what=$3 log=$4; shift 4
   local own="" peer="" t seconds ratio
-  for run in 1 2 3; do
+  for run in $(seq "$runs"); do
     timed t sh -c "seq $legs | xargs -P$jobs -I{} setsid true" || return 1
     peer="$peer $t"
     "$@" > "$log" 2>&1 || { echo "  $what failed:"; tail -20 "$log"; return 1; }
@@ -119,3 +119,6 @@ XML
 NUGET_PACKAGES="$out/msbuild/packages" dotnet restore "$out/msbuild/Dispatch.csproj" -nologo -v q >/dev/null || return 1
 adapter_dispatch "MSBuild task" "ParallelExec" "dotnet msbuild" "$out/msbuild/run.log" \
   env NUGET_PACKAGES="$out/msbuild/packages" dotnet msbuild "$out/msbuild/Dispatch.csproj" -t:Dispatch -nodeReuse:false -nologo || return 1
+# The engine's logs go last: on ext4 without a journal, deleting thousands of files slows the file creations of the
+# next minutes (each new inode steps over the recently freed ones), which would land on the adapters' runs above.
+rm -rf "$engine_logs"
