@@ -8,6 +8,8 @@ namespace CakeParallel.Reports;
 // and maps itself to and from the engine's model. Durations are seconds with millisecond precision, times are
 // ISO 8601 with offset, enums are camelCase strings. The rule for additions: a new field is optional (a default
 // here, so reports written before it still read) and does not change SchemaVersion; readers ignore unknown fields.
+// JsonReportWriter writes these records as JsonReportContext would: a field added here is written there too
+// (JsonReportWriterTests fails until it is, and until its full report sets the field).
 
 /// <summary>The document root.</summary>
 internal sealed record JsonReportDocument

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text;
 using System.Text.Json;
 using CakeParallel.Model;
 
@@ -18,13 +19,25 @@ public static class JsonRunReport
 
     /// <summary>Renders <paramref name="result"/> as the JSON report.</summary>
     /// <param name="result">The run's result.</param>
-    public static string Render(RunResult result) =>
-        JsonSerializer.Serialize(JsonReportDocument.From(result, SchemaVersion, ToolVersion()), JsonReportContext.Default.JsonReportDocument) + "\n";
+    public static string Render(RunResult result)
+    {
+        using var text = new MemoryStream();
+        Write(result, text);
+        return Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length);
+    }
 
-    /// <summary>Writes <paramref name="result"/> as the JSON report (UTF-8, the same text as <see cref="Render"/>) to <paramref name="output"/> as it is serialized.</summary>
+    /// <summary>
+    /// Writes <paramref name="result"/> as the JSON report (UTF-8, the same text as <see cref="Render"/>) to
+    /// <paramref name="output"/> as it is written, a few legs at a time. Written by <see cref="JsonReportWriter"/>,
+    /// byte for byte what <see cref="JsonReportContext"/> (which reads reports) would write, without its metadata.
+    /// </summary>
     internal static void Write(RunResult result, Stream output)
     {
-        JsonSerializer.Serialize(output, JsonReportDocument.From(result, SchemaVersion, ToolVersion()), JsonReportContext.Default.JsonReportDocument);
+        using (var writer = new Utf8JsonWriter(output, JsonReportWriter.ReportOptions))
+        {
+            JsonReportWriter.WriteDocument(writer, JsonReportDocument.From(result, SchemaVersion, ToolVersion()));
+        }
+
         output.Write("\n"u8);
     }
 
@@ -83,7 +96,8 @@ public static class JsonRunReport
         }
     }
 
-    private static string ToolVersion() =>
+    /// <summary>The version the report names as its writer's (<c>tool.version</c>).</summary>
+    internal static string ToolVersion() =>
         typeof(JsonRunReport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? typeof(JsonRunReport).Assembly.GetName().Version?.ToString(3)
         ?? "0.0.0";
