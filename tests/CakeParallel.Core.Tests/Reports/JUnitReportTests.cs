@@ -145,6 +145,22 @@ public sealed class JUnitReportTests : IDisposable
     }
 
     [Fact]
+    public void A_leg_name_with_a_control_character_on_an_engine_still_gives_valid_XML()
+    {
+        // The engine property is named after the leg uncleaned (so its bytes stay what System.Xml wrote, DEL and all);
+        // System.Xml threw on the control character there, the writer puts U+FFFD in its place.
+        var sample = JUnitSampleRuns.Create("publish-failed");
+        var run = sample with { Legs = [sample.Legs[0] with { Name = "bell\u0007 \u001B[31mred\u001B[0m \uD800", Endpoint = "engine-1" }] };
+
+        var xml = JUnitReport.Render(run);
+
+        SchemaErrors(xml).ShouldBeEmpty();
+        var suite = XDocument.Parse(xml).Root!.Element("testsuite")!;
+        suite.Element("properties")!.Elements("property").Select(p => (string)p.Attribute("name")!).ShouldContain("engine.bell\uFFFD \uFFFD[31mred\uFFFD[0m \uFFFD");
+        ((string)suite.Element("testcase")!.Attribute("name")!).ShouldBe("bell\uFFFD red \uFFFD");
+    }
+
+    [Fact]
     public void The_schema_rejects_what_CI_test_tabs_cannot_read()
     {
         SchemaErrors("<testsuites><testsuite name='s' tests='1'><testcase classname='c'/></testsuite></testsuites>").ShouldNotBeEmpty();
