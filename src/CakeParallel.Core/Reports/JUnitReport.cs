@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Xml;
 using CakeParallel.Model;
 
 namespace CakeParallel.Reports;
@@ -37,48 +36,43 @@ public static class JUnitReport
         // A stable suite name: CI test tabs track a testcase across builds by suite, class and name; the run id is a property.
         const string suiteName = ClassName;
 
-        using (var xml = XmlWriter.Create(output, new XmlWriterSettings { Indent = true, NewLineChars = "\n", CloseOutput = false }))
+        var xml = new IndentedXmlWriter(output);
+        xml.StartElement("testsuites");
+        xml.Attribute("name", suiteName);
+        xml.Attribute("tests", Count(tests));
+        xml.Attribute("failures", Count(failures));
+        xml.Attribute("errors", "0");
+        xml.Attribute("time", time);
+
+        xml.StartElement("testsuite");
+        xml.Attribute("name", suiteName);
+        xml.Attribute("tests", Count(tests));
+        xml.Attribute("failures", Count(failures));
+        xml.Attribute("errors", "0");
+        xml.Attribute("skipped", Count(skipped));
+        xml.Attribute("time", time);
+        // Surefire's form: local date and time without an offset; ours is UTC.
+        xml.Attribute("timestamp", result.StartedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
+        xml.Attribute("hostname", Attribute(result.Host));
+        xml.Attribute("id", "0");
+        xml.Attribute("package", ClassName);
+        WriteProperties(xml, result);
+        foreach (var leg in result.Legs)
         {
-            xml.WriteStartDocument();
-            xml.WriteStartElement("testsuites");
-            xml.WriteAttributeString("name", suiteName);
-            xml.WriteAttributeString("tests", Count(tests));
-            xml.WriteAttributeString("failures", Count(failures));
-            xml.WriteAttributeString("errors", "0");
-            xml.WriteAttributeString("time", time);
-
-            xml.WriteStartElement("testsuite");
-            xml.WriteAttributeString("name", suiteName);
-            xml.WriteAttributeString("tests", Count(tests));
-            xml.WriteAttributeString("failures", Count(failures));
-            xml.WriteAttributeString("errors", "0");
-            xml.WriteAttributeString("skipped", Count(skipped));
-            xml.WriteAttributeString("time", time);
-            // Surefire's form: local date and time without an offset; ours is UTC.
-            xml.WriteAttributeString("timestamp", result.StartedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
-            xml.WriteAttributeString("hostname", Attribute(result.Host));
-            xml.WriteAttributeString("id", "0");
-            xml.WriteAttributeString("package", ClassName);
-            WriteProperties(xml, result);
-            foreach (var leg in result.Legs)
-            {
-                WriteTestCase(xml, leg);
-            }
-
-            if (result.Publish is { } published)
-            {
-                WritePublishCase(xml, result, published);
-            }
-
-            xml.WriteEndElement();
-            xml.WriteEndElement();
-            xml.WriteEndDocument();
+            WriteTestCase(xml, leg);
         }
 
+        if (result.Publish is { } published)
+        {
+            WritePublishCase(xml, result, published);
+        }
+
+        xml.EndElement();
+        xml.EndElement();
         output.Write('\n');
     }
 
-    private static void WriteProperties(XmlWriter xml, RunResult result)
+    private static void WriteProperties(IndentedXmlWriter xml, RunResult result)
     {
         var properties = new List<(string, string)>
         {
@@ -108,61 +102,60 @@ public static class JUnitReport
             properties.Add(("engine." + leg.Name, RunSummary.EngineText(leg)));
         }
 
-        xml.WriteStartElement("properties");
+        xml.StartElement("properties");
         foreach (var (name, value) in properties)
         {
-            xml.WriteStartElement("property");
-            xml.WriteAttributeString("name", name);
-            xml.WriteAttributeString("value", Attribute(value));
-            xml.WriteEndElement();
+            xml.StartElement("property");
+            xml.Attribute("name", name);
+            xml.Attribute("value", Attribute(value));
+            xml.EndElement();
         }
 
-        xml.WriteEndElement();
+        xml.EndElement();
     }
 
-    private static void WriteTestCase(XmlWriter xml, LegResult leg)
+    private static void WriteTestCase(IndentedXmlWriter xml, LegResult leg)
     {
-        xml.WriteStartElement("testcase");
-        xml.WriteAttributeString("name", Attribute(leg.Name));
-        xml.WriteAttributeString("classname", ClassName);
-        xml.WriteAttributeString("time", Seconds(leg.Duration));
+        xml.StartElement("testcase");
+        xml.Attribute("name", Attribute(leg.Name));
+        xml.Attribute("classname", ClassName);
+        xml.Attribute("time", Seconds(leg.Duration));
         switch (leg.Status)
         {
             case LegStatus.Failed or LegStatus.TimedOut or LegStatus.Cancelled:
-                xml.WriteStartElement("failure");
-                xml.WriteAttributeString("message", Attribute(FailureMessage(leg)));
-                xml.WriteAttributeString("type", FailureType(leg.Status));
-                xml.WriteString(ReportText.Clean(FailureBody(leg)));
-                xml.WriteEndElement();
+                xml.StartElement("failure");
+                xml.Attribute("message", Attribute(FailureMessage(leg)));
+                xml.Attribute("type", FailureType(leg.Status));
+                xml.EndElementWithText(ReportText.Clean(FailureBody(leg)));
                 break;
             case LegStatus.NotStarted:
-                xml.WriteStartElement("skipped");
-                xml.WriteAttributeString("message", Attribute(leg.FailureReason ?? "Not started"));
-                xml.WriteEndElement();
+                xml.StartElement("skipped");
+                xml.Attribute("message", Attribute(leg.FailureReason ?? "Not started"));
+                xml.EndElement();
                 break;
         }
 
-        xml.WriteElementString("system-out", ReportText.Clean(SystemOut(leg)));
-        xml.WriteEndElement();
+        xml.Element("system-out", ReportText.Clean(SystemOut(leg)));
+        xml.EndElement();
     }
 
-    private static void WritePublishCase(XmlWriter xml, RunResult result, PublishResult publish)
+    private static void WritePublishCase(IndentedXmlWriter xml, RunResult result, PublishResult publish)
     {
-        xml.WriteStartElement("testcase");
-        xml.WriteAttributeString("name", PublishCaseName);
-        xml.WriteAttributeString("classname", ClassName);
-        xml.WriteAttributeString("time", "0");
+        xml.StartElement("testcase");
+        xml.Attribute("name", PublishCaseName);
+        xml.Attribute("classname", ClassName);
+        xml.Attribute("time", "0");
         var line = RunSummary.PublishLine(result)!;
         if (publish.Outcome != PublishOutcome.Published)
         {
-            xml.WriteStartElement(publish.Outcome == PublishOutcome.Failed ? "failure" : "skipped");
-            xml.WriteAttributeString("message", Attribute(line));
+            xml.StartElement(publish.Outcome == PublishOutcome.Failed ? "failure" : "skipped");
+            xml.Attribute("message", Attribute(line));
             if (publish.Outcome == PublishOutcome.Failed)
             {
-                xml.WriteAttributeString("type", publish.Code ?? "publish failed");
+                xml.Attribute("type", publish.Code ?? "publish failed");
             }
 
-            xml.WriteEndElement();
+            xml.EndElement();
         }
 
         var tags = new StringBuilder(line).Append('\n');
@@ -171,8 +164,8 @@ public static class JUnitReport
             tags.Append(tag.Tag).Append(" <- ").Append(tag.Leg).Append(": ").Append(tag.Digest ?? "no image").Append(tag.Written ? " (written)" : " (not written)").Append('\n');
         }
 
-        xml.WriteElementString("system-out", ReportText.Clean(tags.ToString()));
-        xml.WriteEndElement();
+        xml.Element("system-out", ReportText.Clean(tags.ToString()));
+        xml.EndElement();
     }
 
     /// <summary>The name of the testcase an all-or-nothing publish adds.</summary>

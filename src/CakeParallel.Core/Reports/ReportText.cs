@@ -26,7 +26,7 @@ internal static partial class ReportText
             {
                 builder.Append(c).Append(withoutEscapes[++i]);
             }
-            else if (char.IsSurrogate(c) || (c < ' ' && c is not ('\t' or '\n' or '\r')) || c is '\u007F' or '\uFFFE' or '\uFFFF')
+            else if (char.IsSurrogate(c) || IndentedXmlWriter.IsForbidden(c) || c == '\u007F')
             {
                 builder.Append('\uFFFD');
             }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using System.Xml.Schema;
@@ -97,6 +98,68 @@ public sealed class JUnitReportTests : IDisposable
         failure.Parent!.Attribute("name")!.Value.ShouldBe("]]> <x a='1'> & \"q\"");
     }
 
+    [Theory]
+    [InlineData("every-status")]
+    [InlineData("publish-held-back")]
+    [InlineData("publish-failed")]
+    [InlineData("no-legs")]
+    public void The_report_is_byte_for_byte_what_System_Xml_wrote_for_it(string sample)
+    {
+        // Each golden file was written by the report's System.Xml writer before the report wrote its XML by hand.
+        var golden = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Reports", "Fixtures", $"junit-{sample}.xml"));
+        var run = JUnitSampleRuns.Create(sample);
+        var path = _scratch.PathOf("junit.xml");
+
+        RunReporting.Start(new ReportOptions { JUnitFile = path, AppendToStepSummary = false }).Write(run);
+
+        JUnitReport.Render(run).ShouldBe(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(golden));
+        File.ReadAllBytes(path).AsSpan().SequenceEqual(golden).ShouldBeTrue("the file holds the golden file's bytes");
+        SchemaErrors(Encoding.UTF8.GetString(golden)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Awkward_attribute_values_and_text_read_back_as_the_cleaned_text()
+    {
+        var run = JUnitSampleRuns.Create("every-status");
+
+        var suite = XDocument.Parse(JUnitReport.Render(run)).Root!.Element("testsuite")!;
+
+        ((string)suite.Attribute("hostname")!).ShouldBe(ReportText.Clean(run.Host));
+        var properties = suite.Element("properties")!.Elements("property").ToDictionary(p => (string)p.Attribute("name")!, p => (string)p.Attribute("value")!);
+        properties["host"].ShouldBe(run.Host);
+        // The engine property is named after the leg as it is (line break, tab and DEL included): attributes keep every character.
+        var multiLine = run.Legs.Single(l => l.Name.StartsWith("multi\r\n", StringComparison.Ordinal));
+        properties["engine." + multiLine.Name].ShouldBe("engine-1");
+        var cases = suite.Elements("testcase").ToList();
+        cases.Select(c => (string)c.Attribute("name")!).ShouldBe(run.Legs.Select(l => ReportText.Clean(l.Name)).Append(JUnitReport.PublishCaseName));
+
+        var failed = run.Legs.Single(l => l.OutputTail == JUnitSampleRuns.AwkwardTail);
+        var failure = cases[run.Legs.ToList().IndexOf(failed)].Element("failure")!;
+        ((string)failure.Attribute("message")!).ShouldBe(ReportText.Clean(JUnitReport.FailureMessage(failed)));
+        ((string)failure.Attribute("message")!).ShouldContain("<here> & \"there\"\r\nsecond line\tafter a tab\rthird bold \uFFFD");
+        failure.Value.ShouldStartWith(TextReadBack(JUnitReport.FailureMessage(failed)) + "\nExit: 3\n\nLast 14 output lines:\n");
+        failure.Value.ShouldEndWith(string.Concat(JUnitSampleRuns.AwkwardTail.Select(l => TextReadBack(l) + "\n")));
+        failure.Value.ShouldContain("cdata end ]]> and ]] > and ]]]]>> and a lone ]]\n");
+        failure.Value.ShouldContain("emoji 😀 👩‍💻 🇩🇪 and a math letter 𝔸\n");
+        failure.Value.ShouldContain("controls: nul \uFFFD bell \uFFFD vt \uFFFD ff \uFFFD esc-red red lone-esc \uFFFD del \uFFFD c1 \u0080 \u009B\n");
+    }
+
+    [Fact]
+    public void A_leg_name_with_a_control_character_on_an_engine_still_gives_valid_XML()
+    {
+        // The engine property is named after the leg uncleaned (so its bytes stay what System.Xml wrote, DEL and all);
+        // System.Xml threw on the control character there, the writer puts U+FFFD in its place.
+        var sample = JUnitSampleRuns.Create("publish-failed");
+        var run = sample with { Legs = [sample.Legs[0] with { Name = "bell\u0007 \u001B[31mred\u001B[0m \uD800", Endpoint = "engine-1" }] };
+
+        var xml = JUnitReport.Render(run);
+
+        SchemaErrors(xml).ShouldBeEmpty();
+        var suite = XDocument.Parse(xml).Root!.Element("testsuite")!;
+        suite.Element("properties")!.Elements("property").Select(p => (string)p.Attribute("name")!).ShouldContain("engine.bell\uFFFD \uFFFD[31mred\uFFFD[0m \uFFFD");
+        ((string)suite.Element("testcase")!.Attribute("name")!).ShouldBe("bell\uFFFD red \uFFFD");
+    }
+
     [Fact]
     public void The_schema_rejects_what_CI_test_tabs_cannot_read()
     {
@@ -104,6 +167,9 @@ public sealed class JUnitReportTests : IDisposable
         SchemaErrors("<testsuites><testsuite name='s' tests='1' time='1,5'><testcase name='x'/></testsuite></testsuites>").ShouldNotBeEmpty();
         SchemaErrors("<testsuites><testsuite name='s' tests='1'><testcase name='x'/></testsuite></testsuites>").ShouldBeEmpty();
     }
+
+    // XML reads every line break in text (CR LF, lone CR) as LF, and the report writes them so.
+    private static string TextReadBack(string text) => ReportText.Clean(text).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
 
     private static List<string> SchemaErrors(string xml)
     {
