@@ -1,3 +1,5 @@
+using System.Collections.ObjectModel;
+
 namespace CakeParallel.Model;
 
 /// <summary>The outcome of one leg: its status, every attempt, and what is needed to explain a failure at a glance.</summary>
@@ -10,7 +12,7 @@ public sealed record LegResult
     public required string Id { get; init; }
 
     /// <summary>The matrix parameters of the leg (empty for plain legs).</summary>
-    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>The final status.</summary>
     public required LegStatus Status { get; init; }
@@ -46,7 +48,7 @@ public sealed record LegResult
     public string? Endpoint { get; init; }
 
     /// <summary>The digest (<c>sha256:…</c>) of each tag a docker build leg pushed, by tag (empty when nothing was pushed).</summary>
-    public IReadOnlyDictionary<string, string> PushedDigests { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> PushedDigests { get; init; } = ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>
     /// The docker build leg's inputs hash (<c>sha256:…</c>, the image's <c>cakeparallel.inputs-hash</c> label), or

@@ -1,3 +1,5 @@
+using System.Collections.ObjectModel;
+
 namespace CakeParallel.Model;
 
 /// <summary>
@@ -51,10 +53,10 @@ public sealed record LegSpec
     public string? WorkingDirectory { get; init; }
 
     /// <summary>Environment variables to set for this leg; a <see langword="null"/> value removes the variable.</summary>
-    public IReadOnlyDictionary<string, string?> EnvironmentVariables { get; init; } = new Dictionary<string, string?>();
+    public IReadOnlyDictionary<string, string?> EnvironmentVariables { get; init; } = ReadOnlyDictionary<string, string?>.Empty;
 
     /// <summary>The matrix parameters this leg was made from (empty for legs that are not from a matrix).</summary>
-    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>
     /// The legs this leg needs, by <see cref="Id"/> or <see cref="Name"/>: it starts only after each of them

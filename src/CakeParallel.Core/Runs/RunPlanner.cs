@@ -171,8 +171,9 @@ public static class RunPlanner
             {
                 Shard = ShardOf(leg),
                 ExpectedDuration = history.Expected(leg.Id),
-                Needs = [.. needs.NeedsOf(selected[i]).Select(n => planIndex[n])],
-                NeedIds = [.. needs.NeedsOf(selected[i]).Distinct().Select(n => legs[n].Id)],
+                // Arrays, not lists: most legs need nothing, and an empty array is shared, an empty list is not.
+                Needs = needs.NeedsOf(selected[i]).Select(n => planIndex[n]).ToArray(),
+                NeedIds = needs.NeedsOf(selected[i]).Distinct().Select(n => legs[n].Id).ToArray(),
             };
         }
 
