@@ -19,9 +19,9 @@ internal static class MemoryBench
           CakeParallel.Bench memory idle-warm
               The same after 256 MB of short-lived allocations: a host that has done some work, whose GC has
               reached its working size (a real host's baseline; the bench doing nothing never gets there).
-          CakeParallel.Bench memory legs <legs> <none|all>
-              Runs <legs> legs of `true` (2 at a time) with no reports or with all of them (JSON, JUnit, Markdown,
-              HTML; the journal is always written).
+          CakeParallel.Bench memory legs <legs> <none|all|json|junit|markdown|html>
+              Runs <legs> legs of `true` (2 at a time) with no reports, all of them (JSON, JUnit, Markdown, HTML) or
+              one of them (to tell what each costs); the journal is always written.
           CakeParallel.Bench memory matrix <legs> <plan|run>
               Expands a one-axis matrix of <legs> values into legs of `true` and plans them, or plans and runs them.
           Each prints: peak RSS (VmHWM), the largest managed heap and GC-committed memory seen, the managed heap
@@ -40,9 +40,9 @@ internal static class MemoryBench
         {
             var succeeded = args[1] switch
             {
-                "idle" => await RunLegsAsync(Legs(1), folder, reports: false),
+                "idle" => await RunLegsAsync(Legs(1), folder),
                 "idle-warm" => await WarmThenIdleAsync(folder),
-                "legs" => await RunLegsAsync(Legs(Count(args[2])), folder, args[3] == "all"),
+                "legs" => await RunLegsAsync(Legs(Count(args[2])), folder, args[3]),
                 "matrix" => await MatrixAsync(Count(args[2]), folder, run: args[3] == "run"),
                 _ => throw new ArgumentException($"unknown memory benchmark '{args[1]}'; usage:\n{Usage}"),
             };
@@ -71,7 +71,7 @@ internal static class MemoryBench
         }
 
         GC.KeepAlive(keep);
-        return await RunLegsAsync(Legs(1), folder, reports: false);
+        return await RunLegsAsync(Legs(1), folder);
     }
 
     private static int Count(string text) => int.Parse(text, CultureInfo.InvariantCulture);
@@ -79,27 +79,31 @@ internal static class MemoryBench
     private static List<LegSpec> Legs(int count) =>
         Enumerable.Range(1, count).Select(i => new LegSpec("leg-" + i.ToString(CultureInfo.InvariantCulture), "true")).ToList();
 
-    private static async Task<bool> RunLegsAsync(IReadOnlyList<LegSpec> legs, string folder, bool reports)
+    private static async Task<bool> RunLegsAsync(IReadOnlyList<LegSpec> legs, string folder, string reports = "none")
     {
         var options = new RunOptions
         {
             MaxParallel = 2,
             LogDirectory = Path.Combine(folder, "logs"),
-            Reports = reports
-                ? new ReportOptions
+            Reports = reports == "none"
+                ? ReportOptions.None
+                : new ReportOptions
                 {
-                    ReportFile = Path.Combine(folder, "report.json"),
-                    JUnitFile = Path.Combine(folder, "junit.xml"),
-                    MarkdownFile = Path.Combine(folder, "summary.md"),
-                    HtmlFile = Path.Combine(folder, "timeline.html"),
+                    ReportFile = Wanted("json") ? Path.Combine(folder, "report.json") : null,
+                    JUnitFile = Wanted("junit") ? Path.Combine(folder, "junit.xml") : null,
+                    MarkdownFile = Wanted("markdown") ? Path.Combine(folder, "summary.md") : null,
+                    HtmlFile = Wanted("html") ? Path.Combine(folder, "timeline.html") : null,
                     AppendToStepSummary = false,
                     CiAnnotations = CiAnnotationMode.Off,
-                }
-                : ReportOptions.None,
+                },
         };
         var plan = RunPlanner.Plan(legs, options).GetPlanOrThrow();
         var result = await ParallelRunner.RunAsync(plan);
         return result.Succeeded;
+
+        bool Wanted(string report) => reports is "all" || reports == report
+            ? true
+            : reports is "json" or "junit" or "markdown" or "html" ? false : throw new ArgumentException($"unknown reports '{reports}'; usage:\n{Usage}");
     }
 
     private static async Task<bool> MatrixAsync(int count, string folder, bool run)
