@@ -19,6 +19,7 @@ public static class SafeFileName
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 4);
         var builder = new StringBuilder(Math.Min(name.Length, maxBytes));
+        Span<char> utf16 = stackalloc char[2];
         var bytes = 0;
         var index = 0;
         while (index < name.Length)
@@ -36,7 +37,7 @@ public static class SafeFileName
             }
 
             bytes += rune.Utf8SequenceLength;
-            builder.Append(rune.ToString());
+            builder.Append(utf16[..rune.EncodeToUtf16(utf16)]);
         }
 
         var safe = builder.ToString();

@@ -3,17 +3,17 @@ using System.Collections;
 namespace CakeParallel.Supervision;
 
 /// <summary>
-/// The runner's environment as its processes inherit it. A run reads it once (<see cref="Freeze"/>) and every
-/// process it starts inherits that copy, so a thousand legs do not copy the environment a thousand times, and the
-/// legs of one run see one environment. Outside a run each process reads it afresh, so a script that changed a
+/// The runner's environment as its processes inherit it. A run reads and encodes it once (<see cref="Freeze"/>) and
+/// every process it starts inherits that block, so a thousand legs do not copy the environment a thousand times, and
+/// the legs of one run see one environment. Outside a run each process reads it afresh, so a script that changed a
 /// variable between two runs is heard.
 /// </summary>
 internal static class InheritedEnvironment
 {
-    private static readonly AsyncLocal<IReadOnlyDictionary<string, string>?> Frozen = new();
+    private static readonly AsyncLocal<EnvironmentBlock?> Frozen = new();
 
     /// <summary>The environment a process started now inherits.</summary>
-    public static IReadOnlyDictionary<string, string> Current => Frozen.Value ?? Read();
+    public static EnvironmentBlock Current => Frozen.Value ?? Read();
 
     /// <summary>Reads the environment once for the work that flows from here (a run): until disposed, <see cref="Current"/> returns that copy.</summary>
     public static IDisposable Freeze()
@@ -23,7 +23,7 @@ internal static class InheritedEnvironment
         return new Thaw(outer);
     }
 
-    private static Dictionary<string, string> Read()
+    private static EnvironmentBlock Read()
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
@@ -31,10 +31,10 @@ internal static class InheritedEnvironment
             variables[(string)variable.Key] = (string?)variable.Value ?? "";
         }
 
-        return variables;
+        return new EnvironmentBlock(variables);
     }
 
-    private sealed class Thaw(IReadOnlyDictionary<string, string>? outer) : IDisposable
+    private sealed class Thaw(EnvironmentBlock? outer) : IDisposable
     {
         public void Dispose() => Frozen.Value = outer;
     }

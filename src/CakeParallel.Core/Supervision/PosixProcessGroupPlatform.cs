@@ -13,9 +13,9 @@ internal sealed partial class PosixProcessGroupPlatform : ProcessGroupPlatform
 {
     private const int Esrch = 3;
 
-    public override SpawnedChild Start(string executable, IReadOnlyList<string> arguments, IReadOnlyCollection<KeyValuePair<string, string>> environment, string? workingDirectory)
+    public override SpawnedChild Start(string executable, IReadOnlyList<string> arguments, EnvironmentBlock inherited, IReadOnlyList<KeyValuePair<string, string?>> changes, string? workingDirectory)
     {
-        var child = PosixSpawn.Spawn(executable, arguments, environment, workingDirectory, out var error);
+        var child = PosixSpawn.Spawn(executable, arguments, inherited, changes, workingDirectory, out var error);
         return error == 0 ? child : throw new Win32Exception(error, PosixSpawn.Describe(error));
     }
 

@@ -42,9 +42,12 @@ internal static unsafe partial class PosixSpawn
         return null;
     }
 
-    /// <summary>Starts <paramref name="path"/> (an absolute path) with <paramref name="argv"/> and exactly <paramref name="environment"/>.</summary>
+    /// <summary>
+    /// Starts <paramref name="path"/> (an absolute path) with <paramref name="argv"/> and the environment
+    /// <paramref name="inherited"/> with <paramref name="changes"/> on top (a null value removes; each key at most once).
+    /// </summary>
     /// <returns>The child; or the errno of the failure (the exec's own, e.g. ENOENT or EACCES, included).</returns>
-    public static SpawnedChild Spawn(string path, IReadOnlyList<string> argv, IReadOnlyCollection<KeyValuePair<string, string>> environment, string? workingDirectory, out int error)
+    public static SpawnedChild Spawn(string path, IReadOnlyList<string> argv, EnvironmentBlock inherited, IReadOnlyList<KeyValuePair<string, string?>> changes, string? workingDirectory, out int error)
     {
         error = 0;
         var pipes = stackalloc int[6];
@@ -52,7 +55,7 @@ internal static unsafe partial class PosixSpawn
         var attr = NativeMemory.AllocZeroed(OpaqueSize);
         var actions = NativeMemory.AllocZeroed(OpaqueSize);
         var signals = NativeMemory.AllocZeroed(OpaqueSize);
-        var strings = new List<nint>(argv.Count + environment.Count + 4);
+        var strings = new List<nint>(argv.Count + changes.Count + 4);
         try
         {
             for (; made < 3; made++)
@@ -90,17 +93,40 @@ internal static unsafe partial class PosixSpawn
             }
 
             args[argv.Count + 1] = 0;
-            var env = (nint*)NativeMemory.Alloc((nuint)(environment.Count + 1), (nuint)sizeof(nint));
+            // The inherited variables point into its block (encoded once a run); only the changes are encoded here.
+            var env = (nint*)NativeMemory.Alloc((nuint)(inherited.Count + changes.Count + 1), (nuint)sizeof(nint));
             strings.Add((nint)env);
-            var e = 0;
-            foreach (var (key, value) in environment)
+            var replaced = inherited.Count <= 1024 ? stackalloc bool[inherited.Count] : new bool[inherited.Count];
+            replaced.Clear();
+            foreach (var change in changes)
             {
-                env[e++] = Utf8(key, value, strings);
+                if (inherited.IndexOf(change.Key) is var index and >= 0)
+                {
+                    replaced[index] = true;
+                }
+            }
+
+            var e = 0;
+            for (var i = 0; i < inherited.Count; i++)
+            {
+                if (!replaced[i])
+                {
+                    env[e++] = inherited.AddressOf(i);
+                }
+            }
+
+            foreach (var (key, value) in changes)
+            {
+                if (value is not null)
+                {
+                    env[e++] = Utf8(key, value, strings);
+                }
             }
 
             env[e] = 0;
             int pid;
             error = PosixSpawnCall(&pid, path, actions, attr, args, env);
+            GC.KeepAlive(inherited);
             if (error != 0)
             {
                 return default;

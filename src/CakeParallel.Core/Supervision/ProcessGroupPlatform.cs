@@ -15,11 +15,12 @@ internal abstract class ProcessGroupPlatform
     public static ProcessGroupPlatform Current => CurrentPlatform.Value;
 
     /// <summary>
-    /// Starts <paramref name="executable"/> (a resolved path) with exactly <paramref name="environment"/>, as the
-    /// leader of a new process group whose id is its pid, its stdin, stdout and stderr our pipes.
+    /// Starts <paramref name="executable"/> (a resolved path) with the environment <paramref name="inherited"/> with
+    /// <paramref name="changes"/> on top (a null value removes the variable; each key at most once), as the leader
+    /// of a new process group whose id is its pid, its stdin, stdout and stderr our pipes.
     /// </summary>
     /// <exception cref="System.ComponentModel.Win32Exception">It could not be started (the errno's text).</exception>
-    public abstract SpawnedChild Start(string executable, IReadOnlyList<string> arguments, IReadOnlyCollection<KeyValuePair<string, string>> environment, string? workingDirectory);
+    public abstract SpawnedChild Start(string executable, IReadOnlyList<string> arguments, EnvironmentBlock inherited, IReadOnlyList<KeyValuePair<string, string?>> changes, string? workingDirectory);
 
     /// <summary>Sends <paramref name="signal"/> to every process of the group led by <paramref name="groupId"/>.</summary>
     public abstract void SignalGroup(int groupId, int signal);

@@ -123,29 +123,17 @@ internal sealed class SupervisedProcess : IDisposable
         var resolved = ExecutableLocator.Find(command.Executable, command.WorkingDirectory, command.Environment)
             ?? throw new ProcessStartException(command.Executable, command.Executable.Contains('/') ? "it does not exist or is not executable" : "it was not found on PATH");
         var platform = ProcessGroupPlatform.Current;
-        Dictionary<string, string> environment;
-        if (command.InheritEnvironment)
+        // The process's environment: the inherited one (encoded once a run) with this process's changes on top.
+        var inherited = command.InheritEnvironment ? InheritedEnvironment.Current : EnvironmentBlock.None;
+        var changes = new List<KeyValuePair<string, string?>>(command.Environment.Count + 3);
+        if (!command.InheritEnvironment)
         {
-            environment = new Dictionary<string, string>(InheritedEnvironment.Current, StringComparer.Ordinal);
-        }
-        else
-        {
-            environment = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
-            };
+            Change(changes, "PATH", System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin");
         }
 
         foreach (var (key, value) in command.Environment)
         {
-            if (value is null)
-            {
-                environment.Remove(key);
-            }
-            else
-            {
-                environment[key] = value;
-            }
+            Change(changes, key, value);
         }
 
         // Markers every descendant inherits: the runner's (for its keeper) and this process's own (to find escapees).
@@ -153,13 +141,13 @@ internal sealed class SupervisedProcess : IDisposable
         if (command.Guarded)
         {
             marker = EscapedProcesses.NewMarker();
-            environment[RunnerKeeper.MarkerVariable] = RunnerKeeper.Current.Marker;
-            environment[EscapedProcesses.MarkerVariable] = marker;
+            Change(changes, RunnerKeeper.MarkerVariable, RunnerKeeper.Current.Marker);
+            Change(changes, EscapedProcesses.MarkerVariable, marker);
         }
         else
         {
-            environment.Remove(RunnerKeeper.MarkerVariable);
-            environment.Remove(EscapedProcesses.MarkerVariable);
+            Change(changes, RunnerKeeper.MarkerVariable, null);
+            Change(changes, EscapedProcesses.MarkerVariable, null);
         }
 
         var startedAt = DateTimeOffset.UtcNow;
@@ -167,7 +155,7 @@ internal sealed class SupervisedProcess : IDisposable
         SpawnedChild child;
         try
         {
-            child = platform.Start(resolved, command.Arguments, environment, command.WorkingDirectory);
+            child = platform.Start(resolved, command.Arguments, inherited, changes, command.WorkingDirectory);
         }
         catch (Win32Exception exception)
         {
@@ -176,6 +164,21 @@ internal sealed class SupervisedProcess : IDisposable
         }
 
         return new SupervisedProcess(command, child, platform, onLine, onUtf8Line, startedAt, clock, marker);
+    }
+
+    /// <summary>Sets (or, with a null value, removes) a variable in a process's changes; a later change of a key replaces an earlier one.</summary>
+    private static void Change(List<KeyValuePair<string, string?>> changes, string key, string? value)
+    {
+        for (var i = 0; i < changes.Count; i++)
+        {
+            if (changes[i].Key == key)
+            {
+                changes[i] = new(key, value);
+                return;
+            }
+        }
+
+        changes.Add(new(key, value));
     }
 
     /// <summary>

@@ -32,6 +32,31 @@ public sealed class InheritedEnvironmentTests : IDisposable
         next.Legs.Single().OutputTail.ShouldBe(["changed"]);
     }
 
+    [Fact]
+    public async Task A_leg_s_own_value_replaces_the_inherited_one_and_a_removed_variable_is_gone()
+    {
+        var removed = _variable + "_REMOVED";
+        Environment.SetEnvironmentVariable(_variable, "inherited");
+        Environment.SetEnvironmentVariable(removed, "inherited");
+        try
+        {
+            var script = $"env | grep -c '^{_variable}='; echo \"${_variable}|${{{removed}:-unset}}|$CPAR_TEST_ADDED\"; env | grep -c '^CAKEPARALLEL_PROCESS='";
+            var leg = Scratch.Sh("changed", script) with
+            {
+                EnvironmentVariables = new Dictionary<string, string?> { [_variable] = "own", [removed] = null, ["CPAR_TEST_ADDED"] = "added" },
+            };
+
+            var run = await ParallelRunner.RunAsync([leg, Scratch.Sh("untouched", script)], _scratch.Options());
+
+            run.Legs.Single(l => l.Name == "changed").OutputTail.ShouldBe(["1", "own|unset|added", "1"]);
+            run.Legs.Single(l => l.Name == "untouched").OutputTail.ShouldBe(["1", "inherited|inherited|", "1"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(removed, null);
+        }
+    }
+
     private sealed class ChangeAfterFirst(string variable) : IRunListener
     {
         public void LegCompleted(LegResult result)
