@@ -364,9 +364,10 @@ public abstract class ParallelRunTask : Task, ICancelableTask
     {
         var cancelled = result.WasCancelled ? " (cancelled)" : "";
         diagnostics.Message(MessageImportance.High, $"{GetType().Name}: {result.Legs.Count} leg{(result.Legs.Count == 1 ? "" : "s")} in {DurationText.Format(result.Duration)}{cancelled}: {result.CountsDisplay}");
-        foreach (var line in RunSummary.TableLines(result))
+        // The table is one message (the console logger indents each of its lines): one log event, not one a leg.
+        if (RunSummary.TableLines(result) is { Count: > 0 } table)
         {
-            diagnostics.Message(MessageImportance.High, "  " + line);
+            diagnostics.Message(MessageImportance.High, string.Join(Environment.NewLine, table.Select(line => "  " + line)));
         }
 
         if (RunSummary.PublishLine(result) is { } publish)

@@ -18,12 +18,22 @@ internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTask
 
     public void AttemptStarted(LegSpec leg, int attempt, string logFile)
     {
+        if (!diagnostics.Logs(MessageImportance.Normal))
+        {
+            return;
+        }
+
         var text = attempt == 1 ? $"[{leg.Name}] started: {leg.DisplayCommand}" : $"[{leg.Name}] attempt {attempt} started";
         log.Post(() => diagnostics.Message(MessageImportance.Normal, text));
     }
 
     public void OutputLine(LegSpec leg, OutputLine line)
     {
+        if (!diagnostics.Logs(MessageImportance.Low))
+        {
+            return;
+        }
+
         var text = $"[{leg.Name}] {line.Text}";
         log.Post(() => diagnostics.Message(MessageImportance.Low, text));
     }
@@ -49,6 +59,11 @@ internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTask
 
     public void LegCompleted(LegResult result)
     {
+        if ((result.Status is LegStatus.Reused or LegStatus.Succeeded or LegStatus.UpToDate) && !diagnostics.Logs(MessageImportance.Normal))
+        {
+            return;
+        }
+
         if (result.Status is LegStatus.Reused)
         {
             // The duration is the earlier run's; the engine's remark says which run that was.

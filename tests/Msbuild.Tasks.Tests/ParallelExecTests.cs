@@ -48,6 +48,23 @@ public sealed class ParallelExecTests : IDisposable
     }
 
     [Fact]
+    public void At_minimal_verbosity_no_leg_status_or_output_is_logged_and_the_summary_table_is_one_message()
+    {
+        _engine.LeastImportanceLogged = MessageImportance.High;
+        var task = NewTask(Shell("second", "echo from-second"), Leg("first", "/bin/echo", "from-first"));
+
+        var (result, _) = TaskRun.Execute(task, _engine);
+
+        result.ShouldBeTrue();
+        _engine.Messages.ShouldAllBe(m => m.Importance == MessageImportance.High);
+        _engine.Messages.ShouldNotContain(m => m.Message!.StartsWith("[", StringComparison.Ordinal));
+        var table = _engine.Messages.Single(m => m.Message!.TrimStart().StartsWith("Leg ", StringComparison.Ordinal)).Message!.Split(Environment.NewLine);
+        table.Length.ShouldBe(3);
+        table[1].ShouldStartWith("  second ");
+        table[2].ShouldStartWith("  first ");
+    }
+
+    [Fact]
     public void A_failing_leg_is_a_coded_error_naming_the_leg_with_its_last_output()
     {
         var task = NewTask(Shell("ok", "true"), Shell("broken", "echo compiling; echo 'fatal: disk full' >&2; exit 3"));

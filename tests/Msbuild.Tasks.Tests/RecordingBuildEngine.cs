@@ -6,9 +6,10 @@ namespace CakeParallel.MSBuild.Tests;
 
 /// <summary>
 /// A build engine for unit tests: records every event with the thread that logged it, counts Yield/Reacquire,
-/// and notes events logged after the test declared Execute finished.
+/// and notes events logged after the test declared Execute finished. Like MSBuild, it tells tasks which message
+/// importances its loggers take (all of them unless <see cref="LeastImportanceLogged"/> says otherwise).
 /// </summary>
-internal sealed class RecordingBuildEngine : IBuildEngine4
+internal sealed class RecordingBuildEngine : IBuildEngine10
 {
     private readonly ConcurrentQueue<LoggedEvent> _events = new();
     private volatile bool _executeReturned;
@@ -36,6 +37,13 @@ internal sealed class RecordingBuildEngine : IBuildEngine4
     public string ProjectFileOfTaskNode => "/src/consumer.proj";
 
     public bool IsRunningMultipleNodes => false;
+
+    /// <summary>The least important messages a logger takes: <see cref="MessageImportance.High"/> is minimal verbosity.</summary>
+    public MessageImportance LeastImportanceLogged { get; set; } = MessageImportance.Low;
+
+    public EngineServices EngineServices => new Services(this);
+
+    public bool AllowFailureWithoutError { get; set; }
 
     /// <summary>Call right after Execute returned; anything logged later is a bug (MSBuild would drop it).</summary>
     public void MarkExecuteReturned() => _executeReturned = true;
@@ -74,7 +82,22 @@ internal sealed class RecordingBuildEngine : IBuildEngine4
 
     public object UnregisterTaskObject(object key, RegisteredTaskObjectLifetime lifetime) => throw new NotSupportedException();
 
+    public void LogTelemetry(string eventName, IDictionary<string, string> properties) => throw new NotSupportedException();
+
+    public IReadOnlyDictionary<string, string> GetGlobalProperties() => new Dictionary<string, string>();
+
+    public bool ShouldTreatWarningAsError(string warningCode) => false;
+
+    public int RequestCores(int requestedCores) => throw new NotSupportedException();
+
+    public void ReleaseCores(int coresToRelease) => throw new NotSupportedException();
+
     private void Record(BuildEventArgs e) => _events.Enqueue(new LoggedEvent(e, Environment.CurrentManagedThreadId, IsYielded, _executeReturned));
+}
+
+internal sealed class Services(RecordingBuildEngine engine) : EngineServices
+{
+    public override bool LogsMessagesOfImportance(MessageImportance importance) => importance <= engine.LeastImportanceLogged;
 }
 
 /// <summary>One recorded event: who logged it, whether the node was yielded, and whether Execute had already returned.</summary>

@@ -39,9 +39,10 @@ internal static class RunReport
         log.WriteText(Verbosity.Minimal, LogLevel.Information, "");
         var cancelled = run.WasCancelled ? " (cancelled)" : "";
         log.WriteText(Verbosity.Minimal, LogLevel.Information, $"Parallel run{cancelled} finished in {DurationText.Format(run.Duration)}: {run.CountsDisplay}");
-        foreach (var line in RunSummary.TableLines(run))
+        // The table is one entry with a line a leg: one write to Cake's log, not one a leg.
+        if (RunSummary.TableLines(run) is { Count: > 0 } table)
         {
-            log.WriteText(Verbosity.Minimal, LogLevel.Information, "  " + line);
+            log.WriteText(Verbosity.Minimal, LogLevel.Information, string.Join(Environment.NewLine, table.Select(line => "  " + line)));
         }
 
         if (RunSummary.PublishLine(run) is { } publish)

@@ -3,7 +3,10 @@ using Cake.Core.Diagnostics;
 
 namespace Cake.Parallel.Tests.Infrastructure;
 
-/// <summary>A Cake log that keeps what Cake would show at its verbosity, formatted as Cake formats it.</summary>
+/// <summary>
+/// A Cake log that keeps what Cake would show at its verbosity, formatted as Cake formats it, line by line (an
+/// entry of several lines, like the summary table, shows as that many lines).
+/// </summary>
 internal sealed class RecordingCakeLog : ICakeLog
 {
     private readonly List<(LogLevel Level, string Text)> _entries = [];
@@ -20,7 +23,8 @@ internal sealed class RecordingCakeLog : ICakeLog
     {
         if (verbosity <= Verbosity)
         {
-            _entries.Add((level, args.Length == 0 ? format : string.Format(CultureInfo.InvariantCulture, format, args)));
+            var text = args.Length == 0 ? format : string.Format(CultureInfo.InvariantCulture, format, args);
+            _entries.AddRange(text.Split(Environment.NewLine).Select(line => (level, line)));
         }
     }
 }
