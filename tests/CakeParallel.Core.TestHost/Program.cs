@@ -4,11 +4,12 @@ using CakeParallel.Runs;
 using CakeParallel.Supervision;
 
 // Modes:
-//   long-legs <count> <log-dir> [with-service|no-service] [command]
+//   long-legs <count> <log-dir> [with-service|no-service] [command] [termination]
 //                                 runs <count> legs that sleep for 1000 s (each with a background grandchild and,
 //                                 with-service, a service that sleeps too; or legs of the shell <command>), with host signals turned into
 //                                 cancellation; prints "legs running" once all started, then a summary line per leg
-//                                 when the run ends.
+//                                 when the run ends. The legs' termination sequence is SIGTERM with 5 s of grace, or
+//                                 [termination] in GNU parallel's notation (TerminationSequence.Parse).
 //   shared <pool:N> <count> <log-dir> <command>
 //                                 runs <count> legs of the shell <command> (with $LEG set to the leg's number), all
 //                                 at once as far as the run goes but each in a slot of the machine-wide pool; prints
@@ -33,7 +34,7 @@ if (mode == "long-legs")
     {
         MaxParallel = count,
         LogDirectory = logDirectory,
-        Termination = TerminationSequence.WithGracePeriod(TimeSpan.FromSeconds(5)),
+        Termination = args.Length > 5 ? TerminationSequence.Parse(args[5]) : TerminationSequence.WithGracePeriod(TimeSpan.FromSeconds(5)),
         Services = args.Length > 3 && args[3] == "with-service" ? [ServiceSpec.Shell("sleeper", "sleep 1000 & sleep 1000")] : [],
         Listener = new StartCounter(() =>
         {

@@ -28,7 +28,9 @@ internal sealed class RunnerKeeper
     // once. cat collects them, one read per line: the shell's read builtin takes a byte per system call, and the
     // runner writes two lines for every process it starts. Marked processes are looked for again once everything
     // found before has ended, until two searches in a row find none: a leg can start one while it is being ended
-    // (in a trap), and a process caught in its exec has no environment to match yet.
+    // (in a trap), and a process caught in its exec has no environment to match yet. A marked process in a listed
+    // group (its process group id, the third field after the name in /proc/PID/stat) is left to its group's steps:
+    // the defaults on top would cut its grace period short (a trap's `sleep` ended by their SIGTERM).
     private const string Script = """
         exec >/dev/null 2>&1
         trap '' INT HUP TERM QUIT PIPE
@@ -59,7 +61,11 @@ internal sealed class RunnerKeeper
         while [ $empty -lt 2 ] && [ $rounds -lt 20 ]; do
           empty=$((empty + 1)); rounds=$((rounds + 1))
           for f in $(grep -lsaF "$marker" /proc/[0-9]*/environ); do
-            p=${f#/proc/}; end ${p%/environ} $defaults & empty=0
+            p=${f#/proc/}; p=${p%/environ}
+            read -r stat < /proc/$p/stat || continue
+            set -- ${stat##*) }
+            case "$entries|" in *"|$3 "*) continue ;; esac
+            end $p $defaults & empty=0
           done
           wait
           sleep 0.02

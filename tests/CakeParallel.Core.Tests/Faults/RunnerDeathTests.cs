@@ -63,6 +63,35 @@ public sealed class RunnerDeathTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_leg_gets_only_its_own_termination_sequence_from_the_keeper()
+    {
+        // The legs end on SIGUSR1 (and SIGKILL 1.5 s later). Each shell records every signal it traps; the keeper's
+        // search for marked processes must leave the members of the legs' groups to that sequence, not send them its
+        // default SIGTERM on top.
+        var marker = ProcessScan.NewMarker();
+        var signals = _scratch.PathOf("signals");
+        var script = $"trap 'echo USR1 >> {signals}' USR1; trap 'echo TERM >> {signals}' TERM; while :; do sleep 0.1; done";
+        using var host = StartHost(marker, "long-legs", "2", _scratch.PathOf("logs"), "no-service", script, "USR1,1500,KILL,5000");
+        try
+        {
+            (await host.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60))).ShouldBe("legs running");
+            var before = await ProcessScan.WaitForAtLeastAsync(marker, 2 * 2, TimeSpan.FromSeconds(10));
+            before.Count.ShouldBeGreaterThanOrEqualTo(2 * 2, ProcessScan.Describe(before));
+
+            var killed = Stopwatch.StartNew();
+            RunnerKill.Kill(host.Id);
+            await host.WaitForExitAsync();
+            await NothingLeftAsync(marker, killed);
+
+            File.ReadAllLines(signals).ShouldBe(["USR1", "USR1"]);
+        }
+        finally
+        {
+            ProcessScan.KillAll(marker);
+        }
+    }
+
     /// <summary>Asserts that no process carries <paramref name="marker"/> by 6 s (the grace period and a second) after the kill.</summary>
     private static async Task NothingLeftAsync(string marker, Stopwatch killed)
     {
