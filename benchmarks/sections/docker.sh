@@ -7,13 +7,15 @@
 # Dockerfile with that LABEL line appended), and what the labels cost is shown apart, from parallel building the
 # plain Dockerfile, as is the docker client's start (`docker version`, which asks the daemon too; both pay it once
 # a leg) and each driver's own start (`dotnet` running the bench with no work; `parallel` running nothing).
+# Each timed build command starts from the same daemon: the images it built (untagged; none was dangling before the
+# section) are removed after it, outside the timing. Left to pile up, they slowed later builds and widened the spread.
 if ! docker version >/dev/null 2>&1; then
   header "Docker"
   echo "  skipped: no docker daemon answers here"
   return 0
 fi
 
-count=8 seconds=3 jobs=2 runs=3
+count=8 seconds=3 jobs=2 runs=5
 [ "$quick" = 1 ] && count=4 seconds=1 runs=1
 host=${DOCKER_HOST:-unix:///var/run/docker.sock}
 
@@ -27,14 +29,21 @@ mkdir -p "$context"
 printf 'FROM local/busybox:1\nARG n\nRUN sleep %s && echo $n > /n\n' "$seconds" > "$context/Dockerfile"
 # The same labels as CakeParallel's legs get, of the same lengths (a 12-digit leg id, a sha256 inputs hash).
 { cat "$context/Dockerfile"; printf 'LABEL "cakeparallel.leg"="%s" "cakeparallel.inputs-hash"="sha256:%s"\n' "$(printf '%012d' 0)" "$(printf '%064d' 0)"; } > "$out/Dockerfile.labelled"
+docker images -q --no-trunc --filter dangling=true | sort > "$out/dangling-before"
+remove_built() {
+  docker images -q --no-trunc --filter dangling=true | sort | comm -13 "$out/dangling-before" - | xargs -r docker rmi -f > /dev/null
+}
 gp="" gl="" cp=""
 for run in $(seq "$runs"); do
   timed t sh -c "seq $count | parallel -j$jobs docker build -q --no-cache --build-arg n=parallel-$run-{} '$context' > /dev/null" || return 1
   gp="$gp $t"
+  remove_built
   timed t sh -c "seq $count | parallel -j$jobs docker build -q --no-cache --build-arg n=labelled-$run-{} --file '$out/Dockerfile.labelled' '$context' > /dev/null" || return 1
   gl="$gl $t"
+  remove_built
   timed t $bench docker-pool "$count" "$seconds" "$jobs" "$host" || return 1
   cp="$cp $t"
+  remove_built
   echo "  run $run: CakeParallel's own report: $(cat "$out/timed.out")"
 done
 ideal=$(python3 -c "import math; print(math.ceil($count / $jobs) * $seconds)")

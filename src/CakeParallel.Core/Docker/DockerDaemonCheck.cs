@@ -4,8 +4,9 @@ using CakeParallel.Scheduling;
 namespace CakeParallel.Docker;
 
 /// <summary>
-/// Checks, before any leg starts, that every daemon the legs would use answers, and meanwhile starts asking which
-/// builder each client uses (<see cref="ClassicBuilderProbe"/>), which the legs' up-to-date checks need.
+/// Checks, before any leg starts, that every daemon the legs would use answers, and meanwhile starts what the legs'
+/// up-to-date checks need: which builder each client uses (<see cref="ClassicBuilderProbe"/>) and a connection to
+/// each engine's API (<see cref="EngineImages.ConnectAheadAsync"/>).
 /// </summary>
 internal static class DockerDaemonCheck
 {
@@ -19,8 +20,7 @@ internal static class DockerDaemonCheck
             .Select(async group =>
             {
                 var first = group.First();
-                // On a thread of its own: starting a process takes tens of milliseconds the check need not wait for.
-                _ = Task.Run(() => ClassicBuilderProbe.IsClassicAsync(first.Endpoint), CancellationToken.None);
+                StartAhead(first.Endpoint);
                 if (await ProblemAsync(first.Endpoint, Limit, cancellationToken).ConfigureAwait(false) is not { } problem)
                 {
                     return null;
@@ -51,7 +51,7 @@ internal static class DockerDaemonCheck
         var answers = await Task.WhenAll(engines.Select(async engine =>
         {
             var endpoint = engine.ClientFor(client.Endpoint.Executable, client.Spec.EnvironmentVariables);
-            _ = Task.Run(() => ClassicBuilderProbe.IsClassicAsync(endpoint), CancellationToken.None);
+            StartAhead(endpoint);
             return (Engine: engine, Client: endpoint, Problem: await ProblemAsync(endpoint, Limit, cancellationToken).ConfigureAwait(false));
         })).ConfigureAwait(false);
 
@@ -81,6 +81,17 @@ internal static class DockerDaemonCheck
             a.Engine.Route,
             token => ProblemAsync(a.Client, ProbeLimit, token))).ToArray();
         return new EngineCheck(endpoints, warnings, errors);
+    }
+
+    /// <summary>
+    /// Starts, while the daemon is asked, what the legs' up-to-date checks need from the endpoint: which builder its
+    /// client uses, and a connection to its engine's API. Each on a thread of its own: starting a process and the HTTP
+    /// stack take tens of milliseconds the check need not wait for.
+    /// </summary>
+    private static void StartAhead(DockerEndpoint endpoint)
+    {
+        _ = Task.Run(() => ClassicBuilderProbe.IsClassicAsync(endpoint), CancellationToken.None);
+        _ = Task.Run(() => EngineImages.ConnectAheadAsync(endpoint), CancellationToken.None);
     }
 
     /// <summary>

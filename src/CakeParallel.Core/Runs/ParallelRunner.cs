@@ -34,6 +34,7 @@ public static class ParallelRunner
     public static async Task<RunResult> RunAsync(RunPlan plan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        RunnerKeeper.StartAhead();
         var options = plan.Options;
         var plans = plan.LegPlans;
 

@@ -47,6 +47,9 @@ public static class RunPlanner
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<ValidationError>();
 
+        // The daemon check starts the run's first process: its keeper starts meanwhile.
+        RunnerKeeper.StartAhead();
+
         // Docker legs retry transient failures by default, whatever the engine's default policy is.
         var defaults = options with { Retry = matrix.Retry ?? DockerRetryPolicy.Default };
         var resolved = Resolve(defaults, caller, environment, matrix.RunOverrides, errors);

@@ -100,6 +100,12 @@ internal sealed class RunnerKeeper
     /// <summary>The runner process's keeper, started on first use.</summary>
     public static RunnerKeeper Current => Instance.Value;
 
+    /// <summary>
+    /// Starts the keeper on a thread-pool thread, so that a run's first process does not wait for the keeper's own
+    /// start (a shell and its pipe, some tens of milliseconds with the code run for the first time).
+    /// </summary>
+    public static void StartAhead() => ThreadPool.UnsafeQueueUserWorkItem(static _ => _ = Instance.Value, (object?)null);
+
     /// <summary>The value of <see cref="MarkerVariable"/> in every process this runner starts.</summary>
     public string Marker { get; }
 
