@@ -44,13 +44,9 @@ if [ "$quick" = 1 ]; then
   return 0
 fi
 
-# The alias and the task come from packages packed from this tree, with a version of their own, built in a
-# configuration of their own (optimized like Release), so the Release build $bench runs from stays as it is.
-version="0.0.0-bench.$(date +%s)"
-feed="$out/feed"
-for project in src/CakeParallel.Core src/Cake.Parallel src/Msbuild.Tasks; do
-  dotnet pack "$repo/$project" -c Bench -p:Optimize=true -o "$feed" -p:Version="$version" -nologo -nodeReuse:false -v q >/dev/null || return 1
-done
+# The alias and the task come from packages packed from this tree (see adapter-packages.sh).
+source "$here/adapter-packages.sh"
+adapter_packages || return 1
 
 # An adapter's dispatch time, $runs runs, each beside a run of the peer (so a machine whose load changed since the
 # engine's runs does not skew the ratio): the command writes "dispatch-seconds S" into its log, timed inside it.

@@ -85,6 +85,90 @@ table_row "Memory: $legs legs with every report (peak RSS above idle; above warm
   "≤ 64 MB ($(python3 -c "print('meets' if ($all - $idle) / 1024 <= 64 else 'meets above warmed idle' if ($all - $warm) / 1024 <= 64 else 'misses')"))"
 row "xargs -P2" "$(rss sh -c "seq $legs | xargs -P2 -I{} true")" "$xargs_idle" 64
 
+# The same legs in the hosts users run them in, through the Cake alias and the MSBuild task: the growth is the peak
+# RSS during the call above the host's RSS just before it (the script or the target resets the kernel's high-water
+# mark, /proc/<pid>/clear_refs, right before the call, and reads it right after). Each host has done its own work by
+# then (Cake has compiled the script; MSBuild has evaluated the project and its 10,000 items), which is the baseline
+# a user's build has.
+in_hosts() {
+  out=${out:-$scratch}
+  repo=${repo:-$(cd "$here/.." && pwd)}
+  source "$here/adapter-packages.sh"
+  adapter_packages || return 1
+  local folder="$out/memory-hosts" runs=2 cake_kb="" msbuild_kb="" kb
+  mkdir -p "$folder/cake" "$folder/msbuild"
+  cat > "$folder/cake/build.cake" <<CAKE
+#addin nuget:?package=Cake.Parallel&version=$version&loaddependencies=true
+static long Kb(string field) => long.Parse(System.IO.File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":")).Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries)[1]);
+Task("Default").Does(() =>
+{
+    var legs = Enumerable.Range(1, $legs).Select(i => new ParallelLeg("leg-" + i, "true")).ToArray();
+    var dir = "$folder/cake/out";
+    var settings = new ParallelSettings { MaxParallel = 2, LogDirectory = dir + "/logs", ReportFile = dir + "/report.json", JUnitFile = dir + "/junit.xml", MarkdownFile = dir + "/summary.md", HtmlFile = dir + "/timeline.html" };
+    System.IO.File.WriteAllText("/proc/self/clear_refs", "5");
+    var before = Kb("VmRSS");
+    RunParallel(legs, settings);
+    Information("memory-kb {0} {1}", before, Kb("VmHWM"));
+});
+RunTarget("Default");
+CAKE
+  for file in Directory.Build.props Directory.Build.targets Directory.Packages.props; do echo "<Project />" > "$folder/msbuild/$file"; done
+  printf '<?xml version="1.0" encoding="utf-8"?>\n<configuration><packageSources><clear /><add key="bench" value="%s" /></packageSources></configuration>\n' "$feed" > "$folder/msbuild/nuget.config"
+  {
+    echo '<Project Sdk="Microsoft.NET.Sdk">'
+    echo '  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>'
+    echo "  <ItemGroup><PackageReference Include=\"CakeParallel.MSBuild\" Version=\"$version\" PrivateAssets=\"all\" /></ItemGroup>"
+    echo '  <ItemGroup>'
+    for i in $(seq "$legs"); do echo "    <Leg Include=\"leg-$i\" Executable=\"true\" />"; done
+    echo '  </ItemGroup>'
+    cat <<XML
+  <Target Name="Memory">
+    <!-- Exec's shell is a child of the node that runs the target, so \$PPID is that node. -->
+    <Exec Command="echo 5 &gt; /proc/\$PPID/clear_refs; echo memory-before \`grep VmRSS /proc/\$PPID/status\`" />
+    <ParallelExec Commands="@(Leg)" MaxParallel="2" LogDirectory="$folder/msbuild/out/logs" ReportFile="$folder/msbuild/out/report.json" JUnitFile="$folder/msbuild/out/junit.xml" MarkdownFile="$folder/msbuild/out/summary.md" HtmlFile="$folder/msbuild/out/timeline.html" />
+    <Exec Command="echo memory-after \`grep VmHWM /proc/\$PPID/status\`" />
+  </Target>
+</Project>
+XML
+  } > "$folder/msbuild/Memory.csproj"
+  NUGET_PACKAGES="$folder/msbuild/packages" dotnet restore "$folder/msbuild/Memory.csproj" -nologo -v q >/dev/null || return 1
+  (cd "$repo" && dotnet tool restore >/dev/null) || return 1
+  for run in $(seq "$runs"); do
+    rm -rf "$folder/cake/out" "$folder/msbuild/out"
+    (cd "$repo" && NO_COLOR=1 dotnet cake "$folder/cake/build.cake" --nuget_source="$feed") > "$folder/cake.log" 2>&1 \
+      || { echo "  dotnet cake failed:"; tail -20 "$folder/cake.log"; return 1; }
+    kb=$(grep -o 'memory-kb [0-9]* [0-9]*' "$folder/cake.log" | awk '{ print $3 - $2 }')
+    [ -n "$kb" ] || { echo "  dotnet cake printed no memory line:"; tail -20 "$folder/cake.log"; return 1; }
+    cake_kb="$cake_kb $kb"
+    NUGET_PACKAGES="$folder/msbuild/packages" dotnet msbuild "$folder/msbuild/Memory.csproj" -t:Memory -nodeReuse:false -nologo > "$folder/msbuild.log" 2>&1 \
+      || { echo "  dotnet msbuild failed:"; tail -20 "$folder/msbuild.log"; return 1; }
+    kb=$(python3 - "$folder/msbuild.log" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+print(int(re.search(r"memory-after VmHWM:\s+(\d+)", text)[1]) - int(re.search(r"memory-before VmRSS:\s+(\d+)", text)[1]))
+PY
+) || { echo "  dotnet msbuild printed no memory lines:"; tail -20 "$folder/msbuild.log"; return 1; }
+    msbuild_kb="$msbuild_kb $kb"
+  done
+  local host list largest
+  for host in cake msbuild; do
+    [ "$host" = cake ] && list=$cake_kb || list=$msbuild_kb
+    largest=$(python3 -c "import sys; print(max(int(x) for x in sys.argv[1:]))" $list)
+    printf '  %-46s %s MB (largest of %s runs: %s MB; %s x goal)\n' "dotnet $host, growth during the call" \
+      "$(python3 -c "import sys; print(' '.join(f'{int(x) / 1024:.1f}' for x in sys.argv[1:]))" $list)" "$runs" "$(mb "$largest" | tr -d ' ')" \
+      "$(python3 -c "print(f'{$largest / 1024 / 64:.2f}')")"
+    table_row "Memory in dotnet $host: $legs legs with every report (peak RSS during the call above the host's RSS before it; largest of $runs)" "+$(mb "$largest" | tr -d ' ') MB" "" \
+      "$(python3 -c "print(f'{$largest / 1024 / 64:.2f}')") × goal" "≤ 64 MB ($(python3 -c "print('meets' if $largest / 1024 <= 64 else 'misses')"))"
+  done
+}
+
+if [ "${quick:-0}" = 1 ]; then
+  echo "  (the same legs in dotnet cake and dotnet msbuild: skipped in --quick, packing takes minutes)"
+else
+  header "Memory in the hosts: $legs legs of true, 2 at a time, every report, through the Cake alias and the MSBuild task (goal: at most 64 MB above the host's RSS just before the call)"
+  in_hosts || echo "  the in-host cases failed; their rows are missing"
+fi
+
 header "Memory: a $matrix_legs-leg matrix (one axis), planning only, and planning and running true"
 row "CakeParallel, plan" "$(rss $bench memory matrix "$matrix_legs" plan)" "$idle" 64 "$warm"
 matrix_run=$(rss $bench memory matrix "$matrix_legs" run)

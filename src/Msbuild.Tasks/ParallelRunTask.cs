@@ -207,6 +207,7 @@ public abstract class ParallelRunTask : Task, ICancelableTask
             return false;
         }
 
+        var items = new LegResultItems();
         var engine3 = BuildEngine as IBuildEngine3;
         engine3?.Yield();
         RunResult result;
@@ -224,7 +225,7 @@ public abstract class ParallelRunTask : Task, ICancelableTask
                 var planned = planning.GetPlanOrThrow();
 
                 // The messages count attempts against the resolved retry policy, known once the run is planned.
-                var listened = planned.WithListener(new RunEventMessages(diagnostics, log, planned.Options.Retry.MaxAttempts));
+                var listened = planned.WithListener(new RunListeners(new RunEventMessages(diagnostics, log, planned.Options.Retry.MaxAttempts), items));
                 return await ParallelRunner.RunAsync(listened, _cancellation.Token).ConfigureAwait(false);
             });
             run.ContinueWith(_ => log.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -252,7 +253,7 @@ public abstract class ParallelRunTask : Task, ICancelableTask
             engine3?.Reacquire();
         }
 
-        Results = result.Legs.Select(ResultItems.From).ToArray();
+        Results = items.Of(result);
         LogSummary(diagnostics, result);
         foreach (var line in Reports.CiAnnotations.Lines(result, options.Reports))
         {

@@ -21,6 +21,12 @@ using CakeParallel.Supervision;
 //                                 runs one leg, a classic-builder `docker build --no-cache <context>` (grace period
 //                                 1 s); prints "legs running" once it started.
 //   flood <bytes> <log-dir>       runs one leg that writes <bytes> of output, then prints "peak-rss-kb <n>".
+//   garbage <legs> <log-dir> <kb> [reports]
+//                                 runs <legs> legs of `true`, 2 at a time, and makes <kb> kB of short-lived small
+//                                 objects as each ends (as a host logging each leg does); prints the bytes allocated
+//                                 and the collections of generation 0 during the run: "allocated-kb <n> collections <n>";
+//                                 with reports, writes every report and prints the same of their writing alone
+//                                 (from the run's end to RunAsync's return): "reports-allocated-kb <n> collections <n>".
 var mode = args[0];
 var logDirectory = args[2];
 if (mode == "long-legs")
@@ -126,6 +132,39 @@ if (mode == "flood")
     return 0;
 }
 
+if (mode == "garbage")
+{
+    var count = int.Parse(args[1], CultureInfo.InvariantCulture);
+    var kilobytes = int.Parse(args[3], CultureInfo.InvariantCulture);
+    var legs = Enumerable.Range(1, count).Select(i => new LegSpec($"leg-{i}", "true")).ToList();
+    var reported = (Allocated: 0L, Collections: 0);
+    var options = new RunOptions
+    {
+        MaxParallel = 2,
+        LogDirectory = logDirectory,
+        Listener = new EndCounter(() => Garbage.Make(kilobytes), () => reported = (GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0))),
+        Reports = args.Length > 4 && args[4] == "reports"
+            ? new ReportOptions
+            {
+                ReportFile = Path.Combine(logDirectory, "report.json"),
+                JUnitFile = Path.Combine(logDirectory, "junit.xml"),
+                MarkdownFile = Path.Combine(logDirectory, "summary.md"),
+                HtmlFile = Path.Combine(logDirectory, "timeline.html"),
+                AppendToStepSummary = false,
+                CiAnnotations = CiAnnotationMode.Off,
+            }
+            : ReportOptions.None,
+    };
+    var allocated = GC.GetTotalAllocatedBytes(precise: true);
+    var collections = GC.CollectionCount(0);
+    var result = await ParallelRunner.RunAsync(legs, options);
+    var (allocatedAtEnd, collectionsAtEnd) = (GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0));
+    Console.WriteLine($"succeeded {result.Succeeded}");
+    Console.WriteLine($"allocated-kb {(allocatedAtEnd - allocated) / 1024} collections {collectionsAtEnd - collections}");
+    Console.WriteLine($"reports-allocated-kb {(allocatedAtEnd - reported.Allocated) / 1024} collections {collectionsAtEnd - reported.Collections}");
+    return 0;
+}
+
 Console.Error.WriteLine($"unknown mode '{mode}'");
 return 2;
 
@@ -141,7 +180,21 @@ internal sealed class SharedLegEvents : IRunListener
     public void AdmissionNotice(AdmissionNotice notice) => Console.WriteLine($"notice {notice.Code} {notice.Message}");
 }
 
-internal sealed class EndCounter(Action onEnd) : IRunListener
+internal sealed class EndCounter(Action onEnd, Action? onRunEnd = null) : IRunListener
 {
     public void LegCompleted(LegResult result) => onEnd();
+
+    public void RunCompleted(RunResult result) => onRunEnd?.Invoke();
+}
+
+internal static class Garbage
+{
+    /// <summary>Small objects only: large ones (85,000 bytes and more) go to the large object heap, outside generation 0.</summary>
+    public static void Make(int kilobytes)
+    {
+        for (var i = 0; i < kilobytes; i++)
+        {
+            GC.KeepAlive(new byte[1000]);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CakeParallel.Model;
+using CakeParallel.Scheduling;
 
 namespace CakeParallel.Reports;
 
@@ -60,6 +61,7 @@ public static class JUnitReport
         foreach (var leg in result.Legs)
         {
             WriteTestCase(xml, leg);
+            YoungGenerationBound.Check();
         }
 
         if (result.Publish is { } published)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CakeParallel.Model;
+using CakeParallel.Scheduling;
 
 namespace CakeParallel.Reports;
 
@@ -75,6 +76,8 @@ internal static class JsonReportWriter
             {
                 writer.Flush();
             }
+
+            YoungGenerationBound.Check();
         }
 
         writer.WriteEndArray();

@@ -1,4 +1,5 @@
 using System.Text;
+using CakeParallel.Scheduling;
 
 namespace CakeParallel.Reports;
 
@@ -10,9 +11,13 @@ internal static class ReportBuffer
 {
     private const int SpillChars = 32 * 1024;
 
-    /// <summary>Writes the builder's text out and empties it, if it holds enough to be worth a write.</summary>
+    /// <summary>
+    /// Writes the builder's text out and empties it, if it holds enough to be worth a write; called after each leg,
+    /// it also keeps the rendering's garbage within <see cref="YoungGenerationBound"/>.
+    /// </summary>
     public static void Spill(StringBuilder text, TextWriter output)
     {
+        YoungGenerationBound.Check();
         if (text.Length >= SpillChars)
         {
             Flush(text, output);

@@ -131,6 +131,7 @@ public static class ParallelRunner
         journal.Record(result);
         listener.Send(result, static (l, r) => l.LegCompleted(r));
         needs.Complete(plan.Index, result);
+        YoungGenerationBound.Check();
         return result;
     }
 
