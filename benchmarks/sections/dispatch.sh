@@ -89,30 +89,14 @@ run_cake() { (cd "$repo" && NO_COLOR=1 dotnet cake "$out/cake/build.cake" --nuge
 adapter_dispatch "Cake alias" "RunParallel" "dotnet cake" "$out/cake/run.log" run_cake || return 1
 
 header "Dispatch through the MSBuild task ParallelExec: $legs x 'true', -j$jobs (timed by the target around the task)"
-mkdir -p "$out/msbuild"
-for file in Directory.Build.props Directory.Build.targets Directory.Packages.props; do echo "<Project />" > "$out/msbuild/$file"; done
-cat > "$out/msbuild/nuget.config" <<XML
-<?xml version="1.0" encoding="utf-8"?>
-<configuration><packageSources><clear /><add key="bench" value="$feed" /></packageSources></configuration>
-XML
-{
-  echo '<Project Sdk="Microsoft.NET.Sdk">'
-  echo '  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>'
-  echo "  <ItemGroup><PackageReference Include=\"CakeParallel.MSBuild\" Version=\"$version\" PrivateAssets=\"all\" /></ItemGroup>"
-  echo '  <ItemGroup>'
-  for i in $(seq "$legs"); do echo "    <Leg Include=\"leg-$i\" Executable=\"true\" />"; done
-  echo '  </ItemGroup>'
-  cat <<XML
+msbuild_project "$out/msbuild" Dispatch "$legs" <<XML || return 1
   <Target Name="Dispatch">
     <PropertyGroup><DispatchStart>\$([System.DateTime]::UtcNow.Ticks)</DispatchStart></PropertyGroup>
     <ParallelExec Commands="@(Leg)" MaxParallel="$jobs" LogDirectory="$out/msbuild/logs" />
     <PropertyGroup><DispatchEnd>\$([System.DateTime]::UtcNow.Ticks)</DispatchEnd></PropertyGroup>
     <Message Importance="high" Text="dispatch-seconds \$([MSBuild]::Divide(\$([MSBuild]::Subtract(\$(DispatchEnd), \$(DispatchStart))), 10000000.0))" />
   </Target>
-</Project>
 XML
-} > "$out/msbuild/Dispatch.csproj"
-NUGET_PACKAGES="$out/msbuild/packages" dotnet restore "$out/msbuild/Dispatch.csproj" -nologo -v q >/dev/null || return 1
 adapter_dispatch "MSBuild task" "ParallelExec" "dotnet msbuild" "$out/msbuild/run.log" \
   env NUGET_PACKAGES="$out/msbuild/packages" dotnet msbuild "$out/msbuild/Dispatch.csproj" -t:Dispatch -nodeReuse:false -nologo || return 1
 # The engine's logs go last: on ext4 without a journal, deleting thousands of files slows the file creations of the

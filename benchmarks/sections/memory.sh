@@ -96,7 +96,7 @@ in_hosts() {
   source "$here/adapter-packages.sh"
   adapter_packages || return 1
   local folder="$out/memory-hosts" runs=2 cake_kb="" msbuild_kb="" kb
-  mkdir -p "$folder/cake" "$folder/msbuild"
+  mkdir -p "$folder/cake"
   cat > "$folder/cake/build.cake" <<CAKE
 #addin nuget:?package=Cake.Parallel&version=$version&loaddependencies=true
 static long Kb(string field) => long.Parse(System.IO.File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":")).Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries)[1]);
@@ -112,26 +112,14 @@ Task("Default").Does(() =>
 });
 RunTarget("Default");
 CAKE
-  for file in Directory.Build.props Directory.Build.targets Directory.Packages.props; do echo "<Project />" > "$folder/msbuild/$file"; done
-  printf '<?xml version="1.0" encoding="utf-8"?>\n<configuration><packageSources><clear /><add key="bench" value="%s" /></packageSources></configuration>\n' "$feed" > "$folder/msbuild/nuget.config"
-  {
-    echo '<Project Sdk="Microsoft.NET.Sdk">'
-    echo '  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>'
-    echo "  <ItemGroup><PackageReference Include=\"CakeParallel.MSBuild\" Version=\"$version\" PrivateAssets=\"all\" /></ItemGroup>"
-    echo '  <ItemGroup>'
-    for i in $(seq "$legs"); do echo "    <Leg Include=\"leg-$i\" Executable=\"true\" />"; done
-    echo '  </ItemGroup>'
-    cat <<XML
+  msbuild_project "$folder/msbuild" Memory "$legs" <<XML || return 1
   <Target Name="Memory">
     <!-- Exec's shell is a child of the node that runs the target, so \$PPID is that node. -->
     <Exec Command="echo 5 &gt; /proc/\$PPID/clear_refs; echo memory-before \`grep VmRSS /proc/\$PPID/status\`" />
     <ParallelExec Commands="@(Leg)" MaxParallel="2" LogDirectory="$folder/msbuild/out/logs" ReportFile="$folder/msbuild/out/report.json" JUnitFile="$folder/msbuild/out/junit.xml" MarkdownFile="$folder/msbuild/out/summary.md" HtmlFile="$folder/msbuild/out/timeline.html" />
     <Exec Command="echo memory-after \`grep VmHWM /proc/\$PPID/status\`" />
   </Target>
-</Project>
 XML
-  } > "$folder/msbuild/Memory.csproj"
-  NUGET_PACKAGES="$folder/msbuild/packages" dotnet restore "$folder/msbuild/Memory.csproj" -nologo -v q >/dev/null || return 1
   (cd "$repo" && dotnet tool restore >/dev/null) || return 1
   for run in $(seq "$runs"); do
     rm -rf "$folder/cake/out" "$folder/msbuild/out"
