@@ -41,6 +41,14 @@ while [ $# -gt 0 ]; do
 done
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# Steal: CPU time the hypervisor gave to other guests while this machine's processes were ready to run. On a virtual
+# machine it slows every process start, CakeParallel's and its peers' alike but not in proportion, so each section and
+# the table say how much of it there was (as a share of all CPU time); compare runs only at similar steal.
+cpu_times() { head -1 /proc/stat; }
+steal_since() {
+  python3 -c "import sys; a, b = ([int(x) for x in t.split()[1:9]] for t in sys.argv[1:3]); total = sum(b) - sum(a); print(f'{100 * (b[7] - a[7]) / total if total else 0:.0f} %')" "$1" "$(cpu_times)"
+}
+run_times=$(cpu_times)
 for tool in hyperfine parallel python3; do
   command -v $tool >/dev/null || { echo "missing $tool: apt-get install -y hyperfine parallel python3" >&2; exit 1; }
 done
@@ -87,16 +95,19 @@ for name in $sections; do
 
   # In a subshell: a section sees everything defined here, and what it defines or traps stays its own. The rows
   # it adds go to the table file.
+  section_times=$(cpu_times)
   # shellcheck source=/dev/null
   ( source "sections/$name.sh" ) || echo "  section $name failed (exit $?); its rows are missing from the table" >&2
+  echo "  (CPU steal during this section: $(steal_since "$section_times"))"
 done
+steal=$(steal_since "$run_times")
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
 commit=$(git -C "$repo" rev-parse --short HEAD)
 dirty=$(git -C "$repo" status --porcelain --untracked-files=no | grep -q . && echo " (with uncommitted changes)" || true)
 printf '\n## Benchmarks table (paste into the README)\n\n'
-printf 'Measured %s UTC on %s (%s cores, %s, %s), commit %s%s, load average before the run %s%s.\n\n' \
-  "$(date -u '+%Y-%m-%d %H:%M')" "$(hostname)" "$(nproc)" "$cpu" "$(uname -sr)" "$commit" "$dirty" "$load_before" \
+printf 'Measured %s UTC on %s (%s cores, %s, %s), commit %s%s, load average before the run %s, CPU steal during it %s%s.\n\n' \
+  "$(date -u '+%Y-%m-%d %H:%M')" "$(hostname)" "$(nproc)" "$cpu" "$(uname -sr)" "$commit" "$dirty" "$load_before" "$steal" \
   "$([ $quick = 1 ] && echo '; --quick mode (smaller cases, fewer runs)' || true)"
 printf '| Case | CakeParallel | Peers | Ratio | Goal |\n|------|--------------|-------|-------|------|\n'
 cat "$table"

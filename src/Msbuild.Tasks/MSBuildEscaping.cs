@@ -10,11 +10,12 @@ namespace CakeParallel.MSBuild;
 internal static class MSBuildEscaping
 {
     private const string Special = "%*?@$();'";
+    private static readonly System.Buffers.SearchValues<char> SpecialCharacters = System.Buffers.SearchValues.Create(Special);
 
     /// <summary>Escapes every character MSBuild would otherwise interpret.</summary>
     public static string Escape(string text)
     {
-        if (text.IndexOfAny(Special.ToCharArray()) < 0)
+        if (text.AsSpan().IndexOfAny(SpecialCharacters) < 0)
         {
             return text;
         }

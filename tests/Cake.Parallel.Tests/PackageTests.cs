@@ -42,4 +42,26 @@ public sealed class PackageTests(AddinFeed feed)
         package.Entries.Select(e => e.FullName).ShouldContain("README.md");
         package.Entries.Select(e => e.FullName).ShouldContain("icon.png");
     }
+
+    [Fact]
+    public void The_addin_runs_precompiled_code_without_compiling_its_methods_when_a_script_calls_an_alias()
+    {
+        // ReadyToRun compiles only what it can resolve: without Cake's assemblies among its references (the addin does
+        // not ship them), every method that touches a Cake type was left to the JIT, in every script.
+        using var script = new CakeScript(feed, """
+            #addin nuget:?package=Cake.Parallel&version=0.1.0&loaddependencies=true
+            Task("Default").Does(() => RunParallel(new[] { new ParallelLeg("one", "true") }, new ParallelSettings { LogDirectory = "legs" }));
+            RunTarget("Default");
+            """);
+        var compiled = Path.Combine(script.Directory, "jit-compiled.txt");
+
+        using var cake = script.RunWith(new Dictionary<string, string?> { ["DOTNET_JitStdOutFile"] = compiled, ["DOTNET_JitDisasmSummary"] = "1" });
+
+        cake.ExitCode.ShouldBe(0, cake.Output);
+        var methods = File.ReadAllLines(compiled);
+        methods.ShouldContain(m => m.Contains("JIT compiled Submission#0:", StringComparison.Ordinal), "the runtime lists the methods it compiled, the script's among them");
+        // The engine's too (a method marked AggressiveOptimization, say, would always be compiled at run time).
+        methods.Where(m => m.Contains("JIT compiled Cake.Parallel.", StringComparison.Ordinal) || m.Contains("JIT compiled CakeParallel.", StringComparison.Ordinal))
+            .ShouldBeEmpty("the addin's and the engine's methods run as precompiled");
+    }
 }

@@ -56,7 +56,8 @@ public sealed class DurationHistory
             }
         }
 
-        return Of(runs);
+        // Most runs have no history: ordering none would still compile LINQ's ordering by a DateTimeOffset key.
+        return runs.Count == 0 ? None : Of(runs);
     }
 
     /// <summary>The expected duration of the leg with stable id <paramref name="id"/>, or <see langword="null"/> when no report ran it.</summary>

@@ -150,7 +150,7 @@ public static class RunPlanner
         var selected = Enumerable.Range(0, legs.Count).Where(i => shards is null || shards[legs[i].Id] == options.Shard!.Index).ToArray();
 
         // A shard holds every leg a selected leg needs (AssignShards keeps them together), so each need is a selected leg.
-        var planIndex = new Dictionary<int, int>();
+        var planIndex = new int[legs.Count];
         for (var i = 0; i < selected.Length; i++)
         {
             planIndex[selected[i]] = i;

@@ -43,17 +43,16 @@ public static class RunPrecedence
     /// <param name="matrixFile">What the matrix file sets.</param>
     public static RunOptions Resolve(RunOptions defaults, RunOverrides caller, RunOverrides environment, RunOverrides matrixFile)
     {
-        RunOverrides[] sources = [caller, environment, matrixFile];
-        var retry = sources.Select(s => s.Retry).FirstOrDefault(r => r is not null) ?? defaults.Retry;
-        var attempts = sources.Select(s => s.MaxAttempts).FirstOrDefault(a => a is not null) ?? retry.MaxAttempts;
+        var retry = caller.Retry ?? environment.Retry ?? matrixFile.Retry ?? defaults.Retry;
+        var attempts = caller.MaxAttempts ?? environment.MaxAttempts ?? matrixFile.MaxAttempts ?? retry.MaxAttempts;
         return defaults with
         {
-            MaxParallel = sources.Select(s => s.MaxParallel).FirstOrDefault(m => m is not null) ?? defaults.MaxParallel,
-            Timeout = sources.Select(s => s.Timeout).FirstOrDefault(t => t is not null) ?? defaults.Timeout,
-            FailFast = sources.Select(s => s.FailFast).FirstOrDefault(f => f is not null) ?? defaults.FailFast,
-            Shard = sources.Select(s => s.Shard).FirstOrDefault(s => s is not null) ?? defaults.Shard,
-            SharedSlots = sources.Select(s => s.SharedSlots).FirstOrDefault(p => p is not null) ?? defaults.SharedSlots,
-            Rebuild = sources.Select(s => s.Rebuild).FirstOrDefault(r => r is not null) ?? defaults.Rebuild,
+            MaxParallel = caller.MaxParallel ?? environment.MaxParallel ?? matrixFile.MaxParallel ?? defaults.MaxParallel,
+            Timeout = caller.Timeout ?? environment.Timeout ?? matrixFile.Timeout ?? defaults.Timeout,
+            FailFast = caller.FailFast ?? environment.FailFast ?? matrixFile.FailFast ?? defaults.FailFast,
+            Shard = caller.Shard ?? environment.Shard ?? matrixFile.Shard ?? defaults.Shard,
+            SharedSlots = caller.SharedSlots ?? environment.SharedSlots ?? matrixFile.SharedSlots ?? defaults.SharedSlots,
+            Rebuild = caller.Rebuild ?? environment.Rebuild ?? matrixFile.Rebuild ?? defaults.Rebuild,
             Retry = retry with { MaxAttempts = attempts },
         };
     }

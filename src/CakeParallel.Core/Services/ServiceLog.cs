@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using CakeParallel.Model;
@@ -100,7 +99,6 @@ internal sealed partial class ServiceLog : IDisposable
     /// Writes a block of output lines (valid UTF-8, each ending with <c>\n</c>; a <c>\r</c> before it is dropped),
     /// all stamped with the time they were read.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per read of a chatty service, see LineSplitter.Take
     public void WriteLines(OutputStream stream, ReadOnlySpan<byte> lines)
     {
         var now = DateTimeOffset.UtcNow;
@@ -267,7 +265,6 @@ internal sealed partial class ServiceLog : IDisposable
     /// What goes before each line: the stamp for <paramref name="time"/> (formatted again only when the millisecond
     /// moved on) and the stream, e.g. <c>2026-11-29T03:25:42.123Z out </c>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per read of a chatty service, see LineSplitter.Take
     private ReadOnlySpan<byte> Prefix(DateTimeOffset time, OutputStream stream)
     {
         var millisecond = time.UtcTicks / TimeSpan.TicksPerMillisecond;
@@ -300,7 +297,6 @@ internal sealed partial class ServiceLog : IDisposable
     }
 
     /// <summary>Writes the buffer at the end of the file, in pieces that keep it within the cap.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per 256 KB of a chatty service's log
     private void WriteBuffer()
     {
         var written = 0;

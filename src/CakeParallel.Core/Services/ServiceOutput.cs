@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using System.Text;
 using CakeParallel.Model;
@@ -34,7 +33,6 @@ internal sealed class ServiceOutput
     /// Writes lines (valid UTF-8, each ending with <c>\n</c>) to the log as they are; they are decoded, one by one,
     /// only while a probe still waits for its pattern.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per read of a chatty service, see LineSplitter.Take
     public void Write(OutputStream stream, ReadOnlySpan<byte> lines)
     {
         _log.WriteLines(stream, lines);

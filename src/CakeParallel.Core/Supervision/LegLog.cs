@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using CakeParallel.Model;
@@ -214,7 +213,6 @@ internal sealed partial class LegLog : IDisposable
     /// Formats <paramref name="timestamp"/> into the stamp, unless it is the same millisecond as the last one:
     /// formatting a timestamp costs more than writing a short line.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
     private void Stamp(DateTimeOffset timestamp)
     {
         var millisecond = timestamp.UtcTicks / TimeSpan.TicksPerMillisecond;
@@ -283,7 +281,6 @@ internal sealed partial class LegLog : IDisposable
     }
 
     /// <summary>Where a line of <paramref name="bytes"/> goes: the head of the log, then alternating tail segments once the head is full.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
     private Utf8LogWriter? Target(long bytes)
     {
         if (_writer is null || _disposed)

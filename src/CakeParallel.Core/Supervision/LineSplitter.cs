@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipes;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace CakeParallel.Supervision;
@@ -194,7 +193,6 @@ internal sealed partial class LineSplitter : IDisposable
     private Memory<byte> Free => _buffer.AsMemory(_filled);
 
     /// <summary>Hands out the lines completed by <paramref name="read"/> more bytes; false (after the last line) when the stream ended.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line: optimized from the first call (a short, chatty run ends before tiering would)
     private bool Take(int read)
     {
         if (read == 0)
@@ -282,7 +280,6 @@ internal sealed partial class LineSplitter : IDisposable
     }
 
     /// <summary>Hands out the complete lines from <paramref name="block"/> up to <paramref name="end"/> in one call, if any.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per read, see Take
     private void EmitBlock(ref int block, int end)
     {
         if (block >= 0)
@@ -296,7 +293,6 @@ internal sealed partial class LineSplitter : IDisposable
     /// Hands out one line; in blocks only a line that is not followed by its newline in the buffer (a forced split,
     /// the last line of the stream) comes here, and goes out as a copy with one.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see Take
     private void Emit(int start, int length)
     {
         var line = _buffer.AsSpan(start, length);

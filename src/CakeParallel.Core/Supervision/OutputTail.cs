@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using CakeParallel.Model;
 
@@ -71,7 +70,6 @@ internal sealed class OutputTail
     }
 
     /// <summary>Adds a line given as (valid) UTF-8.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
     public void AddUtf8(OutputStream stream, ReadOnlySpan<byte> line)
     {
         var capped = line.Length > MaxLineBytes ? line[..MaxLineBytes] : line;
@@ -83,7 +81,6 @@ internal sealed class OutputTail
     /// line end): only the lines the tail keeps are copied, from the end of the block, and the last line with text
     /// if it is earlier still; the lines before them would leave the tail at once.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per read, see LineSplitter.Take
     public void AddUtf8Lines(OutputStream stream, ReadOnlySpan<byte> lines)
     {
         // Walk back over the lines the tail keeps, noting the last one with text; if none has text, further back to
@@ -150,7 +147,6 @@ internal sealed class OutputTail
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
     private void Add(OutputStream stream, ReadOnlySpan<byte> utf8, bool truncated, bool hasText)
     {
         lock (_gate)
@@ -161,7 +157,6 @@ internal sealed class OutputTail
     }
 
     /// <summary>The slot the next line goes into (under the gate); the line leaving it is kept if it is still the last line with text.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
     private LineCopy Next()
     {
         var slot = _slots[_next] ??= new LineCopy();
@@ -183,7 +178,6 @@ internal sealed class OutputTail
     }
 
     /// <summary>Counts the line just written into <see cref="Next"/>'s slot (under the gate).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
     private void Added(OutputStream stream, bool hasText)
     {
         if (hasText)
@@ -213,7 +207,6 @@ internal sealed class OutputTail
     private static ReadOnlySpan<byte> Capped(ReadOnlySpan<byte> line) => line.Length > MaxLineBytes ? line[..MaxLineBytes] : line;
 
     /// <summary>Whether the line is empty or white space only; decoded only when no byte is a printable ASCII character.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
     private static bool IsWhiteSpace(ReadOnlySpan<byte> utf8)
     {
         foreach (var b in utf8)
@@ -234,7 +227,6 @@ internal sealed class OutputTail
         private int _length = -1;
         private bool _truncated;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
         public void Set(ReadOnlySpan<byte> utf8, bool truncated)
         {
             if (_buffer.Length < utf8.Length)

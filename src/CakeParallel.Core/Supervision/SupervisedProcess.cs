@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.IO.Pipes;
-using System.Runtime.CompilerServices;
 using CakeParallel.Model;
 
 namespace CakeParallel.Supervision;
@@ -243,7 +242,6 @@ internal sealed class SupervisedProcess : IDisposable
     }
 
     /// <summary>Hands a line to the tail and the handler; called by one reader per stream, each with its own <paramref name="text"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per output line, see LineSplitter.Take
     private void Deliver(OutputStream stream, ReadOnlySpan<byte> utf8, LineText text)
     {
         if (_onLine is null && _mask is null && System.Text.Unicode.Utf8.IsValid(utf8))
@@ -266,7 +264,6 @@ internal sealed class SupervisedProcess : IDisposable
     /// Hands a block of lines to the tail and the handler as it is when it is valid UTF-8 and nothing is masked;
     /// else line by line, each decoded, masked and encoded again. Called by one reader per stream.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per read, see LineSplitter.Take
     private void DeliverBlock(OutputStream stream, ReadOnlySpan<byte> lines, LineText text)
     {
         if (_mask is null && System.Text.Unicode.Utf8.IsValid(lines))

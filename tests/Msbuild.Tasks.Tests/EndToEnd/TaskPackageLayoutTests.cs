@@ -34,4 +34,33 @@ public sealed class TaskPackageLayoutTests(TaskPackageFeed feed)
         props.Descendants().Where(e => e.Name.LocalName == "UsingTask").Select(e => e.Attribute("TaskName")!.Value)
             .ShouldBe(["CakeParallel.MSBuild.ParallelExec", "CakeParallel.MSBuild.DockerBuildMatrix", "CakeParallel.MSBuild.PlanShards", "CakeParallel.MSBuild.MergeReports", "CakeParallel.MSBuild.StartService", "CakeParallel.MSBuild.StopService"]);
     }
+
+    [Fact]
+    public async Task The_task_assembly_runs_precompiled_code_without_compiling_its_methods_when_a_build_runs_the_task()
+    {
+        // ReadyToRun compiles only what it can resolve: without MSBuild's assemblies among its references (they are not
+        // shipped with the task), every method that touches an MSBuild type was left to the JIT, in every build.
+        var consumer = feed.NewConsumer("precompiled");
+        consumer.WithBody("""
+              <ItemGroup>
+                <Leg Include="one" Executable="true" />
+              </ItemGroup>
+              <Target Name="RunLegs">
+                <ParallelExec Commands="@(Leg)" LogDirectory="legs" />
+              </Target>
+            """);
+        var compiled = Path.Combine(consumer.Directory, "jit-compiled.txt");
+
+        var run = await consumer.BuildAsync("RunLegs", null, environment: new Dictionary<string, string>
+        {
+            ["DOTNET_JitStdOutFile"] = compiled,
+            ["DOTNET_JitDisasmSummary"] = "1",
+        });
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        var methods = File.ReadAllLines(compiled);
+        methods.ShouldContain(m => m.Contains("JIT compiled", StringComparison.Ordinal), "the runtime lists the methods it compiled");
+        // The engine's too (CakeParallel.*; a method marked AggressiveOptimization, say, would always be compiled at run time).
+        methods.Where(m => m.Contains("JIT compiled CakeParallel.", StringComparison.Ordinal)).ShouldBeEmpty("the task's and the engine's methods run as precompiled");
+    }
 }
