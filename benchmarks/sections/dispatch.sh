@@ -13,13 +13,17 @@ header "Dispatch: $legs x 'true', $jobs at a time ($runs runs each, interleaved;
 xa="" xs="" gp="" en="" en_in="" xa_c="" xs_c="" gp_c="" en_c=""
 engine_logs="$out/engine-logs"
 mkdir -p "$engine_logs"
+# GNU parallel creates and deletes temporary files for each job: on a tmpfs, where freed inodes cost the next runs'
+# file creations nothing (see settle_files).
+parallel_tmp=$([ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")
+settle_files
 for run in $(seq "$runs"); do
   timed t sh -c "seq $legs | xargs -P$jobs -I{} true" || return 1
   xa="$xa $t" xa_c="$xa_c $t_cpu"
   timed t sh -c "seq $legs | xargs -P$jobs -I{} setsid true" || return 1
   xs="$xs $t" xs_c="$xs_c $t_cpu"
   if [ "$run" -le 2 ]; then
-    timed t sh -c "seq $legs | parallel -j$jobs true" || return 1
+    timed t env TMPDIR="$parallel_tmp" sh -c "seq $legs | parallel -j$jobs true" || return 1
     gp="$gp $t" gp_c="$gp_c $t_cpu"
   fi
   # Each run's logs stay until the section ends (see CAKEPARALLEL_BENCH_KEEP_LOGS in the driver), in a folder of its own.
@@ -30,7 +34,7 @@ printf '  %-34s %s s   CPU %s s\n' "xargs -P$jobs" "$(stats "$xa")" "$(mean "$xa
   "xargs -P$jobs + setsid" "$(stats "$xs")" "$(mean "$xs_c")" \
   "GNU parallel -j$jobs" "$(stats "$gp")" "$(mean "$gp_c")" \
   "CakeParallel engine, whole process" "$(stats "$en")" "$(mean "$en_c")"
-printf '  %-34s %s s\n' "CakeParallel engine, RunAsync" "$(stats "$en_in")"
+printf '  %-34s %s s (runs:%s; xargs + setsid:%s)\n' "CakeParallel engine, RunAsync" "$(stats "$en_in")" "$en_in" "$xs"
 peer=$(mean "$xs")
 ratio=$(python3 -c "print(f'{$(mean "$en_in") / $peer:.2f}')")
 cpu_ratio=$(python3 -c "print(f'{$(mean "$en_c") / $(mean "$xs_c"):.2f}')")
@@ -47,6 +51,7 @@ fi
 # The alias and the task come from packages packed from this tree (see adapter-packages.sh).
 source "$here/adapter-packages.sh"
 adapter_packages || return 1
+settle_files
 
 # An adapter's dispatch time, $runs runs, each beside a run of the peer (so a machine whose load changed since the
 # engine's runs does not skew the ratio): the command writes "dispatch-seconds S" into its log, timed inside it.
@@ -62,7 +67,7 @@ adapter_dispatch() {
     [ -n "$seconds" ] || { echo "  $what printed no time:"; tail -20 "$log"; return 1; }
     own="$own $seconds"
   done
-  printf '  %-34s %s s (log lines of the last run: %s)\n' "$label, entry to return" "$(stats "$own")" "$(wc -l < "$log")"
+  printf '  %-34s %s s (runs:%s; log lines of the last run: %s)\n' "$label, entry to return" "$(stats "$own")" "$own" "$(wc -l < "$log")"
   printf '  %-34s %s s\n' "xargs -P$jobs + setsid, beside it" "$(stats "$peer")"
   ratio=$(python3 -c "print(f'{$(mean "$own") / $(mean "$peer"):.2f}')")
   printf '  %s / xargs + setsid = %s (goal: at most 1.25, %s)\n' "$case" "$ratio" "$(verdict "$ratio" 1.25)"
