@@ -111,12 +111,20 @@ public sealed record LegSpec
     /// <summary>The argv as one display string with <see cref="SecretValues"/> masked (for logs only; never executed by a shell).</summary>
     public string DisplayCommand => new ProcessCommand(Executable, Arguments) { SecretValues = SecretValues }.DisplayText;
 
-    /// <summary>The processes one attempt runs in order, supervised as <paramref name="options"/> say.</summary>
-    internal IReadOnlyList<ProcessCommand> ToCommands(RunOptions options, string executable) =>
-        [ToCommand(options) with { Executable = executable }, .. FollowUpArguments.Select(a => ToCommand(options) with { Executable = executable, Arguments = a })];
+    /// <summary>The processes one attempt runs in order, supervised as <paramref name="options"/> say, each pointed where <paramref name="route"/> says.</summary>
+    internal ProcessCommand[] ToCommands(RunOptions options, string executable, Func<ProcessCommand, ProcessCommand> route)
+    {
+        var commands = new ProcessCommand[1 + FollowUpArguments.Count];
+        commands[0] = route(ToCommand(options, executable, Arguments));
+        for (var i = 0; i < FollowUpArguments.Count; i++)
+        {
+            commands[i + 1] = route(ToCommand(options, executable, FollowUpArguments[i]));
+        }
 
-    /// <summary>The process one attempt runs, supervised as <paramref name="options"/> say.</summary>
-    internal ProcessCommand ToCommand(RunOptions options) => new(Executable, Arguments)
+        return commands;
+    }
+
+    private ProcessCommand ToCommand(RunOptions options, string executable, IReadOnlyList<string> arguments) => new(executable, arguments)
     {
         WorkingDirectory = WorkingDirectory,
         Environment = EnvironmentVariables,

@@ -28,7 +28,7 @@ internal sealed record ProcessCommand(string Executable, IReadOnlyList<string> A
     public string? WorkingDirectory { get; init; }
 
     /// <summary>Variables to set for the process; a <see langword="null"/> value removes the variable.</summary>
-    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string?>.Empty;
 
     /// <summary>Values replaced by <c>***</c> in every output line before anyone sees it.</summary>
     public IReadOnlyList<string> SecretValues { get; init; } = [];
@@ -52,5 +52,7 @@ internal sealed record ProcessCommand(string Executable, IReadOnlyList<string> A
     public bool ReadOutputOnOwnThreads { get; init; }
 
     /// <summary>The argv as one display string with the secret values masked (for logs only; never executed).</summary>
-    public string DisplayText => new SecretMask(SecretValues).Apply(CommandLineDisplay.Format(Executable, Arguments));
+    public string DisplayText => SecretValues.Count == 0
+        ? CommandLineDisplay.Format(Executable, Arguments)
+        : new SecretMask(SecretValues).Apply(CommandLineDisplay.Format(Executable, Arguments));
 }

@@ -23,7 +23,8 @@ public sealed record RunSettings(int MaxParallel, bool FailFast, TimeSpan? Timeo
     /// <param name="legs">The run's legs (a leg's own <see cref="LegSpec.Retry"/> overrides <see cref="RunOptions.Retry"/>).</param>
     public static RunSettings Of(RunOptions options, IReadOnlyList<LegSpec> legs)
     {
-        var policies = legs.Select(l => l.Retry ?? options.Retry).DistinctBy(PolicyKey).ToArray();
+        // Legs mostly share one policy object: only the distinct objects are compared by their content.
+        var policies = legs.Select(l => l.Retry ?? options.Retry).Distinct(ReferenceEqualityComparer.Instance).Cast<RetryPolicy>().DistinctBy(PolicyKey).ToArray();
         return new(options.MaxParallel, options.FailFast, options.Timeout, options.Deadline, options.Termination.ToString(), policies.Length == 1 ? policies[0] : options.Retry)
         {
             RetryVariesByLeg = policies.Length > 1,

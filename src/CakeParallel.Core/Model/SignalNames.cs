@@ -19,9 +19,19 @@ public static class SignalNames
     /// <param name="number">The signal number when found.</param>
     public static bool TryGetNumber(string name, out int number)
     {
-        var wanted = name.StartsWith("SIG", StringComparison.OrdinalIgnoreCase) ? name : "SIG" + name;
-        number = Array.FindIndex(Names, n => n.Length > 0 && n.Equals(wanted, StringComparison.OrdinalIgnoreCase));
-        return number > 0;
+        // Looked up for every process started (its termination steps): no garbage.
+        var bare = name.StartsWith("SIG", StringComparison.OrdinalIgnoreCase) ? name.AsSpan(3) : name.AsSpan();
+        for (var i = 1; i < Names.Length; i++)
+        {
+            if (Names[i].Length > 3 && Names[i].AsSpan(3).Equals(bare, StringComparison.OrdinalIgnoreCase))
+            {
+                number = i;
+                return true;
+            }
+        }
+
+        number = -1;
+        return false;
     }
 
     /// <summary>

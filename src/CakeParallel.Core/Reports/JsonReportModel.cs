@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CakeParallel.Model;
@@ -279,7 +280,7 @@ internal sealed record JsonLeg
 
     [JsonRequired] public required string Name { get; init; }
 
-    public Dictionary<string, string> Parameters { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = ReadOnlyDictionary<string, string>.Empty;
 
     [JsonRequired] public required LegStatus Status { get; init; }
 
@@ -295,13 +296,13 @@ internal sealed record JsonLeg
 
     public string? ImageId { get; init; }
 
-    public List<string> Tags { get; init; } = [];
+    public IReadOnlyList<string> Tags { get; init; } = [];
 
-    public List<string> Remarks { get; init; } = [];
+    public IReadOnlyList<string> Remarks { get; init; } = [];
 
-    public List<string> OutputTail { get; init; } = [];
+    public IReadOnlyList<string> OutputTail { get; init; } = [];
 
-    public List<JsonAttempt> Attempts { get; init; } = [];
+    public IReadOnlyList<JsonAttempt> Attempts { get; init; } = [];
 
     /// <summary>Added in 0.2.0: the engine of the leg's last attempt; absent when the run had no endpoints.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -309,7 +310,7 @@ internal sealed record JsonLeg
 
     /// <summary>Added in 0.2.0: the digest of each pushed tag, by tag; absent when nothing was pushed.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Dictionary<string, string>? PushedDigests { get; init; }
+    public IReadOnlyDictionary<string, string>? PushedDigests { get; init; }
 
     /// <summary>Added in 0.2.0: a docker build leg's inputs hash; absent for other legs and in earlier reports.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -325,17 +326,18 @@ internal sealed record JsonLeg
 
     /// <summary>Added in 0.2.0: the stable ids of the legs this leg needed; absent when it needed none.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public List<string>? Needs { get; init; }
+    public IReadOnlyList<string>? Needs { get; init; }
 
     /// <summary>Added in 0.2.0: seconds from the run's start until the leg's needs were done; absent when it needed none.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? NeedsWaitSeconds { get; init; }
 
+    /// <summary>The leg as written; its lists are the result's own (both are immutable), not copies.</summary>
     public static JsonLeg From(LegResult leg) => new()
     {
         Id = leg.Id,
         Name = leg.Name,
-        Parameters = new Dictionary<string, string>(leg.Parameters),
+        Parameters = leg.Parameters,
         Status = leg.Status,
         DurationSeconds = JsonSeconds.Of(leg.Duration),
         ExitCode = leg.ExitCode,
@@ -343,17 +345,17 @@ internal sealed record JsonLeg
         FailureReason = leg.FailureReason,
         LogFile = leg.LogFile,
         ImageId = leg.ImageId,
-        Tags = [.. leg.Tags],
-        Remarks = [.. leg.Remarks],
-        OutputTail = [.. leg.OutputTail],
-        Attempts = [.. leg.Attempts.Select(JsonAttempt.From)],
+        Tags = leg.Tags,
+        Remarks = leg.Remarks,
+        OutputTail = leg.OutputTail,
+        Attempts = JsonAttempt.AllOf(leg.Attempts),
         Endpoint = leg.Endpoint,
-        PushedDigests = leg.PushedDigests.Count == 0 ? null : new Dictionary<string, string>(leg.PushedDigests),
+        PushedDigests = leg.PushedDigests.Count == 0 ? null : leg.PushedDigests,
         InputsHash = leg.InputsHash,
         Shard = leg.Shard?.ToString(),
         Host = leg.Host,
         ExpectedDurationSeconds = JsonSeconds.Of(leg.ExpectedDuration),
-        Needs = leg.Needs.Count == 0 ? null : [.. leg.Needs],
+        Needs = leg.Needs.Count == 0 ? null : leg.Needs,
         NeedsWaitSeconds = JsonSeconds.Of(leg.NeedsWait),
     };
 
@@ -374,7 +376,7 @@ internal sealed record JsonLeg
         OutputTail = OutputTail,
         Attempts = [.. Attempts.Select(a => a.ToModel())],
         Endpoint = Endpoint,
-        PushedDigests = PushedDigests ?? [],
+        PushedDigests = PushedDigests ?? ReadOnlyDictionary<string, string>.Empty,
         InputsHash = InputsHash,
         Shard = JsonShard.Read(Shard),
         Host = Host,
@@ -412,6 +414,18 @@ internal sealed record JsonAttempt
     public bool? EndpointLost { get; init; }
     /// <summary>Added in 0.2.0 (schema version 1 still): absent in earlier reports, which read as 0.</summary>
     public double AdmissionWaitSeconds { get; init; }
+
+    /// <summary>Each of <paramref name="attempts"/> as written.</summary>
+    public static JsonAttempt[] AllOf(IReadOnlyList<AttemptRecord> attempts)
+    {
+        var all = new JsonAttempt[attempts.Count];
+        for (var i = 0; i < all.Length; i++)
+        {
+            all[i] = From(attempts[i]);
+        }
+
+        return all;
+    }
 
     public static JsonAttempt From(AttemptRecord attempt) => new()
     {

@@ -142,9 +142,9 @@ internal static class JsonReportWriter
         WriteList(writer, JsonPropertyNames.Remarks, leg.Remarks);
         WriteList(writer, JsonPropertyNames.OutputTail, leg.OutputTail);
         writer.WriteStartArray(JsonPropertyNames.Attempts);
-        foreach (var attempt in leg.Attempts)
+        for (var i = 0; i < leg.Attempts.Count; i++)
         {
-            WriteAttempt(writer, attempt, nulls);
+            WriteAttempt(writer, leg.Attempts[i], nulls);
         }
 
         writer.WriteEndArray();
@@ -369,23 +369,27 @@ internal static class JsonReportWriter
         return texts;
     }
 
-    private static void WriteMap(Utf8JsonWriter writer, JsonEncodedText name, Dictionary<string, string> map)
+    private static void WriteMap(Utf8JsonWriter writer, JsonEncodedText name, IReadOnlyDictionary<string, string> map)
     {
         writer.WriteStartObject(name);
-        foreach (var (key, value) in map)
+        if (map.Count > 0)
         {
-            writer.WriteString(key, value);
+            // Only when there is any: the map's enumerator is boxed.
+            foreach (var (key, value) in map)
+            {
+                writer.WriteString(key, value);
+            }
         }
 
         writer.WriteEndObject();
     }
 
-    private static void WriteList(Utf8JsonWriter writer, JsonEncodedText name, List<string> items)
+    private static void WriteList(Utf8JsonWriter writer, JsonEncodedText name, IReadOnlyList<string> items)
     {
         writer.WriteStartArray(name);
-        foreach (var item in items)
+        for (var i = 0; i < items.Count; i++)
         {
-            writer.WriteStringValue(item);
+            writer.WriteStringValue(items[i]);
         }
 
         writer.WriteEndArray();

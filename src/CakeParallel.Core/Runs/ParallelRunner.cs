@@ -213,7 +213,7 @@ public static class ParallelRunner
         public void NotPlaced(LegPlan plan, string reason) => End(plan, reason);
 
         /// <summary><paramref name="result"/> with what the plan knows of the leg and how long it waited for its needs.</summary>
-        public LegResult Stamp(LegPlan plan, LegResult result) => plan.Stamp(result) with { NeedsWait = _waited[plan.Index] };
+        public LegResult Stamp(LegPlan plan, LegResult result) => plan.Stamp(result, _waited[plan.Index]);
 
         /// <summary>Announces a leg's final result to the legs that need it.</summary>
         public void Complete(int index, LegResult result) => _completions.Complete(index, result);

@@ -210,7 +210,7 @@ internal sealed class AttemptSlots
 
     private Task<SlotEndpoint> AcquireAsync(LegPlacement placement, int rank, bool isRetry, CancellationToken cancellationToken)
     {
-        var waiter = new Waiter(placement, rank);
+        var waiter = new Waiter(this, placement, rank);
         lock (_gate)
         {
             if (!FailWhenNoEndpointIsUp(waiter))
@@ -239,16 +239,19 @@ internal sealed class AttemptSlots
         }
 
         // A waiter granted a slot before the cancellation keeps it (TrySetCanceled then fails): its caller owns the slot.
-        var registration = cancellationToken.Register(() =>
-        {
-            if (waiter.Source.TrySetCanceled(cancellationToken))
+        var registration = cancellationToken.Register(
+            static (state, token) =>
             {
-                lock (_gate)
+                var cancelled = (Waiter)state!;
+                if (cancelled.Source.TrySetCanceled(token))
                 {
-                    Dispatch();
+                    lock (cancelled.Slots._gate)
+                    {
+                        cancelled.Slots.Dispatch();
+                    }
                 }
-            }
-        });
+            },
+            waiter);
         return WaitAsync(waiter, registration);
     }
 
@@ -256,7 +259,15 @@ internal sealed class AttemptSlots
     {
         lock (_gate)
         {
-            _endpoints.First(e => e.Endpoint == endpoint).Running--;
+            foreach (var state in _endpoints)
+            {
+                if (state.Endpoint == endpoint)
+                {
+                    state.Running--;
+                    break;
+                }
+            }
+
             _free++;
             Dispatch();
         }
@@ -268,56 +279,64 @@ internal sealed class AttemptSlots
         // With no slot free and every endpoint up, no waiter can be served or failed (one no endpoint takes failed
         // when it queued): stop there, so queueing and releasing stay cheap with thousands of legs waiting.
         var anyDown = AnyEndpointDown();
-        foreach (var queue in (List<Waiter>[])[_retries, _fresh])
+        if (DispatchFrom(_retries, anyDown))
         {
-            for (var i = 0; i < queue.Count;)
+            DispatchFrom(_fresh, anyDown);
+        }
+    }
+
+    /// <summary>Serves <paramref name="queue"/> in order (see <see cref="Dispatch"/>); false when no waiter behind could be served either.</summary>
+    private bool DispatchFrom(List<Waiter> queue, bool anyDown)
+    {
+        for (var i = 0; i < queue.Count;)
+        {
+            var waiter = queue[i];
+            if (waiter.Source.Task.IsCompleted)
             {
-                var waiter = queue[i];
-                if (waiter.Source.Task.IsCompleted)
-                {
-                    queue.RemoveAt(i);
-                    continue;
-                }
+                queue.RemoveAt(i);
+                continue;
+            }
 
-                if (_free == 0 && !anyDown)
-                {
-                    return;
-                }
+            if (_free == 0 && !anyDown)
+            {
+                return false;
+            }
 
-                if (FailWhenNoEndpointIsUp(waiter))
-                {
-                    queue.RemoveAt(i);
-                    continue;
-                }
+            if (FailWhenNoEndpointIsUp(waiter))
+            {
+                queue.RemoveAt(i);
+                continue;
+            }
 
-                EndpointState? chosen = null;
-                if (_free > 0)
+            EndpointState? chosen = null;
+            if (_free > 0)
+            {
+                foreach (var endpoint in _endpoints)
                 {
-                    foreach (var endpoint in _endpoints)
+                    if (waiter.Placement.Allows(endpoint.Endpoint) && endpoint.DownReason is null && endpoint.Running < endpoint.Endpoint.Limit
+                        && (chosen is null || endpoint.Endpoint.Limit - endpoint.Running > chosen.Endpoint.Limit - chosen.Running))
                     {
-                        if (waiter.Placement.Allows(endpoint.Endpoint) && endpoint.DownReason is null && endpoint.Running < endpoint.Endpoint.Limit
-                            && (chosen is null || endpoint.Endpoint.Limit - endpoint.Running > chosen.Endpoint.Limit - chosen.Running))
-                        {
-                            chosen = endpoint;
-                        }
+                        chosen = endpoint;
                     }
                 }
-
-                if (chosen is null)
-                {
-                    i++;
-                    continue;
-                }
-
-                if (waiter.Source.TrySetResult(chosen.Endpoint))
-                {
-                    chosen.Running++;
-                    _free--;
-                }
-
-                queue.RemoveAt(i);
             }
+
+            if (chosen is null)
+            {
+                i++;
+                continue;
+            }
+
+            if (waiter.Source.TrySetResult(chosen.Endpoint))
+            {
+                chosen.Running++;
+                _free--;
+            }
+
+            queue.RemoveAt(i);
         }
+
+        return true;
     }
 
     private bool AnyEndpointDown()
@@ -336,6 +355,15 @@ internal sealed class AttemptSlots
     /// <summary>Fails <paramref name="waiter"/> when every endpoint its placement allows is down (or none is allowed).</summary>
     private bool FailWhenNoEndpointIsUp(Waiter waiter)
     {
+        // Asked for every slot taken and every waiter served: no garbage while an endpoint that takes it is up.
+        foreach (var endpoint in _endpoints)
+        {
+            if (endpoint.DownReason is null && waiter.Placement.Allows(endpoint.Endpoint))
+            {
+                return false;
+            }
+        }
+
         var takers = _endpoints.Where(e => waiter.Placement.Allows(e.Endpoint)).ToArray();
         if (!takers.All(e => e.DownReason is not null))
         {
@@ -399,8 +427,11 @@ internal sealed class AttemptSlots
         }
     }
 
-    private sealed class Waiter(LegPlacement placement, int rank)
+    private sealed class Waiter(AttemptSlots slots, LegPlacement placement, int rank)
     {
+        /// <summary>Where it waits (for a cancellation to serve the next waiter).</summary>
+        public AttemptSlots Slots { get; } = slots;
+
         public LegPlacement Placement { get; } = placement;
 
         /// <summary>The leg's place in the start order (first attempts are served in this order).</summary>

@@ -26,7 +26,7 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         var leg = slots.Leg ?? plan.Leg;
         var policy = leg.Retry ?? options.Retry;
         var decider = new RetryDecider(policy, leg.FailureClassifier);
-        var clock = Stopwatch.StartNew();
+        var started = Stopwatch.GetTimestamp();
         using var log = new LegLog(plan.LogFile, options.MaxLogBytes, append: earlier is not null);
         if (earlier is not null && again is not null)
         {
@@ -87,10 +87,10 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         if (_check?.Image is { } image)
         {
             log.Flush();
-            return UpToDate(image, clock.Elapsed);
+            return UpToDate(image, Stopwatch.GetElapsedTime(started));
         }
 
-        var result = BuildResult(clock.Elapsed, interrupted, unplaced);
+        var result = BuildResult(Stopwatch.GetElapsedTime(started), interrupted, unplaced);
         if (_check is not null)
         {
             result = result with { InputsHash = _check.InputsHash, Remarks = _check.Remark is { } remark ? [.. result.Remarks, remark] : result.Remarks };
@@ -235,7 +235,7 @@ internal sealed class LegExecution(LegPlan plan, RunOptions options, AttemptSlot
         log.WriteNote(endpoint.Name is null ? $"attempt {number} started" : $"attempt {number} started on engine '{endpoint.Name}'");
         listener.Send((leg, number, plan.LogFile), static (l, s) => l.AttemptStarted(s.leg, s.number, s.LogFile));
 
-        var commands = leg.ToCommands(options, plan.ResolvedExecutable).Select(endpoint.Route).ToArray();
+        var commands = leg.ToCommands(options, plan.ResolvedExecutable, endpoint.Route);
         var run = await AttemptExecution.RunAsync(commands, new AttemptOutput(leg, log, listener), log, timeout, stop, options.FailOnEscapedProcesses).ConfigureAwait(false);
 
         var record = new AttemptRecord(number, run.StartedAt, run.Duration, run.ExitCode, run.Signal, run.Outcome, RetryDecision.NotNeeded, run.Outcome == AttemptOutcome.Succeeded ? null : run.Detail)

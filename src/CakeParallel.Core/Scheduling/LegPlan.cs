@@ -17,6 +17,9 @@ internal sealed record LegPlan(int Index, LegSpec Leg, string ResolvedExecutable
     /// <summary>The stable ids of the legs this leg needs, each once, in the order of <see cref="LegSpec.Needs"/>.</summary>
     public IReadOnlyList<string> NeedIds { get; init; } = [];
 
-    /// <summary><paramref name="result"/> with what the plan knows of the leg (its shard, its expected duration, its needs).</summary>
-    public LegResult Stamp(LegResult result) => result with { Shard = Shard, ExpectedDuration = ExpectedDuration, Needs = NeedIds };
+    /// <summary>
+    /// <paramref name="result"/> with what the plan knows of the leg (its shard, its expected duration, its needs),
+    /// and how long it waited for its needs when <paramref name="needsWait"/> says (one copy of the result, not two).
+    /// </summary>
+    public LegResult Stamp(LegResult result, TimeSpan? needsWait = null) => result with { Shard = Shard, ExpectedDuration = ExpectedDuration, Needs = NeedIds, NeedsWait = needsWait ?? result.NeedsWait };
 }

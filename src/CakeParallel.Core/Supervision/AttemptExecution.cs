@@ -38,13 +38,13 @@ internal static class AttemptExecution
         using var timeoutSource = timeout is not null ? new CancellationTokenSource() : null;
         using var stopOrTimeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, timeoutSource?.Token ?? CancellationToken.None);
         var run = await RunAsync(steps[0], output, log, timeout, timeoutSource, stopOrTimeout, stop, failOnEscapedProcesses, startsTimeout: true).ConfigureAwait(false);
-        var (startedAt, clock) = (run.StartedAt, System.Diagnostics.Stopwatch.StartNew());
+        var (startedAt, clock) = (run.StartedAt, System.Diagnostics.Stopwatch.GetTimestamp());
         var firstDuration = run.Duration;
         for (var i = 1; i < steps.Count && run.Outcome == AttemptOutcome.Succeeded; i++)
         {
             log.WriteNote($"step {i + 1} of {steps.Count}: {steps[i].DisplayText}");
             var step = await RunAsync(steps[i], output, log, timeout, timeoutSource, stopOrTimeout, stop, failOnEscapedProcesses, startsTimeout: false).ConfigureAwait(false);
-            run = step with { StartedAt = startedAt, Duration = firstDuration + clock.Elapsed, Remark = step.Remark ?? run.Remark };
+            run = step with { StartedAt = startedAt, Duration = firstDuration + System.Diagnostics.Stopwatch.GetElapsedTime(clock), Remark = step.Remark ?? run.Remark };
         }
 
         return run;

@@ -54,31 +54,48 @@ internal static class EscapedProcesses
     /// How long the supervised process lived; under <see cref="RecentWindow"/> only the pids created since it started
     /// are read (on a quiet machine: its own descendants and the other legs, no other process's environment).
     /// </param>
-    public static async Task<IReadOnlyList<EscapedProcess>> FindAsync(string marker, int firstProcessId, TimeSpan? lived = null)
+    public static Task<IReadOnlyList<EscapedProcess>> FindAsync(string marker, int firstProcessId, TimeSpan? lived = null)
     {
-        var needle = Encoding.ASCII.GetBytes(MarkerVariable + "=" + marker + "\0");
-        var found = new List<EscapedProcess>();
-        var unsettled = new List<int>();
-        var leadersOnly = Scan(needle, firstProcessId, lived, found, unsettled);
-        if (unsettled.Count > 0)
+        // Sought after every supervised process: nothing but the needle is allocated when nothing escaped.
+        var needle = Needle(marker);
+        List<EscapedProcess>? found = null;
+        List<int>? unsettled = null;
+        var leadersOnly = Scan(needle, firstProcessId, lived, ref found, ref unsettled);
+        return unsettled is null
+            ? Task.FromResult<IReadOnlyList<EscapedProcess>>(found is null ? [] : found)
+            : SettleAsync(needle, found ?? [], unsettled, leadersOnly);
+    }
+
+    // Reads the processes whose environment was empty again until each shows one, or the exec window passes.
+    private static async Task<IReadOnlyList<EscapedProcess>> SettleAsync(byte[] needle, List<EscapedProcess> found, List<int> unsettled, bool leadersOnly)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < ExecWindow)
         {
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < ExecWindow)
+            await Task.Delay(2).ConfigureAwait(false);
+            List<EscapedProcess>? more = found;
+            unsettled.RemoveAll(pid => Consider(pid, needle, ref more, leadersOnly) != Sighting.Unsettled);
+            if (unsettled.Count == 0)
             {
-                await Task.Delay(2).ConfigureAwait(false);
-                unsettled.RemoveAll(pid => Consider(pid, needle, found, leadersOnly) != Sighting.Unsettled);
-                if (unsettled.Count == 0)
-                {
-                    break;
-                }
+                break;
             }
         }
 
         return found;
     }
 
+    // MARKER_VARIABLE=marker and the NUL that ends an environment entry, as ASCII.
+    private static byte[] Needle(string marker)
+    {
+        var needle = new byte[MarkerVariable.Length + marker.Length + 2];
+        Encoding.ASCII.GetBytes(MarkerVariable, needle);
+        needle[MarkerVariable.Length] = (byte)'=';
+        Encoding.ASCII.GetBytes(marker, needle.AsSpan(MarkerVariable.Length + 1));
+        return needle;
+    }
+
     // Reads the candidate pids once; returns whether only thread group leaders count (see below).
-    private static bool Scan(byte[] needle, int firstProcessId, TimeSpan? lived, List<EscapedProcess> found, List<int> unsettled)
+    private static bool Scan(byte[] needle, int firstProcessId, TimeSpan? lived, ref List<EscapedProcess>? found, ref List<int>? unsettled)
     {
         var lastProcessId = LastProcessId();
         if (lived is { } age && age < RecentWindow && lastProcessId is { } last)
@@ -90,7 +107,7 @@ internal static class EscapedProcesses
                 // are pids too; a thread of a marked process carries the marker as well, so only group leaders count.
                 for (var pid = firstProcessId; pid <= last; pid++)
                 {
-                    Note(pid, Consider(pid, needle, found, leadersOnly: true), unsettled);
+                    Note(pid, Consider(pid, needle, ref found, leadersOnly: true), ref unsettled);
                 }
 
                 return true;
@@ -104,24 +121,24 @@ internal static class EscapedProcesses
             if (int.TryParse(Path.GetFileName(directory.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
                 && (recent ? CreatedSince(pid, firstProcessId, lastProcessId!.Value) : wrapped || pid >= firstProcessId))
             {
-                Note(pid, Consider(pid, needle, found, leadersOnly: false), unsettled);
+                Note(pid, Consider(pid, needle, ref found, leadersOnly: false), ref unsettled);
             }
         }
 
         return false;
     }
 
-    private static void Note(int pid, Sighting sighting, List<int> unsettled)
+    private static void Note(int pid, Sighting sighting, ref List<int>? unsettled)
     {
         if (sighting == Sighting.Unsettled)
         {
-            unsettled.Add(pid);
+            (unsettled ??= []).Add(pid);
         }
     }
 
-    private static Sighting Consider(int pid, byte[] needle, List<EscapedProcess> found, bool leadersOnly)
+    private static Sighting Consider(int pid, byte[] needle, ref List<EscapedProcess>? found, bool leadersOnly)
     {
-        if (pid == Environment.ProcessId || !ProcFile.TryRead(pid, "environ", environment => Find(environment, needle), out var mark))
+        if (pid == Environment.ProcessId || !ProcFile.TryRead(pid, "environ", needle, Find, out var mark))
         {
             return Sighting.None;
         }
@@ -134,7 +151,7 @@ internal static class EscapedProcesses
 
         if (mark == Sighting.Carries)
         {
-            found.Add(new EscapedProcess(pid, stat.ProcessGroup, Name(pid)));
+            (found ??= []).Add(new EscapedProcess(pid, stat.ProcessGroup, Name(pid)));
             return mark;
         }
 
@@ -144,7 +161,7 @@ internal static class EscapedProcesses
     }
 
     private static bool LeadsThreadGroup(int pid) =>
-        ProcFile.TryRead(pid, "status", static text =>
+        ProcFile.TryRead(pid, "status", 0, static (text, _) =>
         {
             var at = text.IndexOf("\nTgid:\t"u8);
             return at >= 0 && System.Buffers.Text.Utf8Parser.TryParse(text[(at + 7)..], out int group, out _) ? group : -1;
@@ -197,14 +214,14 @@ internal static class EscapedProcesses
     }
 
     /// <summary>Whether process <paramref name="pid"/> carries <paramref name="marker"/> (descends from that supervised process).</summary>
-    public static bool Carries(int pid, string marker) => Carries(pid, Encoding.ASCII.GetBytes(MarkerVariable + "=" + marker + "\0"));
+    public static bool Carries(int pid, string marker) => Carries(pid, Needle(marker));
 
     private static bool IsAlive(EscapedProcess process) =>
         ProcStat.TryRead(process.ProcessId, out var stat) && stat.State is not ('Z' or 'X');
 
     // A process that ended while we looked, or someone else's, does not carry it.
     private static bool Carries(int pid, byte[] needle) =>
-        ProcFile.TryRead(pid, "environ", environment => Find(environment, needle), out var mark) && mark == Sighting.Carries;
+        ProcFile.TryRead(pid, "environ", needle, Find, out var mark) && mark == Sighting.Carries;
 
     // An empty environment is one that cannot be read yet (a process in the middle of an exec) or none at all.
     private static Sighting Find(ReadOnlySpan<byte> environment, byte[] needle)
@@ -239,7 +256,7 @@ internal static class EscapedProcesses
 
     /// <summary>The most recently created pid (the fifth field of <c>/proc/loadavg</c>).</summary>
     private static int? LastProcessId() =>
-        ProcFile.TryRead(0, "loadavg", static text =>
+        ProcFile.TryRead(0, "loadavg", 0, static (text, _) =>
         {
             var space = text.TrimEnd((byte)'\n').LastIndexOf((byte)' ');
             return space >= 0 && System.Buffers.Text.Utf8Parser.TryParse(text[(space + 1)..], out int pid, out _) ? pid : (int?)null;

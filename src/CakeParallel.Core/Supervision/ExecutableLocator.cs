@@ -11,12 +11,16 @@ internal sealed class ExecutableLocator
 
     private readonly Dictionary<(string Executable, string? Directory, string? SearchPath), string?> _found = [];
 
+    // The process's PATH, read once: each read makes a new string.
+    private string? _processSearchPath;
+    private bool _processSearchPathRead;
+
     /// <summary>The executable's full path, looked up once for each program, working directory (for a relative path) and PATH; null when there is none.</summary>
     public string? Resolve(string executable, string? workingDirectory, IReadOnlyDictionary<string, string?> environment)
     {
         (string, string?, string?) key = executable.Contains('/')
             ? (executable, Path.IsPathRooted(executable) ? null : workingDirectory ?? Directory.GetCurrentDirectory(), null)
-            : (executable, null, SearchPath(environment));
+            : (executable, null, environment.TryGetValue("PATH", out var overridden) ? overridden : ProcessSearchPath());
         if (!_found.TryGetValue(key, out var path))
         {
             path = Find(executable, workingDirectory, environment);
@@ -45,6 +49,17 @@ internal sealed class ExecutableLocator
         }
 
         return null;
+    }
+
+    private string? ProcessSearchPath()
+    {
+        if (!_processSearchPathRead)
+        {
+            _processSearchPath = Environment.GetEnvironmentVariable("PATH");
+            _processSearchPathRead = true;
+        }
+
+        return _processSearchPath;
     }
 
     private static string? SearchPath(IReadOnlyDictionary<string, string?> environment) =>

@@ -22,16 +22,19 @@ internal static class GroupTermination
     // The final wait after SIGKILL: the kernel needs a moment to tear a killed process down.
     private static readonly TimeSpan KillSettleLimit = TimeSpan.FromSeconds(5);
 
-    public static async Task<TerminationReport> TerminateAsync(
+    // What clearing a group that is already gone (every leg that ended cleanly) returns, made once.
+    private static readonly Task<TerminationReport> NothingToDo = Task.FromResult(TerminationReport.NothingToDo);
+
+    public static Task<TerminationReport> TerminateAsync(
         ProcessGroupPlatform platform, int groupId, TerminationSequence sequence, Func<bool>? leaderExited = null)
     {
         // While the leader runs the group is alive: no need to read /proc before the first signal.
         var leaderRuns = leaderExited is not null && !leaderExited();
-        if (!leaderRuns && !platform.HasLiveMembers(groupId))
-        {
-            return TerminationReport.NothingToDo;
-        }
+        return !leaderRuns && !platform.HasLiveMembers(groupId) ? NothingToDo : SignalAsync(platform, groupId, sequence, leaderExited);
+    }
 
+    private static async Task<TerminationReport> SignalAsync(ProcessGroupPlatform platform, int groupId, TerminationSequence sequence, Func<bool>? leaderExited)
+    {
         var clock = Stopwatch.StartNew();
         string? last = null;
         for (var i = 0; i < sequence.Steps.Count; i++)

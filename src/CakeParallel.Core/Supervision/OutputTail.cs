@@ -16,7 +16,8 @@ internal sealed class OutputTail
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
-    private readonly LineCopy?[] _slots;
+    private readonly int _capacity;
+    private LineCopy?[]? _slots;
     private readonly Lock _gate = new();
 
     // The last lines with text: found in the ring by their number while they are in it, else in the copy made when
@@ -31,8 +32,8 @@ internal sealed class OutputTail
 
     public OutputTail(int capacity)
     {
-        // Slots are made as lines arrive: most attempts write few lines or none.
-        _slots = new LineCopy[Math.Max(capacity, 1)];
+        // The ring and its slots are made as lines arrive: most attempts write few lines or none.
+        _capacity = Math.Max(capacity, 1);
     }
 
     /// <summary>The last non-empty line written to stderr, which is usually the error a person wants to see.</summary>
@@ -89,7 +90,7 @@ internal sealed class OutputTail
         var count = 0;
         var lastWithText = -1;
         var lastWithTextEnd = -1;
-        for (var end = lines.Length; end > 0 && (count < _slots.Length || lastWithText < 0);)
+        for (var end = lines.Length; end > 0 && (count < _capacity || lastWithText < 0);)
         {
             var start = lines[..(end - 1)].LastIndexOf((byte)'\n') + 1;
             if (lastWithText < 0 && !IsWhiteSpace(Capped(Line(lines, start, end))))
@@ -98,7 +99,7 @@ internal sealed class OutputTail
                 lastWithTextEnd = end;
             }
 
-            if (count < _slots.Length)
+            if (count < _capacity)
             {
                 kept = start;
                 count++;
@@ -137,10 +138,15 @@ internal sealed class OutputTail
     {
         lock (_gate)
         {
+            if (_count == 0)
+            {
+                return [];
+            }
+
             var result = new string[_count];
             for (var i = 0; i < _count; i++)
             {
-                result[i] = _slots[(_added - _count + i) % _slots.Length]!.ToStringOrNull(ellipsis: true)!;
+                result[i] = _slots![(_added - _count + i) % _capacity]!.ToStringOrNull(ellipsis: true)!;
             }
 
             return result;
@@ -159,8 +165,9 @@ internal sealed class OutputTail
     /// <summary>The slot the next line goes into (under the gate); the line leaving it is kept if it is still the last line with text.</summary>
     private LineCopy Next()
     {
+        _slots ??= new LineCopy[_capacity];
         var slot = _slots[_next] ??= new LineCopy();
-        if (_count == _slots.Length)
+        if (_count == _capacity)
         {
             var leaving = _added - _count;
             if (leaving == _lastLineNumber)
@@ -190,12 +197,12 @@ internal sealed class OutputTail
         }
 
         _added++;
-        _next = _next + 1 == _slots.Length ? 0 : _next + 1;
-        _count = Math.Min(_count + 1, _slots.Length);
+        _next = _next + 1 == _capacity ? 0 : _next + 1;
+        _count = Math.Min(_count + 1, _capacity);
     }
 
     /// <summary>Line number <paramref name="number"/>: in the ring if it is still there, else its <paramref name="copy"/>.</summary>
-    private LineCopy Line(long number, LineCopy copy) => number >= _added - _count ? _slots[number % _slots.Length]! : copy;
+    private LineCopy Line(long number, LineCopy copy) => number >= _added - _count ? _slots![number % _capacity]! : copy;
 
     /// <summary>The line of a block that starts at <paramref name="start"/> and ends (after its newline) at <paramref name="end"/>, without its line end.</summary>
     private static ReadOnlySpan<byte> Line(ReadOnlySpan<byte> lines, int start, int end)

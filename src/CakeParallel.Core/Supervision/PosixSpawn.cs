@@ -3,8 +3,11 @@ using Microsoft.Win32.SafeHandles;
 
 namespace CakeParallel.Supervision;
 
-/// <summary>A child just started by <see cref="PosixSpawn"/>: its pid, a pidfd for its exit, and our ends of its pipes.</summary>
-internal readonly record struct SpawnedChild(int ProcessId, int ProcessFd, SafePipeHandle StandardInput, SafePipeHandle StandardOutput, SafePipeHandle StandardError);
+/// <summary>
+/// A child just started by <see cref="PosixSpawn"/>: its pid, a pidfd for its exit, and our ends of its pipes (stdin's
+/// as a bare fd, which its taker closes or wraps at once: most processes get their stdin closed).
+/// </summary>
+internal readonly record struct SpawnedChild(int ProcessId, int ProcessFd, int StandardInput, SafePipeHandle StandardOutput, SafePipeHandle StandardError);
 
 /// <summary>
 /// Starts a process with glibc's posix_spawn(3) as the leader of a new session and process group
@@ -143,7 +146,7 @@ internal static unsafe partial class PosixSpawn
             _ = Close(pipes[3]);
             _ = Close(pipes[5]);
             made = 0;
-            return new SpawnedChild(pid, (int)pidfd, new SafePipeHandle(pipes[1], ownsHandle: true), new SafePipeHandle(pipes[2], ownsHandle: true), new SafePipeHandle(pipes[4], ownsHandle: true));
+            return new SpawnedChild(pid, (int)pidfd, pipes[1], new SafePipeHandle(pipes[2], ownsHandle: true), new SafePipeHandle(pipes[4], ownsHandle: true));
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.Unicode;
 
 namespace CakeParallel.Supervision;
 
@@ -8,8 +9,8 @@ namespace CakeParallel.Supervision;
 /// Reads small <c>/proc</c> files with plain open/read/close: a <see cref="FileStream"/> would add an fstat and a
 /// flock (the runtime's FileShare emulation) to each, and supervision reads thousands of them.
 /// </summary>
-/// <summary>Turns a <c>/proc</c> file's content into a value; the span is only valid during the call.</summary>
-internal delegate T ProcFileParser<T>(ReadOnlySpan<byte> content);
+/// <summary>Turns a <c>/proc</c> file's content into a value, with what the caller passed along; the span is only valid during the call.</summary>
+internal delegate T ProcFileParser<in TState, out T>(ReadOnlySpan<byte> content, TState state);
 
 internal static unsafe partial class ProcFile
 {
@@ -19,15 +20,22 @@ internal static unsafe partial class ProcFile
     /// <summary>The whole of <c>/proc/<paramref name="pid"/>/<paramref name="name"/></c>; false when the process is gone or not ours.</summary>
     /// <param name="pid">The process, or 0 for <c>/proc/<paramref name="name"/></c> itself.</param>
     /// <param name="name">The file, e.g. <c>stat</c>.</param>
+    /// <param name="state">Passed to <paramref name="parse"/> (so that it need not be a closure made for each read).</param>
     /// <param name="parse">Turns the content into the result.</param>
     /// <param name="result">The parsed content.</param>
-    public static bool TryRead<T>(int pid, string name, ProcFileParser<T> parse, out T result)
+    public static bool TryRead<TState, T>(int pid, string name, TState state, ProcFileParser<TState, T> parse, out T result)
     {
         result = default!;
         Span<byte> path = stackalloc byte[64];
-        var length = pid == 0
-            ? System.Text.Encoding.ASCII.GetBytes("/proc/" + name, path)
-            : System.Text.Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/{name}"), path);
+        int length;
+        var written = pid == 0
+            ? Utf8.TryWrite(path, CultureInfo.InvariantCulture, $"/proc/{name}", out length)
+            : Utf8.TryWrite(path, CultureInfo.InvariantCulture, $"/proc/{pid}/{name}", out length);
+        if (!written || length == path.Length)
+        {
+            return false;
+        }
+
         path[length] = 0;
         int fd;
         fixed (byte* p = path)
@@ -78,7 +86,7 @@ internal static unsafe partial class ProcFile
                 filled += (int)got;
             }
 
-            result = parse(buffer.AsSpan(0, filled));
+            result = parse(buffer.AsSpan(0, filled), state);
             return true;
         }
         finally

@@ -13,7 +13,7 @@ internal readonly record struct ProcStat(int ProcessId, char State, int ParentId
 
     public static bool TryRead(int pid, out ProcStat stat)
     {
-        if (ProcFile.TryRead(pid, "stat", Parse, out var parsed) && parsed is { } found)
+        if (ProcFile.TryRead(pid, "stat", 0, Parse, out var parsed) && parsed is { } found)
         {
             stat = found with { ProcessId = pid };
             return true;
@@ -23,7 +23,7 @@ internal readonly record struct ProcStat(int ProcessId, char State, int ParentId
         return false;
     }
 
-    private static ProcStat? Parse(ReadOnlySpan<byte> text)
+    private static ProcStat? Parse(ReadOnlySpan<byte> text, int unused)
     {
         // The command name (field 2) is in parentheses and may contain spaces or ')': parse after the last ')'.
         var close = text.LastIndexOf((byte)')');

@@ -1,5 +1,6 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text;
+using System.Buffers.Text;
 using CakeParallel.Model;
 
 namespace CakeParallel.Supervision;
@@ -113,11 +114,60 @@ internal sealed class RunnerKeeper
     public string? Problem { get; }
 
     /// <summary>Lists a process group the keeper must end, with <paramref name="termination"/>, if the runner dies.</summary>
-    public void Watch(int groupId, TerminationSequence termination) =>
-        Send("+ " + groupId.ToString(CultureInfo.InvariantCulture) + " " + string.Join(' ', Steps(termination)));
+    public void Watch(int groupId, TerminationSequence termination)
+    {
+        if (_commands is null)
+        {
+            return;
+        }
+
+        // Sent for every process started, right after its spawn: until it is, a runner killed would leave the process
+        // to the keeper's default steps. So it is formatted without garbage, and with no generic code that the JIT
+        // might have to compile first: "+ group signal wait signal wait ...".
+        var most = 16 + (termination.Steps.Count * 48);
+        var rented = most > 512 ? ArrayPool<byte>.Shared.Rent(most) : null;
+        var line = rented is null ? stackalloc byte[512] : rented.AsSpan();
+        line[0] = (byte)'+';
+        var length = 1;
+        Append(line, ref length, groupId);
+        foreach (var step in termination.Steps)
+        {
+            SignalNames.TryGetNumber(step.Signal, out var number);
+            Append(line, ref length, number);
+            Append(line, ref length, (long)step.Wait.TotalMilliseconds);
+        }
+
+        line[length++] = (byte)'\n';
+        Send(line[..length]);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     /// <summary>Removes a group that has ended.</summary>
-    public void Forget(int groupId) => Send("- " + groupId.ToString(CultureInfo.InvariantCulture));
+    public void Forget(int groupId)
+    {
+        if (_commands is null)
+        {
+            return;
+        }
+
+        Span<byte> line = stackalloc byte[16];
+        line[0] = (byte)'-';
+        var length = 1;
+        Append(line, ref length, groupId);
+        line[length++] = (byte)'\n';
+        Send(line[..length]);
+    }
+
+    /// <summary>Writes a space and <paramref name="value"/> at <paramref name="length"/>.</summary>
+    private static void Append(Span<byte> line, ref int length, long value)
+    {
+        line[length++] = (byte)' ';
+        Utf8Formatter.TryFormat(value, line[length..], out var written);
+        length += written;
+    }
 
     private static IEnumerable<string> Steps(TerminationSequence termination)
     {
@@ -129,18 +179,13 @@ internal sealed class RunnerKeeper
         }
     }
 
-    private void Send(string command)
+    private void Send(ReadOnlySpan<byte> command)
     {
-        if (_commands is null)
-        {
-            return;
-        }
-
         lock (_gate)
         {
             try
             {
-                _commands.Write(Encoding.ASCII.GetBytes(command + "\n"));
+                _commands!.Write(command);
                 _commands.Flush();
             }
             catch (IOException)

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.IO.Pipes;
+using Microsoft.Win32.SafeHandles;
 using CakeParallel.Model;
 
 namespace CakeParallel.Supervision;
@@ -20,33 +20,33 @@ internal delegate void ProcessUtf8LinesHandler(OutputStream stream, ReadOnlySpan
 /// too, and output is read until the pipes close or the drain timeout passes; then <see cref="Exited"/> completes.
 /// The only place the engine starts a process.
 /// </summary>
-internal sealed class SupervisedProcess : IDisposable
+internal sealed class SupervisedProcess : IDisposable, ILineReceiver
 {
     private readonly ProcessCommand _command;
     private readonly Task<int> _exitCode;
     private readonly TaskCompletionSource _mainExitedSource = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Stream _standardOutput;
-    private readonly Stream _standardError;
+    private readonly SafePipeHandle _standardOutput;
+    private readonly SafePipeHandle _standardError;
     private readonly ProcessGroupPlatform _platform;
     private readonly SecretMask? _mask;
     private readonly ProcessLineHandler? _onLine;
     private readonly ProcessUtf8LinesHandler? _onUtf8Lines;
-    private readonly LineText _stdoutText = new();
-    private readonly LineText _stderrText = new();
-    private readonly Stopwatch _clock;
+    private LineText? _stdoutText;
+    private LineText? _stderrText;
+    private readonly long _startTimestamp;
     private readonly Lock _gate = new();
     private readonly string? _marker;
     private Task<TerminationReport>? _termination;
     private bool _mainExited;
 
-    private SupervisedProcess(ProcessCommand command, SpawnedChild child, ProcessGroupPlatform platform, ProcessLineHandler? onLine, ProcessUtf8LinesHandler? onUtf8Line, DateTimeOffset startedAt, Stopwatch clock, string? marker)
+    private SupervisedProcess(ProcessCommand command, SpawnedChild child, ProcessGroupPlatform platform, ProcessLineHandler? onLine, ProcessUtf8LinesHandler? onUtf8Line, DateTimeOffset startedAt, long startTimestamp, string? marker)
     {
         _command = command;
         _marker = marker;
         _platform = platform;
         _onLine = onLine;
         _onUtf8Lines = onUtf8Line;
-        _clock = clock;
+        _startTimestamp = startTimestamp;
         _mask = command.SecretValues.Count > 0 ? new SecretMask(command.SecretValues) : null;
         StartedAt = startedAt;
         ProcessId = child.ProcessId;
@@ -55,24 +55,24 @@ internal sealed class SupervisedProcess : IDisposable
         MainExited = _mainExitedSource.Task;
         if (command.KeepStandardInput)
         {
-            StandardInput = new AnonymousPipeClientStream(PipeDirection.Out, child.StandardInput);
+            // A plain file stream writes with write(2); a pipe stream would bring up the runtime's socket engine (a
+            // thread, and some tens of milliseconds the first time, while the keeper must hear of each process at once).
+            StandardInput = new FileStream(new SafeFileHandle(child.StandardInput, ownsHandle: true), FileAccess.Write, bufferSize: 0);
         }
         else
         {
-            child.StandardInput.Dispose();
+            _ = PosixSpawn.Close(child.StandardInput);
         }
 
-        _standardOutput = new AnonymousPipeClientStream(PipeDirection.In, child.StandardOutput);
-        _standardError = new AnonymousPipeClientStream(PipeDirection.In, child.StandardError);
+        _standardOutput = child.StandardOutput;
+        _standardError = child.StandardError;
 
         if (marker is not null)
         {
             RunnerKeeper.Current.Watch(ProcessId, command.Termination);
         }
 
-        var drain = new CancellationTokenSource();
-        var pumps = onUtf8Line is null ? PumpLines(command, drain.Token) : PumpLineBlocks(command, drain.Token);
-        Exited = WatchAsync(pumps, drain);
+        Exited = WatchAsync(ReadOutput(command));
     }
 
     /// <summary>The main process's id, which is also its process group's id.</summary>
@@ -130,9 +130,13 @@ internal sealed class SupervisedProcess : IDisposable
             Change(changes, "PATH", System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin");
         }
 
-        foreach (var (key, value) in command.Environment)
+        if (command.Environment.Count > 0)
         {
-            Change(changes, key, value);
+            // Only when there is any: the dictionary's enumerator is boxed.
+            foreach (var (key, value) in command.Environment)
+            {
+                Change(changes, key, value);
+            }
         }
 
         // Markers every descendant inherits: the runner's (for its keeper) and this process's own (to find escapees).
@@ -150,7 +154,7 @@ internal sealed class SupervisedProcess : IDisposable
         }
 
         var startedAt = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
+        var startTimestamp = Stopwatch.GetTimestamp();
         SpawnedChild child;
         try
         {
@@ -162,7 +166,7 @@ internal sealed class SupervisedProcess : IDisposable
             throw new ProcessStartException(command.Executable, reason, exception);
         }
 
-        return new SupervisedProcess(command, child, platform, onLine, onUtf8Line, startedAt, clock, marker);
+        return new SupervisedProcess(command, child, platform, onLine, onUtf8Line, startedAt, startTimestamp, marker);
     }
 
     /// <summary>Sets (or, with a null value, removes) a variable in a process's changes; a later change of a key replaces an earlier one.</summary>
@@ -219,30 +223,19 @@ internal sealed class SupervisedProcess : IDisposable
         StandardInput?.Dispose();
     }
 
-    private Task PumpLines(ProcessCommand command, CancellationToken drain)
+    private OutputPipes ReadOutput(ProcessCommand command)
     {
-        LineHandler onStdout = line => Deliver(OutputStream.Stdout, line, _stdoutText);
-        LineHandler onStderr = line => Deliver(OutputStream.Stderr, line, _stderrText);
+        var readBytes = command.ReadOutputOnOwnThreads ? OutputPipes.ThreadReadBytes : 0;
+        var inBlocks = _onUtf8Lines is not null;
+        var stdout = new LineSplitter(command.MaxLineBytes, readBytes, this, OutputStream.Stdout, inBlocks);
+        var stderr = new LineSplitter(command.MaxLineBytes, readBytes, this, OutputStream.Stderr, inBlocks);
         return command.ReadOutputOnOwnThreads
-            ? LineSplitter.PumpOnThread(_standardOutput, onStdout, _standardError, onStderr, command.MaxLineBytes, drain)
-            : Task.WhenAll(
-                LineSplitter.PumpAsync(_standardOutput, command.MaxLineBytes, onStdout, drain),
-                LineSplitter.PumpAsync(_standardError, command.MaxLineBytes, onStderr, drain));
+            ? OutputPipes.ReadOnThread(_standardOutput, stdout, _standardError, stderr)
+            : OutputPipes.Read(_standardOutput, stdout, _standardError, stderr);
     }
 
-    private Task PumpLineBlocks(ProcessCommand command, CancellationToken drain)
-    {
-        LineBlockHandler onStdout = lines => DeliverBlock(OutputStream.Stdout, lines, _stdoutText);
-        LineBlockHandler onStderr = lines => DeliverBlock(OutputStream.Stderr, lines, _stderrText);
-        return command.ReadOutputOnOwnThreads
-            ? LineSplitter.PumpOnThread(_standardOutput, onStdout, _standardError, onStderr, command.MaxLineBytes, drain)
-            : Task.WhenAll(
-                LineSplitter.PumpAsync(_standardOutput, command.MaxLineBytes, onStdout, drain),
-                LineSplitter.PumpAsync(_standardError, command.MaxLineBytes, onStderr, drain));
-    }
-
-    /// <summary>Hands a line to the tail and the handler; called by one reader per stream, each with its own <paramref name="text"/>.</summary>
-    private void Deliver(OutputStream stream, ReadOnlySpan<byte> utf8, LineText text)
+    /// <summary>Hands a line to the tail and the handler; called by one reader per stream.</summary>
+    void ILineReceiver.Line(OutputStream stream, ReadOnlySpan<byte> utf8)
     {
         if (_onLine is null && _mask is null && System.Text.Unicode.Utf8.IsValid(utf8))
         {
@@ -250,7 +243,7 @@ internal sealed class SupervisedProcess : IDisposable
             return;
         }
 
-        var line = text.Decode(utf8);
+        var line = TextOf(stream).Decode(utf8);
         if (_mask is not null)
         {
             line = _mask.Apply(new string(line));
@@ -264,7 +257,7 @@ internal sealed class SupervisedProcess : IDisposable
     /// Hands a block of lines to the tail and the handler as it is when it is valid UTF-8 and nothing is masked;
     /// else line by line, each decoded, masked and encoded again. Called by one reader per stream.
     /// </summary>
-    private void DeliverBlock(OutputStream stream, ReadOnlySpan<byte> lines, LineText text)
+    void ILineReceiver.Lines(OutputStream stream, ReadOnlySpan<byte> lines)
     {
         if (_mask is null && System.Text.Unicode.Utf8.IsValid(lines))
         {
@@ -273,6 +266,7 @@ internal sealed class SupervisedProcess : IDisposable
             return;
         }
 
+        var text = TextOf(stream);
         while (!lines.IsEmpty)
         {
             var end = lines.IndexOf((byte)'\n');
@@ -293,6 +287,9 @@ internal sealed class SupervisedProcess : IDisposable
             _onUtf8Lines!(stream, text.EncodeLine(line));
         }
     }
+
+    /// <summary>Each stream's own buffers (its reader is the only one to use them).</summary>
+    private LineText TextOf(OutputStream stream) => stream == OutputStream.Stdout ? _stdoutText ??= new() : _stderrText ??= new();
 
     /// <summary>Reused buffers to decode a line into and encode it back from, grown to the longest line that needed them.</summary>
     private sealed class LineText
@@ -327,12 +324,12 @@ internal sealed class SupervisedProcess : IDisposable
         }
     }
 
-    private async Task<ProcessExit> WatchAsync(Task pumps, CancellationTokenSource drain)
+    private async Task<ProcessExit> WatchAsync(OutputPipes output)
     {
         // Runs on the reaper's thread up to the first wait (none for a group that is gone and nothing that escaped).
         var exitCode = await _exitCode.ConfigureAwait(false);
         _mainExitedSource.TrySetResult();
-        var duration = _clock.Elapsed;
+        var duration = Stopwatch.GetElapsedTime(_startTimestamp);
         Task<TerminationReport>? requested;
         lock (_gate)
         {
@@ -350,7 +347,7 @@ internal sealed class SupervisedProcess : IDisposable
         if (_marker is not null)
         {
             // Processes that left the group but descend from it end with it too; then the keeper can let go.
-            var escapees = await EscapedProcesses.FindAsync(_marker, ProcessId, _clock.Elapsed).ConfigureAwait(false);
+            var escapees = await EscapedProcesses.FindAsync(_marker, ProcessId, Stopwatch.GetElapsedTime(_startTimestamp)).ConfigureAwait(false);
             if (escapees.Count > 0)
             {
                 escaped = await EscapedProcesses.TerminateAsync(escapees, _command.Termination).ConfigureAwait(false);
@@ -359,41 +356,27 @@ internal sealed class SupervisedProcess : IDisposable
             RunnerKeeper.Current.Forget(ProcessId);
         }
 
-        if (ChildReaper.OnReaperThread && pumps.IsCompleted)
+        if (ChildReaper.OnReaperThread && output.Ended.IsCompleted)
         {
             // The rest (the attempt's and the leg's end, listeners) runs on the thread pool, not on the reaper's thread.
             await Task.Yield();
         }
 
-        bool drained;
-        using (drain)
-        {
-            drained = await DrainAsync(pumps, drain, _command.DrainTimeout).ConfigureAwait(false);
-        }
-
+        var drained = await DrainAsync(output, _command.DrainTimeout).ConfigureAwait(false);
         return new ProcessExit(
             exitCode, StartedAt, duration, Tail.Snapshot(), Tail.LastErrorLine ?? Tail.LastLine, termination, leftovers, !drained, escaped);
     }
 
-    private static async Task<bool> DrainAsync(Task pumps, CancellationTokenSource drain, TimeSpan limit)
+    private static async Task<bool> DrainAsync(OutputPipes output, TimeSpan limit)
     {
         try
         {
-            await pumps.WaitAsync(limit).ConfigureAwait(false);
+            await output.Ended.WaitAsync(limit).ConfigureAwait(false);
             return true;
         }
         catch (TimeoutException)
         {
-            await drain.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await pumps.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Expected: the reads were abandoned on purpose.
-            }
-
+            output.Abandon();
             return false;
         }
     }
