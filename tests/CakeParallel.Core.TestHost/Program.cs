@@ -26,7 +26,8 @@ using CakeParallel.Supervision;
 //                                 objects as each ends (as a host logging each leg does); prints the bytes allocated
 //                                 and the collections of generation 0 during the run: "allocated-kb <n> collections <n>";
 //                                 with reports, writes every report and prints the same of their writing alone
-//                                 (from the run's end to RunAsync's return): "reports-allocated-kb <n> collections <n>".
+//                                 (from the run's end to RunAsync's return): "reports-allocated-kb <n> collections <n>";
+//                                 then whether the runtime's socket machinery was loaded: "sockets loaded|not loaded".
 var mode = args[0];
 var logDirectory = args[2];
 if (mode == "long-legs")
@@ -162,6 +163,7 @@ if (mode == "garbage")
     Console.WriteLine($"succeeded {result.Succeeded}");
     Console.WriteLine($"allocated-kb {(allocatedAtEnd - allocated) / 1024} collections {collectionsAtEnd - collections}");
     Console.WriteLine($"reports-allocated-kb {(allocatedAtEnd - reported.Allocated) / 1024} collections {collectionsAtEnd - reported.Collections}");
+    Console.WriteLine($"sockets {(AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "System.Net.Sockets") ? "loaded" : "not loaded")}");
     return 0;
 }
 
