@@ -46,8 +46,9 @@ internal sealed record ProcessCommand(string Executable, IReadOnlyList<string> A
     public int TailLines { get; init; } = 50;
 
     /// <summary>
-    /// Whether each output stream is read on a thread of its own with large blocking reads (a long-lived, possibly
-    /// chatty process: a service) rather than with asynchronous reads on the thread pool (a leg: no thread per process).
+    /// Whether both output streams are read on a thread of their own with large blocking reads (a long-lived, possibly
+    /// chatty process: a service) rather than on the thread pool whenever the readiness loop finds them readable (a
+    /// leg: no thread per process).
     /// </summary>
     public bool ReadOutputOnOwnThreads { get; init; }
 

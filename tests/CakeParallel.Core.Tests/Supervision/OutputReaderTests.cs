@@ -5,8 +5,9 @@ using CakeParallel.Supervision;
 namespace CakeParallel.Tests.Supervision;
 
 /// <summary>
-/// Both ways output is read (asynchronous reads for legs, a thread of its own per stream for services) hand out
-/// the same lines for the same bytes: bounded, split between characters, CRLF trimmed, invalid UTF-8 replaced.
+/// Both ways output is read (non-blocking reads when the readiness loop finds a pipe readable, for legs; a thread of
+/// their own for both streams, for services) hand out the same lines for the same bytes: bounded, split between
+/// characters, CRLF trimmed, invalid UTF-8 replaced.
 /// </summary>
 public sealed class OutputReaderTests
 {
