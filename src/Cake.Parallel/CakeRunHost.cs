@@ -40,13 +40,17 @@ internal static class CakeRunHost
         var log = progress is null ? context.Log : new ProgressAwareLog(context.Log, progress);
         using var renderer = new CakeRunRenderer(log, settings.OutputMode ?? defaultOutputMode, planned.Options.Retry.MaxAttempts, LegPalette.For(context), TimeProvider.System);
         // The display hears of each event first, so it is gone before the renderer writes the tails and the summary.
-        var runPlan = planned.WithListener(progress is null ? renderer : new RunListeners(progress, renderer));
+        // Both hear them on this thread, which waits for the run anyway: writing the log never holds up a leg.
+        var listener = new DeferredRunListener(progress is null ? renderer : new RunListeners(progress, renderer));
+        var runPlan = planned.WithListener(listener);
         var reports = runPlan.Options.Reports;
 
         RunResult result;
         try
         {
-            result = ParallelRunner.RunAsync(runPlan, cancellation.Token).GetAwaiter().GetResult();
+            var run = ParallelRunner.RunAsync(runPlan, cancellation.Token);
+            listener.DeliverUntil(run);
+            result = run.GetAwaiter().GetResult();
         }
         catch (ReportWriteException exception)
         {

@@ -347,7 +347,15 @@ internal sealed class SupervisedProcess : IDisposable, ILineReceiver
         if (_marker is not null)
         {
             // Processes that left the group but descend from it end with it too; then the keeper can let go.
-            var escapees = await EscapedProcesses.FindAsync(_marker, ProcessId, Stopwatch.GetElapsedTime(_startTimestamp)).ConfigureAwait(false);
+            var lived = Stopwatch.GetElapsedTime(_startTimestamp);
+            if (lived >= EscapedProcesses.RecentWindow && ChildReaper.OnReaperThread)
+            {
+                // Its search reads every process's environment: not on the reaper's thread, where every other
+                // process's exit and output wait meanwhile (a service's exit, noticed late, could pass for ready).
+                await Task.Yield();
+            }
+
+            var escapees = await EscapedProcesses.FindAsync(_marker, ProcessId, lived).ConfigureAwait(false);
             if (escapees.Count > 0)
             {
                 escaped = await EscapedProcesses.TerminateAsync(escapees, _command.Termination).ConfigureAwait(false);
