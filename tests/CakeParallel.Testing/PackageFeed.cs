@@ -12,6 +12,9 @@ public static class PackageFeed
     /// <exception cref="InvalidOperationException">A pack failed; the message holds its output.</exception>
     public static void Pack(string folder, string version, params string[] projects)
     {
+        // Test projects run at once, and their fixtures pack the same projects of this checkout: two packs building
+        // one project's Release output at the same time overwrite each other's files (crossgen died of SIGBUS).
+        using var packing = HoldPackLock();
         foreach (var project in projects)
         {
             Run("dotnet", "pack", project, "-c", "Release", "-o", folder, "-p:Version=" + version, "-nologo", "-nodeReuse:false");
@@ -19,6 +22,26 @@ public static class PackageFeed
             if (!Directory.EnumerateFiles(folder, "*." + version + ".nupkg").Any())
             {
                 throw new InvalidOperationException($"dotnet pack {project} wrote no package of version {version} into {folder} ({id}).");
+            }
+        }
+    }
+
+    /// <summary>Waits until no other process of this checkout packs, then holds that off until disposed.</summary>
+    private static FileStream HoldPackLock()
+    {
+        var path = System.IO.Path.Combine(RepositoryRoot.Path, "artifacts", "pack.lock");
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                // FileShare.None takes an exclusive advisory lock on Unix; the kernel drops it if this process dies.
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited.Elapsed < TimeSpan.FromMinutes(10))
+            {
+                Thread.Sleep(200);
             }
         }
     }
