@@ -36,6 +36,29 @@ public sealed class DotnetCakeTests(AddinFeed feed) : IDisposable
     }
 
     [Fact]
+    public void A_run_of_more_legs_than_the_event_queue_holds_renders_every_leg_and_returns()
+    {
+        // The run sends one event per leg as it starts, on the script's thread, before the alias drains its events:
+        // more of them than the queue holds (4096) once hung the script there.
+        using var script = new CakeScript(feed, """
+            #addin nuget:?package=Cake.Parallel&version=0.1.0&loaddependencies=true
+            Task("Default").Does(() =>
+            {
+                var legs = Enumerable.Range(1, 4200).Select(i => new ParallelLeg("leg-" + i, "true")).ToArray();
+                var result = RunParallel(legs, new ParallelSettings { MaxParallel = 8, LogDirectory = "logs" });
+                Information("RESULT {0} succeeded", result.Legs.Count(l => l.Status.ToString() == "Succeeded"));
+            });
+            RunTarget("Default");
+            """);
+
+        using var cake = script.Run();
+
+        cake.ExitCode.ShouldBe(0, cake.Output);
+        cake.Stdout.ShouldContain("RESULT 4200 succeeded");
+        cake.Stdout.ShouldContain("leg-4200 | ** succeeded in ");
+    }
+
+    [Fact]
     public void An_unreachable_daemon_named_by_DOCKER_HOST_is_reported_as_coming_from_that_variable_with_dockers_message()
     {
         using var script = new CakeScript(feed, """

@@ -7,6 +7,9 @@ namespace CakeParallel.Model;
 /// which waits for the run anyway), in the order they happened, instead of on the engine's threads as they happen:
 /// a listener that writes to a slow log then never holds up the next leg's start. Like the runner, it keeps the
 /// first exception the listener throws, hands it no further events, and reports the exception once the run ended.
+/// Create it on the thread that will call <see cref="DeliverUntil"/>: events the run sends on that thread (its
+/// synchronous start, such as a <see cref="IRunListener.LegQueued"/> for every leg) are handed on at once, after any
+/// queued before them, since that thread cannot wait for itself to make room in the queue.
 /// </summary>
 /// <example>
 /// <code>
@@ -22,6 +25,7 @@ public sealed class DeferredRunListener(IRunListener listener) : IRunListener
     // Bounded, so a chatty leg's output lines wait for a slow listener (as they would without the queue) rather than
     // pile up in memory.
     private readonly BlockingCollection<Action> _events = new(boundedCapacity: 4096);
+    private readonly int _deliveringThread = Environment.CurrentManagedThreadId;
     private Exception? _failure;
 
     /// <inheritdoc />
@@ -53,26 +57,22 @@ public sealed class DeferredRunListener(IRunListener listener) : IRunListener
     /// event it sent was handed on; call it once.
     /// </summary>
     /// <param name="run">The run whose listener this is (its outcome is left to the caller).</param>
-    /// <exception cref="InvalidOperationException">The listener threw (and the run itself succeeded); it heard no event after that one.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The listener threw (and the run itself succeeded); it heard no event after that one. Or this is not the thread
+    /// that created this instance.
+    /// </exception>
     public void DeliverUntil(Task run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        if (Environment.CurrentManagedThreadId != _deliveringThread)
+        {
+            throw new InvalidOperationException("DeliverUntil must be called on the thread that created the DeferredRunListener.");
+        }
+
         run.ContinueWith(_ => _events.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         foreach (var deliver in _events.GetConsumingEnumerable())
         {
-            if (_failure is not null)
-            {
-                continue;
-            }
-
-            try
-            {
-                deliver();
-            }
-            catch (Exception exception)
-            {
-                _failure = exception;
-            }
+            Deliver(deliver);
         }
 
         // A run that failed itself (a report that could not be written) says so first, as the runner does.
@@ -84,6 +84,18 @@ public sealed class DeferredRunListener(IRunListener listener) : IRunListener
 
     private void Defer(Action deliver)
     {
+        if (Environment.CurrentManagedThreadId == _deliveringThread && !_events.IsAddingCompleted)
+        {
+            // Blocking here on a full queue would wait for this very thread: hand on what waits, then this event.
+            while (_events.TryTake(out var queued))
+            {
+                Deliver(queued);
+            }
+
+            Deliver(deliver);
+            return;
+        }
+
         try
         {
             _events.Add(deliver);
@@ -91,6 +103,23 @@ public sealed class DeferredRunListener(IRunListener listener) : IRunListener
         catch (InvalidOperationException)
         {
             // The run has completed: nothing it sends afterwards is its own.
+        }
+    }
+
+    private void Deliver(Action deliver)
+    {
+        if (_failure is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            deliver();
+        }
+        catch (Exception exception)
+        {
+            _failure = exception;
         }
     }
 }

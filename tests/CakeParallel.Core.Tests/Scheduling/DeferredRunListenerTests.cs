@@ -50,13 +50,71 @@ public sealed class DeferredRunListenerTests : IDisposable
         (await run).Legs.ShouldAllBe(l => l.Status == LegStatus.Succeeded);
     }
 
+    [Fact]
+    public void A_run_started_on_the_delivering_thread_hands_on_more_events_at_its_start_than_the_queue_holds()
+    {
+        // The run sends every leg's LegQueued as it starts, on the caller's thread, before DeliverUntil can drain:
+        // with more legs than the queue holds (4096), that thread must not wait for room it alone can make.
+        var legs = Enumerable.Range(1, 5000).Select(i => Scratch.Sh($"leg-{i}", "true")).ToList();
+        var heard = new Recorder();
+        RunResult? result = null;
+        var delivering = 0;
+        var host = new Thread(() =>
+        {
+            delivering = Environment.CurrentManagedThreadId;
+            var deferred = new DeferredRunListener(heard);
+            // Cancelled before it starts: the legs are queued and end as not started, so 5000 legs take no time.
+            using var cancelled = new CancellationTokenSource();
+            cancelled.Cancel();
+            var run = ParallelRunner.RunAsync(legs, _scratch.Options() with { Listener = deferred }, cancelled.Token);
+            deferred.DeliverUntil(run);
+            result = run.GetAwaiter().GetResult();
+        })
+        { IsBackground = true };
+
+        host.Start();
+
+        host.Join(TimeSpan.FromSeconds(60)).ShouldBeTrue("the host's thread still waits inside the run's start");
+        result.ShouldNotBeNull().Legs.ShouldAllBe(l => l.Status == LegStatus.NotStarted);
+        heard.Queued.ShouldBe(5000);
+        heard.Events.Count(e => e.StartsWith("leg-", StringComparison.Ordinal) && e.EndsWith(" completed", StringComparison.Ordinal)).ShouldBe(5000);
+        heard.Events[^1].ShouldBe("run completed");
+        heard.Threads.ShouldBe([delivering]);
+    }
+
+    [Fact]
+    public async Task Delivering_on_another_thread_than_the_one_that_created_it_is_refused()
+    {
+        var heard = new Recorder();
+        var deferred = new DeferredRunListener(heard);
+        var run = ParallelRunner.RunAsync([Scratch.Sh("leg-1", "true")], _scratch.Options() with { Listener = deferred });
+
+        Exception? refused = null;
+        var other = new Thread(() => refused = Record.Exception(() => deferred.DeliverUntil(run)));
+        other.Start();
+        other.Join();
+
+        refused.ShouldBeOfType<InvalidOperationException>().Message.ShouldContain("thread that created");
+        deferred.DeliverUntil(run);
+        (await run).Succeeded.ShouldBeTrue();
+        heard.Events.ShouldBe(["leg-1 started", "leg-1 completed", "run completed"]);
+    }
+
     private sealed class Recorder : IRunListener
     {
         public List<string> Events { get; } = [];
 
+        public int Queued { get; private set; }
+
         public HashSet<int> Threads { get; } = [];
 
         public string? ThrowAt { get; init; }
+
+        public void LegQueued(LegSpec leg)
+        {
+            Threads.Add(Environment.CurrentManagedThreadId);
+            Queued++;
+        }
 
         public void AttemptStarted(LegSpec leg, int attempt, string logFile) => Add($"{leg.Name} started");
 
