@@ -74,6 +74,8 @@ adapter_dispatch() {
   table_row "Dispatch, $case: $legs x true, -j$jobs (entry to return, default verbosity)" "$(mean "$own") s" "xargs+setsid $(mean "$peer") s" "$ratio ($(verdict "$ratio" 1.25))" "≤ 1.25 × xargs+setsid"
 }
 
+# Each run of the alias and the task writes its logs into a new folder, as the engine's runs above do (and as a run
+# that names no folder does): rewriting the last run's thousand logs costs the file system more than creating them.
 header "Dispatch through the Cake alias RunParallel: $legs x 'true', -j$jobs (timed inside the script around the call)"
 mkdir -p "$out/cake"
 cat > "$out/cake/build.cake" <<CAKE
@@ -81,7 +83,7 @@ cat > "$out/cake/build.cake" <<CAKE
 Task("Default").Does(() =>
 {
     var legs = Enumerable.Range(1, $legs).Select(i => new ParallelLeg("leg-" + i, "true")).ToArray();
-    var settings = new ParallelSettings { MaxParallel = $jobs, LogDirectory = "$out/cake/logs" };
+    var settings = new ParallelSettings { MaxParallel = $jobs, LogDirectory = "$out/cake/logs/" + Guid.NewGuid().ToString("N") };
     var clock = System.Diagnostics.Stopwatch.StartNew();
     RunParallel(legs, settings);
     Information("dispatch-seconds {0:0.000}", clock.Elapsed.TotalSeconds);
@@ -97,7 +99,7 @@ header "Dispatch through the MSBuild task ParallelExec: $legs x 'true', -j$jobs 
 msbuild_project "$out/msbuild" Dispatch "$legs" <<XML || return 1
   <Target Name="Dispatch">
     <PropertyGroup><DispatchStart>\$([System.DateTime]::UtcNow.Ticks)</DispatchStart></PropertyGroup>
-    <ParallelExec Commands="@(Leg)" MaxParallel="$jobs" LogDirectory="$out/msbuild/logs" />
+    <ParallelExec Commands="@(Leg)" MaxParallel="$jobs" LogDirectory="$out/msbuild/logs/\$([System.Guid]::NewGuid())" />
     <PropertyGroup><DispatchEnd>\$([System.DateTime]::UtcNow.Ticks)</DispatchEnd></PropertyGroup>
     <Message Importance="high" Text="dispatch-seconds \$([MSBuild]::Divide(\$([MSBuild]::Subtract(\$(DispatchEnd), \$(DispatchStart))), 10000000.0))" />
   </Target>

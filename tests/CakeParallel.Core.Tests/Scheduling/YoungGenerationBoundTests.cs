@@ -12,7 +12,7 @@ public sealed class YoungGenerationBoundTests : IDisposable
     /// <summary>
     /// In a host of its own (so no other test's allocations collect for it): 40 legs whose ends make 4 MB of garbage
     /// each. Left to itself, the GC collects once its youngest generation's budget is used, which follows the L3 cache
-    /// (about 50 MB here: three collections for these 160 MB); bounded, the run collects at least every 8 MB.
+    /// (about 50 MB here: three collections for these 160 MB); bounded, the run collects at least every 16 MB.
     /// </summary>
     [Fact]
     public async Task A_run_collects_generation_0_at_least_once_for_every_bound_it_allocates()
@@ -27,13 +27,13 @@ public sealed class YoungGenerationBoundTests : IDisposable
     }
 
     /// <summary>
-    /// The reports of 3,000 legs are rendered after the last leg ended (about 30 MB of garbage, in a few seconds):
+    /// The reports of 6,000 legs are rendered after the last leg ended (about 60 MB of garbage, in a few seconds):
     /// they keep to the bound too, leg by leg, or the GC's own budget would take the rendering's garbage whole.
     /// </summary>
     [Fact]
     public async Task Writing_the_reports_of_a_large_run_collects_generation_0_at_least_once_for_every_bound_it_allocates()
     {
-        var output = await TestHost.RunAsync(["garbage", "3000", _scratch.PathOf("logs"), "0", "reports"]);
+        var output = await TestHost.RunAsync(["garbage", "6000", _scratch.PathOf("logs"), "0", "reports"]);
 
         output.ShouldContain("succeeded True");
         var (allocated, collections) = Measured(output, "reports-allocated-kb ");
