@@ -4,7 +4,6 @@ using Microsoft.Build.Utilities;
 using CakeParallel.Model;
 using CakeParallel.Runs;
 using Task = Microsoft.Build.Utilities.Task;
-using TaskOf = System.Threading.Tasks.Task;
 
 namespace CakeParallel.MSBuild;
 
@@ -198,7 +197,6 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         // paths are resolved now, before the node is yielded to other projects.
         var projectDirectory = Directory.GetCurrentDirectory();
         var errors = new List<ValidationError>();
-        var log = new DeferredTaskLog();
         var options = CreateBaseOptions(projectDirectory, errors);
         var plan = PreparePlan(options, CreateCallerOverrides(errors), RunPrecedence.ProcessEnvironment(), projectDirectory, errors);
         if (errors.Count > 0 || plan is null)
@@ -214,22 +212,20 @@ public abstract class ParallelRunTask : Task, ICancelableTask
         IReadOnlyList<string> unwrittenReports = [];
         try
         {
-            var run = TaskOf.Run(async () =>
+            // MSBuild's logging is only reliable from the thread that runs Execute while Execute has not returned (later
+            // writes are dropped): the run's messages are written here, handed over from the engine's threads.
+            var planning = plan(_cancellation.Token).GetAwaiter().GetResult();
+            foreach (var warning in planning.Warnings)
             {
-                var planning = await plan(_cancellation.Token).ConfigureAwait(false);
-                foreach (var warning in planning.Warnings)
-                {
-                    log.Post(() => diagnostics.Warning(warning.Code, warning.Message));
-                }
+                diagnostics.Warning(warning.Code, warning.Message);
+            }
 
-                var planned = planning.GetPlanOrThrow();
+            var planned = planning.GetPlanOrThrow();
 
-                // The messages count attempts against the resolved retry policy, known once the run is planned.
-                var listened = planned.WithListener(new RunListeners(new RunEventMessages(diagnostics, log, planned.Options.Retry.MaxAttempts), items));
-                return await ParallelRunner.RunAsync(listened, _cancellation.Token).ConfigureAwait(false);
-            });
-            run.ContinueWith(_ => log.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            log.DrainUntilCompleted();
+            // The messages count attempts against the resolved retry policy, known once the run is planned.
+            var messages = new DeferredRunListener(new RunEventMessages(diagnostics, planned.Options.Retry.MaxAttempts));
+            var run = ParallelRunner.RunAsync(planned.WithListener(new RunListeners(messages, items)), _cancellation.Token);
+            messages.DeliverUntil(run);
             result = run.GetAwaiter().GetResult();
         }
         catch (ReportWriteException exception)

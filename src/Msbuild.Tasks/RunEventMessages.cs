@@ -6,13 +6,12 @@ namespace CakeParallel.MSBuild;
 
 /// <summary>
 /// Turns the engine's live events into MSBuild log entries: status lines at normal importance, output lines at
-/// low importance, a coded warning per retry and a coded error per leg that did not succeed. Events arrive on
-/// the engine's threads and are posted to the <see cref="DeferredTaskLog"/> drained by <c>Execute</c>.
+/// low importance, a coded warning per retry and a coded error per leg that did not succeed. It hears the events on
+/// the thread that runs <c>Execute</c>, through a <see cref="DeferredRunListener"/>.
 /// </summary>
 /// <param name="diagnostics">Where the entries go.</param>
-/// <param name="log">The queue Execute drains.</param>
 /// <param name="defaultMaxAttempts">The attempts of legs without a retry policy of their own.</param>
-internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTaskLog log, int defaultMaxAttempts) : IRunListener
+internal sealed class RunEventMessages(TaskDiagnostics diagnostics, int defaultMaxAttempts) : IRunListener
 {
     private const int TailLinesInErrors = 5;
 
@@ -24,7 +23,7 @@ internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTask
         }
 
         var text = attempt == 1 ? $"[{leg.Name}] started: {leg.DisplayCommand}" : $"[{leg.Name}] attempt {attempt} started";
-        log.Post(() => diagnostics.Message(MessageImportance.Normal, text));
+        diagnostics.Message(MessageImportance.Normal, text);
     }
 
     public void OutputLine(LegSpec leg, OutputLine line)
@@ -35,7 +34,7 @@ internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTask
         }
 
         var text = $"[{leg.Name}] {line.Text}";
-        log.Post(() => diagnostics.Message(MessageImportance.Low, text));
+        diagnostics.Message(MessageImportance.Low, text);
     }
 
     public void AdmissionNotice(AdmissionNotice notice)
@@ -43,18 +42,18 @@ internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTask
         var text = notice.Leg is null ? notice.Message : $"[{notice.Leg.Name}] {notice.Message}";
         if (notice.Code == ErrorCodes.SharedSlotsCountDiffers)
         {
-            log.Post(() => diagnostics.Warning(notice.Code, text));
+            diagnostics.Warning(notice.Code, text);
         }
         else
         {
-            log.Post(() => diagnostics.Message(MessageImportance.High, text));
+            diagnostics.Message(MessageImportance.High, text);
         }
     }
 
     public void RetryScheduled(LegSpec leg, AttemptRecord attempt)
     {
         var text = $"leg '{leg.Name}' {AttemptText.Retry(attempt, leg.Retry?.MaxAttempts ?? defaultMaxAttempts)}.";
-        log.Post(() => diagnostics.Warning(ErrorCodes.LegRetried, text));
+        diagnostics.Warning(ErrorCodes.LegRetried, text);
     }
 
     public void LegCompleted(LegResult result)
@@ -68,14 +67,14 @@ internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTask
         {
             // The duration is the earlier run's; the engine's remark says which run that was.
             var reused = $"[{result.Name}] not run again, {LegText.ReusedFrom(result)}";
-            log.Post(() => diagnostics.Message(MessageImportance.Normal, reused));
+            diagnostics.Message(MessageImportance.Normal, reused);
             return;
         }
 
         if (result.Status is LegStatus.Succeeded or LegStatus.UpToDate)
         {
             var text = $"[{result.Name}] {LegText.Completion(result)}";
-            log.Post(() => diagnostics.Message(MessageImportance.Normal, text));
+            diagnostics.Message(MessageImportance.Normal, text);
             return;
         }
 
@@ -84,15 +83,12 @@ internal sealed class RunEventMessages(TaskDiagnostics diagnostics, DeferredTask
         var tail = result.Status is LegStatus.Failed or LegStatus.TimedOut
             ? result.OutputTail.Skip(Math.Max(0, result.OutputTail.Count - TailLinesInErrors)).ToArray()
             : [];
-        log.Post(() =>
+        // The last lines go first, at high importance, so a minimal-verbosity build still shows why the leg failed.
+        foreach (var line in tail)
         {
-            // The last lines go first, at high importance, so a minimal-verbosity build still shows why the leg failed.
-            foreach (var line in tail)
-            {
-                diagnostics.Message(MessageImportance.High, $"[{result.Name}] {line}");
-            }
+            diagnostics.Message(MessageImportance.High, $"[{result.Name}] {line}");
+        }
 
-            diagnostics.Error(code, message);
-        });
+        diagnostics.Error(code, message);
     }
 }

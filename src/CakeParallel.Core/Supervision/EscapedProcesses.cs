@@ -11,7 +11,7 @@ namespace CakeParallel.Supervision;
 internal sealed record EscapeReport(int Count, string Text);
 
 /// <summary>A process that left its supervised group (<c>setsid cmd &amp;</c>, a double fork) but still carries its marker.</summary>
-internal readonly record struct EscapedProcess(int ProcessId, int ProcessGroup, string Name);
+internal readonly record struct EscapedProcess(int ProcessId, string Name);
 
 /// <summary>
 /// Finds and ends the processes that escaped a supervised process group. Every supervised process gets a marker of
@@ -151,7 +151,7 @@ internal static class EscapedProcesses
 
         if (mark == Sighting.Carries)
         {
-            (found ??= []).Add(new EscapedProcess(pid, stat.ProcessGroup, Name(pid)));
+            (found ??= []).Add(new EscapedProcess(pid, Name(pid)));
             return mark;
         }
 
@@ -184,9 +184,16 @@ internal static class EscapedProcesses
         {
             SignalNames.TryGetNumber(step.Signal, out var number);
             last = step.Signal;
-            foreach (var process in escaped.Where(IsAlive))
+            foreach (var process in escaped)
             {
-                if (process.ProcessGroup == process.ProcessId && process.ProcessId > 1)
+                // Its group as it is now, not as the search saw it: a process caught before its setsid() may lead a
+                // group of its own by now, with children in it.
+                if (!ProcStat.TryRead(process.ProcessId, out var stat) || stat.State is 'Z' or 'X')
+                {
+                    continue;
+                }
+
+                if (stat.ProcessGroup == process.ProcessId && process.ProcessId > 1)
                 {
                     platform.SignalGroup(process.ProcessId, number);
                 }
