@@ -41,16 +41,13 @@ internal static class CakeRunHost
         using var renderer = new CakeRunRenderer(log, settings.OutputMode ?? defaultOutputMode, planned.Options.Retry.MaxAttempts, LegPalette.For(context), TimeProvider.System);
         // The display hears of each event first, so it is gone before the renderer writes the tails and the summary.
         // Both hear them on this thread, which waits for the run anyway: writing the log never holds up a leg.
-        var listener = new DeferredRunListener(progress is null ? renderer : new RunListeners(progress, renderer));
-        var runPlan = planned.WithListener(listener);
-        var reports = runPlan.Options.Reports;
+        IRunListener listener = progress is null ? renderer : new RunListeners(progress, renderer);
+        var reports = planned.Options.Reports;
 
         RunResult result;
         try
         {
-            var run = ParallelRunner.RunAsync(runPlan, cancellation.Token);
-            listener.DeliverUntil(run);
-            result = run.GetAwaiter().GetResult();
+            result = ParallelRunner.Run(planned, listener, cancellation.Token);
         }
         catch (ReportWriteException exception)
         {

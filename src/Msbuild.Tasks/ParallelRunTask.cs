@@ -223,10 +223,8 @@ public abstract class ParallelRunTask : Task, ICancelableTask
             var planned = planning.GetPlanOrThrow();
 
             // The messages count attempts against the resolved retry policy, known once the run is planned.
-            var messages = new DeferredRunListener(new RunEventMessages(diagnostics, planned.Options.Retry.MaxAttempts));
-            var run = ParallelRunner.RunAsync(planned.WithListener(new RunListeners(messages, items)), _cancellation.Token);
-            messages.DeliverUntil(run);
-            result = run.GetAwaiter().GetResult();
+            var messages = new RunEventMessages(diagnostics, planned.Options.Retry.MaxAttempts);
+            result = ParallelRunner.Run(planned, new RunListeners(messages, items), _cancellation.Token);
         }
         catch (ReportWriteException exception)
         {

@@ -66,29 +66,26 @@ internal sealed class RunEventMessages(TaskDiagnostics diagnostics, int defaultM
         if (result.Status is LegStatus.Reused)
         {
             // The duration is the earlier run's; the engine's remark says which run that was.
-            var reused = $"[{result.Name}] not run again, {LegText.ReusedFrom(result)}";
-            diagnostics.Message(MessageImportance.Normal, reused);
+            diagnostics.Message(MessageImportance.Normal, $"[{result.Name}] not run again, {LegText.ReusedFrom(result)}");
             return;
         }
 
         if (result.Status is LegStatus.Succeeded or LegStatus.UpToDate)
         {
-            var text = $"[{result.Name}] {LegText.Completion(result)}";
-            diagnostics.Message(MessageImportance.Normal, text);
+            diagnostics.Message(MessageImportance.Normal, $"[{result.Name}] {LegText.Completion(result)}");
             return;
         }
 
-        var code = LegText.ErrorCode(result.Status)!;
-        var message = $"leg '{result.Name}' {LegStatusText.Of(result.Status)}: {LegText.Reason(result)}" + (result.LogFile is null ? "" : $" (log: {result.LogFile})");
-        var tail = result.Status is LegStatus.Failed or LegStatus.TimedOut
-            ? result.OutputTail.Skip(Math.Max(0, result.OutputTail.Count - TailLinesInErrors)).ToArray()
-            : [];
-        // The last lines go first, at high importance, so a minimal-verbosity build still shows why the leg failed.
-        foreach (var line in tail)
+        if (result.Status is LegStatus.Failed or LegStatus.TimedOut)
         {
-            diagnostics.Message(MessageImportance.High, $"[{result.Name}] {line}");
+            // The last lines go first, at high importance, so a minimal-verbosity build still shows why the leg failed.
+            foreach (var line in result.OutputTail.Skip(Math.Max(0, result.OutputTail.Count - TailLinesInErrors)))
+            {
+                diagnostics.Message(MessageImportance.High, $"[{result.Name}] {line}");
+            }
         }
 
-        diagnostics.Error(code, message);
+        var message = $"leg '{result.Name}' {LegStatusText.Of(result.Status)}: {LegText.Reason(result)}" + (result.LogFile is null ? "" : $" (log: {result.LogFile})");
+        diagnostics.Error(LegText.ErrorCode(result.Status)!, message);
     }
 }

@@ -10,6 +10,7 @@ namespace CakeParallel.Model;
 /// Create it on the thread that will call <see cref="DeliverUntil"/>: events the run sends on that thread (its
 /// synchronous start, such as a <see cref="IRunListener.LegQueued"/> for every leg) are handed on at once, after any
 /// queued before them, since that thread cannot wait for itself to make room in the queue.
+/// <c>ParallelRunner.Run</c> does all of this for a host that only waits for the run.
 /// </summary>
 /// <example>
 /// <code>

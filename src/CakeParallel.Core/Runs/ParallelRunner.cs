@@ -25,6 +25,26 @@ public static class ParallelRunner
     public static Task<RunResult> RunAsync(IReadOnlyList<LegSpec> legs, RunOptions? options = null, CancellationToken cancellationToken = default) =>
         RunAsync(RunPlanner.Plan(legs, options ?? new RunOptions()).GetPlanOrThrow(), cancellationToken);
 
+    /// <summary>
+    /// Runs <paramref name="plan"/> while the calling thread, which waits for it, hands the run's events to
+    /// <paramref name="listener"/> (through a <see cref="DeferredRunListener"/>): how a host whose log must be written
+    /// on its own thread, or must not hold up the legs, runs a plan. The listener replaces the plan's.
+    /// </summary>
+    /// <param name="plan">The plan, from <see cref="RunPlanner"/>.</param>
+    /// <param name="listener">Hears every event of the run, in order, on the calling thread.</param>
+    /// <param name="cancellationToken">Cancels the run: running legs are terminated with the termination sequence and the result is still complete.</param>
+    /// <returns>The run's result; it never throws because a leg failed.</returns>
+    /// <exception cref="ReportWriteException">A report in <see cref="RunOptions.Reports"/> could not be written; the others were, and the exception carries the result.</exception>
+    /// <exception cref="InvalidOperationException">The listener threw; the run still completed and every process was cleaned up.</exception>
+    public static RunResult Run(RunPlan plan, IRunListener listener, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var deferred = new DeferredRunListener(listener);
+        var run = RunAsync(plan.WithListener(deferred), cancellationToken);
+        deferred.DeliverUntil(run);
+        return run.GetAwaiter().GetResult();
+    }
+
     /// <summary>Runs every leg of <paramref name="plan"/> and returns when all have a final status; checks nothing again.</summary>
     /// <param name="plan">The plan, from <see cref="RunPlanner"/>.</param>
     /// <param name="cancellationToken">Cancels the run: running legs are terminated with the termination sequence and the result is still complete.</param>
