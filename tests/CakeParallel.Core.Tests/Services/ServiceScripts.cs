@@ -20,7 +20,8 @@ internal static class ServiceScripts
     public const string Daemon = """
         import http.server, os, sys
         if os.fork() > 0:
-            sys.exit(0)
+            # _exit, as daemon(3) does: an interpreter shutdown could outlast the server's start under load.
+            os._exit(0)
         os.setsid()
         if os.fork() > 0:
             os._exit(0)
