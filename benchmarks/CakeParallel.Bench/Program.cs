@@ -40,7 +40,8 @@ using CakeParallel.Scheduling;
 //       its stable id; prints the best of five timings.
 //   CakeParallel.Bench docker-pool <legs> <seconds> <slots per engine> <host> [host...]
 //       Builds a docker matrix of <legs> legs, each a `RUN sleep <seconds>` build without cache, over the given
-//       engines (DOCKER_HOST values); prints the makespan (first attempt's start to last attempt's end).
+//       engines (DOCKER_HOST values); prints the makespan (first attempt's start to last attempt's end), then each
+//       attempt's start (from the first's) and duration.
 //   CakeParallel.Bench schedule
 //       Runs a skewed matrix (one 8 s leg declared after eight 1 s legs, sleep-based, MaxParallel 2) in declaration
 //       order, then again with the first run's report as history, and prints both makespans against the optimum;
@@ -76,6 +77,8 @@ if (args[0] == "docker-pool")
     var makespan = attempts.Max(a => a.StartedAt + a.Duration) - attempts.Min(a => a.StartedAt);
     var perEngine = string.Join(", ", run.Legs.GroupBy(l => l.Endpoint).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"));
     Console.WriteLine($"{makespan.TotalSeconds:0.0} s makespan, {run.Legs.Count(l => l.Status == LegStatus.Succeeded)}/{run.Legs.Count} built ({perEngine})");
+    var first = attempts.Min(a => a.StartedAt);
+    Console.WriteLine("attempts (start from the first + duration, s): " + string.Join(" ", attempts.OrderBy(a => a.StartedAt).Select(a => $"{(a.StartedAt - first).TotalSeconds:0.00}+{a.Duration.TotalSeconds:0.00}")));
     context.Delete(recursive: true);
     logFolder.Delete(recursive: true);
     return run.Succeeded ? 0 : 1;

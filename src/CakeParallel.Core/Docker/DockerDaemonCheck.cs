@@ -5,7 +5,7 @@ namespace CakeParallel.Docker;
 
 /// <summary>
 /// Checks, before any leg starts, that every daemon the legs would use answers, and meanwhile starts what the legs'
-/// up-to-date checks need: which builder each client uses (<see cref="ClassicBuilderProbe"/>) and a connection to
+/// up-to-date checks need: which builder each client uses (<see cref="ClassicBuilderProbe"/>) and a first request to
 /// each engine's API (<see cref="EngineImages.ConnectAheadAsync"/>).
 /// </summary>
 internal static class DockerDaemonCheck
@@ -85,8 +85,8 @@ internal static class DockerDaemonCheck
 
     /// <summary>
     /// Starts, while the daemon is asked, what the legs' up-to-date checks need from the endpoint: which builder its
-    /// client uses, and a connection to its engine's API. Each on a thread of its own: starting a process and the HTTP
-    /// stack take tens of milliseconds the check need not wait for.
+    /// client uses, and a first request to its engine's API. Each on a thread of its own: starting a process and
+    /// loading the socket code take milliseconds the check need not wait for.
     /// </summary>
     private static void StartAhead(DockerEndpoint endpoint)
     {

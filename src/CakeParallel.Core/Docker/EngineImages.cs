@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace CakeParallel.Docker;
@@ -16,7 +13,6 @@ internal sealed record EngineImage(string Id, string InputsHash);
 internal static class EngineImages
 {
     private static readonly TimeSpan CommandLimit = TimeSpan.FromSeconds(15);
-    private static readonly ConcurrentDictionary<string, HttpClient> Sockets = new(StringComparer.Ordinal);
 
     /// <summary>Each reference's image, in order; <see langword="null"/> for one the engine does not have.</summary>
     public static async Task<IReadOnlyList<EngineImage?>> InspectAsync(DockerEndpoint endpoint, IReadOnlyList<string> references, CancellationToken cancellationToken)
@@ -26,14 +22,13 @@ internal static class EngineImages
             return [];
         }
 
-        var sc = SocketClient(endpoint);
-        if (sc is { } client)
+        if (SocketOf(endpoint) is { } socket)
         {
             try
             {
-                return await Task.WhenAll(references.Select(r => InspectOverSocketAsync(client, r, cancellationToken))).ConfigureAwait(false);
+                return await Task.WhenAll(references.Select(r => InspectOverSocketAsync(socket, r, cancellationToken))).ConfigureAwait(false);
             }
-            catch (HttpRequestException)
+            catch (EngineApiSocketException)
             {
                 // The socket did not answer as an engine: the client knows better (a proxy, a context, TLS).
             }
@@ -60,22 +55,22 @@ internal static class EngineImages
     }
 
     /// <summary>
-    /// Opens a connection to the engine's API ahead of the legs' up-to-date checks, which then find the HTTP stack
-    /// started and the connection pooled (the first request of a run costs tens of milliseconds more than the next);
+    /// Asks the engine's API for its ping while the daemon check runs, so that the legs' up-to-date checks find the
+    /// socket code loaded and compiled (the first request of a process costs tens of milliseconds more than the next);
     /// nothing when the endpoint is reached through its client. An engine that does not answer is left to the checks.
     /// </summary>
     public static async Task ConnectAheadAsync(DockerEndpoint endpoint)
     {
-        if (SocketClient(endpoint) is not { } client)
+        if (SocketOf(endpoint) is not { } socket)
         {
             return;
         }
 
         try
         {
-            using var response = await client.GetAsync("/_ping").ConfigureAwait(false);
+            await EngineApiSocket.SendAsync(socket, "GET", "/_ping", CommandLimit, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        catch (EngineApiSocketException)
         {
             // The daemon check reports an engine that does not answer.
         }
@@ -84,16 +79,16 @@ internal static class EngineImages
     /// <summary>Points <paramref name="tag"/> at the image <paramref name="id"/>; the problem, or <see langword="null"/> when it worked.</summary>
     public static async Task<string?> TagAsync(DockerEndpoint endpoint, string id, string tag, CancellationToken cancellationToken)
     {
-        if (SocketClient(endpoint) is { } client)
+        if (SocketOf(endpoint) is { } socket)
         {
             var repository = DockerReference.Repository(tag);
             var name = tag.Length > repository.Length ? tag[(repository.Length + 1)..] : "latest";
             try
             {
-                using var response = await client.PostAsync($"/images/{id}/tag?repo={Uri.EscapeDataString(repository)}&tag={Uri.EscapeDataString(name)}", null, cancellationToken).ConfigureAwait(false);
-                return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}".Trim();
+                var answer = await EngineApiSocket.SendAsync(socket, "POST", $"/images/{id}/tag?repo={Uri.EscapeDataString(repository)}&tag={Uri.EscapeDataString(name)}", CommandLimit, cancellationToken).ConfigureAwait(false);
+                return answer.Succeeded ? null : $"HTTP {answer.Status}: {answer.Text}".Trim();
             }
-            catch (HttpRequestException)
+            catch (EngineApiSocketException)
             {
                 // As for inspect: the client decides.
             }
@@ -103,23 +98,34 @@ internal static class EngineImages
         return tagged.Succeeded ? null : tagged.Message;
     }
 
-    private static async Task<EngineImage?> InspectOverSocketAsync(HttpClient client, string reference, CancellationToken cancellationToken)
+    private static async Task<EngineImage?> InspectOverSocketAsync(string socket, string reference, CancellationToken cancellationToken)
     {
-        using var response = await client.GetAsync($"/images/{reference}/json", cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        var answer = await EngineApiSocket.SendAsync(socket, "GET", $"/images/{reference}/json", CommandLimit, cancellationToken).ConfigureAwait(false);
+        if (answer.Status == 404)
         {
             return null;
         }
 
-        response.EnsureSuccessStatusCode();
-        using var image = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
-        var root = image.RootElement;
-        var hash = root.TryGetProperty("Config", out var config) && config.ValueKind == JsonValueKind.Object && config.TryGetProperty("Labels", out var labels) ? InputsHash(labels) : "";
-        return new EngineImage(root.GetProperty("Id").GetString()!, hash);
+        if (!answer.Succeeded)
+        {
+            throw new EngineApiSocketException($"inspecting {reference}: HTTP {answer.Status}: {answer.Text}".Trim());
+        }
+
+        try
+        {
+            using var image = JsonDocument.Parse(answer.Body);
+            var root = image.RootElement;
+            var hash = root.TryGetProperty("Config", out var config) && config.ValueKind == JsonValueKind.Object && config.TryGetProperty("Labels", out var labels) ? InputsHash(labels) : "";
+            return new EngineImage(root.GetProperty("Id").GetString()!, hash);
+        }
+        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new EngineApiSocketException($"inspecting {reference}: the answer is not an image", exception);
+        }
     }
 
-    /// <summary>A client of the engine's unix socket, when that is where the endpoint's client would go; else <see langword="null"/>.</summary>
-    private static HttpClient? SocketClient(DockerEndpoint endpoint)
+    /// <summary>The engine's unix socket, when that is where the endpoint's client would go; else <see langword="null"/>.</summary>
+    private static string? SocketOf(DockerEndpoint endpoint)
     {
         string? Setting(string name) => endpoint.Environment.TryGetValue(name, out var value) ? value : Environment.GetEnvironmentVariable(name);
         if (endpoint.Context is not null || !string.IsNullOrEmpty(Setting("DOCKER_CONTEXT")) || HasOtherCurrentContext(Setting("DOCKER_CONFIG")))
@@ -129,32 +135,7 @@ internal static class EngineImages
 
         var host = Setting("DOCKER_HOST");
         var path = string.IsNullOrEmpty(host) ? "/var/run/docker.sock" : host.StartsWith("unix://", StringComparison.Ordinal) ? host["unix://".Length..] : null;
-        if (path is null || !File.Exists(path))
-        {
-            return null;
-        }
-
-        return Sockets.GetOrAdd(path, static socket => new HttpClient(new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var connection = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await connection.ConnectAsync(new UnixDomainSocketEndPoint(socket), cancellationToken).ConfigureAwait(false);
-                    return new NetworkStream(connection, ownsSocket: true);
-                }
-                catch
-                {
-                    connection.Dispose();
-                    throw;
-                }
-            },
-        })
-        {
-            BaseAddress = new Uri("http://docker"),
-            Timeout = CommandLimit,
-        });
+        return path is not null && File.Exists(path) ? path : null;
     }
 
     /// <summary>True when the client's configuration selects a context other than the default one, which may be another engine.</summary>
